@@ -1,0 +1,55 @@
+# Everything a fresh machine needs, from two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+POT := locales/messages.pot
+LANGUAGES := nl en fr de
+
+.PHONY: run test lint catalogs catalogs-update key clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+## catalogs: compile the .po files into the .mo files the bot reads
+catalogs: $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy=false -d locales -D messages --statistics 2>&1 | grep -v '^compiling' || true
+	@for l in $(LANGUAGES); do test -f locales/$$l/LC_MESSAGES/messages.mo || { echo "catalog $$l did not compile"; exit 1; }; done
+
+## catalogs-update: extract the texts from the code and merge them into every catalog
+catalogs-update: $(STAMP)
+	$(BIN)/pybabel extract -F pyproject.toml -k N_ -k ngettext:1,2 --no-location --sort-output \
+		--project=Pestgesprek --copyright-holder="Pestgesprek" -o $(POT) flows bot
+	@for l in $(LANGUAGES); do \
+		if [ -f locales/$$l/LC_MESSAGES/messages.po ]; then \
+			$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i $(POT) -d locales -D messages -l $$l; \
+		else \
+			$(BIN)/pybabel init -i $(POT) -d locales -D messages -l $$l; \
+		fi; \
+	done
+
+## key: put a new data key in .env (only when there is none)
+key: $(STAMP)
+	@if [ -z "$$DATA_KEY" ] && ! grep -qs '^DATA_KEY=' .env; then \
+		echo "DATA_KEY=$$($(BIN)/python -m bot make-key)" >> .env; \
+		echo "A new data key was written to .env: keep a copy somewhere safe, without it the data cannot be read."; \
+	fi
+
+## run: set up and start the bot (needs TELEGRAM_BOT_TOKEN in the environment or in .env)
+run: $(STAMP) catalogs key
+	$(BIN)/python -m bot
+
+lint: $(STAMP)
+	$(BIN)/ruff check flows bot tests
+	$(BIN)/ruff format --check flows bot tests
+	$(BIN)/mypy
+
+## test: set up, then lint, type-check and run every test
+test: $(STAMP) catalogs lint
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache locales/*/LC_MESSAGES/*.mo

@@ -1,0 +1,153 @@
+"""The whole bot at a glance: every handler wired in one place.
+
+Order matters: group -1 keeps group chats out before anything else runs; group 0
+is the conversation (commands, buttons, typed answers), then an answer for any
+message it did not expect; group 2 writes the conversation state to the database
+after every update.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    Defaults,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot import states
+from bot.callback_data import (
+    CaseButton,
+    CasesPage,
+    CheckAnswer,
+    CheckEdit,
+    CheckStartCase,
+    CheckToggle,
+    MenuPress,
+)
+from bot.handlers import case_buttons, case_list, menu, quick_check, setup, step1, step2
+from bot.handlers.errors import on_error
+from bot.handlers.group_chats import keep_groups_out
+from bot.settings import Settings
+from bot.storage.conversation_state import SqlConversationPersistence
+from bot.storage.database import Database
+from bot.turn import SERVICES_KEY, Context, Services
+from flows.language import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES, _, using_language
+
+log = logging.getLogger(__name__)
+
+CONVERSATION = "leader"
+
+
+def _prefix(*kinds: type) -> str:
+    return "^(" + "|".join(k.prefix for k in kinds) + "):"  # type: ignore[attr-defined]
+
+
+def shared_handlers() -> list[BaseHandler[Update, Context, object]]:
+    """Commands and buttons that work in every state of the conversation."""
+    return [
+        CommandHandler("start", menu.start),
+        CommandHandler("help", menu.show_help),
+        CommandHandler("cancel", menu.cancel),
+        CommandHandler("criteria", quick_check.criteria_command),
+        CommandHandler("new", setup.new_command),
+        CommandHandler("cases", case_list.cases_command),
+        CallbackQueryHandler(menu.menu_pressed, pattern=_prefix(MenuPress)),
+        CallbackQueryHandler(
+            quick_check.pressed,
+            pattern=_prefix(CheckToggle, CheckAnswer, CheckEdit, CheckStartCase),
+        ),
+        CallbackQueryHandler(case_buttons.case_button, pattern=_prefix(CaseButton)),
+        CallbackQueryHandler(case_list.page_pressed, pattern=_prefix(CasesPage)),
+    ]
+
+
+def conversation() -> ConversationHandler[Context]:
+    """The leader's conversation: its states say which typed answer the bot waits for."""
+    typed = filters.TEXT & ~filters.COMMAND
+    return ConversationHandler(
+        entry_points=shared_handlers(),
+        states={
+            states.VICTIM_NAME: [MessageHandler(typed, setup.victim_named)],
+            states.CHILD_NAME: [MessageHandler(typed, setup.child_named)],
+            states.MAY_TELL: [MessageHandler(typed, step1.may_tell_typed)],
+            states.FACTS: [MessageHandler(typed, step2.facts_typed)],
+            states.FEELING: [MessageHandler(typed, step2.feeling_typed)],
+            states.AGREEMENTS: [MessageHandler(typed, step2.agreement_typed)],
+        },
+        fallbacks=[
+            *shared_handlers(),
+            MessageHandler(filters.ALL, menu.off_script),
+        ],
+        allow_reentry=True,
+        name=CONVERSATION,
+        persistent=True,
+    )
+
+
+async def flush_conversation_state(update: Update, context: Context) -> None:
+    """Write the conversation state now, not a minute later: a SIGKILL must not lose it."""
+    await context.application.update_persistence()
+
+
+async def set_commands(application: Application) -> None:  # type: ignore[type-arg]
+    """The "/" menu of Telegram, in each language."""
+    for language in (None, *SUPPORTED_LANGUAGES):
+        with using_language(language or DEFAULT_LANGUAGE):
+            commands = [
+                BotCommand("start", _("The main menu")),
+                BotCommand("criteria", _("Quick check: does a one-on-one conversation fit?")),
+                BotCommand("new", _("Start a new case")),
+                BotCommand("cases", _("Your open cases")),
+                BotCommand("cancel", _("Stop what you are doing")),
+                BotCommand("help", _("All commands")),
+            ]
+        await application.bot.set_my_commands(commands, language_code=language)
+
+
+def build_application(
+    settings: Settings,
+    database: Database,
+    *,
+    clock: Callable[[], datetime] | None = None,
+    rate_limit: bool = True,
+) -> Application:  # type: ignore[type-arg]
+    """The bot: handlers, persistence in ``database``, Bot API at ``settings.api_url``."""
+    builder = (
+        ApplicationBuilder()
+        .token(settings.token)
+        .base_url(settings.bot_api_base_url)
+        .base_file_url(f"{settings.api_url.rstrip('/')}/file/bot")
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .persistence(SqlConversationPersistence(database))
+        .post_init(set_commands)
+    )
+    if rate_limit:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
+    application = builder.build()
+    application.bot_data[SERVICES_KEY] = Services(database, clock) if clock else Services(database)
+
+    application.add_handler(TypeHandler(Update, keep_groups_out), group=-1)
+    application.add_handler(conversation(), group=0)
+    application.add_handler(MessageHandler(filters.ALL, menu.off_script), group=0)
+    application.add_handler(TypeHandler(Update, flush_conversation_state), group=2)
+    application.add_error_handler(on_error)
+    return application

@@ -1,0 +1,1 @@
+"""What the bot does for each command, button and typed answer, grouped by concern."""

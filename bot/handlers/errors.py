@@ -1,0 +1,40 @@
+"""The one error handler: log what happened (ids only), and tell the leader something useful."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import Forbidden, NetworkError
+
+from bot.turn import Context
+from flows.language import _
+
+log = logging.getLogger(__name__)
+
+
+async def on_error(update: object, context: Context) -> None:
+    """Log the error without any message text, and say sorry in the chat if there is one."""
+    error = context.error
+    if isinstance(update, Update):
+        chat_id = update.effective_chat.id if update.effective_chat else None
+        log.error(
+            "error handling update %s in chat %s: %s",
+            update.update_id,
+            chat_id,
+            type(error).__name__,
+            exc_info=error,
+        )
+        if chat_id is not None and not isinstance(error, Forbidden | NetworkError):
+            try:
+                await context.bot.send_message(
+                    chat_id,
+                    _(
+                        "Sorry, something went wrong on my side. What you entered before "
+                        "is saved; please try again, or continue with /cases."
+                    ),
+                )
+            except Exception:
+                log.warning("could not tell chat %s about the error", chat_id)
+    else:
+        log.error("error outside an update: %s", type(error).__name__, exc_info=error)

@@ -1,0 +1,142 @@
+"""The leader's cases: the list, one case at a glance, closing."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.callback_data import Act, Callback, CaseButton, CasesPage, Menu, MenuPress
+from bot.screens.format import bulleted, day, name, title, typed
+from bot.storage.models import Case, Child
+from bot.turn import Keyboard, Turn
+from flows.case import ROLE_TEXT, Consent, Next, NextStep, Role, next_step
+from flows.language import _, ngettext
+
+PAGE_SIZE = 6
+
+
+def child_name(case: Case, child_id: int | None) -> str:
+    """The escaped, bold nickname of a child in ``case``."""
+    child = next((c for c in case.children if c.id == child_id), None)
+    return name(child.nickname) if child else ""
+
+
+def describe_next(case: Case, step: NextStep) -> str:
+    """The next thing to do, in one line."""
+    victim = name(case.victim_nickname)
+    child = child_name(case, step.child_id)
+    texts = {
+        Next.ADD_CHILD: _("Set-up: add who bullies or joins in"),
+        Next.ASK_CONSENT: _("Step 1: ask %(victim)s's permission"),
+        Next.CONSENT_DECLINED: _("Step 1: %(victim)s did not agree (yet)"),
+        Next.RECORD_MAY_TELL: _("Step 1: write down what you may tell"),
+        Next.PREPARE_CONVERSATION: _("Step 2: prepare the talk with %(child)s"),
+        Next.CHOOSE_FEELING: _("Step 2: prepare the talk with %(child)s"),
+        Next.HOLD_CONVERSATION: _("Step 2: hold the talk with %(child)s"),
+        Next.REPORT_BACK: _("Step 2: report back to %(victim)s on the talk with %(child)s"),
+        Next.FOLLOW_UP: _("Step 3: follow up the agreements"),
+        Next.CLOSED: _("Closed"),
+    }
+    return texts[step.what] % {"victim": victim, "child": child}
+
+
+def case_list(turn: Turn, cases: Sequence[Case], total: int, offset: int) -> None:
+    """A page of open cases, each with where it stands; tapping one opens it."""
+    if total == 0:
+        turn.show(
+            _("You have no open cases. Start one with /new."),
+            [[(_("➕ New case"), MenuPress(Menu.NEW))]],
+        )
+        return
+    lines = [
+        f"{offset + n}. {name(case.victim_nickname)} — {describe_next(case, next_step(case))}"
+        for n, case in enumerate(cases, start=1)
+    ]
+    rows: Keyboard = [
+        [(f"{offset + n}. {case.victim_nickname}", CaseButton(Act.OPEN, case.id))]
+        for n, case in enumerate(cases, start=1)
+    ]
+    paging = []
+    if offset > 0:
+        paging.append((_("◀️ Previous"), CasesPage(max(0, offset - PAGE_SIZE))))
+    if offset + PAGE_SIZE < total:
+        paging.append((_("Next ▶️"), CasesPage(offset + PAGE_SIZE)))
+    rows = [*rows, paging, [(_("➕ New case"), MenuPress(Menu.NEW))]]
+    header = ngettext("You have %(count)d open case.", "You have %(count)d open cases.", total)
+    turn.show(
+        "\n\n".join(
+            [
+                title(_("My cases")),
+                header % {"count": total},
+                "\n".join(lines),
+                _("Tap a case to continue."),
+            ]
+        ),
+        rows,
+    )
+
+
+def child_summary(child: Child) -> str:
+    """One child's step 2 at a glance."""
+    parts = [f"{name(child.nickname)} ({_(ROLE_TEXT[Role(child.role)])})"]
+    if child.held_at is not None:
+        parts.append(_("talk held on %(date)s") % {"date": day(child.held_at)})
+        if child.agreements:
+            parts.append(
+                _("agreements:") + "\n" + bulleted(typed(a.text) for a in child.agreements)
+            )
+        parts.append(
+            _("reported back ✅") if child.reported_back_at else _("not reported back yet")
+        )
+    elif child.facts is not None:
+        parts.append(_("talk prepared"))
+    else:
+        parts.append(_("talk not prepared yet"))
+    return "\n   ".join(parts)
+
+
+def overview(turn: Turn, case: Case) -> None:
+    """One case at a glance, with its next step as the first button."""
+    step = next_step(case)
+    consent = {
+        Consent.NOT_ASKED: _("not asked yet"),
+        Consent.AGREED: _("agreed"),
+        Consent.DECLINED: _("did not agree (yet)"),
+    }[Consent(case.consent)]
+    lines = [
+        title(_("Case %(victim)s") % {"victim": name(case.victim_nickname)}),
+        _("Started on %(date)s") % {"date": day(case.created_at)},
+        _("Step 1: %(consent)s") % {"consent": consent}
+        + (
+            ("\n" + _("You may tell: %(text)s") % {"text": typed(case.may_tell)})
+            if case.may_tell
+            else ""
+        ),
+    ]
+    lines += [child_summary(c) for c in case.children]
+    lines.append(_("<b>Next:</b> %(next)s") % {"next": describe_next(case, step)})
+    rows: list[Sequence[tuple[str, Callback]]] = []
+    if step.what is not Next.CLOSED:
+        rows.append([(_("▶️ Continue"), CaseButton(Act.NEXT, case.id))])
+        rows.append([(_("🗂 Close the case"), CaseButton(Act.CLOSE, case.id))])
+    rows.append([(_("📂 My cases"), MenuPress(Menu.CASES))])
+    turn.say("\n\n".join(lines), rows)
+
+
+def confirm_close(turn: Turn, case: Case) -> None:
+    """Ask before closing: a closed case cannot be opened again."""
+    turn.say(
+        _("Close the case of %(victim)s? A closed case cannot be opened again.")
+        % {"victim": name(case.victim_nickname)},
+        [
+            [(_("🗂 Yes, close it"), CaseButton(Act.CLOSE_CONFIRMED, case.id))],
+            [(_("↩️ No, keep it open"), CaseButton(Act.OPEN, case.id))],
+        ],
+    )
+
+
+def closed(turn: Turn, case: Case) -> None:
+    """The case is closed."""
+    turn.say(
+        _("The case of %(victim)s is closed.") % {"victim": name(case.victim_nickname)},
+        [[(_("📂 My cases"), MenuPress(Menu.CASES))]],
+    )

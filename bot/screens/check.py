@@ -1,0 +1,98 @@
+"""The quick check: the seven criteria as a checklist, and the answer."""
+
+from __future__ import annotations
+
+from bot.callback_data import CheckAnswer, CheckEdit, CheckStartCase, CheckToggle, Menu, MenuPress
+from bot.screens.format import bulleted, quoted, title
+from bot.turn import Keyboard, Turn
+from flows import phrasing
+from flows.criteria import (
+    ALL_CRITERIA,
+    CRITERION_TEXT,
+    Assessment,
+    Criterion,
+    Verdict,
+    assess,
+    from_mask,
+)
+from flows.language import N_, _
+
+#: Short labels for the buttons; the message itself carries the protocol's full wording.
+CRITERION_LABEL: dict[Criterion, str] = {
+    Criterion.CONFRONTATION_FITS: N_("Confrontation fits"),
+    Criterion.GOING_ON_LONG: N_("Going on for long"),
+    Criterion.HIGH_IMPACT: N_("Big impact"),
+    Criterion.BULLY_HIGH_STATUS: N_("Bully has high status"),
+    Criterion.VICTIM_ALONE: N_("Victim stands alone"),
+    Criterion.LEADERS_SUPPORT: N_("Leaders support it"),
+    Criterion.QUICK_CORRECTION_NEEDED: N_("Quick correction needed"),
+}
+
+VERDICT_TEXT: dict[Verdict, str] = {
+    Verdict.FITS: N_("✅ A one-on-one conversation fits this situation."),
+    Verdict.MAY_FIT: N_(
+        "🟡 A one-on-one conversation can fit, but only one reason points to it. "
+        "Weigh whether a milder approach is enough first."
+    ),
+    Verdict.TEAM_FIRST: N_(
+        "✋ Not yet: the leaders do not (yet) support this approach. Agree on it with "
+        "your team first — you will need them for the follow-up."
+    ),
+    Verdict.DOES_NOT_FIT: N_(
+        "❌ Nothing you ticked points to a one-on-one conversation. Another approach is "
+        "probably better for now."
+    ),
+}
+
+
+def checklist(turn: Turn, mask: int) -> None:
+    """The checklist with the ticks in ``mask``; a tap on a criterion toggles it."""
+    ticked = from_mask(mask)
+    lines = [f"{'✅' if c in ticked else '▫️'} {_(CRITERION_TEXT[c])}" for c in ALL_CRITERIA]
+    rows: Keyboard = [
+        [(f"{'✅' if c in ticked else '▫️'} {_(CRITERION_LABEL[c])}", CheckToggle(mask, int(c)))]
+        for c in ALL_CRITERIA
+    ]
+    rows = [*rows, [(_("See the answer ➡️"), CheckAnswer(mask))]]
+    turn.show(
+        "\n\n".join(
+            [
+                title(_("Quick check: is a one-on-one conversation the right approach?")),
+                _("Tap what applies to this situation, then tap “See the answer”."),
+                "\n".join(lines),
+            ]
+        ),
+        rows,
+    )
+
+
+def answer(turn: Turn, mask: int) -> None:
+    """The answer for the ticks in ``mask``, why, and the protocol's note."""
+    assessment: Assessment = assess(from_mask(mask))
+    parts = [title(_("Quick check: the answer")), _(VERDICT_TEXT[assessment.verdict])]
+    if assessment.reasons:
+        parts.append(
+            _("What points to it:")
+            + "\n"
+            + bulleted(_(CRITERION_TEXT[c]) for c in assessment.reasons)
+        )
+    parts.append(
+        _(
+            "Keep in mind: a one-on-one conversation is a confrontational approach. "
+            "The leaders must support it."
+        )
+    )
+    parts.append(
+        _("You disapprove of the behaviour, not the person, and you say clearly:")
+        + " "
+        + quoted(_(phrasing.DISAPPROVE_BEHAVIOUR))
+    )
+    rows: Keyboard = []
+    if assessment.may_start_case:
+        rows = [[(_("➕ Start a case with this"), CheckStartCase(mask))]]
+    rows = [
+        *rows,
+        [(_("✏️ Change the ticks"), CheckEdit(mask))],
+        [(_("🏠 Main menu"), MenuPress(Menu.HOME))],
+    ]
+    turn.show("\n\n".join(parts), rows)

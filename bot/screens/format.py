@@ -1,0 +1,46 @@
+"""Small pieces of HTML used on many screens. Everything typed by a leader is escaped here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from html import escape
+
+from babel.dates import format_date
+
+from flows.language import babel_locale
+
+
+def quoted(sentence: str) -> str:
+    """A sentence to be said aloud, in quotation marks (the sentence is already HTML)."""
+    return f"“{sentence}”"
+
+
+def numbered(lines: Iterable[str]) -> str:
+    """Lines as a numbered list, one per line."""
+    return "\n".join(f"{n}. {line}" for n, line in enumerate(lines, start=1))
+
+
+def bulleted(lines: Iterable[str]) -> str:
+    """Lines as a bulleted list, one per line."""
+    return "\n".join(f"• {line}" for line in lines)
+
+
+def name(nickname: str) -> str:
+    """A child's nickname, escaped and in bold."""
+    return f"<b>{escape(nickname)}</b>"
+
+
+def typed(text: str) -> str:
+    """Something a leader typed, escaped, in italics."""
+    return f"<i>{escape(text)}</i>"
+
+
+def day(moment: datetime) -> str:
+    """A date in the leader's language, e.g. "24 nov 2026"."""
+    return format_date(moment, format="medium", locale=babel_locale())
+
+
+def title(text: str) -> str:
+    """A screen's title."""
+    return f"<b>{text}</b>"

@@ -1,0 +1,111 @@
+"""Step 1: agreeing with the child who is bullied."""
+
+from __future__ import annotations
+
+from bot import states
+from bot.callback_data import Act, CaseButton, Menu, MenuPress
+from bot.screens.format import name, numbered, quoted, title
+from bot.storage.leaders import point_at
+from bot.storage.models import Case
+from bot.turn import Turn
+from flows import phrasing
+from flows.case import Consent
+from flows.language import _
+
+
+def bullies(case: Case) -> list[str]:
+    """The nicknames of the children who bully or join in, in order."""
+    return [c.nickname for c in case.children]
+
+
+def ask_consent(turn: Turn, case: Case) -> None:
+    """The three sentences of step 1, and: did the child agree?"""
+    victim = name(case.victim_nickname)
+    sentences = phrasing.step1_sentences(bullies(case), case.may_tell)
+    turn.say(
+        "\n\n".join(
+            [
+                title(_("Step 1 — with %(victim)s, the child who is bullied") % {"victim": victim}),
+                _("Find a quiet moment with %(victim)s and ask:") % {"victim": victim},
+                numbered(quoted(s) for s in sentences),
+                _("Did %(victim)s agree that you talk with them?") % {"victim": victim},
+            ]
+        ),
+        [
+            [(_("✅ Yes, agreed"), CaseButton(Act.CONSENT, case.id, 0, Consent.AGREED))],
+            [(_("✋ No, not (yet)"), CaseButton(Act.CONSENT, case.id, 0, Consent.DECLINED))],
+            [(_("⏳ Not asked yet"), CaseButton(Act.LATER, case.id))],
+        ],
+    )
+
+
+def ask_may_tell(turn: Turn, case: Case) -> str:
+    """What may the leader tell? (typed)"""
+    point_at(turn.leader, case.id)
+    turn.say(
+        _(
+            "What may you tell %(bullies)s? Type it as %(victim)s said it, as concretely "
+            "as you can. It completes the sentence:"
+        )
+        % {"bullies": phrasing.names(bullies(case)), "victim": name(case.victim_nickname)}
+        + "\n"
+        + quoted(phrasing.step1_sentences(bullies(case))[2])
+    )
+    return states.MAY_TELL
+
+
+def step1_done(turn: Turn, case: Case) -> None:
+    """Step 1 is settled: the closing sentence with what may be told, and on to step 2."""
+    closing = phrasing.step1_sentences(bullies(case), case.may_tell)[2]
+    first = case.children[0]
+    turn.say(
+        "\n\n".join(
+            [
+                _("End your talk with %(victim)s with:") % {"victim": name(case.victim_nickname)}
+                + "\n"
+                + quoted(closing),
+                _("Step 1 is done. Next is step 2: the talk with %(child)s.")
+                % {"child": name(first.nickname)},
+            ]
+        ),
+        [
+            [(_("▶️ Prepare that talk"), CaseButton(Act.NEXT, case.id))],
+            [(_("📂 My cases"), MenuPress(Menu.CASES))],
+        ],
+    )
+
+
+def declined(turn: Turn, case: Case) -> None:
+    """The child who is bullied did not agree: what that means, and what can be done."""
+    victim = name(case.victim_nickname)
+    turn.say(
+        "\n\n".join(
+            [
+                _("%(victim)s does not agree (yet).") % {"victim": victim},
+                _(
+                    "Then you do not talk with the children who bully: nothing of step 2 "
+                    "happens without %(victim)s's permission. The case stays open."
+                )
+                % {"victim": victim},
+                _(
+                    "You can ask %(victim)s again later, or look for another approach "
+                    "with your team."
+                )
+                % {"victim": victim},
+            ]
+        ),
+        [
+            [(_("🔁 Ask again"), CaseButton(Act.ASK_AGAIN, case.id))],
+            [(_("🗂 Close the case"), CaseButton(Act.CLOSE, case.id))],
+            [(_("📂 My cases"), MenuPress(Menu.CASES))],
+        ],
+    )
+
+
+def not_asked_yet(turn: Turn, case: Case) -> None:
+    """The leader has not talked with the child who is bullied yet."""
+    turn.say(
+        _("Fine. Talk with %(victim)s first; come back to this case with /cases when you have.")
+        % {"victim": name(case.victim_nickname)},
+        [[(_("📂 My cases"), MenuPress(Menu.CASES))]],
+    )

@@ -1,0 +1,197 @@
+"""Step 2: the talk with a child who bullies or joins in."""
+
+from __future__ import annotations
+
+from bot import states
+from bot.callback_data import Act, CaseButton, Menu, MenuPress
+from bot.screens.format import bulleted, name, numbered, quoted, title, typed
+from bot.storage.leaders import point_at
+from bot.storage.models import Case, Child
+from bot.turn import Keyboard, Turn
+from flows import phrasing
+from flows.case import AGREEMENT_MAX, FEELING_MAX, FEELING_TEXT, Feeling
+from flows.language import _, ngettext
+
+
+def heading(child: Child) -> str:
+    """The title of every step-2 screen for ``child``."""
+    return title(_("Step 2 — the talk with %(child)s") % {"child": name(child.nickname)})
+
+
+def ask_witnessed(turn: Turn, case: Case, child: Child) -> None:
+    """Did the leader see it, or hear about it? ("Ik zie/verneem dat …")"""
+    turn.say(
+        heading(child)
+        + "\n\n"
+        + _("Did you see what happened yourself, or did you hear about it?"),
+        [
+            [
+                (_("👀 I saw it"), CaseButton(Act.WITNESSED, case.id, child.id, "1")),
+                (_("👂 I heard about it"), CaseButton(Act.WITNESSED, case.id, child.id, "0")),
+            ]
+        ],
+    )
+
+
+def ask_facts(turn: Turn, case: Case, child: Child) -> str:
+    """The concrete facts, typed: what goes on the dots of the first sentence."""
+    point_at(turn.leader, case.id, child.id)
+    first = phrasing.step2_sentences(None, None, witnessed=child.witnessed)[0]
+    turn.say(
+        "\n\n".join(
+            [
+                heading(child),
+                _("Complete the sentence:") + " " + quoted(first),
+                _(
+                    "Type only what goes on the dots: what happened, where and when, as "
+                    "concretely and factually as you can — no interpretations."
+                ),
+                _("For example: %(example)s")
+                % {"example": typed(_("at the campfire yesterday, someone was told to go away"))},
+            ]
+        )
+    )
+    return states.FACTS
+
+
+def text_refused(turn: Turn, limit: int) -> None:
+    """A typed text that is empty or too long; the leader stays where they were."""
+    turn.say(
+        _("That is empty or longer than %(max)d characters. Please type it again, shorter.")
+        % {"max": limit}
+    )
+
+
+def ask_feeling(turn: Turn, case: Case, child: Child) -> str:
+    """How does the leader feel about it? Buttons, or a word of their own."""
+    point_at(turn.leader, case.id, child.id)
+    second = phrasing.step2_sentences(None, None, witnessed=child.witnessed)[1]
+    buttons = [(_(FEELING_TEXT[f]), CaseButton(Act.FEELING, case.id, child.id, f)) for f in Feeling]
+    turn.say(
+        "\n\n".join(
+            [
+                heading(child),
+                _("Name your feeling:") + " " + quoted(second),
+                _("Tap one, or type another word (at most %(max)d characters).")
+                % {"max": FEELING_MAX},
+            ]
+        ),
+        [buttons[:2], buttons[2:]],
+    )
+    return states.FEELING
+
+
+def script(turn: Turn, case: Case, child: Child) -> None:
+    """The leader's whole script for the talk, to read from the phone."""
+    sentences = phrasing.step2_sentences(child.facts, child.feeling, witnessed=child.witnessed)
+    rows: Keyboard = [
+        [(_("✅ Talk held: write down the agreements"), CaseButton(Act.HELD, case.id, child.id))],
+        [
+            (_("✏️ Facts"), CaseButton(Act.FACTS, case.id, child.id)),
+            (_("✏️ Feeling"), CaseButton(Act.FEELING, case.id, child.id)),
+        ],
+        [(_("📂 My cases"), MenuPress(Menu.CASES))],
+    ]
+    if child.held_at is not None:
+        rows = rows[2:]
+    turn.say(
+        "\n\n".join(
+            [
+                title(
+                    _("Your script for the talk with %(child)s") % {"child": name(child.nickname)}
+                ),
+                _("Disapprove of the behaviour, not the person:")
+                + " "
+                + quoted(_(phrasing.DISAPPROVE_BEHAVIOUR)),
+                numbered(quoted(s) for s in sentences),
+                _("After the talk, write down what %(child)s proposed to do.")
+                % {"child": name(child.nickname)},
+            ]
+        ),
+        rows,
+    )
+
+
+def ask_agreements(turn: Turn, case: Case, child: Child) -> str:
+    """What did the child propose? One message per agreement."""
+    point_at(turn.leader, case.id, child.id)
+    turn.say(
+        "\n\n".join(
+            [
+                heading(child),
+                _("What did %(child)s propose to do? Send each agreement as a separate message.")
+                % {"child": name(child.nickname)},
+                _("Tap “Done” when all of them are in."),
+            ]
+        ),
+        done_rows(case, child),
+    )
+    return states.AGREEMENTS
+
+
+def done_rows(case: Case, child: Child) -> Keyboard:
+    """The button that closes the list of agreements."""
+    return [[(_("✅ Done"), CaseButton(Act.AGREEMENTS_DONE, case.id, child.id))]]
+
+
+def agreements_so_far(turn: Turn, case: Case, child: Child) -> None:
+    """The agreements recorded so far, and how to add another or finish."""
+    count = len(child.agreements)
+    turn.say(
+        ngettext("%(count)d agreement noted:", "%(count)d agreements noted:", count)
+        % {"count": count}
+        + "\n"
+        + bulleted(typed(a.text) for a in child.agreements)
+        + "\n\n"
+        + _("Send another one, or tap “Done”."),
+        done_rows(case, child),
+    )
+
+
+def agreement_refused(turn: Turn, case: Case, child: Child) -> None:
+    """An agreement that is empty or too long."""
+    turn.say(
+        _("An agreement can be at most %(max)d characters. Please type it again, shorter.")
+        % {"max": AGREEMENT_MAX},
+        done_rows(case, child),
+    )
+
+
+def no_agreements_yet(turn: Turn, case: Case, child: Child) -> str:
+    """ "Done" before anything was written down."""
+    turn.toast(_("Write down at least one agreement first."))
+    return ask_agreements(turn, case, child)
+
+
+def too_many_agreements(turn: Turn, case: Case, child: Child) -> None:
+    """The list is full."""
+    turn.say(
+        _("That is the most agreements I keep for one talk. Tap “Done” to finish."),
+        done_rows(case, child),
+    )
+
+
+def held(turn: Turn, case: Case, child: Child) -> None:
+    """The talk is recorded: the promise of step 1 to report back."""
+    victim = name(case.victim_nickname)
+    turn.say(
+        "\n\n".join(
+            [
+                _("The talk with %(child)s is written down.") % {"child": name(child.nickname)},
+                _(
+                    "🔔 In step 1 you promised %(victim)s to report back on the talk. "
+                    "Have you done that?"
+                )
+                % {"victim": victim},
+            ]
+        ),
+        [
+            [
+                (
+                    _("✅ Yes, I reported back to %(victim)s") % {"victim": case.victim_nickname},
+                    CaseButton(Act.REPORTED, case.id, child.id),
+                )
+            ],
+            [(_("⏰ Not yet"), CaseButton(Act.OPEN, case.id))],
+        ],
+    )

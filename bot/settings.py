@@ -1,0 +1,78 @@
+"""Configuration from environment variables; a ``.env`` file in the working directory is read too."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+DEFAULT_API_URL = "https://api.telegram.org"
+
+
+class ConfigurationError(Exception):
+    """A setting is missing or wrong; the message is one line a person can act on."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting the bot reads, typed."""
+
+    token: str
+    api_url: str
+    database_url: str
+    data_keys: tuple[str, ...]
+    log_level: str
+
+    @property
+    def bot_api_base_url(self) -> str:
+        """The base for Bot API calls: ``{TELEGRAM_API_URL}/bot{token}/{method}``."""
+        return f"{self.api_url.rstrip('/')}/bot"
+
+    @property
+    def database_kind(self) -> str:
+        """``sqlite`` or ``postgresql``, for the start-up line."""
+        return self.database_url.split(":", 1)[0].split("+", 1)[0]
+
+
+def default_database_url(workdir: Path) -> str:
+    """A SQLite file in a ``data`` folder of the working directory."""
+    return f"sqlite+aiosqlite:///{workdir / 'data' / 'pestgesprek.sqlite3'}"
+
+
+def normalise_database_url(url: str) -> str:
+    """Use the async drivers for the plain URLs people write (``postgresql://``, ``sqlite://``)."""
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+asyncpg://" + url.split("://", 1)[1]
+    if url.startswith("sqlite://"):
+        return "sqlite+aiosqlite://" + url.split("://", 1)[1]
+    return url
+
+
+def load_settings(*, require_token: bool = True, environ: dict[str, str] | None = None) -> Settings:
+    """Read the settings, raising :class:`ConfigurationError` with a one-line explanation."""
+    if environ is None:
+        load_dotenv(Path.cwd() / ".env", override=False)
+        environ = dict(os.environ)
+    token = environ.get("TELEGRAM_BOT_TOKEN", "").strip()
+    if require_token and not token:
+        raise ConfigurationError(
+            "TELEGRAM_BOT_TOKEN is not set: ask @BotFather in Telegram for a bot token "
+            "(/newbot) and put TELEGRAM_BOT_TOKEN=<token> in the environment or in .env"
+        )
+    keys = tuple(k.strip() for k in environ.get("DATA_KEY", "").split(",") if k.strip())
+    if not keys:
+        raise ConfigurationError(
+            "DATA_KEY is not set: the children's data is stored encrypted; make a key with "
+            "`python -m bot make-key` and put DATA_KEY=<key> in the environment or in .env "
+            "(keep it safe: without it the data cannot be read)"
+        )
+    database_url = environ.get("DATABASE_URL", "").strip() or default_database_url(Path.cwd())
+    return Settings(
+        token=token,
+        api_url=environ.get("TELEGRAM_API_URL", "").strip() or DEFAULT_API_URL,
+        database_url=normalise_database_url(database_url),
+        data_keys=keys,
+        log_level=environ.get("LOG_LEVEL", "INFO").strip().upper() or "INFO",
+    )

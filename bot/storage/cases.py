@@ -1,0 +1,73 @@
+"""Cases of a leader: every query checks that the case is the leader's own."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.storage.models import Agreement, Case, Child, Leader
+from flows.case import Consent, Role
+
+
+async def owned_case(session: AsyncSession, leader: Leader, case_id: int | None) -> Case | None:
+    """The case ``case_id`` if it belongs to ``leader``; ``None`` otherwise (never another's)."""
+    if not case_id:
+        return None
+    return await session.scalar(select(Case).where(Case.id == case_id, Case.leader_id == leader.id))
+
+
+async def open_cases(
+    session: AsyncSession, leader: Leader, offset: int, limit: int
+) -> tuple[Sequence[Case], int]:
+    """A page of the leader's open cases, newest first, and how many there are in all."""
+    where = (Case.leader_id == leader.id, Case.closed_at.is_(None))
+    total = await session.scalar(select(func.count()).select_from(Case).where(*where)) or 0
+    page = await session.scalars(
+        select(Case).where(*where).order_by(Case.id.desc()).offset(offset).limit(limit)
+    )
+    return page.all(), total
+
+
+def new_case(
+    session: AsyncSession, leader: Leader, victim_nickname: str, mask: int | None, now: datetime
+) -> Case:
+    """A new open case for ``leader``."""
+    case = Case(
+        leader_id=leader.id,
+        victim_nickname=victim_nickname,
+        criteria_mask=mask,
+        consent=Consent.NOT_ASKED,
+        created_at=now,
+        updated_at=now,
+        children=[],
+    )
+    session.add(case)
+    return case
+
+
+def add_child(case: Case, nickname: str) -> Child:
+    """A child who bullies (the role can be changed right after) added to ``case``."""
+    child = Child(
+        nickname=nickname,
+        role=Role.PESTER,
+        position=len(case.children),
+        witnessed=True,
+        agreements=[],
+    )
+    case.children.append(child)
+    return child
+
+
+def add_agreement(child: Child, text: str, now: datetime) -> Agreement:
+    """Record one thing the child proposed to do."""
+    agreement = Agreement(text=text, created_at=now)
+    child.agreements.append(agreement)
+    return agreement
+
+
+def child_of(case: Case, child_id: int | None) -> Child | None:
+    """The child ``child_id`` of ``case`` (``None`` for a child of another case)."""
+    return next((c for c in case.children if c.id == child_id), None)

@@ -1,0 +1,98 @@
+"""The database: engine, sessions, migrations at start-up, and the data-key check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import event, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.pool import ConnectionPoolEntry
+
+from bot.storage.encryption import DataCipher, DataKeyError
+from bot.storage.models import Meta
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+KEY_CHECK = "data_key_check"
+_KEY_CHECK_TEXT = "pestgesprek"
+
+
+def alembic_config(url: str) -> Config:
+    """An Alembic configuration for ``url`` that needs no ini file."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
+    # Cascading deletes need foreign keys on; WAL keeps committed rows through a SIGKILL.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+class Database:
+    """One engine and one session factory; a session per update or job."""
+
+    def __init__(self, url: str, **engine_options: Any) -> None:
+        if url.startswith("sqlite"):
+            path = url.split("///", 1)[-1]
+            if path and path != ":memory:":
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self.url = url
+        # hide_parameters: no bound value (a child's text) ever shows up in an error or log.
+        self.engine: AsyncEngine = create_async_engine(url, hide_parameters=True, **engine_options)
+        if url.startswith("sqlite"):
+            event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def kind(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self.engine.dialect.name
+
+    def session(self) -> AsyncSession:
+        """A new session; use as ``async with db.session() as s, s.begin(): …``."""
+        return self.sessions()
+
+    async def migrate(self) -> None:
+        """Create or upgrade the schema to the newest revision."""
+
+        def upgrade(connection: Connection) -> None:
+            config = alembic_config(self.url)
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+
+        async with self.engine.begin() as connection:
+            await connection.run_sync(upgrade)
+
+    async def check_key(self, cipher: DataCipher) -> None:
+        """Refuse a data key that does not open this database; remember the key of a new one."""
+        async with self.session() as session, session.begin():
+            row = await session.get(Meta, KEY_CHECK)
+            if row is None:
+                session.add(Meta(key=KEY_CHECK, value=cipher.encrypt(_KEY_CHECK_TEXT)))
+                return
+            if cipher.decrypt(row.value) != _KEY_CHECK_TEXT:
+                raise DataKeyError("DATA_KEY does not open the data in this database")
+
+    async def has_key_check(self) -> bool:
+        """Whether a data key was already recorded (the database holds data)."""
+        async with self.session() as session:
+            return (await session.scalar(select(Meta.key).where(Meta.key == KEY_CHECK))) is not None
+
+    async def dispose(self) -> None:
+        """Close every connection."""
+        await self.engine.dispose()

@@ -1,0 +1,159 @@
+"""One leader's turn: one update handled as one unit of work.
+
+Every handler of the bot is an ``async def handler(turn: Turn) -> state`` wrapped
+with :func:`leader_turn`. The wrapper
+
+1. opens one database session and transaction, loads (or creates) the leader and
+   switches to the leader's language;
+2. runs the handler, which changes rows and queues what to show with
+   :meth:`Turn.say`, :meth:`Turn.show` and :meth:`Turn.toast`;
+3. commits, and only then talks to Telegram — so what the leader sees is always
+   what was saved, and a failed send never loses what they entered.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes
+
+from bot.callback_data import Callback, parse
+from bot.storage import leaders
+from bot.storage.database import Database
+from bot.storage.models import Leader
+from flows.language import set_language
+
+log = logging.getLogger(__name__)
+
+Keyboard = Sequence[Sequence[tuple[str, Callback]]]
+Context = ContextTypes.DEFAULT_TYPE
+
+
+@dataclass
+class Services:
+    """What handlers and jobs share: the database and the clock."""
+
+    database: Database
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+
+
+SERVICES_KEY = "services"
+
+
+def services(context: Context) -> Services:
+    """The services the application was built with."""
+    found = context.application.bot_data[SERVICES_KEY]
+    assert isinstance(found, Services)
+    return found
+
+
+def keyboard(rows: Keyboard | None) -> InlineKeyboardMarkup | None:
+    """An inline keyboard from rows of (label, callback value); packing checks the 64 bytes."""
+    if not rows:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(label, callback_data=value.pack()) for label, value in row]
+            for row in rows
+            if row
+        ]
+    )
+
+
+@dataclass
+class _Outgoing:
+    text: str
+    markup: InlineKeyboardMarkup | None
+    edit: bool
+
+
+@dataclass
+class Turn:
+    """The update in hand, the leader's rows, and what to show them afterwards."""
+
+    update: Update
+    context: Context
+    session: AsyncSession
+    leader: Leader
+    now: datetime
+    callback: Callback | None = None
+    _outgoing: list[_Outgoing] = field(default_factory=list)
+    _toast: str | None = None
+
+    @property
+    def text(self) -> str:
+        """What the leader typed (empty for a button press)."""
+        message = self.update.effective_message
+        return (message.text or "") if message and not self.update.callback_query else ""
+
+    def say(self, text: str, rows: Keyboard | None = None) -> None:
+        """Send ``text`` (HTML, with everything typed already escaped) as a new message."""
+        self._outgoing.append(_Outgoing(text, keyboard(rows), edit=False))
+
+    def show(self, text: str, rows: Keyboard | None = None) -> None:
+        """Replace the pressed message with ``text`` (or send it, when no button was pressed)."""
+        editable = self.update.callback_query is not None and self.update.callback_query.message
+        self._outgoing.append(_Outgoing(text, keyboard(rows), edit=bool(editable)))
+
+    def toast(self, text: str) -> None:
+        """A short notice at the top of the leader's screen for a button press."""
+        self._toast = text
+
+    async def deliver(self) -> None:
+        """Send what the handler queued, after the commit."""
+        query = self.update.callback_query
+        if query is not None:
+            await query.answer(self._toast)
+        chat = self.update.effective_chat
+        if chat is None:
+            return
+        for item in self._outgoing:
+            if item.edit and query is not None and isinstance(query.message, Message):
+                try:
+                    await query.message.edit_text(item.text, reply_markup=item.markup)
+                    continue
+                except BadRequest as error:
+                    # Pressing the same button twice asks for the same content: nothing to do.
+                    if "not modified" in error.message:
+                        continue
+                    raise
+            await self.context.bot.send_message(chat.id, item.text, reply_markup=item.markup)
+
+
+Handler = Callable[[Turn], Awaitable[object]]
+
+
+def leader_turn(handler: Handler) -> Callable[[Update, Context], Coroutine[Any, Any, object]]:
+    """Wrap ``handler`` as a python-telegram-bot callback run as one unit of work."""
+
+    @functools.wraps(handler)
+    async def callback(update: Update, context: Context) -> object:
+        user = update.effective_user
+        if user is None:
+            return None
+        shared = services(context)
+        now = shared.clock()
+        pressed = parse(update.callback_query.data) if update.callback_query else None
+        async with shared.database.session() as session:
+            async with session.begin():
+                leader = await leaders.get_or_create(session, user.id, user.language_code, now)
+                set_language(leader.language)
+                turn = Turn(update, context, session, leader, now, callback=pressed)
+                state = await handler(turn)
+            await turn.deliver()
+        return state
+
+    return callback
+
+
+def button_value(turn: Turn, kind: type[Any]) -> Any:
+    """The pressed button's value if it is of ``kind``, else ``None``."""
+    return turn.callback if isinstance(turn.callback, kind) else None

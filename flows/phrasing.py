@@ -1,0 +1,94 @@
+"""The protocol's own sentences, with names, facts and feeling filled in.
+
+Every sentence a leader is offered to say is here, in the order the protocol
+gives it. The English message ids are translations of the Dutch protocol text;
+the Dutch catalog holds the protocol's own words.
+
+What a leader typed is HTML-escaped before it goes into a sentence (translate,
+then format), so the result can be sent with Telegram's HTML parse mode as is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+from babel.lists import format_list
+
+from flows.case import FEELING_TEXT, Feeling
+from flows.language import N_, _, babel_locale
+
+# Step 1: with the child who is bullied.
+STEP1_ASK_PERMISSION = N_(
+    "May I talk with %(bully)s to make clear that I want the behaviour to stop?"
+)
+STEP1_ASK_WHAT_TO_TELL = N_("What may I tell?")
+STEP1_AGREE_REPORT_BACK = N_(
+    "We agree that I tell %(bully)s %(may_tell)s and that I report back to you on the talk."
+)
+
+# Step 2: with the child who bullies or joins in.
+STEP2_FACTS_SEEN = N_("I see that %(facts)s has happened.")
+STEP2_FACTS_HEARD = N_("I hear that %(facts)s has happened.")
+STEP2_FEELING = N_("I feel %(feeling)s.")
+STEP2_UNDERSTANDING = N_(
+    "I understand that you may not have meant this to hurt, or may not fully realise "
+    "that this behaviour is really not okay."
+)
+STEP2_ASK_PROPOSAL = N_("I would like it to stop. What can you do about it?")
+STEP2_PROMISE_FOLLOW_UP = N_("I will take this up together with you and talk about it regularly.")
+
+# The line the protocol puts above it all.
+DISAPPROVE_BEHAVIOUR = N_("You don't say or do this. Full stop.")
+
+# Step 3: talking with the child again.
+STEP3_ASK_KEPT = N_("Ask how far he/she keeps to the agreements that were made.")
+STEP3_MOTIVATE = N_("If needed, motivate him/her to come up with a new proposal.")
+STEP3_STOPPED_COUNTS = N_(
+    "It does not matter whether every agreement was kept consistently, as long as the "
+    "bullying has stopped. Keep repeating this and allow enough time for the follow-up."
+)
+
+#: Shown where the leader types "…" of step 2's first sentence.
+ELLIPSIS = "…"
+
+
+def names(nicknames: Sequence[str]) -> str:
+    """Nicknames as one escaped list in the leader's language: "Tom, Lies en Bo"."""
+    return format_list([escape(n) for n in nicknames], locale=babel_locale())
+
+
+def feeling_words(feeling: str) -> str:
+    """The word for a feeling: a translated one from the buttons, or what the leader typed."""
+    try:
+        return _(FEELING_TEXT[Feeling(feeling)])
+    except ValueError:
+        return escape(feeling)
+
+
+def step1_sentences(bullies: Sequence[str], may_tell: str | None = None) -> list[str]:
+    """Step 1's three sentences; "…" stands where what may be told is not known yet."""
+    who = names(bullies)
+    told = escape(may_tell) if may_tell else ELLIPSIS
+    return [
+        _(STEP1_ASK_PERMISSION) % {"bully": who},
+        _(STEP1_ASK_WHAT_TO_TELL),
+        _(STEP1_AGREE_REPORT_BACK) % {"bully": who, "may_tell": told},
+    ]
+
+
+def step2_sentences(facts: str | None, feeling: str | None, *, witnessed: bool) -> list[str]:
+    """Step 2's five sentences in order; "…" stands for what is not filled in yet."""
+    facts_template = STEP2_FACTS_SEEN if witnessed else STEP2_FACTS_HEARD
+    return [
+        _(facts_template) % {"facts": escape(facts) if facts else ELLIPSIS},
+        _(STEP2_FEELING) % {"feeling": feeling_words(feeling) if feeling else ELLIPSIS},
+        _(STEP2_UNDERSTANDING),
+        _(STEP2_ASK_PROPOSAL),
+        _(STEP2_PROMISE_FOLLOW_UP),
+    ]
+
+
+def step3_points() -> list[str]:
+    """Step 3's three points, for the follow-up conversation."""
+    return [_(STEP3_ASK_KEPT), _(STEP3_MOTIVATE), _(STEP3_STOPPED_COUNTS)]

@@ -1,0 +1,60 @@
+"""The real bot, started in the test's event loop against the stand-in Bot API server.
+
+The Application, its handlers, its persistence and python-telegram-bot's own HTTP
+client are the production ones; only the Bot API root URL and the clock differ.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
+
+from telegram.ext import Application
+
+from bot.application import build_application
+from bot.settings import Settings, load_settings
+from bot.storage.database import Database
+from bot.storage.encryption import DataCipher, use_cipher
+from tests.support.bot_api_standin import TOKEN, BotApiStandin
+
+#: A fixed data key for the tests (a real one, made with `python -m bot make-key`).
+TEST_DATA_KEY = "m5S0yuYlk9Lk1dFVv8MBpUuOzcfMF6nTvo8fq6uHSyY="
+
+
+def test_settings(api: BotApiStandin, database_url: str) -> Settings:
+    """Settings as a leader's operator would give them, pointing at the stand-in."""
+    return load_settings(
+        environ={
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_URL": api.root,
+            "DATABASE_URL": database_url,
+            "DATA_KEY": TEST_DATA_KEY,
+        }
+    )
+
+
+@asynccontextmanager
+async def running_bot(
+    api: BotApiStandin, database_url: str, clock: Callable[[], datetime]
+) -> AsyncIterator[Application]:  # type: ignore[type-arg]
+    """Migrate, start polling, yield the application, then stop it cleanly."""
+    settings = test_settings(api, database_url)
+    use_cipher(DataCipher(settings.data_keys))
+    database = Database(settings.database_url)
+    await database.migrate()
+    await database.check_key(DataCipher(settings.data_keys))
+    application = build_application(settings, database, clock=clock)
+    await application.initialize()
+    if application.post_init:
+        await application.post_init(application)
+    await application.start()
+    assert application.updater is not None
+    await application.updater.start_polling(poll_interval=0.0, timeout=1)
+    try:
+        yield application
+    finally:
+        await application.updater.stop()
+        await application.stop()
+        await application.shutdown()
+        await database.dispose()

@@ -1,0 +1,57 @@
+"""The protocol's sentences with names, facts and feeling filled in, escaped for HTML."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from flows import phrasing
+from flows.language import using_language
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    # The message ids themselves: these tests are about filling in, not about a language.
+    with using_language("en"):
+        yield
+
+
+def test_step1_names_every_child_who_bullies_and_leaves_dots_for_what_may_be_told() -> None:
+    first, second, third = phrasing.step1_sentences(["Tom", "Lies"])
+    assert "Tom and Lies" in first
+    assert second.endswith("?")
+    assert "…" in third
+
+
+def test_step1_third_sentence_carries_what_may_be_told() -> None:
+    third = phrasing.step1_sentences(["Tom"], "that it hurts")[2]
+    assert "Tom that it hurts" in third
+
+
+def test_step2_has_five_sentences_in_the_protocols_order() -> None:
+    sentences = phrasing.step2_sentences("X happened", "sad", witnessed=True)
+    assert len(sentences) == 5
+    assert sentences[0].startswith("I see that X happened")
+    assert sentences[1] == "I feel sad."
+    assert sentences[3].startswith("I would like it to stop.")
+
+
+def test_step2_heard_uses_the_other_verb() -> None:
+    assert phrasing.step2_sentences("x", None, witnessed=False)[0].startswith("I hear that")
+
+
+def test_a_typed_feeling_is_kept_as_typed() -> None:
+    assert phrasing.step2_sentences("x", "disappointed", witnessed=True)[1] == "I feel disappointed."
+
+
+def test_everything_typed_is_escaped() -> None:
+    sentences = phrasing.step2_sentences("zei: a < b & c", "<b>bold</b>", witnessed=True)
+    assert "zei: a &lt; b &amp; c" in sentences[0]
+    assert "&lt;b&gt;bold&lt;/b&gt;" in sentences[1]
+    assert "<Jo>" not in phrasing.step1_sentences(["<Jo>"], "<i>")[2]
+    assert "&lt;Jo&gt;" in phrasing.names(["<Jo>"])
+
+
+def test_step3_has_the_protocols_three_points() -> None:
+    assert len(phrasing.step3_points()) == 3
