@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 
 ## catalogs: compile the .po files into the .mo files the bot reads
 catalogs: $(STAMP)
-	$(BIN)/pybabel compile --use-fuzzy=false -d locales -D messages --statistics 2>&1 | grep -v '^compiling' || true
+	$(BIN)/pybabel compile -d locales -D messages --statistics 2>&1 | grep -v '^compiling' || true
 	@for l in $(LANGUAGES); do test -f locales/$$l/LC_MESSAGES/messages.mo || { echo "catalog $$l did not compile"; exit 1; }; done
 
 ## catalogs-update: extract the texts from the code and merge them into every catalog

@@ -2,13 +2,14 @@
 
 Order matters: group -1 keeps group chats out before anything else runs; group 0
 is the conversation (commands, buttons, typed answers), then an answer for any
-message it did not expect; group 2 writes the conversation state to the database
-after every update.
+message it did not expect. Each handler saves the leader's new state itself, in
+its own transaction (see ``bot.turn``).
 """
 
 from __future__ import annotations
 
 import logging
+import warnings
 from collections.abc import Callable
 from datetime import datetime
 
@@ -27,6 +28,7 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
+from telegram.warnings import PTBUserWarning
 
 from bot import states
 from bot.callback_data import (
@@ -44,12 +46,10 @@ from bot.handlers.group_chats import keep_groups_out
 from bot.settings import Settings
 from bot.storage.conversation_state import SqlConversationPersistence
 from bot.storage.database import Database
-from bot.turn import SERVICES_KEY, Context, Services
+from bot.turn import CONVERSATION, SERVICES_KEY, Context, Services
 from flows.language import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES, _, using_language
 
 log = logging.getLogger(__name__)
-
-CONVERSATION = "leader"
 
 
 def _prefix(*kinds: type) -> str:
@@ -75,6 +75,10 @@ def shared_handlers() -> list[BaseHandler[Update, Context, object]]:
     ]
 
 
+# Buttons carry their case and child in their data, so they need no per-message tracking.
+warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
+
+
 def conversation() -> ConversationHandler[Context]:
     """The leader's conversation: its states say which typed answer the bot waits for."""
     typed = filters.TEXT & ~filters.COMMAND
@@ -96,11 +100,6 @@ def conversation() -> ConversationHandler[Context]:
         name=CONVERSATION,
         persistent=True,
     )
-
-
-async def flush_conversation_state(update: Update, context: Context) -> None:
-    """Write the conversation state now, not a minute later: a SIGKILL must not lose it."""
-    await context.application.update_persistence()
 
 
 async def set_commands(application: Application) -> None:  # type: ignore[type-arg]
@@ -148,6 +147,5 @@ def build_application(
     application.add_handler(TypeHandler(Update, keep_groups_out), group=-1)
     application.add_handler(conversation(), group=0)
     application.add_handler(MessageHandler(filters.ALL, menu.off_script), group=0)
-    application.add_handler(TypeHandler(Update, flush_conversation_state), group=2)
     application.add_error_handler(on_error)
     return application

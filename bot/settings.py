@@ -1,4 +1,4 @@
-"""Configuration from environment variables; a ``.env`` file in the working directory is read too."""
+"""Configuration from environment variables (and from a ``.env`` file in the working folder)."""
 
 from __future__ import annotations
 

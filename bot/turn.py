@@ -27,6 +27,7 @@ from telegram.ext import ContextTypes
 
 from bot.callback_data import Callback, parse
 from bot.storage import leaders
+from bot.storage.conversation_state import store_state
 from bot.storage.database import Database
 from bot.storage.models import Leader
 from flows.language import set_language
@@ -46,6 +47,8 @@ class Services:
 
 
 SERVICES_KEY = "services"
+#: The name of the leader's conversation handler (its states are stored under it).
+CONVERSATION = "leader"
 
 
 def services(context: Context) -> Services:
@@ -148,6 +151,11 @@ def leader_turn(handler: Handler) -> Callable[[Update, Context], Coroutine[Any, 
                 set_language(leader.language)
                 turn = Turn(update, context, session, leader, now, callback=pressed)
                 state = await handler(turn)
+                if state is not None and update.effective_chat is not None:
+                    # The new place in the flow is saved with the data, before any answer.
+                    await store_state(
+                        session, CONVERSATION, update.effective_chat.id, user.id, state
+                    )
             await turn.deliver()
         return state
 

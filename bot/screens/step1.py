@@ -28,7 +28,8 @@ def ask_consent(turn: Turn, case: Case) -> None:
                 title(_("Step 1 — with %(victim)s, the child who is bullied") % {"victim": victim}),
                 _("Find a quiet moment with %(victim)s and ask:") % {"victim": victim},
                 numbered(quoted(s) for s in sentences),
-                _("Did %(victim)s agree that you talk with them?") % {"victim": victim},
+                _("Did %(victim)s agree that you talk with %(bullies)s?")
+                % {"victim": victim, "bullies": phrasing.names(bullies(case))},
             ]
         ),
         [

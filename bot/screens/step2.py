@@ -47,7 +47,7 @@ def ask_facts(turn: Turn, case: Case, child: Child) -> str:
                     "concretely and factually as you can — no interpretations."
                 ),
                 _("For example: %(example)s")
-                % {"example": typed(_("at the campfire yesterday, someone was told to go away"))},
+                % {"example": typed(_("someone being sent away from the campfire yesterday"))},
             ]
         )
     )

@@ -2,9 +2,11 @@
 
 Only conversations are persisted: every other record (cases, children,
 agreements, where a leader is typing) lives in its own tables and is written in
-the handler's own transaction. The bot flushes after every update (see
-``bot.application``), not only every ``update_interval``, so a SIGKILL loses no
-leader's place in a flow.
+the handler's own transaction. Each handler also writes its new state with
+:func:`store_state` in that same transaction, before it answers (see
+``bot.turn``): what the leader sees, their data and their place in the flow are
+saved together, so a SIGKILL at any moment loses none of them. The persistence
+below then only loads the states at start-up and writes the same values again.
 """
 
 from __future__ import annotations
@@ -13,11 +15,28 @@ import json
 from typing import Any
 
 from sqlalchemy import delete, select
-from telegram.ext import BasePersistence, PersistenceInput
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram.ext import BasePersistence, ConversationHandler, PersistenceInput
 from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
 
 from bot.storage.database import Database
 from bot.storage.models import ConversationState
+
+
+async def store_state(
+    session: AsyncSession, name: str, chat_id: int, user_id: int, state: object | None
+) -> None:
+    """Write one leader's state in ``session``; ``None`` or the end state forgets it."""
+    row = await session.get(ConversationState, (name, chat_id, user_id))
+    if state is None or state == ConversationHandler.END:
+        if row is not None:
+            await session.delete(row)
+        return
+    encoded = json.dumps(state)
+    if row is None:
+        session.add(ConversationState(name=name, chat_id=chat_id, user_id=user_id, state=encoded))
+    elif row.state != encoded:
+        row.state = encoded
 
 
 class SqlConversationPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
@@ -44,20 +63,8 @@ class SqlConversationPersistence(BasePersistence[dict[Any, Any], dict[Any, Any],
         self, name: str, key: ConversationKey, new_state: object | None
     ) -> None:
         """Store (or, on ``None``, forget) one leader's state."""
-        chat_id, user_id = int(key[0]), int(key[1])
         async with self.database.session() as session, session.begin():
-            row = await session.get(ConversationState, (name, chat_id, user_id))
-            if new_state is None:
-                if row is not None:
-                    await session.delete(row)
-                return
-            state = json.dumps(new_state)
-            if row is None:
-                session.add(
-                    ConversationState(name=name, chat_id=chat_id, user_id=user_id, state=state)
-                )
-            else:
-                row.state = state
+            await store_state(session, name, int(key[0]), int(key[1]), new_state)
 
     async def forget_user(self, user_id: int) -> None:
         """Drop every stored state of a leader (used when their data is erased)."""

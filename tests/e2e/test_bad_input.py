@@ -1,0 +1,215 @@
+"""Bad input never crashes a flow or loses data: a friendly answer, and the leader stays put."""
+
+from __future__ import annotations
+
+from telegram.ext import Application
+
+from tests.e2e import walk
+from tests.support.bot_api_standin import BotApiStandin, SimUser
+
+
+async def english_leader(api: BotApiStandin, user_id: int = 2001) -> SimUser:
+    return api.user(user_id, "Jo", language_code="en")
+
+
+async def test_names_and_facts_with_html_characters_come_back_exactly_as_typed(
+    api: BotApiStandin, bot: Application
+) -> None:
+    leader = await english_leader(api)
+    step1 = await walk.new_case(leader, "<Jo>", [("Tom & <b>co</b>", "Bullies")])
+    assert "with <Jo>, the child who is bullied" in step1.text
+    assert "May I talk with Tom & <b>co</b> to make" in step1.text
+    done = await walk.settle_step1(leader, step1, "a < b & c")
+    assert "I tell Tom & <b>co</b> a < b & c and" in done.text
+    script = await walk.prepare_talk(leader, done, "Prepare", "zei: a < b & c", "&amp; <i>")
+    assert "“I see that zei: a < b & c has happened.”" in script.text
+    assert "“I feel &amp; <i>.”" in script.text
+    # Nothing the leader typed became markup.
+    assert "<b>co</b>" not in script.html
+
+
+async def test_overlong_texts_get_a_clear_answer_and_the_leader_can_type_again(
+    api: BotApiStandin, bot: Application
+) -> None:
+    leader = await english_leader(api)
+    await leader.send("/new")
+    await leader.expect("What do you call the child who is bullied?")
+    await leader.send("x" * 41)
+    await leader.expect("at most 40 characters")
+    await leader.send("Sam")
+    await leader.expect("Who bullies or joins in?")
+    await leader.send("y" * 4096)
+    await leader.expect("at most 40 characters")
+    await leader.send("Tom")
+    await leader.expect("Does Tom bully, or join in?")
+
+
+async def test_overlong_facts_keep_the_leader_at_the_facts(
+    api: BotApiStandin, bot: Application
+) -> None:
+    leader = await english_leader(api)
+    step1 = await walk.new_case(leader, "Sam", [("Tom", "Bullies")])
+    done = await walk.settle_step1(leader, step1, "it hurts")
+    await leader.press(done, "Prepare")
+    await leader.press(await leader.expect("Did you see"), "I heard about it")
+    await leader.expect("Complete the sentence")
+    await leader.send("z" * 1001)
+    await leader.expect("longer than 1000 characters")
+    await leader.send("at the campfire Sam was pushed")
+    await leader.expect("Name your feeling")
+
+
+async def test_a_command_in_the_middle_of_a_step_and_then_the_typed_answer(
+    api: BotApiStandin, bot: Application
+) -> None:
+    leader = await english_leader(api)
+    step1 = await walk.new_case(leader, "Sam", [("Tom", "Bullies")])
+    done = await walk.settle_step1(leader, step1, "it hurts")
+    await leader.press(done, "Prepare")
+    await leader.press(await leader.expect("Did you see"), "I saw it")
+    await leader.expect("Complete the sentence")
+    await leader.send("/help")
+    await leader.expect("/cases")
+    await leader.send("/nonsense")
+    await leader.expect("I don't know that command")
+    # Still at the facts: the typed answer is taken as the facts.
+    await leader.send("Tom pushed Sam")
+    await leader.expect("Name your feeling")
+
+
+async def test_cancel_keeps_what_was_entered_and_cases_continues_there(
+    api: BotApiStandin, bot: Application
+) -> None:
+    leader = await english_leader(api)
+    step1 = await walk.new_case(leader, "Sam", [("Tom", "Bullies")])
+    done = await walk.settle_step1(leader, step1, "it hurts")
+    await leader.press(done, "Prepare")
+    await leader.press(await leader.expect("Did you see"), "I saw it")
+    await leader.send("Tom pushed Sam")
+    await leader.expect("Name your feeling")
+    await leader.send("/cancel")
+    await leader.expect("Everything you entered is saved")
+    await leader.send("some text")
+    await leader.expect("I am not waiting for a message")
+    await leader.send("/cases")
+    listed = await leader.expect("My cases")
+    assert "Step 2: prepare the talk with Tom" in listed.text
+    await leader.press(listed, "1. Sam")
+    overview = await leader.expect("Case Sam")
+    await leader.press(overview, "Continue")
+    feelings = await leader.expect("Name your feeling")
+    await leader.press(feelings, "sad")
+    script = await leader.expect("Your script")
+    assert "Tom pushed Sam" in script.text
+
+
+async def test_stale_and_forged_buttons_get_a_friendly_answer_and_change_nothing(
+    api: BotApiStandin, bot: Application
+) -> None:
+    leader = await english_leader(api)
+    step1 = await walk.new_case(leader, "Sam", [("Tom", "Bullies")])
+    for data in ["c:open:99999:0:", "c:open:1:999:", "zz:top", "c:held:1:1:", "kt:999:1", "m:x"]:
+        await leader.press_data(step1.message_id, data)
+        answer = await leader.expect_callback_answer()
+        assert answer.text in (
+            "That case was not found.",
+            "This button is no longer valid.",
+            None,
+        )
+    # Step 2 cannot be reached before step 1 by a crafted press: the bot shows step 1 again.
+    await leader.press_data(step1.message_id, "c:seen:1:1:1")
+    again = await leader.expect("Step 1")
+    assert "Did Sam agree" in again.text
+    # The case is intact.
+    await leader.send("/cases")
+    assert "Step 1: ask Sam's permission" in (await leader.expect("My cases")).text
+
+
+async def test_a_second_leader_replaying_the_first_leaders_buttons_finds_nothing(
+    api: BotApiStandin, bot: Application
+) -> None:
+    first = await english_leader(api, 2001)
+    step1 = await walk.new_case(first, "Sam", [("Tom", "Bullies")])
+    other = await english_leader(api, 2002)
+    await other.send("/start")
+    welcome = await other.expect("What do you want to do?")
+    for _label, data in [b for row in step1.buttons for b in row]:
+        assert data is not None
+        await other.press_data(welcome.message_id, data)
+        answer = await other.expect_callback_answer()
+        assert answer.text == "That case was not found."
+    assert not any("Sam" in m.text for m in other.messages)
+    await other.send("/cases")
+    await other.expect("You have no open cases")
+
+
+async def test_a_step1_refusal_keeps_the_case_open_without_step_2(
+    api: BotApiStandin, bot: Application
+) -> None:
+    leader = await english_leader(api)
+    step1 = await walk.new_case(leader, "Sam", [("Tom", "Bullies")])
+    await leader.press(step1, "No, not (yet)")
+    declined = await leader.expect("does not agree (yet)")
+    assert "nothing of step 2" in declined.text
+    assert not any("Prepare" in b for b in declined.button_texts)
+    await leader.send("/cases")
+    assert "Step 1: Sam did not agree (yet)" in (await leader.expect("My cases")).text
+    await leader.press(declined, "Ask again")
+    again = await leader.expect("Step 1")
+    await walk.settle_step1(leader, again, "it hurts")
+
+
+async def test_photos_and_stickers_are_not_kept_and_the_flow_goes_on(
+    api: BotApiStandin, bot: Application
+) -> None:
+    leader = await english_leader(api)
+    await leader.send("/new")
+    await leader.expect("What do you call the child who is bullied?")
+    api.queue_update(
+        "message",
+        {
+            "message_id": 99,
+            "date": 1_790_000_000,
+            "chat": {"id": leader.id, "type": "private", "first_name": "Jo"},
+            "from": leader.to_json(),
+            "photo": [{"file_id": "p", "file_unique_id": "p", "width": 1, "height": 1}],
+        },
+    )
+    await leader.expect("I can only read typed text")
+    await leader.send("Sam")
+    await leader.expect("Who bullies or joins in?")
+
+
+async def test_in_a_group_the_bot_only_points_to_a_private_chat(
+    api: BotApiStandin, bot: Application
+) -> None:
+    leader = await english_leader(api)
+    await leader.send_in_group(-100200, "/new@pestgesprek_bot")
+    pointer = await api.chat(-100200).expect("private chat")
+    assert "@pestgesprek_bot" in pointer.text
+    await leader.send_in_group(-100200, "/cases")
+    await api.chat(-100200).expect("private chat")
+    # Nothing was started in private either.
+    await leader.send("Sam")
+    await leader.expect("I am not waiting for a message")
+
+
+async def test_closing_a_case_asks_first_and_removes_it_from_the_list(
+    api: BotApiStandin, bot: Application
+) -> None:
+    leader = await english_leader(api)
+    await walk.new_case(leader, "Sam", [("Tom", "Bullies")])
+    await leader.send("/cases")
+    await leader.press(await leader.expect("My cases"), "1. Sam")
+    overview = await leader.expect("Case Sam")
+    await leader.press(overview, "Close the case")
+    confirm = await leader.expect("Close the case of Sam?")
+    await leader.press(confirm, "No, keep it open")
+    await leader.expect("Case Sam")
+    await leader.press(confirm, "Yes, close it")
+    await leader.expect("The case of Sam is closed.")
+    # A stale button of the closed case only shows it, closed.
+    await leader.press(overview, "Continue")
+    assert "Closed" in (await leader.expect("Case Sam")).text
+    await leader.send("/cases")
+    await leader.expect("no open cases")

@@ -1,0 +1,50 @@
+"""A leader's place and data survive the bot being killed with SIGKILL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.e2e import walk
+from tests.support.bot_api_standin import BotApiStandin
+from tests.support.bot_process import BotProcess
+
+
+async def test_killed_in_the_middle_of_step_2_the_leader_continues_where_they_were(
+    api: BotApiStandin, database_url: str, tmp_path: Path
+) -> None:
+    leader = api.user(3001, "Jo", language_code="en")
+    bot = BotProcess(api, database_url, tmp_path)
+    await bot.start(api)
+    try:
+        step1 = await walk.new_case(leader, "Sam", [("Tom", "Bullies"), ("Lies", "Joins in")])
+        done = await walk.settle_step1(leader, step1, "that it hurts")
+        await leader.press(done, "Prepare")
+        await leader.press(await leader.expect("Did you see"), "I saw it")
+        await leader.expect("Complete the sentence")
+        await leader.send("Tom pushed Sam at the campfire")
+        await leader.expect("Name your feeling")
+
+        await bot.kill()
+        await bot.start(api)
+
+        # The bot still waits for the feeling, typed in the leader's own word.
+        await leader.send("disappointed")
+        script = await leader.expect("Your script for the talk with Tom")
+        assert "I see that Tom pushed Sam at the campfire has happened." in script.text
+        assert "I feel disappointed." in script.text
+
+        await leader.press(script, "Talk held")
+        await leader.expect("What did Tom propose")
+        await leader.send("say sorry to Sam")
+        await leader.expect("1 agreement noted")
+
+        await bot.kill()
+        await bot.start(api)
+
+        # Typing another agreement still adds to the same talk.
+        await leader.send("sit somewhere else")
+        noted = await leader.expect("2 agreements noted")
+        assert "say sorry to Sam" in noted.text
+        assert "sit somewhere else" in noted.text
+    finally:
+        await bot.terminate()

@@ -1,0 +1,122 @@
+"""The whole protocol in one go, in Dutch, as a youth leader would tap and type it."""
+
+from __future__ import annotations
+
+from telegram.ext import Application
+
+from tests.support.bot_api_standin import BotApiStandin, SimUser
+
+
+async def test_a_leader_walks_the_whole_protocol_in_dutch(
+    api: BotApiStandin, bot: Application, leader: SimUser
+) -> None:
+    await leader.send("/start")
+    welcome = await leader.expect("Wat wil je doen?")
+    assert welcome.button_texts == [
+        "✅ Snelle check",
+        "➕ Nieuwe pestsituatie",
+        "📂 Mijn pestsituaties",
+        "❓ Hulp",
+    ]
+
+    # Quick check: three taps after the command give the answer.
+    await leader.send("/criteria")
+    checklist = await leader.expect("Snelle check")
+    await leader.press(checklist, "Leiding steunt")
+    await leader.press(await leader.expect("✅ Begeleider(s) steunen"), "Al lang(er) bezig")
+    checklist = await leader.expect("✅ Het pesten is al lang(er) bezig")
+    await leader.press(checklist, "Slachtoffer staat alleen")
+    checklist = await leader.expect("✅ Het slachtoffer staat (quasi) alleen")
+    await leader.press(checklist, "Bekijk het antwoord")
+    answer = await leader.expect("Snelle check: het antwoord")
+    assert "Een één-op-ééngesprek past bij deze situatie." in answer.text
+    assert "confronterende aanpak" in answer.text
+    assert "“Dit zeg of doe je niet. Punt.”" in answer.text
+
+    # A new case from the answer, with two children.
+    await leader.press(answer, "Pak deze situatie aan")
+    asked = await leader.expect("Hoe noem je het kind dat gepest wordt?")
+    assert "bijnaam of initialen" in asked.text
+    await leader.send("Sam")
+    await leader.expect("Typ de bijnaam of initialen van één kind")
+    await leader.send("Tom")
+    await leader.press(await leader.expect("Wat doet Tom"), "Pest")
+    more = await leader.expect("Is er nog een kind dat pest of meepest?")
+    await leader.press(more, "Nog een kind")
+    await leader.expect("Hoe noem je het volgende kind")
+    await leader.send("Lies")
+    await leader.press(await leader.expect("Wat doet Lies"), "Pest mee")
+    more = await leader.expect("Lies (pest mee)")
+    assert "Tom (pest)" in more.text
+
+    # Step 1, in the protocol's own words.
+    await leader.press(more, "naar stap 1")
+    step1 = await leader.expect("Stap 1 — met Sam")
+    assert (
+        "“Mag ik met je Tom en Lies spreken om aan te geven dat ik wil dat het gedrag stopt?”"
+        in step1.text
+    )
+    assert "“Wat mag ik vertellen?”" in step1.text
+    await leader.press(step1, "Ja, akkoord")
+    await leader.expect("Wat mag je")
+    await leader.send("dat Sam niet meer wil dat er om hem gelachen wordt")
+    done = await leader.expect("Stap 1 is klaar")
+    assert (
+        "“We spreken af dat ik Tom en Lies dat Sam niet meer wil dat er om hem gelachen wordt "
+        "vertel en koppel het gesprek naar jou terug.”"
+    ) in done.text
+
+    # Step 2 with Tom.
+    await leader.press(done, "Bereid dat gesprek voor")
+    await leader.press(await leader.expect("Heb je zelf gezien"), "Ik zag het")
+    await leader.expect("Vul de zin aan")
+    await leader.send("gisteren tijdens het spel om Sam gelachen werd toen hij viel")
+    await leader.press(await leader.expect("Benoem je gevoel"), "boos")
+    script = await leader.expect("het gesprek met Tom")
+    expected = [
+        "“Ik zie dat gisteren tijdens het spel om Sam gelachen werd toen hij viel is gebeurd.”",
+        "“Ik voel me boos.”",
+        "“Ik begrijp dat je dit misschien niet kwetsend bedoeld hebt of niet ten volle "
+        "beseft dat dit gedrag echt niet oké is.”",
+        "“Ik zou graag willen dat het stopt. Wat kan jij hiervoor doen?”",
+        "“Ik zal dit samen met jou opnemen en regelmatig bespreken.”",
+    ]
+    positions = [script.text.index(sentence) for sentence in expected]
+    assert positions == sorted(positions), "the five sentences come in the protocol's order"
+    await leader.press(script, "Gesprek gevoerd")
+    await leader.expect("Stuur elke afspraak")
+    await leader.send("Tom lacht niet meer als iemand valt")
+    await leader.expect("1 afspraak genoteerd")
+    await leader.send("Tom helpt Sam recht")
+    noted = await leader.expect("2 afspraken genoteerd")
+    await leader.press(noted, "Klaar")
+    promise = await leader.expect("beloofde")
+    await leader.press(promise, "teruggekoppeld naar Sam")
+
+    # Step 2 with Lies follows on by itself.
+    await leader.press(await leader.expect("Heb je zelf gezien"), "Ik hoorde het")
+    await leader.expect("Vul de zin aan")
+    await leader.send("je mee lachte")
+    await leader.expect("Benoem je gevoel")
+    await leader.send("teleurgesteld")
+    script = await leader.expect("het gesprek met Lies")
+    assert "“Ik verneem dat je mee lachte is gebeurd.”" in script.text
+    assert "“Ik voel me teleurgesteld.”" in script.text
+    await leader.press(script, "Gesprek gevoerd")
+    await leader.send("Lies lacht niet mee")
+    await leader.press(await leader.expect("1 afspraak genoteerd"), "Klaar")
+    await leader.press(await leader.expect("beloofde"), "teruggekoppeld naar Sam")
+
+    # The case list shows where it stands; the case can be closed.
+    await leader.send("/cases")
+    listed = await leader.expect("Je hebt 1 open pestsituatie.")
+    assert "Sam — Stap 3" in listed.text
+    await leader.press(listed, "1. Sam")
+    overview = await leader.expect("Pestsituatie rond Sam")
+    assert "Tom lacht niet meer als iemand valt" in overview.text
+    assert "Lies lacht niet mee" in overview.text
+    await leader.press(overview, "Situatie afsluiten")
+    await leader.press(await leader.expect("afsluiten?"), "Ja, afsluiten")
+    await leader.expect("De situatie rond Sam is afgesloten.")
+    await leader.send("/cases")
+    await leader.expect("Je hebt geen open pestsituaties.")

@@ -1,0 +1,64 @@
+"""Steps a leader takes again and again in the end-to-end tests, in English.
+
+Tests about a language use Dutch (or French) explicitly; everything else talks
+to the bot as an English-speaking leader so the tests read like the code's texts.
+"""
+
+from __future__ import annotations
+
+from tests.support.bot_api_standin import BotMessage, SimUser
+
+
+async def new_case(leader: SimUser, victim: str, children: list[tuple[str, str]]) -> BotMessage:
+    """/new, the victim, each (child, "Bullies" | "Joins in"); returns the step-1 screen."""
+    await leader.send("/new")
+    await leader.expect("What do you call the child who is bullied?")
+    await leader.send(victim)
+    for number, (child, role) in enumerate(children):
+        await leader.expect("bullies or joins in")
+        await leader.send(child)
+        asked = await leader.expect("bully, or join in?")
+        await leader.press(asked, role)
+        listed = await leader.expect("Is there another child")
+        if number < len(children) - 1:
+            await leader.press(listed, "Another child")
+    await leader.press(listed, "That's everyone")
+    return await leader.expect("Step 1")
+
+
+async def settle_step1(leader: SimUser, step1: BotMessage, may_tell: str) -> BotMessage:
+    """Consent given and what may be told typed; returns the "step 1 is done" screen."""
+    await leader.press(step1, "Yes, agreed")
+    await leader.expect("What may you tell")
+    await leader.send(may_tell)
+    return await leader.expect("Step 1 is done")
+
+
+async def prepare_talk(
+    leader: SimUser, screen: BotMessage, button: str, facts: str, feeling: str
+) -> BotMessage:
+    """From a screen with a "prepare" button: seen, facts, a feeling; returns the script."""
+    await leader.press(screen, button)
+    asked = await leader.expect("Did you see what happened")
+    await leader.press(asked, "I saw it")
+    await leader.expect("Complete the sentence")
+    await leader.send(facts)
+    feelings = await leader.expect("Name your feeling")
+    if feeling in feelings.button_texts:
+        await leader.press(feelings, feeling)
+    else:
+        await leader.send(feeling)
+    return await leader.expect("Your script for the talk with")
+
+
+async def record_talk(leader: SimUser, script: BotMessage, agreements: list[str]) -> BotMessage:
+    """Talk held, agreements typed, "Done"; returns the report-back question."""
+    await leader.press(script, "Talk held")
+    await leader.expect("What did")
+    noted = None
+    for agreement in agreements:
+        await leader.send(agreement)
+        noted = await leader.expect("noted")
+    assert noted is not None
+    await leader.press(noted, "Done")
+    return await leader.expect("you promised")
