@@ -423,6 +423,11 @@ class SimUser:
     def __repr__(self) -> str:
         return f"SimUser({self.id}, {self.first_name!r})"
 
+    @property
+    def chat_id(self) -> int:
+        """The private chat's id, which is the user's id."""
+        return self.id
+
     def to_json(self) -> dict[str, Any]:
         """The user as Telegram describes them in ``from``."""
         data: dict[str, Any] = {"id": self.id, "is_bot": False, "first_name": self.first_name}

@@ -8,8 +8,8 @@ in UTF-16 code units, as the Bot API counts them).
 One deliberate difference: by default ``strict_entities=True`` also refuses a bare ``&``, an
 unknown named entity such as ``&nbsp;`` and an entity without its ``;``. Telegram itself shows
 those literally, but its documentation asks for them to be escaped, and a bot that escapes
-every ``&`` is safe either way. Those two messages are the stand-in's own wording. Pass
-``strict_entities=False`` to get Telegram's lenient behaviour.
+every ``&`` is safe either way. The reasons given for these refusals are the stand-in's own
+wording (Telegram has none). Pass ``strict_entities=False`` to get Telegram's lenient behaviour.
 """
 
 from __future__ import annotations

@@ -1,0 +1,370 @@
+"""When a follow-up reminder is due.
+
+Step 3 of the protocol: "after 1–2 days or 1–2 weeks, depending on how your group
+works, talk with the child who bullies again". The leader picks an interval (or
+the next group meeting, or a date), and this module turns that choice into the
+moment the bot sends the reminder.
+
+Everything is reckoned in the leader's time zone, because "in two days" means
+"on the day after tomorrow, in the evening" to a person, not "in 48 hours": a
+reminder picked the day before a DST change still arrives at the usual hour.
+Results are always aware datetimes in UTC, ready to be stored and scheduled.
+
+No clock is read here: ``now`` is passed in, so the rules can be tested at any
+moment of any year.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+#: A leader who names no time zone is most likely in Belgium (the protocol is Flemish).
+DEFAULT_TIME_ZONE = "Europe/Brussels"
+#: "This evening" is at this local time, whatever the preferred time is: a leader
+#: who likes reminders at 09:00 still means the evening when they say "this evening".
+EVENING = time(19, 0)
+#: "This evening" must still be at least this far ahead, or it is as good as "now".
+EVENING_MIN_LEAD = timedelta(minutes=30)
+#: What "this evening" becomes once the evening is (nearly) here.
+EVENING_FALLBACK = timedelta(hours=2)
+#: The next meeting must be at least this far ahead; a meeting that starts in
+#: ten minutes is not a follow-up the leader can still prepare for.
+MEETING_MIN_LEAD = timedelta(hours=1)
+#: Default lateness tolerance for :func:`is_late`: the job queue may run a little
+#: behind, which is no reason to tell the leader the reminder comes late.
+DEFAULT_GRACE = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class Rhythm:
+    """How a leader's group works, as far as reminder times are concerned.
+
+    ``quiet_start``–``quiet_end`` are local wall-clock times in which no reminder
+    is sent; the span may wrap midnight (22:00–08:00) or not (13:00–14:00), and
+    equal start and end means there are no quiet hours. ``meeting_weekday``
+    (0 = Monday … 6 = Sunday) and ``meeting_time`` describe the weekly group
+    meeting and are either both set or both ``None``. ``preferred_time`` is the
+    local time of day at which an "in N days" reminder is sent.
+    """
+
+    time_zone: str = DEFAULT_TIME_ZONE
+    quiet_start: time = time(22, 0)
+    quiet_end: time = time(8, 0)
+    meeting_weekday: int | None = None
+    meeting_time: time | None = None
+    preferred_time: time = time(19, 0)
+
+    def __post_init__(self) -> None:
+        """Reject a rhythm the rules cannot work with, with a message that says why."""
+        try:
+            ZoneInfo(self.time_zone)
+        except (ZoneInfoNotFoundError, ValueError, TypeError) as exc:
+            # ZoneInfo raises ZoneInfoNotFoundError (a KeyError) for unknown names and
+            # ValueError for malformed ones; one clear ValueError is easier on callers.
+            raise ValueError(
+                f"unknown time zone {self.time_zone!r}: expected an IANA name "
+                f"such as 'Europe/Brussels'"
+            ) from exc
+        if (self.meeting_weekday is None) != (self.meeting_time is None):
+            # Half a meeting cannot be scheduled; refusing it here beats a surprise
+            # when the leader picks "next meeting" weeks later.
+            raise ValueError("meeting_weekday and meeting_time must be set together, or neither")
+        if self.meeting_weekday is not None and (
+            isinstance(self.meeting_weekday, bool) or not 0 <= self.meeting_weekday <= 6
+        ):
+            raise ValueError(
+                f"meeting_weekday must be 0 (Monday) to 6 (Sunday), not {self.meeting_weekday!r}"
+            )
+        for name in ("quiet_start", "quiet_end", "preferred_time", "meeting_time"):
+            value = getattr(self, name)
+            # A time with its own tzinfo would fight with time_zone; all times in a
+            # rhythm are wall-clock times in time_zone.
+            if value is not None and value.tzinfo is not None:
+                raise ValueError(f"{name} must be a local time without tzinfo")
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The leader's time zone (ZoneInfo caches instances, so this is cheap)."""
+        return ZoneInfo(self.time_zone)
+
+    @property
+    def has_quiet_hours(self) -> bool:
+        """Whether any quiet hours are set (equal start and end means none)."""
+        return self.quiet_start != self.quiet_end
+
+    @property
+    def has_meeting(self) -> bool:
+        """Whether a weekly meeting is known, so "next meeting" can be offered."""
+        return self.meeting_weekday is not None and self.meeting_time is not None
+
+
+class FollowUpChoice(StrEnum):
+    """What the leader answered to "when do you want to be reminded?".
+
+    The values are short on purpose: they travel in Telegram callback data, which
+    is limited to 64 bytes. A custom "remind me later" delay is not a member; it
+    goes through :func:`snooze_moment`.
+    """
+
+    IN_1_DAY = "1d"
+    IN_2_DAYS = "2d"
+    IN_1_WEEK = "1w"
+    IN_2_WEEKS = "2w"
+    NEXT_MEETING = "meeting"
+    ON_DATE = "date"
+    # "Remind me later" choices, offered when a reminder comes at a bad moment.
+    THIS_EVENING = "evening"
+    TOMORROW = "tomorrow"
+
+
+#: The choices for planning a follow-up conversation, in the order to offer them.
+FOLLOW_UP_CHOICES: tuple[FollowUpChoice, ...] = (
+    FollowUpChoice.IN_1_DAY,
+    FollowUpChoice.IN_2_DAYS,
+    FollowUpChoice.IN_1_WEEK,
+    FollowUpChoice.IN_2_WEEKS,
+    FollowUpChoice.NEXT_MEETING,
+    FollowUpChoice.ON_DATE,
+)
+#: The choices for putting off a reminder that has just arrived.
+SNOOZE_CHOICES: tuple[FollowUpChoice, ...] = (
+    FollowUpChoice.THIS_EVENING,
+    FollowUpChoice.TOMORROW,
+)
+
+# Calendar days ahead, counted in the leader's zone (not 24-hour periods).
+_DAYS_AHEAD: dict[FollowUpChoice, int] = {
+    FollowUpChoice.IN_1_DAY: 1,
+    FollowUpChoice.IN_2_DAYS: 2,
+    FollowUpChoice.IN_1_WEEK: 7,
+    FollowUpChoice.IN_2_WEEKS: 14,
+    FollowUpChoice.TOMORROW: 1,
+}
+
+# See next_interval_after_stopped for why each step is what it is.
+_LONGER_INTERVAL: dict[FollowUpChoice, FollowUpChoice] = {
+    FollowUpChoice.IN_1_DAY: FollowUpChoice.IN_2_DAYS,
+    FollowUpChoice.IN_2_DAYS: FollowUpChoice.IN_1_WEEK,
+    FollowUpChoice.IN_1_WEEK: FollowUpChoice.IN_2_WEEKS,
+    FollowUpChoice.IN_2_WEEKS: FollowUpChoice.IN_2_WEEKS,
+    FollowUpChoice.NEXT_MEETING: FollowUpChoice.IN_2_WEEKS,
+    FollowUpChoice.ON_DATE: FollowUpChoice.IN_2_WEEKS,
+}
+
+
+def follow_up_moment(
+    choice: FollowUpChoice,
+    now: datetime,
+    rhythm: Rhythm,
+    on_date: date | None = None,
+) -> datetime:
+    """The moment (aware, UTC) a reminder for ``choice`` is due, made at ``now``.
+
+    * ``IN_1_DAY`` / ``IN_2_DAYS`` / ``IN_1_WEEK`` / ``IN_2_WEEKS`` / ``TOMORROW``:
+      that many calendar days ahead in the leader's zone, at ``preferred_time``.
+    * ``NEXT_MEETING``: the next meeting that starts at least an hour from now.
+    * ``ON_DATE``: ``on_date`` at ``preferred_time``; it must lie in the future.
+    * ``THIS_EVENING``: today at 19:00 if that is at least 30 minutes ahead,
+      otherwise two hours from now.
+
+    The result is then moved out of the quiet hours, so it is always strictly
+    after ``now``. Raises :class:`ValueError` for a naive ``now``, an unknown
+    choice, "next meeting" without a meeting, a missing or past date, or a date
+    given with another choice.
+    """
+    _require_aware(now, "now")
+    # Callback data arrives as plain text; accept "1d" as well as the member, and
+    # turn anything else into a ValueError here rather than a KeyError below.
+    choice = FollowUpChoice(choice)
+    if on_date is not None and choice is not FollowUpChoice.ON_DATE:
+        raise ValueError(f"on_date is only used with {FollowUpChoice.ON_DATE!r}, not {choice!r}")
+    zone = rhythm.zone
+    today = now.astimezone(zone).date()
+
+    if choice in _DAYS_AHEAD:
+        day = today + timedelta(days=_DAYS_AHEAD[choice])
+        moment = _local_moment(day, rhythm.preferred_time, zone)
+    elif choice is FollowUpChoice.NEXT_MEETING:
+        moment = _next_meeting(now, rhythm)
+    elif choice is FollowUpChoice.ON_DATE:
+        if on_date is None:
+            raise ValueError("a follow-up on a date needs the date (on_date)")
+        moment = _local_moment(on_date, rhythm.preferred_time, zone)
+        if moment <= now:
+            raise ValueError(
+                f"the follow-up date {on_date.isoformat()} at "
+                f"{rhythm.preferred_time.isoformat('minutes')} is not in the future"
+            )
+    else:  # THIS_EVENING, the only choice left
+        evening = _local_moment(today, EVENING, zone)
+        moment = evening if evening - now >= EVENING_MIN_LEAD else now + EVENING_FALLBACK
+    return out_of_quiet_hours(moment, rhythm)
+
+
+def snooze_moment(now: datetime, rhythm: Rhythm, delay: timedelta) -> datetime:
+    """The moment (aware, UTC) a reminder put off by a custom ``delay`` is due.
+
+    The delay is elapsed time ("in 3 hours" is 3 real hours, even across a DST
+    change), then the result is moved out of the quiet hours. Raises
+    :class:`ValueError` for a naive ``now`` or a delay that is not positive.
+    """
+    _require_aware(now, "now")
+    if delay <= timedelta(0):
+        raise ValueError(f"a snooze delay must be positive, not {delay}")
+    # Add in UTC: adding a timedelta to a datetime in a ZoneInfo zone adds wall
+    # time, which would make "in 1 hour" 0 or 2 real hours across a DST change.
+    return out_of_quiet_hours(now.astimezone(UTC) + delay, rhythm)
+
+
+def out_of_quiet_hours(moment: datetime, rhythm: Rhythm) -> datetime:
+    """``moment`` in UTC, moved to the end of the quiet hours if it falls in them.
+
+    Quiet hours are judged by the wall clock in the leader's zone: start
+    inclusive, end exclusive, so a moment at exactly ``quiet_end`` stays. A span
+    whose start is later than its end wraps midnight (22:00–08:00): a moment
+    after the start moves to the end on the next day, a moment before the end
+    to the end on the same day. Raises :class:`ValueError` for a naive moment.
+    """
+    _require_aware(moment, "moment")
+    if not rhythm.has_quiet_hours:
+        return moment.astimezone(UTC)
+    zone = rhythm.zone
+    local = moment.astimezone(zone)
+    wall = local.time()  # naive wall-clock time; comparisons ignore fold
+    start, end = rhythm.quiet_start, rhythm.quiet_end
+    if start < end:  # a span within one day, e.g. 13:00–14:00
+        if not start <= wall < end:
+            return moment.astimezone(UTC)
+        end_day = local.date()
+    else:  # a span that wraps midnight, e.g. 22:00–08:00
+        if end <= wall < start:
+            return moment.astimezone(UTC)
+        end_day = local.date() + timedelta(days=1) if wall >= start else local.date()
+    # The end is a wall time, so on a DST night it may not exist (02:30 on
+    # 2026-03-29 in Brussels: the end of the gap, 03:00 CEST, is used) or exist
+    # twice (02:30 on 2026-10-25: the earlier one); _local_moment explains why.
+    moved = _local_moment(end_day, end, zone)
+    if moved <= moment:
+        # Only on a fall-back night: the wall clock repeats an hour, and a moment in
+        # the second pass (say 02:10 CET) is "before 02:30" on the clock while the
+        # first 02:30 (CEST) is already behind it. The quiet hours then end at the
+        # second 02:30, the one still ahead.
+        moved = _local_moment(end_day, end, zone, fold=1)
+    return moved
+
+
+def next_interval_after_stopped(previous: FollowUpChoice) -> FollowUpChoice:
+    """The interval to propose for the next check when the bullying has stopped.
+
+    The protocol says to keep following up and to allow enough time, so each
+    check proposes a longer wait: 1 day → 2 days → 1 week → 2 weeks, and then
+    2 weeks again (longer than that and the follow-up fades away). "Next
+    meeting" becomes 2 weeks: groups mostly meet weekly, so a week is what the
+    leader had, and the step up from a week is two; there is no "meeting after
+    next" choice to offer. A chosen date becomes 2 weeks too, since the interval
+    behind it is unknown and the protocol asks for more time, not less. The
+    leader can always pick something else.
+
+    Snooze choices are not intervals (they put off one reminder) and raise
+    :class:`ValueError`: pass the follow-up choice the reminder was made with.
+    """
+    previous = FollowUpChoice(previous)
+    try:
+        return _LONGER_INTERVAL[previous]
+    except KeyError:
+        raise ValueError(
+            f"{previous!r} is a snooze, not a follow-up interval; "
+            f"pass the choice the follow-up was planned with"
+        ) from None
+
+
+def is_late(due: datetime, now: datetime, grace: timedelta = DEFAULT_GRACE) -> bool:
+    """Whether a reminder sent at ``now`` comes more than ``grace`` after ``due``.
+
+    Exactly ``grace`` late is still on time. Raises :class:`ValueError` for naive
+    datetimes or a negative grace.
+    """
+    _require_aware(due, "due")
+    _require_aware(now, "now")
+    if grace < timedelta(0):
+        raise ValueError(f"grace must not be negative, not {grace}")
+    return now - due > grace
+
+
+def _require_aware(moment: datetime, name: str) -> None:
+    """Refuse naive datetimes: their zone is a guess, and a wrong guess is a wrong hour."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"{name} must be an aware datetime, not naive {moment!r}")
+
+
+def _next_meeting(now: datetime, rhythm: Rhythm) -> datetime:
+    """The next meeting start at least MEETING_MIN_LEAD after ``now``, in UTC."""
+    if rhythm.meeting_weekday is None or rhythm.meeting_time is None:
+        raise ValueError(
+            "no group meeting is set: add the meeting day and time before choosing 'next meeting'"
+        )
+    zone = rhythm.zone
+    today = now.astimezone(zone).date()
+    earliest = now + MEETING_MIN_LEAD
+    # Today's meeting may already have started (or be too close), so look one day
+    # past a full week: that always contains a meeting far enough ahead.
+    for offset in range(8):
+        day = today + timedelta(days=offset)
+        if day.weekday() != rhythm.meeting_weekday:
+            continue
+        moment = _local_moment(day, rhythm.meeting_time, zone)
+        if moment >= earliest:
+            return moment
+    raise AssertionError("unreachable: a week always holds a meeting day")  # pragma: no cover
+
+
+def _local_moment(day: date, wall: time, zone: ZoneInfo, fold: int = 0) -> datetime:
+    """The UTC instant at which the clocks in ``zone`` show ``wall`` on ``day``.
+
+    Two wall times are special around DST changes:
+
+    * In the spring-forward gap (02:30 on 2026-03-29 in Brussels) the wall time
+      never shows. We take the first instant that does exist after it, the end of
+      the gap (03:00 CEST): it is the moment the clock "passes" the wanted time,
+      and it keeps the reminder as early as possible without making it earlier
+      than asked. (``fold=0`` alone would give 03:30, ``fold=1`` 01:30.)
+    * In the fall-back fold (02:30 on 2026-10-25) the wall time shows twice. We
+      take the earlier one (``fold=0``) unless the caller asks for the later one.
+    """
+    naive = datetime.combine(day, wall.replace(tzinfo=None, fold=0))
+    candidate = naive.replace(tzinfo=zone, fold=fold)
+    in_utc = candidate.astimezone(UTC)
+    # A wall time that exists survives the round trip; one in a gap comes back
+    # shifted by the size of the gap.
+    if in_utc.astimezone(zone).replace(tzinfo=None, fold=0) == naive:
+        return in_utc
+    return _end_of_gap(naive, zone)
+
+
+def _end_of_gap(naive: datetime, zone: ZoneInfo) -> datetime:
+    """The instant (UTC) a DST gap that contains the wall time ``naive`` ends.
+
+    zoneinfo gives a gap time the offset from before the change with ``fold=0``
+    and the one from after with ``fold=1`` (PEP 495). Read with the later offset
+    the wall time falls before the change, read with the earlier one after it;
+    the change itself lies between, and we find it by bisection to the second
+    (zone transitions are on whole seconds). A gap is at most a day wide, so this
+    takes about 17 steps.
+    """
+    offset_before = naive.replace(tzinfo=zone, fold=0).utcoffset()
+    offset_after = naive.replace(tzinfo=zone, fold=1).utcoffset()
+    assert offset_before is not None and offset_after is not None  # ZoneInfo always has one
+    utc_naive = naive.replace(tzinfo=UTC)
+    low = math.floor((utc_naive - offset_after).timestamp())  # before the change
+    high = math.ceil((utc_naive - offset_before).timestamp())  # at or after the change
+    while high - low > 1:
+        middle = (low + high) // 2
+        if datetime.fromtimestamp(middle, UTC).astimezone(zone).utcoffset() == offset_before:
+            low = middle
+        else:
+            high = middle
+    return datetime.fromtimestamp(high, UTC)
