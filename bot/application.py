@@ -39,10 +39,22 @@ from bot.callback_data import (
     CheckStartCase,
     CheckToggle,
     MenuPress,
+    SettingsPress,
 )
-from bot.handlers import case_buttons, case_list, menu, quick_check, setup, step1, step2
+from bot.handlers import (
+    case_buttons,
+    case_list,
+    follow_up,
+    menu,
+    quick_check,
+    settings,
+    setup,
+    step1,
+    step2,
+)
 from bot.handlers.errors import on_error
 from bot.handlers.group_chats import keep_groups_out
+from bot.nudges import NudgeDispatcher
 from bot.settings import Settings
 from bot.storage.conversation_state import SqlConversationPersistence
 from bot.storage.database import Database
@@ -72,6 +84,8 @@ def shared_handlers() -> list[BaseHandler[Update, Context, object]]:
         ),
         CallbackQueryHandler(case_buttons.case_button, pattern=_prefix(CaseButton)),
         CallbackQueryHandler(case_list.page_pressed, pattern=_prefix(CasesPage)),
+        CommandHandler("settings", settings.settings_command),
+        CallbackQueryHandler(settings.pressed, pattern=_prefix(SettingsPress)),
     ]
 
 
@@ -91,6 +105,9 @@ def conversation() -> ConversationHandler[Context]:
             states.FACTS: [MessageHandler(typed, step2.facts_typed)],
             states.FEELING: [MessageHandler(typed, step2.feeling_typed)],
             states.AGREEMENTS: [MessageHandler(typed, step2.agreement_typed)],
+            states.FOLLOW_UP_DATE: [MessageHandler(typed, follow_up.date_typed)],
+            states.NEW_PROPOSAL: [MessageHandler(typed, follow_up.new_agreement_typed)],
+            states.TIME_ZONE: [MessageHandler(typed, settings.zone_typed)],
         },
         fallbacks=[
             *shared_handlers(),
@@ -111,6 +128,7 @@ async def set_commands(application: Application) -> None:  # type: ignore[type-a
                 BotCommand("criteria", _("Quick check: does a one-on-one conversation fit?")),
                 BotCommand("new", _("Start a new case")),
                 BotCommand("cases", _("Your open cases")),
+                BotCommand("settings", _("Meeting day, quiet hours, time zone")),
                 BotCommand("cancel", _("Stop what you are doing")),
                 BotCommand("help", _("All commands")),
             ]
@@ -124,7 +142,17 @@ def build_application(
     clock: Callable[[], datetime] | None = None,
     rate_limit: bool = True,
 ) -> Application:  # type: ignore[type-arg]
-    """The bot: handlers, persistence in ``database``, Bot API at ``settings.api_url``."""
+    """The bot: handlers, persistence in ``database``, Bot API at ``settings.api_url``.
+
+    ``clock`` replaces the wall clock for the rules and the reminders (tests move it).
+    """
+    services = Services(database, clock) if clock else Services(database)
+    dispatcher = NudgeDispatcher(database, services.clock, interval=settings.reminder_interval)
+
+    async def post_init(application: Application) -> None:  # type: ignore[type-arg]
+        await set_commands(application)
+        dispatcher.start(application)
+
     builder = (
         ApplicationBuilder()
         .token(settings.token)
@@ -137,12 +165,12 @@ def build_application(
             )
         )
         .persistence(SqlConversationPersistence(database))
-        .post_init(set_commands)
+        .post_init(post_init)
     )
     if rate_limit:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
     application = builder.build()
-    application.bot_data[SERVICES_KEY] = Services(database, clock) if clock else Services(database)
+    application.bot_data[SERVICES_KEY] = services
 
     application.add_handler(TypeHandler(Update, keep_groups_out), group=-1)
     application.add_handler(conversation(), group=0)

@@ -111,6 +111,12 @@ class Act(StrEnum):
     LATER = "later"
     CLOSE = "close"
     CLOSE_CONFIRMED = "closeok"
+    PLAN = "plan"
+    CANCEL_FOLLOW_UP = "unplan"
+    OUTCOME = "outcome"
+    SNOOZE = "snooze"
+    NEW_PROPOSAL_DONE = "proposed"
+    REPORT_LATER = "rblater"
 
 
 @dataclass(frozen=True)
@@ -171,6 +177,15 @@ class CasesPage(Callback):
 
     prefix: ClassVar[str] = "l"
     offset: int
+
+
+@dataclass(frozen=True)
+class SettingsPress(Callback):
+    """A button of /settings: which setting, and the value chosen ("" to ask)."""
+
+    prefix: ClassVar[str] = "s"
+    setting: str
+    value: str
 
 
 _TYPES: dict[str, type] = {"int": int, "str": str, "Act": Act, "Menu": Menu}

@@ -24,6 +24,8 @@ class Settings:
     database_url: str
     data_keys: tuple[str, ...]
     log_level: str
+    reminder_interval: float = 15.0
+    """Seconds between two looks at the reminders that are due."""
 
     @property
     def bot_api_base_url(self) -> str:
@@ -75,4 +77,18 @@ def load_settings(*, require_token: bool = True, environ: dict[str, str] | None 
         database_url=normalise_database_url(database_url),
         data_keys=keys,
         log_level=environ.get("LOG_LEVEL", "INFO").strip().upper() or "INFO",
+        reminder_interval=_positive_float(environ, "REMINDER_INTERVAL_SECONDS", 15.0),
     )
+
+
+def _positive_float(environ: dict[str, str], name: str, default: float) -> float:
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1
+    if value <= 0:
+        raise ConfigurationError(f"{name} must be a positive number of seconds, not {raw!r}")
+    return value

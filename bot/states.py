@@ -22,4 +22,8 @@ FACTS = "facts"
 FEELING = "feeling"
 AGREEMENTS = "agreements"
 
-TEXT_STATES = (VICTIM_NAME, CHILD_NAME, MAY_TELL, FACTS, FEELING, AGREEMENTS)
+# Step 3: a date for the follow-up, a new proposal after "not (fully) stopped".
+FOLLOW_UP_DATE = "follow_up_date"
+NEW_PROPOSAL = "new_proposal"
+# Settings: a time zone typed by name.
+TIME_ZONE = "time_zone"

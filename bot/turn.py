@@ -35,6 +35,8 @@ from flows.language import set_language
 log = logging.getLogger(__name__)
 
 Keyboard = Sequence[Sequence[tuple[str, Callback]]]
+#: A keyboard being built row by row.
+Rows = list[Sequence[tuple[str, Callback]]]
 Context = ContextTypes.DEFAULT_TYPE
 
 

@@ -17,6 +17,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
+from flows.follow_up import ReminderStatus
 from flows.language import N_
 
 #: How long a nickname may be: a nickname or initials, never a full name.
@@ -72,6 +73,15 @@ FEELING_TEXT: dict[Feeling, str] = {
 }
 
 
+class FollowUpView(Protocol):
+    """What the rules read of a planned follow-up (a reminder)."""
+
+    @property
+    def due_at(self) -> datetime: ...
+    @property
+    def status(self) -> str: ...
+
+
 class ChildView(Protocol):
     """What the rules read of a child who bullies or joins in."""
 
@@ -89,6 +99,8 @@ class ChildView(Protocol):
     def held_at(self) -> datetime | None: ...
     @property
     def reported_back_at(self) -> datetime | None: ...
+    @property
+    def open_follow_up(self) -> FollowUpView | None: ...
 
 
 class CaseView(Protocol):
@@ -118,7 +130,9 @@ class Next(StrEnum):
     PREPARE_CONVERSATION = "prepare"
     CHOOSE_FEELING = "feeling"
     HOLD_CONVERSATION = "hold"
+    PLAN_FOLLOW_UP = "plan"
     REPORT_BACK = "report_back"
+    RECORD_FOLLOW_UP = "record"
     FOLLOW_UP = "follow_up"
     CLOSED = "closed"
 
@@ -144,7 +158,9 @@ _STEP_OF = {
     Next.PREPARE_CONVERSATION: 2,
     Next.CHOOSE_FEELING: 2,
     Next.HOLD_CONVERSATION: 2,
+    Next.PLAN_FOLLOW_UP: 3,
     Next.REPORT_BACK: 2,
+    Next.RECORD_FOLLOW_UP: 3,
     Next.FOLLOW_UP: 3,
     Next.CLOSED: 3,
 }
@@ -161,13 +177,15 @@ def may_start_step2(case: CaseView) -> bool:
 
 
 def child_next(case: CaseView, child: ChildView) -> NextStep | None:
-    """What is left to do in step 2 for one child, or ``None`` when it is all done."""
+    """What is left to do for one child before step 3's waiting, or ``None``."""
     if child.facts is None:
         return NextStep(Next.PREPARE_CONVERSATION, child.id)
     if child.feeling is None:
         return NextStep(Next.CHOOSE_FEELING, child.id)
     if child.held_at is None:
         return NextStep(Next.HOLD_CONVERSATION, child.id)
+    if child.open_follow_up is None:
+        return NextStep(Next.PLAN_FOLLOW_UP, child.id)
     if child.reported_back_at is None:
         return NextStep(Next.REPORT_BACK, child.id)
     return None
@@ -189,7 +207,13 @@ def next_step(case: CaseView) -> NextStep:
         step = child_next(case, child)
         if step is not None:
             return step
-    return NextStep(Next.FOLLOW_UP, case.children[0].id)
+    # Step 3: every child has a follow-up planned; one that came due waits for its outcome.
+    planned = [(c.open_follow_up, c) for c in case.children if c.open_follow_up is not None]
+    for follow_up, child in planned:
+        if follow_up.status == ReminderStatus.SENT:
+            return NextStep(Next.RECORD_FOLLOW_UP, child.id)
+    _, first = min(planned, key=lambda pair: pair[0].due_at)
+    return NextStep(Next.FOLLOW_UP, first.id)
 
 
 def find_child(case: CaseView, child_id: int) -> ChildView | None:

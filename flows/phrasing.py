@@ -42,6 +42,10 @@ STEP2_PROMISE_FOLLOW_UP = N_("I will take this up together with you and talk abo
 DISAPPROVE_BEHAVIOUR = N_("You don't say or do this. Full stop.")
 
 # Step 3: talking with the child again.
+STEP3_WHEN = N_(
+    "After 1 to 2 days or 1 to 2 weeks (depending on how your group works), you talk "
+    "with the child who bullies again."
+)
 STEP3_ASK_KEPT = N_("Ask how far he/she keeps to the agreements that were made.")
 STEP3_MOTIVATE = N_("If needed, motivate him/her to come up with a new proposal.")
 STEP3_STOPPED_COUNTS = N_(

@@ -47,7 +47,9 @@ async def api() -> AsyncIterator[BotApiStandin]:
 
 
 @pytest.fixture
-async def bot(api: BotApiStandin, database_url: str, clock: TestClock) -> AsyncIterator[Application]:  # type: ignore[type-arg]
+async def bot(
+    api: BotApiStandin, database_url: str, clock: TestClock
+) -> AsyncIterator[Application]:  # type: ignore[type-arg]
     async with running_bot(api, database_url, clock) as application:
         yield application
 

@@ -11,7 +11,7 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from bot.callback_data import Act, CaseButton
-from bot.handlers import case_list, setup, step1, step2
+from bot.handlers import case_list, follow_up, setup, step1, step2
 from bot.screens import menu
 from bot.storage.cases import child_of, owned_case
 from bot.storage.models import Case, Child
@@ -39,6 +39,12 @@ ACTIONS: dict[Act, Action] = {
     Act.HELD: step2.talk_held,
     Act.AGREEMENTS_DONE: step2.agreements_done,
     Act.REPORTED: step2.reported_back,
+    Act.PLAN: follow_up.plan_chosen,
+    Act.OUTCOME: follow_up.outcome_given,
+    Act.SNOOZE: follow_up.snooze,
+    Act.NEW_PROPOSAL_DONE: follow_up.new_proposal_done,
+    Act.CANCEL_FOLLOW_UP: follow_up.cancel_follow_up,
+    Act.REPORT_LATER: follow_up.report_back_later,
     Act.CLOSE: case_list.close_asked,
     Act.CLOSE_CONFIRMED: case_list.close_confirmed,
 }

@@ -7,7 +7,7 @@ from bot.callback_data import CasesPage
 from bot.screens import cases as screens
 from bot.screens import menu
 from bot.screens.next_step import show_next
-from bot.storage import cases
+from bot.storage import cases, reminders
 from bot.storage.leaders import point_at
 from bot.storage.models import Case, Child
 from bot.turn import Turn, leader_turn
@@ -65,6 +65,7 @@ async def close_confirmed(turn: Turn, case: Case, child: Child | None, value: st
     """Close the case."""
     case.closed_at = turn.now
     case.updated_at = turn.now
+    reminders.cancel_all(case)
     point_at(turn.leader, None)
     screens.closed(turn, case)
     return states.IDLE

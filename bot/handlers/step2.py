@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from bot import states
 from bot.handlers.current import active_child
-from bot.screens import step2
+from bot.screens import follow_up, step2
 from bot.screens.next_step import show_next
-from bot.storage import cases
+from bot.storage import cases, reminders
 from bot.storage.models import Case, Child
 from bot.turn import Turn, leader_turn
 from flows.case import (
@@ -18,6 +18,7 @@ from flows.case import (
     clean_text,
     may_start_step2,
 )
+from flows.follow_up import ReminderKind, report_back_moment
 
 
 def _step2_allowed(case: Case, child: Child | None) -> bool:
@@ -79,7 +80,17 @@ async def agreements_done(turn: Turn, case: Case, child: Child | None, value: st
         return step2.no_agreements_yet(turn, case, child)
     child.held_at = turn.now
     case.updated_at = turn.now
-    step2.held(turn, case, child)
+    # If the promise of step 1 is not kept by tomorrow, a reminder comes.
+    reminders.plan(
+        turn.session,
+        case,
+        child,
+        ReminderKind.REPORT_BACK,
+        report_back_moment(turn.now, turn.leader.rhythm),
+        turn.now,
+    )
+    step2.held(turn, child)
+    follow_up.plan(turn, case, child)
     return states.IDLE
 
 
@@ -88,6 +99,7 @@ async def reported_back(turn: Turn, case: Case, child: Child | None, value: str)
     if child is not None and child.held_at is not None and child.reported_back_at is None:
         child.reported_back_at = turn.now
         case.updated_at = turn.now
+        reminders.cancel(child.open_reminder(ReminderKind.REPORT_BACK))
     return show_next(turn, case)
 
 

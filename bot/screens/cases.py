@@ -5,25 +5,27 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.callback_data import Act, Callback, CaseButton, CasesPage, Menu, MenuPress
-from bot.screens.format import bulleted, day, name, title, typed
+from bot.screens.format import bulleted, day, name, short_moment, title, typed
+from bot.storage.cases import child_of
 from bot.storage.models import Case, Child
 from bot.turn import Keyboard, Turn
 from flows.case import ROLE_TEXT, Consent, Next, NextStep, Role, next_step
+from flows.follow_up import OUTCOME_TEXT, Outcome
 from flows.language import _, ngettext
 
 PAGE_SIZE = 6
 
 
-def child_name(case: Case, child_id: int | None) -> str:
-    """The escaped, bold nickname of a child in ``case``."""
-    child = next((c for c in case.children if c.id == child_id), None)
-    return name(child.nickname) if child else ""
-
-
-def describe_next(case: Case, step: NextStep) -> str:
+def describe_next(turn: Turn, case: Case, step: NextStep) -> str:
     """The next thing to do, in one line."""
-    victim = name(case.victim_nickname)
-    child = child_name(case, step.child_id)
+    child = child_of(case, step.child_id)
+    values = {
+        "victim": name(case.victim_nickname),
+        "child": name(child.nickname) if child else "",
+        "when": "",
+    }
+    if child is not None and child.open_follow_up is not None:
+        values["when"] = short_moment(child.open_follow_up.due_at, turn.leader.rhythm.zone)
     texts = {
         Next.ADD_CHILD: _("Set-up: add who bullies or joins in"),
         Next.ASK_CONSENT: _("Step 1: ask %(victim)s's permission"),
@@ -32,11 +34,13 @@ def describe_next(case: Case, step: NextStep) -> str:
         Next.PREPARE_CONVERSATION: _("Step 2: prepare the talk with %(child)s"),
         Next.CHOOSE_FEELING: _("Step 2: prepare the talk with %(child)s"),
         Next.HOLD_CONVERSATION: _("Step 2: hold the talk with %(child)s"),
+        Next.PLAN_FOLLOW_UP: _("Step 3: plan the next follow-up with %(child)s"),
         Next.REPORT_BACK: _("Step 2: report back to %(victim)s on the talk with %(child)s"),
-        Next.FOLLOW_UP: _("Step 3: follow up the agreements"),
+        Next.RECORD_FOLLOW_UP: _("Step 3: how did the follow-up with %(child)s go?"),
+        Next.FOLLOW_UP: _("Step 3: follow-up with %(child)s on %(when)s"),
         Next.CLOSED: _("Closed"),
     }
-    return texts[step.what] % {"victim": victim, "child": child}
+    return texts[step.what] % values
 
 
 def case_list(turn: Turn, cases: Sequence[Case], total: int, offset: int) -> None:
@@ -48,7 +52,7 @@ def case_list(turn: Turn, cases: Sequence[Case], total: int, offset: int) -> Non
         )
         return
     lines = [
-        f"{offset + n}. {name(case.victim_nickname)} — {describe_next(case, next_step(case))}"
+        f"{offset + n}. {name(case.victim_nickname)} — {describe_next(turn, case, next_step(case))}"
         for n, case in enumerate(cases, start=1)
     ]
     rows: Keyboard = [
@@ -75,22 +79,30 @@ def case_list(turn: Turn, cases: Sequence[Case], total: int, offset: int) -> Non
     )
 
 
-def child_summary(child: Child) -> str:
-    """One child's step 2 at a glance."""
+def child_summary(turn: Turn, child: Child) -> str:
+    """One child's talk and follow-ups at a glance."""
     parts = [f"{name(child.nickname)} ({_(ROLE_TEXT[Role(child.role)])})"]
-    if child.held_at is not None:
-        parts.append(_("talk held on %(date)s") % {"date": day(child.held_at)})
-        if child.agreements:
-            parts.append(
-                _("agreements:") + "\n" + bulleted(typed(a.text) for a in child.agreements)
-            )
+    if child.held_at is None:
+        parts.append(_("talk prepared") if child.facts is not None else _("talk not prepared yet"))
+        return "\n   ".join(parts)
+    parts.append(_("talk held on %(date)s") % {"date": day(child.held_at)})
+    if child.agreements:
+        parts.append(_("agreements:") + "\n" + bulleted(typed(a.text) for a in child.agreements))
+    parts.append(_("reported back ✅") if child.reported_back_at else _("not reported back yet"))
+    for follow_up in child.follow_ups:
         parts.append(
-            _("reported back ✅") if child.reported_back_at else _("not reported back yet")
+            _("follow-up on %(date)s: %(outcome)s")
+            % {
+                "date": day(follow_up.recorded_at),
+                "outcome": _(OUTCOME_TEXT[Outcome(follow_up.outcome)]),
+            }
         )
-    elif child.facts is not None:
-        parts.append(_("talk prepared"))
-    else:
-        parts.append(_("talk not prepared yet"))
+    planned = child.open_follow_up
+    if planned is not None:
+        parts.append(
+            _("Next follow-up: %(when)s")
+            % {"when": short_moment(planned.due_at, turn.leader.rhythm.zone)}
+        )
     return "\n   ".join(parts)
 
 
@@ -112,11 +124,31 @@ def overview(turn: Turn, case: Case) -> None:
             else ""
         ),
     ]
-    lines += [child_summary(c) for c in case.children]
-    lines.append(_("<b>Next:</b> %(next)s") % {"next": describe_next(case, step)})
+    lines += [child_summary(turn, c) for c in case.children]
+    lines.append(_("<b>Next:</b> %(next)s") % {"next": describe_next(turn, case, step)})
     rows: list[Sequence[tuple[str, Callback]]] = []
     if step.what is not Next.CLOSED:
         rows.append([(_("▶️ Continue"), CaseButton(Act.NEXT, case.id))])
+        for child in case.children:
+            if child.open_follow_up is None:
+                continue
+            values = {"child": child.nickname}
+            rows.append(
+                [
+                    (
+                        _("🗓 Move the follow-up with %(child)s") % values,
+                        CaseButton(Act.PLAN, case.id, child.id),
+                    )
+                ]
+            )
+            rows.append(
+                [
+                    (
+                        _("✖️ Cancel the follow-up with %(child)s") % values,
+                        CaseButton(Act.CANCEL_FOLLOW_UP, case.id, child.id),
+                    )
+                ]
+            )
         rows.append([(_("🗂 Close the case"), CaseButton(Act.CLOSE, case.id))])
     rows.append([(_("📂 My cases"), MenuPress(Menu.CASES))])
     turn.say("\n\n".join(lines), rows)

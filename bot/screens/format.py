@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 from html import escape
+from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
+from babel.dates import format_date, format_datetime, format_timedelta
 
 from flows.language import babel_locale
 
@@ -44,3 +45,17 @@ def day(moment: datetime) -> str:
 def title(text: str) -> str:
     """A screen's title."""
     return f"<b>{text}</b>"
+
+
+def moment(when: datetime, now: datetime, zone: ZoneInfo) -> str:
+    """A moment in the leader's zone and language, with how far off it is."""
+    local = format_datetime(when, "EEEE d MMMM, HH:mm", tzinfo=zone, locale=babel_locale())
+    ahead = format_timedelta(
+        when - now, granularity="minute", threshold=1.5, add_direction=True, locale=babel_locale()
+    )
+    return f"{local} ({ahead})"
+
+
+def short_moment(when: datetime, zone: ZoneInfo) -> str:
+    """A moment in a list: "di 1 dec, 19:00"."""
+    return format_datetime(when, "EEE d MMM, HH:mm", tzinfo=zone, locale=babel_locale())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot import states
-from bot.screens import cases, setup, step1, step2
+from bot.screens import cases, follow_up, setup, step1, step2
 from bot.storage.cases import child_of
 from bot.storage.leaders import point_at
 from bot.storage.models import Case
@@ -31,8 +31,12 @@ def show_next(turn: Turn, case: Case) -> object:
             return step2.ask_feeling(turn, case, child)
         case Next.HOLD_CONVERSATION if child:
             step2.script(turn, case, child)
+        case Next.PLAN_FOLLOW_UP if child:
+            follow_up.plan(turn, case, child)
         case Next.REPORT_BACK if child:
-            step2.held(turn, case, child)
+            step2.report_back(turn, case, child)
+        case Next.RECORD_FOLLOW_UP if child:
+            follow_up.record_outcome(turn, case, child)
         case _:
             cases.overview(turn, case)
     return states.IDLE

@@ -171,20 +171,17 @@ def too_many_agreements(turn: Turn, case: Case, child: Child) -> None:
     )
 
 
-def held(turn: Turn, case: Case, child: Child) -> None:
-    """The talk is recorded: the promise of step 1 to report back."""
+def held(turn: Turn, child: Child) -> None:
+    """The talk is recorded."""
+    turn.say(_("The talk with %(child)s is written down.") % {"child": name(child.nickname)})
+
+
+def report_back(turn: Turn, case: Case, child: Child) -> None:
+    """The promise of step 1: report back to the child who is bullied."""
     victim = name(case.victim_nickname)
     turn.say(
-        "\n\n".join(
-            [
-                _("The talk with %(child)s is written down.") % {"child": name(child.nickname)},
-                _(
-                    "🔔 In step 1 you promised %(victim)s to report back on the talk. "
-                    "Have you done that?"
-                )
-                % {"victim": victim},
-            ]
-        ),
+        _("🔔 In step 1 you promised %(victim)s to report back on the talk. Have you done that?")
+        % {"victim": victim},
         [
             [
                 (
@@ -192,6 +189,6 @@ def held(turn: Turn, case: Case, child: Child) -> None:
                     CaseButton(Act.REPORTED, case.id, child.id),
                 )
             ],
-            [(_("⏰ Not yet"), CaseButton(Act.OPEN, case.id))],
+            [(_("⏰ Not yet"), CaseButton(Act.REPORT_LATER, case.id, child.id))],
         ],
     )

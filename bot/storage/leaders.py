@@ -26,6 +26,8 @@ async def get_or_create(
         await session.flush()
     else:
         leader.last_seen_at = now
+        # Writing to the bot again lifts a block: the paused reminders go out again.
+        leader.blocked_at = None
     return leader
 
 

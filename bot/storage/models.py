@@ -6,16 +6,18 @@ stored in UTC and always come back time-zone aware.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 from bot.storage.encryption import EncryptedText
 from flows.case import Consent
+from flows.follow_up import OPEN_STATUSES, ReminderKind, ReminderStatus
+from flows.follow_up_timing import DEFAULT_TIME_ZONE, Rhythm
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -56,6 +58,25 @@ class Leader(Base):
     active_child_id: Mapped[int | None] = mapped_column(Integer)
     # The quick check's ticks, carried into the case the leader is about to make.
     draft_criteria_mask: Mapped[int | None] = mapped_column(Integer)
+    # The group's rhythm, for when reminders come (see flows.follow_up_timing.Rhythm).
+    time_zone: Mapped[str] = mapped_column(String(64), default=DEFAULT_TIME_ZONE)
+    quiet_start: Mapped[str] = mapped_column(String(5), default="22:00")
+    quiet_end: Mapped[str] = mapped_column(String(5), default="08:00")
+    meeting_weekday: Mapped[int | None] = mapped_column(Integer)
+    meeting_time: Mapped[str | None] = mapped_column(String(5))
+    # Set when Telegram says the leader blocked the bot: no reminders until they write again.
+    blocked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    @property
+    def rhythm(self) -> Rhythm:
+        """The leader's settings as the timing rules read them."""
+        return Rhythm(
+            time_zone=self.time_zone,
+            quiet_start=time.fromisoformat(self.quiet_start),
+            quiet_end=time.fromisoformat(self.quiet_end),
+            meeting_weekday=self.meeting_weekday if self.meeting_time else None,
+            meeting_time=time.fromisoformat(self.meeting_time) if self.meeting_time else None,
+        )
 
 
 class Case(Base):
@@ -109,10 +130,38 @@ class Child(Base):
         cascade="all, delete-orphan",
         passive_deletes=True,
     )
+    follow_ups: Mapped[list[FollowUp]] = relationship(
+        back_populates="child",
+        order_by="FollowUp.id",
+        lazy="selectin",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+    reminders: Mapped[list[Reminder]] = relationship(
+        back_populates="child",
+        order_by="Reminder.id",
+        lazy="selectin",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+    def open_reminder(self, kind: str) -> Reminder | None:
+        """The reminder of ``kind`` still waiting to be sent or answered, if any."""
+        return next((r for r in self.reminders if r.kind == kind and r.is_open), None)
+
+    @property
+    def open_follow_up(self) -> Reminder | None:
+        """The planned follow-up conversation (read by the rules in flows.case)."""
+        return self.open_reminder(ReminderKind.FOLLOW_UP)
+
+    @property
+    def last_outcome(self) -> str | None:
+        """How the last follow-up went, if there was one."""
+        return self.follow_ups[-1].outcome if self.follow_ups else None
 
 
 class Agreement(Base):
-    """Something the child proposed to do, recorded after a conversation."""
+    """Something the child proposed to do, recorded after a conversation or a follow-up."""
 
     __tablename__ = "agreements"
 
@@ -120,8 +169,66 @@ class Agreement(Base):
     child_id: Mapped[int] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"), index=True)
     text: Mapped[str] = mapped_column(EncryptedText)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # Set for a new proposal made at a follow-up; empty for the step-2 agreements.
+    follow_up_id: Mapped[int | None] = mapped_column(
+        ForeignKey("follow_ups.id", ondelete="CASCADE")
+    )
 
     child: Mapped[Child] = relationship(back_populates="agreements")
+
+
+class FollowUp(Base):
+    """Step 3: a follow-up conversation with a child, and how far the bullying stopped."""
+
+    __tablename__ = "follow_ups"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"), index=True)
+    outcome: Mapped[str] = mapped_column(String(16))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # The interval chosen before it, so a longer one can be proposed after "stopped".
+    previous_choice: Mapped[str | None] = mapped_column(String(16))
+
+    child: Mapped[Child] = relationship(back_populates="follow_ups")
+
+
+class Reminder(Base):
+    """A nudge to send a leader at ``due_at``: the database is the source of truth.
+
+    ``pending`` → ``sending`` (claimed by one process) → ``sent``; ``answered``
+    once the leader acted on it, ``cancelled`` when it is no longer wanted,
+    ``failed`` when Telegram refuses it for good (the leader blocked the bot).
+    """
+
+    __tablename__ = "reminders"
+    __table_args__ = (Index("ix_reminders_due", "status", "due_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    leader_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("leaders.id", ondelete="CASCADE"), index=True
+    )
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    child_id: Mapped[int | None] = mapped_column(
+        ForeignKey("children.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))
+    due_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    status: Mapped[str] = mapped_column(String(16), default=ReminderStatus.PENDING)
+    choice: Mapped[str | None] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    late: Mapped[bool] = mapped_column(default=False)
+    # An error class name or Telegram's description: never a message text.
+    last_error: Mapped[str | None] = mapped_column(String(200))
+
+    child: Mapped[Child | None] = relationship(back_populates="reminders")
+
+    @property
+    def is_open(self) -> bool:
+        """Still to be sent, or sent and not yet acted on."""
+        return self.status in OPEN_STATUSES
 
 
 class ConversationState(Base):

@@ -51,8 +51,10 @@ async def prepare_talk(
     return await leader.expect("Your script for the talk with")
 
 
-async def record_talk(leader: SimUser, script: BotMessage, agreements: list[str]) -> BotMessage:
-    """Talk held, agreements typed, "Done"; returns the report-back question."""
+async def record_talk(
+    leader: SimUser, script: BotMessage, agreements: list[str], follow_up: str = "In 1 week"
+) -> BotMessage:
+    """Talk held, agreements typed, "Done", a follow-up planned; returns the report-back ask."""
     await leader.press(script, "Talk held")
     await leader.expect("What did")
     noted = None
@@ -61,4 +63,7 @@ async def record_talk(leader: SimUser, script: BotMessage, agreements: list[str]
         noted = await leader.expect("noted")
     assert noted is not None
     await leader.press(noted, "Done")
+    plan = await leader.expect("When do you want to talk with")
+    await leader.press(plan, follow_up)
+    await leader.expect("I will remind you to talk with")
     return await leader.expect("you promised")

@@ -30,6 +30,8 @@ def test_settings(api: BotApiStandin, database_url: str) -> Settings:
             "TELEGRAM_API_URL": api.root,
             "DATABASE_URL": database_url,
             "DATA_KEY": TEST_DATA_KEY,
+            # The tests move the clock; the dispatcher looks often so nudges come promptly.
+            "REMINDER_INTERVAL_SECONDS": "0.1",
         }
     )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -18,8 +18,15 @@ from flows.case import (
     next_step,
     step1_settled,
 )
+from flows.follow_up import ReminderStatus
 
 NOW = datetime(2026, 11, 24, 18, 0, tzinfo=UTC)
+
+
+@dataclass
+class FollowUp:
+    due_at: datetime
+    status: str = ReminderStatus.PENDING
 
 
 @dataclass
@@ -31,6 +38,7 @@ class Child:
     feeling: str | None = None
     held_at: datetime | None = None
     reported_back_at: datetime | None = None
+    open_follow_up: FollowUp | None = None
 
 
 @dataclass
@@ -66,7 +74,7 @@ def test_agreement_without_what_may_be_told_is_not_settled() -> None:
     assert next_step(case) == NextStep(Next.RECORD_MAY_TELL)
 
 
-def test_step_2_goes_child_by_child_through_facts_feeling_talk_and_report_back() -> None:
+def test_step_2_goes_child_by_child_through_facts_feeling_talk_plan_and_report_back() -> None:
     tom, lies = Child(1), Child(2)
     case = Case(consent=Consent.AGREED, may_tell="it hurts", children=[tom, lies])
     assert may_start_step2(case)
@@ -76,12 +84,31 @@ def test_step_2_goes_child_by_child_through_facts_feeling_talk_and_report_back()
     tom.feeling = "angry"
     assert next_step(case) == NextStep(Next.HOLD_CONVERSATION, 1)
     tom.held_at = NOW
+    assert next_step(case) == NextStep(Next.PLAN_FOLLOW_UP, 1)
+    tom.open_follow_up = FollowUp(NOW + timedelta(days=7))
     assert next_step(case) == NextStep(Next.REPORT_BACK, 1)
     tom.reported_back_at = NOW
     assert next_step(case) == NextStep(Next.PREPARE_CONVERSATION, 2)
     lies.facts, lies.feeling, lies.held_at, lies.reported_back_at = "x", "sad", NOW, NOW
-    assert next_step(case).what is Next.FOLLOW_UP
+    assert next_step(case) == NextStep(Next.PLAN_FOLLOW_UP, 2)
+    lies.open_follow_up = FollowUp(NOW + timedelta(days=2))
+    # Step 3: the earliest follow-up is the next thing.
+    assert next_step(case) == NextStep(Next.FOLLOW_UP, 2)
     assert next_step(case).step == 3
+
+
+def test_a_follow_up_that_came_due_waits_for_its_outcome_first() -> None:
+    done = {"facts": "x", "feeling": "sad", "held_at": NOW, "reported_back_at": NOW}
+    tom = Child(1, **done, open_follow_up=FollowUp(NOW + timedelta(days=9)))  # type: ignore[arg-type]
+    lies = Child(2, **done, open_follow_up=FollowUp(NOW, ReminderStatus.SENT))  # type: ignore[arg-type]
+    case = Case(consent=Consent.AGREED, may_tell="x", children=[tom, lies])
+    assert next_step(case) == NextStep(Next.RECORD_FOLLOW_UP, 2)
+
+
+def test_without_a_planned_follow_up_the_leader_is_asked_to_plan_one() -> None:
+    done = {"facts": "x", "feeling": "sad", "held_at": NOW, "reported_back_at": NOW}
+    case = Case(consent=Consent.AGREED, may_tell="x", children=[Child(1, **done)])  # type: ignore[arg-type]
+    assert next_step(case) == NextStep(Next.PLAN_FOLLOW_UP, 1)
 
 
 def test_a_closed_case_has_nothing_left_and_no_step_2() -> None:

@@ -42,7 +42,8 @@ def test_step2_heard_uses_the_other_verb() -> None:
 
 
 def test_a_typed_feeling_is_kept_as_typed() -> None:
-    assert phrasing.step2_sentences("x", "disappointed", witnessed=True)[1] == "I feel disappointed."
+    sentences = phrasing.step2_sentences("x", "disappointed", witnessed=True)
+    assert sentences[1] == "I feel disappointed."
 
 
 def test_everything_typed_is_escaped() -> None:

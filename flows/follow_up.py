@@ -1,0 +1,92 @@
+"""Step 3: following up with a child until the bullying has stopped.
+
+The protocol: after 1–2 days or 1–2 weeks, talk with the child again; ask how far
+the agreements are kept; if needed, motivate a new proposal. Whether every
+agreement was kept does not matter, as long as the bullying has stopped. Keep
+repeating, and allow enough time for the follow-up.
+
+A reminder (a *nudge*) is what makes a volunteer actually do it. This module
+holds the reminder's kinds and statuses and what each outcome of a follow-up
+leads to; when a reminder is due is in :mod:`flows.follow_up_timing`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from flows.follow_up_timing import (
+    FollowUpChoice,
+    Rhythm,
+    next_interval_after_stopped,
+    out_of_quiet_hours,
+)
+from flows.language import N_
+
+
+class ReminderKind(StrEnum):
+    """What a reminder is about."""
+
+    FOLLOW_UP = "follow_up"
+    """Talk with a child who bullies again (step 3)."""
+    REPORT_BACK = "report_back"
+    """Report back to the child who is bullied, as promised in step 1."""
+
+
+class ReminderStatus(StrEnum):
+    """Where a reminder is in its life (see ``bot.storage.models.Reminder``)."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    ANSWERED = "answered"
+    CANCELLED = "cancelled"
+    FAILED = "failed"
+
+
+#: A reminder in one of these still stands for something the leader has to do.
+OPEN_STATUSES = frozenset({ReminderStatus.PENDING, ReminderStatus.SENDING, ReminderStatus.SENT})
+
+
+class Outcome(StrEnum):
+    """How far the bullying has stopped, as the leader found in the follow-up talk."""
+
+    STOPPED = "stopped"
+    PARTLY = "partly"
+    NOT_STOPPED = "not_stopped"
+
+
+OUTCOME_TEXT: dict[Outcome, str] = {
+    Outcome.STOPPED: N_("the bullying has stopped"),
+    Outcome.PARTLY: N_("the bullying has partly stopped"),
+    Outcome.NOT_STOPPED: N_("the bullying has not stopped"),
+}
+
+#: The report-back reminder comes this long after the step-2 talk, if not done by then.
+REPORT_BACK_AFTER = timedelta(days=1)
+
+
+def needs_new_proposal(outcome: Outcome) -> bool:
+    """Not (fully) stopped: motivate the child to come up with a new proposal."""
+    return outcome is not Outcome.STOPPED
+
+
+def proposed_next_choice(outcome: Outcome, previous: str | None) -> FollowUpChoice:
+    """The interval to propose for the next follow-up.
+
+    Stopped: a longer one than before (keep repeating, allow enough time). Not
+    (fully) stopped: soon again, but never sooner than in two days, so the child
+    has time to act on the new proposal.
+    """
+    try:
+        before = FollowUpChoice(previous) if previous else FollowUpChoice.IN_1_WEEK
+    except ValueError:
+        before = FollowUpChoice.IN_1_WEEK
+    if outcome is Outcome.STOPPED:
+        return next_interval_after_stopped(before)
+    return FollowUpChoice.IN_2_DAYS if before is FollowUpChoice.IN_1_DAY else before
+
+
+def report_back_moment(held_at: datetime, rhythm: Rhythm) -> datetime:
+    """When to remind the leader of the promise to report back, if still not done."""
+    return out_of_quiet_hours(held_at + REPORT_BACK_AFTER, rhythm)

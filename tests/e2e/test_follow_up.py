@@ -1,0 +1,295 @@
+"""Step 3: nudges that come on time, once, with the agreements, through restarts and errors."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import create_async_engine
+from telegram.ext import Application
+
+from tests.e2e import walk
+from tests.support.bot_api_standin import BotApiStandin, BotMessage, SimUser
+from tests.support.clock import TestClock
+from tests.support.running_bot import running_bot
+from tests.support.waiting import wait_until
+
+
+async def held_talk(leader: SimUser, follow_up: str = "In 1 week") -> None:
+    """A case with Tom, up to a talk held, a follow-up planned and reported back."""
+    step1 = await walk.new_case(leader, "Sam", [("Tom", "Bullies")])
+    done = await walk.settle_step1(leader, step1, "that it hurts")
+    script = await walk.prepare_talk(leader, done, "Prepare", "Tom pushed Sam", "angry")
+    promise = await walk.record_talk(leader, script, ["say sorry to Sam"], follow_up)
+    await leader.press(promise, "Yes, I reported back")
+    await leader.expect_new_message()
+
+
+def nudges(leader: SimUser) -> list[BotMessage]:
+    return [m for m in leader.messages if "Step 3: talk with" in m.text]
+
+
+async def test_a_nudge_brings_the_agreements_and_not_stopped_leads_to_a_new_proposal(
+    api: BotApiStandin, bot: Application, clock: TestClock
+) -> None:
+    leader = api.user(4001, "Jo", language_code="en")
+    await held_talk(leader)
+    clock.advance(days=6)
+    await leader.send("/cases")
+    listed = await leader.expect("My cases")
+    assert "Step 3: follow-up with Tom on" in listed.text
+    assert nudges(leader) == []
+
+    # Due a week later at 19:00 Brussels time (18:00 UTC); the clock started at 17:00 UTC.
+    clock.advance(days=1, hours=1, minutes=5)
+    nudge = await leader.expect("Step 3: talk with Tom again")
+    assert "say sorry to Sam" in nudge.text
+    assert "Ask how far he/she keeps to the agreements that were made." in nudge.text
+    assert "comes late" not in nudge.text
+
+    await leader.press(nudge, "Not stopped")
+    await leader.expect("If needed, motivate him/her to come up with a new proposal.")
+    await leader.send("stay away from Sam during games")
+    proposal = await leader.expect("New proposal so far")
+    await leader.press(proposal, "Done")
+    plan = await leader.expect("When do you want to talk with Tom again?")
+    # The proposed interval is shown first, starred.
+    assert plan.button_texts[0].startswith("⭐")
+    await leader.press(plan, "In 2 days")
+    await leader.expect("I will remind you to talk with Tom again on")
+    clock.advance(days=3)
+    second = await leader.expect("Step 3: talk with Tom again")
+    assert "stay away from Sam during games" in second.text
+    assert "say sorry to Sam" not in second.text, "the newest proposal replaces the old one"
+
+    await leader.press(second, "Bullying has stopped")
+    stopped = await leader.expect("as long as the bullying has stopped")
+    assert "Keep repeating this and allow enough time for the follow-up." in stopped.text
+    await leader.press(stopped, "Close the case")
+    await leader.press(await leader.expect("Close the case of Sam?"), "Yes, close it")
+    await leader.expect("The case of Sam is closed.")
+
+    clock.advance(weeks=4)
+    await leader.send("/cases")
+    await leader.expect("no open cases")
+    assert len(nudges(leader)) == 2, "no nudge after the case was closed"
+
+
+async def test_stopped_proposes_a_longer_interval_and_the_history_is_kept(
+    api: BotApiStandin, bot: Application, clock: TestClock
+) -> None:
+    leader = api.user(4002, "Jo", language_code="en")
+    await held_talk(leader, follow_up="In 2 days")
+    clock.advance(days=3)
+    nudge = await leader.expect("Step 3: talk with Tom again")
+    await leader.press(nudge, "Partly stopped")
+    await leader.send("no more name calling")
+    await leader.press(await leader.expect("New proposal so far"), "Done")
+    await leader.press(await leader.expect("When do you want"), "In 2 days")
+    await leader.expect("I will remind you")
+    clock.advance(days=3)
+    await leader.press(await leader.expect("Step 3: talk with Tom again"), "Bullying has stopped")
+    stopped = await leader.expect("as long as the bullying has stopped")
+    assert stopped.button_texts[0] == "⭐ In 1 week"
+    await leader.press(stopped, "In 1 week")
+    await leader.expect("I will remind you")
+
+    await leader.send("/cases")
+    await leader.press(await leader.expect("My cases"), "1. Sam")
+    overview = await leader.expect("Case Sam")
+    assert "partly stopped" in overview.text
+    assert "has stopped" in overview.text
+    assert "no more name calling" in overview.text
+    assert "Next follow-up" in overview.text
+
+
+async def test_not_talked_yet_puts_the_nudge_off(
+    api: BotApiStandin, bot: Application, clock: TestClock
+) -> None:
+    leader = api.user(4003, "Jo", language_code="en")
+    await held_talk(leader)
+    clock.advance(days=8)
+    nudge = await leader.expect("Step 3: talk with Tom again")
+    await leader.press(nudge, "Not talked yet")
+    await leader.press(await leader.expect("When shall I remind you again"), "In 3 days")
+    await leader.expect("OK, I will remind you of the talk with Tom on")
+    clock.advance(days=2)
+    await leader.send("/help")
+    await leader.expect("/cases")
+    assert len(nudges(leader)) == 1
+    clock.advance(days=2)
+    await leader.expect("Step 3: talk with Tom again")
+    assert len(nudges(leader)) == 2
+
+
+async def test_moving_and_cancelling_a_follow_up_from_the_case(
+    api: BotApiStandin, bot: Application, clock: TestClock
+) -> None:
+    leader = api.user(4004, "Jo", language_code="en")
+    await held_talk(leader)
+    await leader.send("/cases")
+    await leader.press(await leader.expect("My cases"), "1. Sam")
+    overview = await leader.expect("Case Sam")
+    await leader.press(overview, "Move the follow-up with Tom")
+    await leader.press(await leader.expect("When do you want"), "In 2 weeks")
+    await leader.expect("I will remind you")
+    clock.advance(days=8)
+    await leader.send("/help")
+    await leader.expect("/cases")
+    assert nudges(leader) == []
+    await leader.send("/cases")
+    await leader.press(await leader.expect("My cases"), "1. Sam")
+    overview = await leader.expect("Case Sam")
+    await leader.press(overview, "Cancel the follow-up with Tom")
+    await leader.expect("is cancelled: no reminder will come")
+    clock.advance(days=30)
+    await leader.send("/cases")
+    assert "Step 3: plan the next follow-up with Tom" in (await leader.expect("My cases")).text
+    assert nudges(leader) == []
+
+
+async def test_a_reminder_to_report_back_comes_a_day_after_the_talk(
+    api: BotApiStandin, bot: Application, clock: TestClock
+) -> None:
+    leader = api.user(4005, "Jo", language_code="en")
+    step1 = await walk.new_case(leader, "Sam", [("Tom", "Bullies")])
+    done = await walk.settle_step1(leader, step1, "that it hurts")
+    script = await walk.prepare_talk(leader, done, "Prepare", "Tom pushed Sam", "angry")
+    promise = await walk.record_talk(leader, script, ["say sorry"], "In 2 weeks")
+    await leader.press(promise, "Not yet")
+    await leader.expect("OK, I will remind you to report back to Sam")
+    clock.advance(hours=12)
+    await leader.send("/help")
+    await leader.expect("/cases")
+    assert not any("you promised Sam" in m.text for m in leader.messages[-2:])
+    clock.advance(hours=30)
+    reminder = await leader.expect(
+        "In step 1 you promised Sam to report back on your talk with Tom"
+    )
+    await leader.press(reminder, "Yes, I reported back")
+    clock.advance(days=3)
+    await leader.send("/cases")
+    listed = await leader.expect("My cases")
+    assert "report back" not in listed.text
+
+
+async def test_a_blocked_leader_gets_no_nudge_until_they_write_again(
+    api: BotApiStandin, bot: Application, clock: TestClock
+) -> None:
+    leader = api.user(4006, "Jo", language_code="en")
+    await held_talk(leader)
+    leader.block()
+    clock.advance(days=8)
+    blocked = ("sendMessage", "Forbidden: bot was blocked by the user")
+    await wait_until(lambda: blocked in api.refusals, "the bot to meet the block")
+    api.refusals.remove(blocked)  # expected: Telegram's answer to a blocked bot
+    tries = len(api.calls)
+    # While blocked, the bot does not try again, however long it waits.
+    clock.advance(days=3)
+    await asyncio.sleep(0.5)
+    assert [c for c in api.calls[tries:] if c.method == "sendMessage"] == []
+
+    await leader.send("/help")  # writing again unblocks, as in Telegram
+    await leader.expect("/cases")
+    nudge = await leader.expect("Step 3: talk with Tom again")
+    assert "say sorry to Sam" in nudge.text
+    assert len(nudges(leader)) == 1
+
+
+async def test_a_429_is_waited_out_and_the_nudge_comes_once(
+    api: BotApiStandin, bot: Application, clock: TestClock
+) -> None:
+    leader = api.user(4007, "Jo", language_code="en")
+    await held_talk(leader)
+    api.fail_next("sendMessage", status=429, retry_after=1)
+    clock.advance(days=8)
+    await leader.expect("Step 3: talk with Tom again", timeout=10)
+    clock.advance(minutes=5)
+    await leader.send("/help")
+    await leader.expect("/cases")
+    assert len(nudges(leader)) == 1
+
+
+async def test_a_server_error_is_retried_with_back_off(
+    api: BotApiStandin, bot: Application, clock: TestClock
+) -> None:
+    leader = api.user(4008, "Jo", language_code="en")
+    await held_talk(leader)
+    calls = len(api.calls)
+    api.fail_next("sendMessage", status=500)
+    clock.advance(days=8)
+    await wait_until(
+        lambda: any(c.method == "sendMessage" for c in api.calls[calls:]), "a first try"
+    )
+    await asyncio.sleep(0.5)
+    assert nudges(leader) == [], "not sent, and not retried before the back-off"
+    clock.advance(seconds=31)
+    await leader.expect("Step 3: talk with Tom again")
+    assert len(nudges(leader)) == 1
+
+
+async def test_a_timeout_is_retried_and_the_nudge_is_not_lost(
+    api: BotApiStandin, bot: Application, clock: TestClock
+) -> None:
+    leader = api.user(4011, "Jo", language_code="en")
+    await held_talk(leader)
+    calls = len(api.calls)
+    # Longer than the HTTP client waits for an answer; then the call fails.
+    api.fail_next("sendMessage", delay=6, status=500)
+    clock.advance(days=8)
+    await wait_until(
+        lambda: any(c.method == "sendMessage" for c in api.calls[calls:]), "a first try"
+    )
+    await asyncio.sleep(6.5)
+    assert nudges(leader) == []
+    clock.advance(seconds=31)
+    await leader.expect("Step 3: talk with Tom again")
+    assert len(nudges(leader)) == 1
+
+
+@asynccontextmanager
+async def bot_run(api: BotApiStandin, url: str, clock: TestClock) -> AsyncIterator[None]:
+    async with running_bot(api, url, clock):
+        yield
+
+
+async def test_a_restart_with_a_reminder_pending_still_sends_it_on_time(
+    api: BotApiStandin, database_url: str, clock: TestClock
+) -> None:
+    leader = api.user(4009, "Jo", language_code="en")
+    async with bot_run(api, database_url, clock):
+        await held_talk(leader)
+    async with bot_run(api, database_url, clock):
+        clock.advance(days=7, hours=1, minutes=5)
+        nudge = await leader.expect("Step 3: talk with Tom again")
+        assert "comes late" not in nudge.text
+    assert len(nudges(leader)) == 1
+
+
+async def test_reminders_that_fell_due_while_down_are_sent_once_at_start_marked_late(
+    api: BotApiStandin, database_url: str, clock: TestClock
+) -> None:
+    leader = api.user(4010, "Jo", language_code="en")
+    async with bot_run(api, database_url, clock):
+        await held_talk(leader)
+    clock.advance(days=10)  # the bot is down when the follow-up falls due
+    async with bot_run(api, database_url, clock):
+        nudge = await leader.expect("Step 3: talk with Tom again")
+        assert "This reminder comes late" in nudge.text
+        clock.advance(minutes=10)
+        await leader.send("/help")
+        await leader.expect("/cases")
+    async with bot_run(api, database_url, clock):
+        await leader.send("/help")
+        await leader.expect("/cases")
+    assert len(nudges(leader)) == 1
+
+    engine = create_async_engine(database_url)
+    async with engine.connect() as connection:
+        from bot.storage.models import Reminder
+
+        rows = (await connection.execute(select(Reminder.status, Reminder.late))).all()
+    await engine.dispose()
+    assert ("sent", True) in [(status, bool(late)) for status, late in rows]
