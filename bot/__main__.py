@@ -10,29 +10,61 @@ import sys
 from bot import __version__
 from bot.application import build_application
 from bot.settings import ConfigurationError, Settings, load_settings
+from bot.storage import key_rotation
 from bot.storage.database import Database
 from bot.storage.encryption import DataCipher, DataKeyError, make_key, use_cipher
 
 log = logging.getLogger("bot")
 
 
+#: Libraries whose debug lines carry message texts, update contents or the token: at DEBUG
+#: they would log what a leader typed about a child. They never log below INFO here.
+QUIET_LIBRARIES = {
+    "telegram": logging.INFO,
+    "httpx": logging.WARNING,
+    "httpcore": logging.WARNING,
+    "apscheduler": logging.INFO,
+    "aiosqlite": logging.INFO,
+    "asyncpg": logging.INFO,
+    "sqlalchemy": logging.WARNING,
+    "alembic": logging.INFO,
+}
+
+
 def configure_logging(level: str) -> None:
-    """One line per event on stdout; the HTTP client's request lines (they hold the token) off."""
+    """One line per event on stdout: ids and events only, never a message text."""
     logging.basicConfig(
         level=getattr(logging, level, logging.INFO),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stdout,
+        force=True,
     )
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    for name, floor in QUIET_LIBRARIES.items():
+        logging.getLogger(name).setLevel(max(floor, logging.getLogger().level))
 
 
 async def prepare(settings: Settings) -> None:
-    """Migrate the schema and check that the data key opens this database."""
+    """Check that the data key opens this database, then migrate the schema.
+
+    A wrong key is refused before anything is changed.
+    """
+    database = Database(settings.database_url)
+    cipher = DataCipher(settings.data_keys)
+    try:
+        if await database.has_key_check():
+            await database.check_key(cipher)
+        await database.migrate()
+        await database.check_key(cipher)
+    finally:
+        await database.dispose()
+
+
+async def rotate_key(settings: Settings) -> int:
+    """Re-encrypt everything under the first key of DATA_KEY."""
+    await prepare(settings)
     database = Database(settings.database_url)
     try:
-        await database.migrate()
-        await database.check_key(DataCipher(settings.data_keys))
+        return await key_rotation.rotate(database, DataCipher(settings.data_keys))
     finally:
         await database.dispose()
 
@@ -57,12 +89,25 @@ def run(settings: Settings) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the exit status."""
     parser = argparse.ArgumentParser(prog="python -m bot", description="Pestgesprek Telegram bot")
-    parser.add_argument("command", nargs="?", default="run", choices=["run", "make-key"])
+    parser.add_argument(
+        "command",
+        nargs="?",
+        default="run",
+        choices=["run", "make-key", "rotate-key"],
+        help="run the bot (default); make a new data key; re-encrypt under the first DATA_KEY",
+    )
     args = parser.parse_args(argv)
     if args.command == "make-key":
         print(make_key())
         return 0
     try:
+        if args.command == "rotate-key":
+            settings = load_settings(require_token=False)
+            configure_logging(settings.log_level)
+            use_cipher(DataCipher(settings.data_keys))
+            count = asyncio.run(rotate_key(settings))
+            print(f"pestgesprek: {count} texts re-encrypted under the first key of DATA_KEY")
+            return 0
         settings = load_settings()
         configure_logging(settings.log_level)
         run(settings)

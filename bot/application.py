@@ -38,14 +38,18 @@ from bot.callback_data import (
     CheckEdit,
     CheckStartCase,
     CheckToggle,
+    LanguagePress,
     MenuPress,
+    PrivacyPress,
     SettingsPress,
 )
 from bot.handlers import (
     case_buttons,
     case_list,
     follow_up,
+    language,
     menu,
+    privacy,
     quick_check,
     settings,
     setup,
@@ -55,6 +59,7 @@ from bot.handlers import (
 from bot.handlers.errors import on_error
 from bot.handlers.group_chats import keep_groups_out
 from bot.nudges import NudgeDispatcher
+from bot.retention import RetentionJob
 from bot.settings import Settings
 from bot.storage.conversation_state import SqlConversationPersistence
 from bot.storage.database import Database
@@ -85,6 +90,12 @@ def shared_handlers() -> list[BaseHandler[Update, Context, object]]:
         CallbackQueryHandler(case_buttons.case_button, pattern=_prefix(CaseButton)),
         CallbackQueryHandler(case_list.page_pressed, pattern=_prefix(CasesPage)),
         CommandHandler("settings", settings.settings_command),
+        CommandHandler("language", language.language_command),
+        CommandHandler("privacy", privacy.privacy_command),
+        CommandHandler("export", privacy.export_command),
+        CommandHandler("delete", privacy.delete_command),
+        CallbackQueryHandler(privacy.delete_pressed, pattern=_prefix(PrivacyPress)),
+        CallbackQueryHandler(language.chosen, pattern=_prefix(LanguagePress)),
         CallbackQueryHandler(settings.pressed, pattern=_prefix(SettingsPress)),
     ]
 
@@ -121,18 +132,22 @@ def conversation() -> ConversationHandler[Context]:
 
 async def set_commands(application: Application) -> None:  # type: ignore[type-arg]
     """The "/" menu of Telegram, in each language."""
-    for language in (None, *SUPPORTED_LANGUAGES):
-        with using_language(language or DEFAULT_LANGUAGE):
+    for code in (None, *SUPPORTED_LANGUAGES):
+        with using_language(code or DEFAULT_LANGUAGE):
             commands = [
                 BotCommand("start", _("The main menu")),
                 BotCommand("criteria", _("Quick check: does a one-on-one conversation fit?")),
                 BotCommand("new", _("Start a new case")),
                 BotCommand("cases", _("Your open cases")),
                 BotCommand("settings", _("Meeting day, quiet hours, time zone")),
+                BotCommand("language", _("Choose the language")),
+                BotCommand("privacy", _("What is stored, and your rights")),
+                BotCommand("export", _("All your data as a file")),
+                BotCommand("delete", _("Erase all your data")),
                 BotCommand("cancel", _("Stop what you are doing")),
                 BotCommand("help", _("All commands")),
             ]
-        await application.bot.set_my_commands(commands, language_code=language)
+        await application.bot.set_my_commands(commands, language_code=code)
 
 
 def build_application(
@@ -140,18 +155,20 @@ def build_application(
     database: Database,
     *,
     clock: Callable[[], datetime] | None = None,
-    rate_limit: bool = True,
 ) -> Application:  # type: ignore[type-arg]
     """The bot: handlers, persistence in ``database``, Bot API at ``settings.api_url``.
 
     ``clock`` replaces the wall clock for the rules and the reminders (tests move it).
     """
-    services = Services(database, clock) if clock else Services(database)
+    services = Services(database, settings, clock) if clock else Services(database, settings)
     dispatcher = NudgeDispatcher(database, services.clock, interval=settings.reminder_interval)
+
+    retention = RetentionJob(database, settings, services.clock)
 
     async def post_init(application: Application) -> None:  # type: ignore[type-arg]
         await set_commands(application)
         dispatcher.start(application)
+        retention.start(application, interval=settings.retention_interval)
 
     builder = (
         ApplicationBuilder()
@@ -167,7 +184,7 @@ def build_application(
         .persistence(SqlConversationPersistence(database))
         .post_init(post_init)
     )
-    if rate_limit:
+    if settings.rate_limit:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
     application = builder.build()
     application.bot_data[SERVICES_KEY] = services

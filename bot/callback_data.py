@@ -117,6 +117,7 @@ class Act(StrEnum):
     SNOOZE = "snooze"
     NEW_PROPOSAL_DONE = "proposed"
     REPORT_LATER = "rblater"
+    KEEP_OPEN = "keep"
 
 
 @dataclass(frozen=True)
@@ -186,6 +187,22 @@ class SettingsPress(Callback):
     prefix: ClassVar[str] = "s"
     setting: str
     value: str
+
+
+@dataclass(frozen=True)
+class LanguagePress(Callback):
+    """A language chosen in /language."""
+
+    prefix: ClassVar[str] = "lg"
+    code: str
+
+
+@dataclass(frozen=True)
+class PrivacyPress(Callback):
+    """A button of /privacy, /export and /delete: what to do."""
+
+    prefix: ClassVar[str] = "p"
+    action: str
 
 
 _TYPES: dict[str, type] = {"int": int, "str": str, "Act": Act, "Menu": Menu}

@@ -33,7 +33,7 @@ from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application, ContextTypes
 
-from bot.screens.nudges import follow_up_nudge, report_back_nudge
+from bot.screens.nudges import follow_up_nudge, inactive_nudge, report_back_nudge
 from bot.storage import reminders
 from bot.storage.cases import child_of
 from bot.storage.database import Database
@@ -131,11 +131,16 @@ class NudgeDispatcher:
         self, session: AsyncSession, reminder: Reminder, leader: Leader, now: datetime
     ) -> tuple[str, Keyboard] | None:
         case = await session.scalar(select(Case).where(Case.id == reminder.case_id))
-        child = child_of(case, reminder.child_id) if case else None
-        if case is None or child is None or case.closed_at is not None:
+        if case is None or case.closed_at is not None:
             return None
         late = is_late(reminder.due_at, now)
         reminder.late = late
+        if reminder.kind == ReminderKind.INACTIVE:
+            with using_language(leader.language):
+                return inactive_nudge(case)
+        child = child_of(case, reminder.child_id)
+        if child is None:
+            return None
         with using_language(leader.language):
             if reminder.kind == ReminderKind.REPORT_BACK:
                 if child.reported_back_at is not None:

@@ -26,6 +26,14 @@ class Settings:
     log_level: str
     reminder_interval: float = 15.0
     """Seconds between two looks at the reminders that are due."""
+    rate_limit: bool = True
+    """Keep under Telegram's limits (off only for a Bot API server without them)."""
+    retention_closed_days: int = 180
+    """Closed cases are erased this many days after closing."""
+    inactive_case_days: int = 365
+    """An open case without activity this long gets one reminder asking to close it."""
+    retention_interval: float = 3600.0
+    """Seconds between two rounds of erasing what is kept too long."""
 
     @property
     def bot_api_base_url(self) -> str:
@@ -78,6 +86,10 @@ def load_settings(*, require_token: bool = True, environ: dict[str, str] | None 
         data_keys=keys,
         log_level=environ.get("LOG_LEVEL", "INFO").strip().upper() or "INFO",
         reminder_interval=_positive_float(environ, "REMINDER_INTERVAL_SECONDS", 15.0),
+        rate_limit=environ.get("TELEGRAM_RATE_LIMIT", "on").strip().lower() not in ("off", "0"),
+        retention_closed_days=int(_positive_float(environ, "RETENTION_CLOSED_DAYS", 180)),
+        inactive_case_days=int(_positive_float(environ, "INACTIVE_CASE_DAYS", 365)),
+        retention_interval=_positive_float(environ, "RETENTION_INTERVAL_SECONDS", 3600.0),
     )
 
 
@@ -90,5 +102,5 @@ def _positive_float(environ: dict[str, str], name: str, default: float) -> float
     except ValueError:
         value = -1
     if value <= 0:
-        raise ConfigurationError(f"{name} must be a positive number of seconds, not {raw!r}")
+        raise ConfigurationError(f"{name} must be a positive number, not {raw!r}")
     return value

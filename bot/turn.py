@@ -21,11 +21,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.callback_data import Callback, parse
+from bot.settings import Settings
 from bot.storage import leaders
 from bot.storage.conversation_state import store_state
 from bot.storage.database import Database
@@ -42,9 +43,10 @@ Context = ContextTypes.DEFAULT_TYPE
 
 @dataclass
 class Services:
-    """What handlers and jobs share: the database and the clock."""
+    """What handlers and jobs share: the database, the settings and the clock."""
 
     database: Database
+    settings: Settings
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
 
 
@@ -90,6 +92,7 @@ class Turn:
     leader: Leader
     now: datetime
     callback: Callback | None = None
+    _documents: list[tuple[bytes, str, str]] = field(default_factory=list)
     _outgoing: list[_Outgoing] = field(default_factory=list)
     _toast: str | None = None
 
@@ -108,6 +111,15 @@ class Turn:
         editable = self.update.callback_query is not None and self.update.callback_query.message
         self._outgoing.append(_Outgoing(text, keyboard(rows), edit=bool(editable)))
 
+    def send_file(self, data: bytes, filename: str, caption: str) -> None:
+        """Send a file (an export) after the commit."""
+        self._documents.append((data, filename, caption))
+
+    @property
+    def settings(self) -> Settings:
+        """The operator's settings."""
+        return services(self.context).settings
+
     def toast(self, text: str) -> None:
         """A short notice at the top of the leader's screen for a button press."""
         self._toast = text
@@ -120,6 +132,10 @@ class Turn:
         chat = self.update.effective_chat
         if chat is None:
             return
+        for data, filename, caption in self._documents:
+            await self.context.bot.send_document(
+                chat.id, InputFile(data, filename=filename), caption=caption
+            )
         for item in self._outgoing:
             if item.edit and query is not None and isinstance(query.message, Message):
                 try:

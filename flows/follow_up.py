@@ -31,6 +31,8 @@ class ReminderKind(StrEnum):
     """Talk with a child who bullies again (step 3)."""
     REPORT_BACK = "report_back"
     """Report back to the child who is bullied, as promised in step 1."""
+    INACTIVE = "inactive"
+    """An open case without activity for a long time: close it?"""
 
 
 class ReminderStatus(StrEnum):

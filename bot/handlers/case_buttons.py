@@ -45,6 +45,7 @@ ACTIONS: dict[Act, Action] = {
     Act.NEW_PROPOSAL_DONE: follow_up.new_proposal_done,
     Act.CANCEL_FOLLOW_UP: follow_up.cancel_follow_up,
     Act.REPORT_LATER: follow_up.report_back_later,
+    Act.KEEP_OPEN: case_list.keep_open,
     Act.CLOSE: case_list.close_asked,
     Act.CLOSE_CONFIRMED: case_list.close_confirmed,
 }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot import states
 from bot.callback_data import CasesPage
 from bot.screens import cases as screens
@@ -55,6 +57,13 @@ async def continue_case(turn: Turn, case: Case, child: Child | None, value: str)
     return show_next(turn, case)
 
 
+async def keep_open(turn: Turn, case: Case, child: Child | None, value: str) -> object:
+    """The case stays open: that counts as activity."""
+    case.updated_at = turn.now
+    screens.overview(turn, case)
+    return states.IDLE
+
+
 async def close_asked(turn: Turn, case: Case, child: Child | None, value: str) -> object:
     """Closing needs a confirmation."""
     screens.confirm_close(turn, case)
@@ -65,7 +74,8 @@ async def close_confirmed(turn: Turn, case: Case, child: Child | None, value: st
     """Close the case."""
     case.closed_at = turn.now
     case.updated_at = turn.now
-    reminders.cancel_all(case)
+    await reminders.erase_all(turn.session, case)
     point_at(turn.leader, None)
-    screens.closed(turn, case)
+    erase_on = turn.now + timedelta(days=turn.settings.retention_closed_days)
+    screens.closed(turn, case, erase_on)
     return states.IDLE

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from bot.callback_data import Act, Callback, CaseButton, CasesPage, Menu, MenuPress
 from bot.screens.format import bulleted, day, name, short_moment, title, typed
@@ -166,9 +167,12 @@ def confirm_close(turn: Turn, case: Case) -> None:
     )
 
 
-def closed(turn: Turn, case: Case) -> None:
-    """The case is closed."""
+def closed(turn: Turn, case: Case, erase_on: datetime) -> None:
+    """The case is closed, and when it will be erased."""
     turn.say(
-        _("The case of %(victim)s is closed.") % {"victim": name(case.victim_nickname)},
+        _("The case of %(victim)s is closed.") % {"victim": name(case.victim_nickname)}
+        + " "
+        + _("Its reminders are erased; everything else in it is erased on %(date)s.")
+        % {"date": day(erase_on)},
         [[(_("📂 My cases"), MenuPress(Menu.CASES))]],
     )

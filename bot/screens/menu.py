@@ -47,6 +47,11 @@ def help_text(turn: Turn) -> None:
                 _("/criteria – quick check: does a one-on-one conversation fit?"),
                 _("/new – start a new case"),
                 _("/cases – your open cases and what to do next"),
+                _("/settings – meeting day, quiet hours and time zone, for the reminders"),
+                _("/language – the language I speak"),
+                _("/privacy – what is stored and who sees it"),
+                _("/export – all your data as a file"),
+                _("/delete – erase all your data"),
                 _("/cancel – stop what you are doing (what you entered stays saved)"),
                 _("/help – this list"),
             ]

@@ -90,3 +90,18 @@ def report_back_nudge(
         [(_("⏰ Remind me tomorrow"), CaseButton(Act.REPORT_LATER, case.id, child.id))],
     ]
     return "\n\n".join(parts), rows
+
+
+def inactive_nudge(case: Case) -> tuple[str, Keyboard]:
+    """An open case without activity for a long time: can it be closed?"""
+    return (
+        _(
+            "🔔 Nothing has happened in the case of %(victim)s for a long time. If the "
+            "bullying has stopped and you have followed up enough, you can close it."
+        )
+        % {"victim": name(case.victim_nickname)},
+        [
+            [(_("🗂 Close the case"), CaseButton(Act.CLOSE, case.id))],
+            [(_("▶️ Keep it open"), CaseButton(Act.KEEP_OPEN, case.id))],
+        ],
+    )

@@ -7,7 +7,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event, select
+from sqlalchemy import event, inspect, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import (
@@ -90,8 +90,11 @@ class Database:
 
     async def has_key_check(self) -> bool:
         """Whether a data key was already recorded (the database holds data)."""
-        async with self.session() as session:
-            return (await session.scalar(select(Meta.key).where(Meta.key == KEY_CHECK))) is not None
+        async with self.engine.connect() as connection:
+            if not await connection.run_sync(lambda c: inspect(c).has_table(Meta.__tablename__)):
+                return False
+            found = await connection.scalar(select(Meta.key).where(Meta.key == KEY_CHECK))
+            return found is not None
 
     async def dispose(self) -> None:
         """Close every connection."""

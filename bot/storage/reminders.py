@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.models import Case, Child, Leader, Reminder
@@ -70,11 +70,11 @@ def cancel(reminder: Reminder | None) -> None:
         reminder.status = ReminderStatus.CANCELLED
 
 
-def cancel_all(case: Case) -> None:
-    """Cancel every open reminder of a case (it is closed or erased)."""
+async def erase_all(session: AsyncSession, case: Case) -> None:
+    """Erase every reminder of a case: it is closed, nothing more will come."""
     for child in case.children:
-        for reminder in child.reminders:
-            cancel(reminder)
+        child.reminders.clear()
+    await session.execute(delete(Reminder).where(Reminder.case_id == case.id))
 
 
 async def claim_due(

@@ -32,6 +32,7 @@ def test_settings(api: BotApiStandin, database_url: str) -> Settings:
             "DATA_KEY": TEST_DATA_KEY,
             # The tests move the clock; the dispatcher looks often so nudges come promptly.
             "REMINDER_INTERVAL_SECONDS": "0.1",
+            "RETENTION_INTERVAL_SECONDS": "0.2",
         }
     )
 

@@ -1,0 +1,29 @@
+"""/language: switch the language, even half-way through a step."""
+
+from __future__ import annotations
+
+from bot.callback_data import LanguagePress
+from bot.screens import language as screens
+from bot.screens import menu
+from bot.turn import Turn, leader_turn
+from flows.language import SUPPORTED_LANGUAGES, set_language
+
+
+@leader_turn
+async def language_command(turn: Turn) -> object:
+    """/language: the choice. Whatever the leader was typing, they can go on typing it."""
+    screens.choose(turn)
+    return None
+
+
+@leader_turn
+async def chosen(turn: Turn) -> object:
+    """A language button: remembered, and used from this very answer on."""
+    pressed = turn.callback
+    if not isinstance(pressed, LanguagePress) or pressed.code not in SUPPORTED_LANGUAGES:
+        menu.outdated(turn)
+        return None
+    turn.leader.language = pressed.code
+    set_language(pressed.code)
+    screens.switched(turn)
+    return None

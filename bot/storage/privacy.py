@@ -1,0 +1,109 @@
+"""A leader's data as a whole: export it, erase it, and erase what is kept too long."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, exists, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.storage.models import Case, ConversationState, Leader, Reminder
+from flows.criteria import CRITERION_TEXT, from_mask
+from flows.follow_up import ReminderKind
+from flows.language import _
+
+
+def _time(moment: datetime | None) -> str | None:
+    return moment.isoformat(timespec="minutes") if moment else None
+
+
+async def export(session: AsyncSession, leader: Leader) -> dict[str, Any]:
+    """Everything stored about ``leader`` and their cases, as plain data."""
+    cases = (await session.scalars(select(Case).where(Case.leader_id == leader.id))).all()
+    reminders = (
+        await session.scalars(select(Reminder).where(Reminder.leader_id == leader.id))
+    ).all()
+    return {
+        "leader": {
+            "telegram_user_id": leader.id,
+            "language": leader.language,
+            "time_zone": leader.time_zone,
+            "quiet_hours": [leader.quiet_start, leader.quiet_end],
+            "meeting": {"weekday": leader.meeting_weekday, "time": leader.meeting_time},
+            "first_contact": _time(leader.created_at),
+        },
+        "cases": [
+            {
+                "child_who_is_bullied": case.victim_nickname,
+                "quick_check": [
+                    _(CRITERION_TEXT[c]) for c in sorted(from_mask(case.criteria_mask or 0))
+                ],
+                "step1_consent": case.consent,
+                "may_tell": case.may_tell,
+                "started": _time(case.created_at),
+                "closed": _time(case.closed_at),
+                "children_who_bully": [
+                    {
+                        "nickname": child.nickname,
+                        "role": child.role,
+                        "saw_it_myself": child.witnessed,
+                        "facts": child.facts,
+                        "feeling": child.feeling,
+                        "talk_held": _time(child.held_at),
+                        "reported_back": _time(child.reported_back_at),
+                        "agreements": [
+                            {
+                                "text": a.text,
+                                "made": _time(a.created_at),
+                                "at_follow_up": a.follow_up_id is not None,
+                            }
+                            for a in child.agreements
+                        ],
+                        "follow_ups": [
+                            {"outcome": f.outcome, "recorded": _time(f.recorded_at)}
+                            for f in child.follow_ups
+                        ],
+                    }
+                    for child in case.children
+                ],
+            }
+            for case in cases
+        ],
+        "reminders": [
+            {"kind": r.kind, "due": _time(r.due_at), "status": r.status} for r in reminders
+        ],
+    }
+
+
+async def erase_leader(session: AsyncSession, leader: Leader) -> None:
+    """Erase the leader, their cases, everything in them and their reminders."""
+    await session.execute(delete(ConversationState).where(ConversationState.user_id == leader.id))
+    # Cases, children, agreements, follow-ups and reminders go with it (ON DELETE CASCADE).
+    await session.execute(delete(Leader).where(Leader.id == leader.id))
+
+
+async def erase_case(session: AsyncSession, case: Case) -> None:
+    """Erase one case and everything in it."""
+    await session.execute(delete(Case).where(Case.id == case.id))
+
+
+async def erase_closed_before(session: AsyncSession, cutoff: datetime) -> int:
+    """Erase the cases closed before ``cutoff``; returns how many."""
+    result = await session.execute(
+        delete(Case).where(Case.closed_at.is_not(None), Case.closed_at < cutoff)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def inactive_without_reminder(session: AsyncSession, cutoff: datetime) -> list[Case]:
+    """Open cases untouched since ``cutoff`` that were not yet asked about since then."""
+    asked = exists().where(
+        Reminder.case_id == Case.id,
+        Reminder.kind == ReminderKind.INACTIVE,
+        Reminder.created_at >= Case.updated_at,
+    )
+    found = await session.scalars(
+        select(Case).where(Case.closed_at.is_(None), Case.updated_at < cutoff, ~asked)
+    )
+    return list(found.all())
