@@ -33,12 +33,13 @@ from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application, ContextTypes
 
+from bot.screens.fitting import split_for_telegram
 from bot.screens.nudges import follow_up_nudge, inactive_nudge, report_back_nudge
 from bot.storage import reminders
 from bot.storage.cases import child_of
 from bot.storage.database import Database
 from bot.storage.models import Case, Leader, Reminder
-from bot.turn import Keyboard, keyboard
+from bot.turn import Keyboard, keyboard, send_long
 from flows.follow_up import ReminderKind, ReminderStatus
 from flows.follow_up_timing import is_late
 from flows.language import using_language
@@ -150,7 +151,7 @@ class NudgeDispatcher:
 
     async def _send(self, bot: Bot, item: _Outgoing) -> _Result:
         try:
-            await bot.send_message(item.leader_id, item.text, reply_markup=item.markup)
+            await send_long(bot, item.leader_id, split_for_telegram(item.text), item.markup)
         except TelegramError as error:
             return _Result(item.reminder_id, item.leader_id, error)
         return _Result(item.reminder_id, item.leader_id, None)

@@ -21,11 +21,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.callback_data import Callback, parse
+from bot.screens.fitting import split_for_telegram
 from bot.settings import Settings
 from bot.storage import leaders
 from bot.storage.conversation_state import store_state
@@ -137,7 +138,9 @@ class Turn:
                 chat.id, InputFile(data, filename=filename), caption=caption
             )
         for item in self._outgoing:
-            if item.edit and query is not None and isinstance(query.message, Message):
+            chunks = split_for_telegram(item.text)
+            if item.edit and len(chunks) == 1 and isinstance(query and query.message, Message):
+                assert query is not None and isinstance(query.message, Message)
                 try:
                     await query.message.edit_text(item.text, reply_markup=item.markup)
                     continue
@@ -146,7 +149,17 @@ class Turn:
                     if "not modified" in error.message:
                         continue
                     raise
-            await self.context.bot.send_message(chat.id, item.text, reply_markup=item.markup)
+            await send_long(self.context.bot, chat.id, chunks, item.markup)
+
+
+async def send_long(
+    bot: Bot, chat_id: int, chunks: list[str], markup: InlineKeyboardMarkup | None
+) -> None:
+    """Send a text split into chunks; the buttons go with the last one."""
+    for number, chunk in enumerate(chunks, start=1):
+        await bot.send_message(
+            chat_id, chunk, reply_markup=markup if number == len(chunks) else None
+        )
 
 
 Handler = Callable[[Turn], Awaitable[object]]

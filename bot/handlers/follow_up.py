@@ -108,7 +108,9 @@ async def outcome_given(turn: Turn, case: Case, child: Child | None, value: str)
     await turn.session.flush()
     if needs_new_proposal(outcome):
         return screens.ask_new_proposal(turn, case, child)
-    screens.stopped(turn, case, child, proposed_next_choice(outcome, planned.choice))
+    everyone_stopped = all(c.last_outcome == Outcome.STOPPED for c in case.children)
+    proposed = proposed_next_choice(outcome, planned.choice)
+    screens.stopped(turn, case, child, proposed, may_close=everyone_stopped)
     return states.IDLE
 
 

@@ -89,7 +89,8 @@ def date_refused(turn: Turn) -> None:
     """A typed date that is not a date, or not in the future."""
     turn.say(
         _(
-            "I can't read that as a date in the future. Type it as day-month, for example "
+            "I can't read that as a date in the future. Type it as day-month or "
+            "day-month-year, for example "
             "%(example)s, or tap /cases to choose something else."
         )
         % {"example": "28-11"}
@@ -165,29 +166,33 @@ def new_proposal_so_far(turn: Turn, case: Case, child: Child) -> None:
     )
 
 
-def stopped(turn: Turn, case: Case, child: Child, proposed: FollowUpChoice) -> None:
-    """The bullying has stopped: keep repeating, allow time; next follow-up or close."""
+def stopped(
+    turn: Turn, case: Case, child: Child, proposed: FollowUpChoice, may_close: bool
+) -> None:
+    """The bullying has stopped: keep repeating, allow time; next follow-up, or close.
+
+    Closing is offered only when it has stopped for every child of the case.
+    """
+    advice = (
+        _("I suggest the next follow-up a bit later. Or, if you judge it done, close the case.")
+        if may_close
+        else _("I suggest the next follow-up a bit later.")
+    )
+    rows: Rows = [
+        [("⭐ " + _(CHOICE_TEXT[proposed]), CaseButton(Act.PLAN, case.id, child.id, proposed))],
+        [(_("🗓 Another moment"), CaseButton(Act.PLAN, case.id, child.id))],
+    ]
+    if may_close:
+        rows.append([(_("🗂 Close the case"), CaseButton(Act.CLOSE, case.id))])
     turn.say(
         "\n\n".join(
             [
                 _("🎉 Good news about %(child)s.") % {"child": name(child.nickname)},
                 quoted(_(phrasing.STEP3_STOPPED_COUNTS)),
-                _(
-                    "I propose a next follow-up a bit later. Or, if you judge it done, "
-                    "close the case."
-                ),
+                advice,
             ]
         ),
-        [
-            [
-                (
-                    "⭐ " + _(CHOICE_TEXT[proposed]),
-                    CaseButton(Act.PLAN, case.id, child.id, proposed),
-                )
-            ],
-            [(_("🗓 Another moment"), CaseButton(Act.PLAN, case.id, child.id))],
-            [(_("🗂 Close the case"), CaseButton(Act.CLOSE, case.id))],
-        ],
+        rows,
     )
 
 

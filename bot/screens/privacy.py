@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.callback_data import PrivacyPress
 from bot.screens.format import title
 from bot.turn import Turn
-from flows.language import _
+from flows.language import _, ngettext
 
 
 def statement(turn: Turn) -> None:
@@ -26,13 +26,18 @@ def statement(turn: Turn) -> None:
                     "Everything you typed about a child is stored encrypted."
                 ),
                 _(
-                    "<b>Who sees it:</b> only you. Another leader cannot open your cases, and "
-                    "in a group chat I show nothing of them."
+                    "<b>Who sees it:</b> in this bot, only you: no other leader can open your "
+                    "cases, and in a group chat I show nothing of them. The organisation "
+                    "that runs the bot holds the key to the encrypted data."
                 ),
-                _(
+                ngettext(
+                    "<b>How long:</b> as long as a case is open. A closed case is erased "
+                    "%(days)d day after closing; a case without activity for a long time "
+                    "gets a reminder asking whether it can be closed.",
                     "<b>How long:</b> as long as a case is open. A closed case is erased "
                     "%(days)d days after closing; a case without activity for a long time "
-                    "gets a reminder asking whether it can be closed."
+                    "gets a reminder asking whether it can be closed.",
+                    days,
                 )
                 % {"days": days},
                 _(

@@ -88,7 +88,9 @@ def ask_hour(turn: Turn, weekday: int) -> None:
         (hour, SettingsPress("hour", f"{weekday}-{hour.replace(':', '')}")) for hour in HOURS
     ]
     rows: Keyboard = [buttons[i : i + 4] for i in range(0, len(buttons), 4)]
-    turn.show(_("At what time does it start on %(day)s?") % {"day": weekday_name(weekday)}, rows)
+    turn.show(
+        _("At what time does the group meet on %(day)s?") % {"day": weekday_name(weekday)}, rows
+    )
 
 
 def ask_quiet(turn: Turn) -> None:

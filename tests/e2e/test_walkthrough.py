@@ -90,6 +90,12 @@ async def test_a_leader_walks_the_whole_protocol_in_dutch(
     await leader.send("Tom helpt Sam recht")
     noted = await leader.expect("2 afspraken genoteerd")
     await leader.press(noted, "Klaar")
+    await leader.expect("Het gesprek met Tom is genoteerd.")
+    plan = await leader.expect("Wanneer wil je nogmaals met Tom spreken?")
+    assert "Na 1 à 2 dagen/1 à 2 weken (afhankelijk van jullie werking)" in plan.text
+    await leader.press(plan, "Over 1 week")
+    planned = await leader.expect("herinner ik je eraan om nogmaals met Tom te spreken")
+    assert "dinsdag 1 december" in planned.text  # a week on, in Dutch
     promise = await leader.expect("beloofde")
     await leader.press(promise, "teruggekoppeld naar Sam")
 
@@ -105,6 +111,7 @@ async def test_a_leader_walks_the_whole_protocol_in_dutch(
     await leader.press(script, "Gesprek gevoerd")
     await leader.send("Lies lacht niet mee")
     await leader.press(await leader.expect("1 afspraak genoteerd"), "Klaar")
+    await leader.press(await leader.expect("Wanneer wil je"), "Over 2 weken")
     await leader.press(await leader.expect("beloofde"), "teruggekoppeld naar Sam")
 
     # The case list shows where it stands; the case can be closed.
