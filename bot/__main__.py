@@ -23,7 +23,8 @@ QUIET_LIBRARIES = {
     "telegram": logging.INFO,
     "httpx": logging.WARNING,
     "httpcore": logging.WARNING,
-    "apscheduler": logging.INFO,
+    # One line per job run ("Running job nudges") every few seconds is noise.
+    "apscheduler": logging.WARNING,
     "aiosqlite": logging.INFO,
     "asyncpg": logging.INFO,
     "sqlalchemy": logging.WARNING,

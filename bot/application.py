@@ -185,7 +185,10 @@ def build_application(
         .post_init(post_init)
     )
     if settings.rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
+        # One message per 1/30 s rather than 30 per second: a bucket of one never lets a
+        # burst of 30 through after a pause, which Telegram would answer with 429s.
+        limiter = AIORateLimiter(overall_max_rate=1, overall_time_period=1 / 30, max_retries=3)
+        builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]
     application = builder.build()
     application.bot_data[SERVICES_KEY] = services
 

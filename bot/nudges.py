@@ -73,7 +73,7 @@ class NudgeDispatcher:
         clock: Callable[[], datetime],
         *,
         interval: float = 15.0,
-        batch: int = 100,
+        batch: int = 50,
     ) -> None:
         self.database = database
         self.clock = clock
@@ -100,22 +100,32 @@ class NudgeDispatcher:
             await self.send_due(context.bot)
 
     async def send_due(self, bot: Bot) -> int:
-        """Claim and send due reminders until none is left; returns how many were sent."""
-        now = self.clock()
+        """Claim and send due reminders until none is left; returns how many were sent.
+
+        The next batch is claimed and rendered while the current one is being sent, so
+        the database work never holds up the rate limiter; each result is recorded as
+        soon as Telegram answers, which keeps a crash's at-least-once window to the
+        messages in flight at that moment.
+        """
         async with self.database.session() as session, session.begin():
-            released = await reminders.release_stale_claims(session, now)
+            released = await reminders.release_stale_claims(session, self.clock())
         if released:
             log.warning("%d reminder(s) claimed by a stopped process are pending again", released)
         sent = 0
-        while True:
-            outgoing = await self._claim_and_render(now)
-            if not outgoing:
-                return sent
-            results = await asyncio.gather(*(self._send(bot, item) for item in outgoing))
-            await self._record(results)
-            sent += sum(1 for r in results if r.error is None)
+        upcoming = asyncio.create_task(self._claim_and_render())
+        try:
+            while outgoing := await upcoming:
+                upcoming = asyncio.create_task(self._claim_and_render())
+                results = await asyncio.gather(*(self._send(bot, item) for item in outgoing))
+                sent += sum(1 for r in results if r.error is None)
+        finally:
+            if not upcoming.done():
+                upcoming.cancel()
+        return sent
 
-    async def _claim_and_render(self, now: datetime) -> list[_Outgoing]:
+    async def _claim_and_render(self) -> list[_Outgoing]:
+        # Each batch reads the clock afresh: its claims and "late" marks are of now.
+        now = self.clock()
         async with self.database.session() as session, session.begin():
             claimed = await reminders.claim_due(session, now, self.batch)
             outgoing = []
@@ -153,8 +163,11 @@ class NudgeDispatcher:
         try:
             await send_long(bot, item.leader_id, split_for_telegram(item.text), item.markup)
         except TelegramError as error:
-            return _Result(item.reminder_id, item.leader_id, error)
-        return _Result(item.reminder_id, item.leader_id, None)
+            result = _Result(item.reminder_id, item.leader_id, error)
+        else:
+            result = _Result(item.reminder_id, item.leader_id, None)
+        await self._record([result])
+        return result
 
     async def _record(self, results: list[_Result]) -> None:
         """Write what Telegram answered; a reminder answered meanwhile is left as it is."""

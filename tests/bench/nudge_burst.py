@@ -659,7 +659,7 @@ def write_json(results: list[Result], args: argparse.Namespace, stamp: str) -> P
     payload = {
         "benchmark": "nudge_burst",
         "started": stamp,
-        "command": " ".join(sys.argv),
+        "command": " ".join(["python -m tests.bench.nudge_burst", *sys.argv[1:]]),
         "arguments": vars(args),
         "machine": {"python": platform.python_version(), "platform": platform.platform()},
         "results": [
