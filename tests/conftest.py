@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -11,6 +11,7 @@ from telegram.ext import Application
 
 from tests.support.bot_api_standin import BotApiStandin, SimUser
 from tests.support.clock import TestClock
+from tests.support.postgres import create_database, drop_database, postgres_server
 from tests.support.running_bot import running_bot
 
 
@@ -27,10 +28,27 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
-@pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    """A fresh SQLite file per test (PostgreSQL when TEST_DATABASE_URL is set)."""
-    return os.environ.get("TEST_DATABASE_URL") or f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
+@pytest.fixture(scope="session")
+def postgres_admin_url() -> Iterator[str]:
+    """One PostgreSQL server for the whole run: ``TEST_POSTGRES_URL``, or one started here."""
+    given = os.environ.get("TEST_POSTGRES_URL")
+    if given:
+        yield given
+        return
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """A fresh database per test, once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
+        return
+    admin_url = request.getfixturevalue("postgres_admin_url")
+    url, name = await create_database(admin_url)
+    yield url
+    await drop_database(admin_url, name)
 
 
 @pytest.fixture
