@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
+from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
@@ -158,7 +159,10 @@ async def send_long(
     """Send a text split into chunks; the buttons go with the last one."""
     for number, chunk in enumerate(chunks, start=1):
         await bot.send_message(
-            chat_id, chunk, reply_markup=markup if number == len(chunks) else None
+            chat_id,
+            chunk,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup if number == len(chunks) else None,
         )
 
 
