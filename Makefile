@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 POT := locales/messages.pot
 LANGUAGES := nl en fr de
 
-.PHONY: run test lint catalogs catalogs-update key clean
+.PHONY: run test lint catalogs catalogs-update key postgres clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,8 +47,14 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check flows bot tests
 	$(BIN)/mypy
 
-## test: set up, then lint, type-check and run every test
-test: $(STAMP) catalogs lint
+## postgres: the tests also run on PostgreSQL; install its server if the machine has none
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || \
+		{ echo "Installing PostgreSQL's server for the tests"; \
+		  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
+
+## test: set up, then lint, type-check and run every test (on SQLite and PostgreSQL)
+test: $(STAMP) catalogs lint postgres
 	$(BIN)/pytest
 
 clean:
