@@ -13,6 +13,7 @@ from bot.settings import ConfigurationError, Settings, load_settings
 from bot.storage import key_rotation
 from bot.storage.database import Database
 from bot.storage.encryption import DataCipher, DataKeyError, make_key, use_cipher
+from bot.webhook import run_webhook
 
 log = logging.getLogger("bot")
 
@@ -76,12 +77,11 @@ def run(settings: Settings) -> None:
     asyncio.run(prepare(settings))
     database = Database(settings.database_url)
     application = build_application(settings, database)
-    log.info(
-        "Pestgesprek %s starting: database %s, polling %s",
-        __version__,
-        database.kind,
-        settings.api_url,
-    )
+    mode = "webhook" if settings.webhook_url else "polling"
+    log.info("Pestgesprek %s starting: database %s, %s", __version__, database.kind, mode)
+    if settings.webhook_url:
+        asyncio.run(run_webhook(application, database, settings))
+        return
     application.run_polling(
         allowed_updates=["message", "callback_query"], drop_pending_updates=False
     )

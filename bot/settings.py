@@ -34,6 +34,11 @@ class Settings:
     """An open case without activity this long gets one reminder asking to close it."""
     retention_interval: float = 3600.0
     """Seconds between two rounds of erasing what is kept too long."""
+    webhook_url: str = ""
+    """With a URL, Telegram posts updates to it (webhook mode); without, the bot polls."""
+    webhook_secret: str = ""
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = 8443
 
     @property
     def bot_api_base_url(self) -> str:
@@ -79,6 +84,16 @@ def load_settings(*, require_token: bool = True, environ: dict[str, str] | None 
             "(keep it safe: without it the data cannot be read)"
         )
     database_url = environ.get("DATABASE_URL", "").strip() or default_database_url(Path.cwd())
+    webhook_url = environ.get("WEBHOOK_URL", "").strip()
+    webhook_secret = environ.get("WEBHOOK_SECRET", "").strip()
+    if webhook_url and not webhook_secret:
+        raise ConfigurationError(
+            "WEBHOOK_URL is set but WEBHOOK_SECRET is not: choose a secret of 1-256 characters "
+            "A-Z, a-z, 0-9, _ and - so only Telegram can post updates to the bot"
+        )
+    port = environ.get("WEBHOOK_PORT", "8443").strip() or "8443"
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise ConfigurationError(f"WEBHOOK_PORT must be a port number, not {port!r}")
     return Settings(
         token=token,
         api_url=environ.get("TELEGRAM_API_URL", "").strip() or DEFAULT_API_URL,
@@ -90,6 +105,10 @@ def load_settings(*, require_token: bool = True, environ: dict[str, str] | None 
         retention_closed_days=int(_positive_float(environ, "RETENTION_CLOSED_DAYS", 180)),
         inactive_case_days=int(_positive_float(environ, "INACTIVE_CASE_DAYS", 365)),
         retention_interval=_positive_float(environ, "RETENTION_INTERVAL_SECONDS", 3600.0),
+        webhook_url=webhook_url,
+        webhook_secret=webhook_secret,
+        webhook_listen=environ.get("WEBHOOK_LISTEN", "").strip() or "0.0.0.0",
+        webhook_port=int(port),
     )
 
 

@@ -53,6 +53,20 @@ class BotProcess:
             await asyncio.sleep(0.05)
         raise AssertionError(f"the bot did not start polling:\n{self.log.read_text()}")
 
+    async def start_without_polling(self) -> None:
+        """Start the process (webhook mode); the caller waits for what shows it is ready."""
+        with self.log.open("ab") as log:
+            self.process = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "bot",
+                cwd=self.workdir,
+                env=self.env,
+                stdout=log,
+                stderr=log,
+                stdin=asyncio.subprocess.DEVNULL,
+            )
+
     async def kill(self) -> None:
         """SIGKILL: no shutdown code runs."""
         assert self.process is not None

@@ -1,0 +1,102 @@
+"""Webhook mode: Telegram posts updates to us instead of us polling for them.
+
+A small tornado server (tornado comes with python-telegram-bot's webhooks extra)
+serves two paths, in the manner of python-telegram-bot's custom-webhook example:
+the webhook itself, at the path of ``WEBHOOK_URL``, which accepts only requests
+carrying the secret token Telegram was given; and a health check at
+:data:`HEALTH_PATH` for the container or service manager.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import signal
+from urllib.parse import urlsplit
+
+from sqlalchemy import text
+from telegram import Update
+from telegram.ext import Application
+from tornado.httpserver import HTTPServer
+from tornado.web import Application as WebApplication
+from tornado.web import RequestHandler
+
+from bot.settings import Settings
+from bot.storage.database import Database
+
+log = logging.getLogger(__name__)
+
+HEALTH_PATH = "/healthz"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+class WebhookHandler(RequestHandler):
+    """Takes one update from Telegram and queues it for the application."""
+
+    def initialize(self, telegram: Application, secret: str) -> None:  # type: ignore[type-arg]
+        self.telegram = telegram
+        self.secret = secret
+
+    async def post(self) -> None:
+        if self.request.headers.get(SECRET_HEADER) != self.secret:
+            log.warning("webhook request without the right secret token refused")
+            self.set_status(403)
+            return
+        try:
+            data = json.loads(self.request.body)
+            update = Update.de_json(data, self.telegram.bot)
+        except (ValueError, TypeError, KeyError):
+            self.set_status(400)
+            return
+        await self.telegram.update_queue.put(update)
+        self.set_status(200)
+
+
+class HealthHandler(RequestHandler):
+    """200 when the database answers."""
+
+    def initialize(self, database: Database) -> None:
+        self.database = database
+
+    async def get(self) -> None:
+        try:
+            async with self.database.engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+        except Exception:
+            self.set_status(503)
+            self.write("database unavailable\n")
+            return
+        self.write("ok\n")
+
+
+async def run_webhook(application: Application, database: Database, settings: Settings) -> None:  # type: ignore[type-arg]
+    """Register the webhook, serve it until SIGTERM or SIGINT, then stop cleanly."""
+    assert settings.webhook_url and settings.webhook_secret
+    path = urlsplit(settings.webhook_url).path or "/"
+    web = WebApplication(
+        [
+            (path, WebhookHandler, {"telegram": application, "secret": settings.webhook_secret}),
+            (HEALTH_PATH, HealthHandler, {"database": database}),
+        ]
+    )
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    async with application:
+        if application.post_init:
+            await application.post_init(application)
+        await application.start()
+        server = HTTPServer(web)
+        server.listen(settings.webhook_port, settings.webhook_listen)
+        await application.bot.set_webhook(
+            settings.webhook_url,
+            secret_token=settings.webhook_secret,
+            allowed_updates=["message", "callback_query"],
+        )
+        log.info("webhook served on %s:%s", settings.webhook_listen, settings.webhook_port)
+        await stop.wait()
+        log.info("stopping: finishing the update in hand, reminders stay in the database")
+        server.stop()
+        await application.stop()
