@@ -48,11 +48,7 @@ async def test_overlong_facts_keep_the_leader_at_the_facts(
     api: BotApiStandin, bot: Application
 ) -> None:
     leader = await english_leader(api)
-    step1 = await walk.new_case(leader, "Sam", [("Tom", "Bullies")])
-    done = await walk.settle_step1(leader, step1, "it hurts")
-    await leader.press(done, "Prepare")
-    await leader.press(await leader.expect("Did you see"), "I heard about it")
-    await leader.expect("Complete the sentence")
+    await walk.reach_facts(leader, "I heard about it")
     await leader.send("z" * 1001)
     await leader.expect("longer than 1000 characters")
     await leader.send("at the campfire Sam was pushed")
@@ -63,11 +59,7 @@ async def test_a_command_in_the_middle_of_a_step_and_then_the_typed_answer(
     api: BotApiStandin, bot: Application
 ) -> None:
     leader = await english_leader(api)
-    step1 = await walk.new_case(leader, "Sam", [("Tom", "Bullies")])
-    done = await walk.settle_step1(leader, step1, "it hurts")
-    await leader.press(done, "Prepare")
-    await leader.press(await leader.expect("Did you see"), "I saw it")
-    await leader.expect("Complete the sentence")
+    await walk.reach_facts(leader)
     await leader.send("/help")
     await leader.expect("/cases")
     await leader.send("/nonsense")
@@ -81,10 +73,7 @@ async def test_cancel_keeps_what_was_entered_and_cases_continues_there(
     api: BotApiStandin, bot: Application
 ) -> None:
     leader = await english_leader(api)
-    step1 = await walk.new_case(leader, "Sam", [("Tom", "Bullies")])
-    done = await walk.settle_step1(leader, step1, "it hurts")
-    await leader.press(done, "Prepare")
-    await leader.press(await leader.expect("Did you see"), "I saw it")
+    await walk.reach_facts(leader)
     await leader.send("Tom pushed Sam")
     await leader.expect("Name your feeling")
     await leader.send("/cancel")

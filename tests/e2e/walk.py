@@ -34,6 +34,15 @@ async def settle_step1(leader: SimUser, step1: BotMessage, may_tell: str) -> Bot
     return await leader.expect("Step 1 is done")
 
 
+async def reach_facts(leader: SimUser, seen: str = "I saw it") -> None:
+    """A case with Sam and Tom, step 1 settled, step 2 waiting for the typed facts."""
+    step1 = await new_case(leader, "Sam", [("Tom", "Bullies")])
+    done = await settle_step1(leader, step1, "it hurts")
+    await leader.press(done, "Prepare")
+    await leader.press(await leader.expect("Did you see"), seen)
+    await leader.expect("Complete the sentence")
+
+
 async def prepare_talk(
     leader: SimUser, screen: BotMessage, button: str, facts: str, feeling: str
 ) -> BotMessage:
