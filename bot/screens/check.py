@@ -54,16 +54,15 @@ def checklist(turn: Turn, mask: int) -> None:
         for c in ALL_CRITERIA
     ]
     rows = [*rows, [(_("See the answer ➡️"), CheckAnswer(mask))]]
-    turn.show(
-        "\n\n".join(
-            [
-                title(_("Quick check: is a one-on-one conversation the right approach?")),
-                _("Tap what applies to this situation, then tap “See the answer”."),
-                "\n".join(lines),
-            ]
-        ),
-        rows,
-    )
+    parts = [
+        title(_("Quick check: is a one-on-one conversation the right approach?")),
+        _("Tap what applies to this situation, then tap “See the answer”."),
+        "\n".join(lines),
+    ]
+    if ticked:
+        # The answer so far, after every tap: a clear answer in as few taps as it takes.
+        parts.append(_(VERDICT_TEXT[assess(ticked).verdict]))
+    turn.show("\n\n".join(parts), rows)
 
 
 def answer(turn: Turn, mask: int) -> None:

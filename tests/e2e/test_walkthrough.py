@@ -19,14 +19,16 @@ async def test_a_leader_walks_the_whole_protocol_in_dutch(
         "❓ Hulp",
     ]
 
-    # Quick check: three taps after the command give the answer.
+    # Quick check: the answer so far shows after every tap; three taps give "it fits".
     await leader.send("/criteria")
     checklist = await leader.expect("Snelle check")
     await leader.press(checklist, "Leiding steunt")
     await leader.press(await leader.expect("✅ Begeleider(s) steunen"), "Al lang(er) bezig")
     checklist = await leader.expect("✅ Het pesten is al lang(er) bezig")
+    assert "Een één-op-ééngesprek kan passen" in checklist.text
     await leader.press(checklist, "Slachtoffer staat alleen")
     checklist = await leader.expect("✅ Het slachtoffer staat (quasi) alleen")
+    assert "Een één-op-ééngesprek past bij deze situatie." in checklist.text
     await leader.press(checklist, "Bekijk het antwoord")
     answer = await leader.expect("Snelle check: het antwoord")
     assert "Een één-op-ééngesprek past bij deze situatie." in answer.text
