@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.ext import BasePersistence, ConversationHandler, PersistenceInput
 from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
@@ -65,13 +65,6 @@ class SqlConversationPersistence(BasePersistence[dict[Any, Any], dict[Any, Any],
         """Store (or, on ``None``, forget) one leader's state."""
         async with self.database.session() as session, session.begin():
             await store_state(session, name, int(key[0]), int(key[1]), new_state)
-
-    async def forget_user(self, user_id: int) -> None:
-        """Drop every stored state of a leader (used when their data is erased)."""
-        async with self.database.session() as session, session.begin():
-            await session.execute(
-                delete(ConversationState).where(ConversationState.user_id == user_id)
-            )
 
     # Nothing else is persisted through python-telegram-bot.
     async def get_user_data(self) -> dict[int, dict[Any, Any]]:

@@ -83,11 +83,6 @@ async def erase_leader(session: AsyncSession, leader: Leader) -> None:
     await session.execute(delete(Leader).where(Leader.id == leader.id))
 
 
-async def erase_case(session: AsyncSession, case: Case) -> None:
-    """Erase one case and everything in it."""
-    await session.execute(delete(Case).where(Case.id == case.id))
-
-
 async def erase_closed_before(session: AsyncSession, cutoff: datetime) -> int:
     """Erase the cases closed before ``cutoff``; returns how many."""
     result = await session.execute(

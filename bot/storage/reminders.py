@@ -111,16 +111,6 @@ async def release_stale_claims(session: AsyncSession, now: datetime) -> int:
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
-async def next_due(session: AsyncSession) -> datetime | None:
-    """The earliest pending reminder, to know when to look again."""
-    return await session.scalar(
-        select(Reminder.due_at)
-        .where(Reminder.status == ReminderStatus.PENDING)
-        .order_by(Reminder.due_at)
-        .limit(1)
-    )
-
-
 def retry_delay(attempts: int) -> timedelta:
     """How long to wait before trying again after the ``attempts``-th failure."""
     factor: int = 2 ** max(0, min(attempts - 1, 16))
