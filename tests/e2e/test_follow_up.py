@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import create_async_engine
 from telegram.ext import Application
@@ -212,56 +211,36 @@ async def test_a_429_is_waited_out_and_the_nudge_comes_once(
     assert len(nudges(leader)) == 1
 
 
-async def test_a_server_error_is_retried_with_back_off(
-    api: BotApiStandin, bot: Application, clock: TestClock
+@pytest.mark.parametrize(
+    ("delay", "settle"),
+    [(None, 0.5), (6.0, 6.5)],
+    ids=["server error", "time-out"],  # 6 s: longer than the HTTP client waits for an answer
+)
+async def test_a_failed_send_is_retried_with_back_off_and_the_nudge_is_not_lost(
+    api: BotApiStandin, bot: Application, clock: TestClock, delay: float | None, settle: float
 ) -> None:
     leader = api.user(4008, "Jo", language_code="en")
     await held_talk(leader)
     calls = len(api.calls)
-    api.fail_next("sendMessage", status=500)
+    api.fail_next("sendMessage", status=500, delay=delay)
     clock.advance(days=8)
     await wait_until(
         lambda: any(c.method == "sendMessage" for c in api.calls[calls:]), "a first try"
     )
-    await asyncio.sleep(0.5)
+    await asyncio.sleep(settle)
     assert nudges(leader) == [], "not sent, and not retried before the back-off"
     clock.advance(seconds=31)
     await leader.expect("Step 3: talk with Tom again")
     assert len(nudges(leader)) == 1
 
 
-async def test_a_timeout_is_retried_and_the_nudge_is_not_lost(
-    api: BotApiStandin, bot: Application, clock: TestClock
-) -> None:
-    leader = api.user(4011, "Jo", language_code="en")
-    await held_talk(leader)
-    calls = len(api.calls)
-    # Longer than the HTTP client waits for an answer; then the call fails.
-    api.fail_next("sendMessage", delay=6, status=500)
-    clock.advance(days=8)
-    await wait_until(
-        lambda: any(c.method == "sendMessage" for c in api.calls[calls:]), "a first try"
-    )
-    await asyncio.sleep(6.5)
-    assert nudges(leader) == []
-    clock.advance(seconds=31)
-    await leader.expect("Step 3: talk with Tom again")
-    assert len(nudges(leader)) == 1
-
-
-@asynccontextmanager
-async def bot_run(api: BotApiStandin, url: str, clock: TestClock) -> AsyncIterator[None]:
-    async with running_bot(api, url, clock):
-        yield
-
-
 async def test_a_restart_with_a_reminder_pending_still_sends_it_on_time(
     api: BotApiStandin, database_url: str, clock: TestClock
 ) -> None:
     leader = api.user(4009, "Jo", language_code="en")
-    async with bot_run(api, database_url, clock):
+    async with running_bot(api, database_url, clock):
         await held_talk(leader)
-    async with bot_run(api, database_url, clock):
+    async with running_bot(api, database_url, clock):
         clock.advance(days=7, hours=1, minutes=5)
         nudge = await leader.expect("Step 3: talk with Tom again")
         assert "comes late" not in nudge.text
@@ -272,16 +251,16 @@ async def test_reminders_that_fell_due_while_down_are_sent_once_at_start_marked_
     api: BotApiStandin, database_url: str, clock: TestClock
 ) -> None:
     leader = api.user(4010, "Jo", language_code="en")
-    async with bot_run(api, database_url, clock):
+    async with running_bot(api, database_url, clock):
         await held_talk(leader)
     clock.advance(days=10)  # the bot is down when the follow-up falls due
-    async with bot_run(api, database_url, clock):
+    async with running_bot(api, database_url, clock):
         nudge = await leader.expect("Step 3: talk with Tom again")
         assert "This reminder comes late" in nudge.text
         clock.advance(minutes=10)
         await leader.send("/help")
         await leader.expect("/cases")
-    async with bot_run(api, database_url, clock):
+    async with running_bot(api, database_url, clock):
         await leader.send("/help")
         await leader.expect("/cases")
     assert len(nudges(leader)) == 1
