@@ -1,7 +1,8 @@
 """The whole bot at a glance: every handler wired in one place.
 
-Order matters: group -1 keeps group chats out before anything else runs; group 0
-is the conversation (commands, buttons, typed answers), then an answer for any
+Order matters: group -2 keeps group chats out before anything else runs; group
+-1 reads the leader's place in the flow from the database; group 0 is the
+conversation (commands, buttons, typed answers), then an answer for any
 message it did not expect. Each handler saves the leader's new state itself, in
 its own transaction (see ``bot.turn``).
 """
@@ -22,7 +23,6 @@ from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
-    ConversationHandler,
     Defaults,
     MessageHandler,
     TypeHandler,
@@ -63,6 +63,7 @@ from bot.retention import RetentionJob
 from bot.settings import Settings
 from bot.storage.conversation_state import SqlConversationPersistence
 from bot.storage.database import Database
+from bot.stored_conversation import StoredConversation
 from bot.turn import CONVERSATION, SERVICES_KEY, Context, Services
 from flows.language import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES, _, using_language
 
@@ -104,10 +105,11 @@ def shared_handlers() -> list[BaseHandler[Update, Context, object]]:
 warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
 
 
-def conversation() -> ConversationHandler[Context]:
+def conversation(database: Database) -> StoredConversation:
     """The leader's conversation: its states say which typed answer the bot waits for."""
     typed = filters.TEXT & ~filters.COMMAND
-    return ConversationHandler(
+    return StoredConversation(
+        database,
         entry_points=shared_handlers(),
         states={
             states.VICTIM_NAME: [MessageHandler(typed, setup.victim_named)],
@@ -192,8 +194,10 @@ def build_application(
     application = builder.build()
     application.bot_data[SERVICES_KEY] = services
 
-    application.add_handler(TypeHandler(Update, keep_groups_out), group=-1)
-    application.add_handler(conversation(), group=0)
+    leader_conversation = conversation(database)
+    application.add_handler(TypeHandler(Update, keep_groups_out), group=-2)
+    application.add_handler(TypeHandler(Update, leader_conversation.refresh), group=-1)
+    application.add_handler(leader_conversation, group=0)
     application.add_handler(MessageHandler(filters.ALL, menu.off_script), group=0)
     application.add_error_handler(on_error)
     return application

@@ -5,8 +5,15 @@ agreements, where a leader is typing) lives in its own tables and is written in
 the handler's own transaction. Each handler also writes its new state with
 :func:`store_state` in that same transaction, before it answers (see
 ``bot.turn``): what the leader sees, their data and their place in the flow are
-saved together, so a SIGKILL at any moment loses none of them. The persistence
-below then only loads the states at start-up and writes the same values again.
+saved together, so a SIGKILL at any moment loses none of them.
+
+That transaction is the only writer. The persistence below loads the states at
+start-up and writes nothing afterwards: python-telegram-bot would otherwise write
+its in-memory copy back a minute later, and with two bot processes on one
+database that copy may be older than what the other process has stored since.
+Before each update the leader's stored state is read again with
+:func:`load_state` (see ``bot.application``), so either process may serve the
+next update of any leader.
 """
 
 from __future__ import annotations
@@ -39,6 +46,12 @@ async def store_state(
         row.state = encoded
 
 
+async def load_state(session: AsyncSession, name: str, chat_id: int, user_id: int) -> object | None:
+    """One leader's stored state, or ``None`` when they are not in the middle of anything."""
+    row = await session.get(ConversationState, (name, chat_id, user_id))
+    return None if row is None else json.loads(row.state)
+
+
 class SqlConversationPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
     """Conversation states in the ``conversation_states`` table."""
 
@@ -62,9 +75,8 @@ class SqlConversationPersistence(BasePersistence[dict[Any, Any], dict[Any, Any],
     async def update_conversation(
         self, name: str, key: ConversationKey, new_state: object | None
     ) -> None:
-        """Store (or, on ``None``, forget) one leader's state."""
-        async with self.database.session() as session, session.begin():
-            await store_state(session, name, int(key[0]), int(key[1]), new_state)
+        """Nothing to do: the handler's own transaction has stored the state already."""
+        return None
 
     # Nothing else is persisted through python-telegram-bot.
     async def get_user_data(self) -> dict[int, dict[Any, Any]]:

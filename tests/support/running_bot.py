@@ -39,9 +39,13 @@ def test_settings(api: BotApiStandin, database_url: str) -> Settings:
 
 @asynccontextmanager
 async def running_bot(
-    api: BotApiStandin, database_url: str, clock: Callable[[], datetime]
+    api: BotApiStandin,
+    database_url: str,
+    clock: Callable[[], datetime],
+    *,
+    polling: bool = True,
 ) -> AsyncIterator[Application]:  # type: ignore[type-arg]
-    """Migrate, start polling, yield the application, then stop it cleanly."""
+    """Migrate, start (and poll, unless told not to), yield the application, stop cleanly."""
     settings = test_settings(api, database_url)
     use_cipher(DataCipher(settings.data_keys))
     database = Database(settings.database_url)
@@ -53,11 +57,13 @@ async def running_bot(
         await application.post_init(application)
     await application.start()
     assert application.updater is not None
-    await application.updater.start_polling(poll_interval=0.0, timeout=1)
+    if polling:
+        await application.updater.start_polling(poll_interval=0.0, timeout=1)
     try:
         yield application
     finally:
-        await application.updater.stop()
+        if application.updater.running:
+            await application.updater.stop()
         await application.stop()
         await application.shutdown()
         await database.dispose()
