@@ -9,6 +9,7 @@ import sys
 
 from bot import __version__
 from bot.application import build_application
+from bot.log_format import TEXT, make_formatter
 from bot.settings import ConfigurationError, Settings, load_settings
 from bot.storage import key_rotation
 from bot.storage.database import Database
@@ -33,12 +34,13 @@ QUIET_LIBRARIES = {
 }
 
 
-def configure_logging(level: str) -> None:
-    """One line per event on stdout: ids and events only, never a message text."""
+def configure_logging(level: str, log_format: str = TEXT) -> None:
+    """One line per event on stdout, text or JSON: ids and events only, never a message text."""
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(make_formatter(log_format))
     logging.basicConfig(
         level=getattr(logging, level, logging.INFO),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stdout,
+        handlers=[handler],
         force=True,
     )
     for name, floor in QUIET_LIBRARIES.items():
@@ -104,13 +106,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "rotate-key":
             settings = load_settings(require_token=False)
-            configure_logging(settings.log_level)
+            configure_logging(settings.log_level, settings.log_format)
             use_cipher(DataCipher(settings.data_keys))
             count = asyncio.run(rotate_key(settings))
             print(f"pestgesprek: {count} texts re-encrypted under the first key of DATA_KEY")
             return 0
         settings = load_settings()
-        configure_logging(settings.log_level)
+        configure_logging(settings.log_level, settings.log_format)
         run(settings)
     except (ConfigurationError, DataKeyError) as error:
         print(f"pestgesprek: {error}", file=sys.stderr)

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from dotenv import load_dotenv
 
+from bot.log_format import LOG_FORMATS, TEXT
+
 DEFAULT_API_URL = "https://api.telegram.org"
 
 
@@ -24,6 +26,8 @@ class Settings:
     database_url: str
     data_keys: tuple[str, ...]
     log_level: str
+    log_format: str = TEXT
+    """``text`` (one line for a person) or ``json`` (one object per line for a collector)."""
     reminder_interval: float = 15.0
     """Seconds between two looks at the reminders that are due."""
     rate_limit: bool = True
@@ -91,6 +95,12 @@ def load_settings(*, require_token: bool = True, environ: dict[str, str] | None 
             "WEBHOOK_URL is set but WEBHOOK_SECRET is not: choose a secret of 1-256 characters "
             "A-Z, a-z, 0-9, _ and - so only Telegram can post updates to the bot"
         )
+    raw_log_format = environ.get("LOG_FORMAT", "").strip()
+    log_format = raw_log_format.lower() or TEXT
+    if log_format not in LOG_FORMATS:
+        raise ConfigurationError(
+            f"LOG_FORMAT must be text (one line per event) or json, not {raw_log_format!r}"
+        )
     port = environ.get("WEBHOOK_PORT", "8443").strip() or "8443"
     if not port.isdigit() or not 0 < int(port) < 65536:
         raise ConfigurationError(f"WEBHOOK_PORT must be a port number, not {port!r}")
@@ -100,6 +110,7 @@ def load_settings(*, require_token: bool = True, environ: dict[str, str] | None 
         database_url=normalise_database_url(database_url),
         data_keys=keys,
         log_level=environ.get("LOG_LEVEL", "INFO").strip().upper() or "INFO",
+        log_format=log_format,
         reminder_interval=_positive_float(environ, "REMINDER_INTERVAL_SECONDS", 15.0),
         rate_limit=environ.get("TELEGRAM_RATE_LIMIT", "on").strip().lower() not in ("off", "0"),
         retention_closed_days=int(_positive_float(environ, "RETENTION_CLOSED_DAYS", 180)),
