@@ -1,0 +1,483 @@
+"""The Alembic migrations, on SQLite and on PostgreSQL.
+
+An empty database and a database the previous release wrote (revision 0001, with
+rows in every table) both reach the newest revision through the code path the bot
+takes at start-up (:meth:`Database.migrate`); every row stays readable through the
+models, and the schema is the one the models describe. Downgrades, which only an
+operator runs (the bot never does), go back to 0001 and to an empty database and
+up again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, time
+from typing import Any
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import DateTime, bindparam, func, inspect, select, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from bot.storage.database import KEY_CHECK, Database, alembic_config
+from bot.storage.encryption import DataCipher, DataKeyError, make_key, use_cipher
+from bot.storage.models import (
+    Agreement,
+    Base,
+    Case,
+    Child,
+    ConversationState,
+    FollowUp,
+    Leader,
+    Meta,
+    Reminder,
+)
+from flows.follow_up_timing import DEFAULT_TIME_ZONE, Rhythm
+from tests.support.running_bot import TEST_DATA_KEY
+
+PREVIOUS = "0001"
+CIPHER = DataCipher((TEST_DATA_KEY,))
+
+#: The tables of revision 0001, and those 0002 adds.
+TABLES_0001 = {"leaders", "cases", "children", "agreements", "conversation_states", "meta"}
+TABLES_0002 = {"follow_ups", "reminders"}
+COLUMNS_0002 = {
+    "leaders": {
+        "time_zone",
+        "quiet_start",
+        "quiet_end",
+        "meeting_weekday",
+        "meeting_time",
+        "blocked_at",
+    },
+    "agreements": {"follow_up_id"},
+}
+
+# A Telegram user id beyond 32 bits, as real ones are.
+LEADER_ID = 6_123_456_789
+OTHER_LEADER_ID = 401_002
+CREATED = datetime(2026, 3, 2, 18, 30, 5, 123000, tzinfo=UTC)
+SEEN = datetime(2026, 3, 9, 20, 15, tzinfo=UTC)
+HELD = datetime(2026, 3, 4, 19, 45, tzinfo=UTC)
+CLOSED = datetime(2026, 3, 20, 9, 0, tzinfo=UTC)
+
+VICTIM = "Noor"
+MAY_TELL = "that the leaders talk with the others"
+BULLY = "Wout"
+FACTS = "took Noor's cap and threw it in the river at the campfire"
+FEELING = "sad"
+FOLLOWER = "Lotte"
+AGREEMENTS = ["give Noor a new cap", "sit next to Noor on the bus"]
+CLOSED_VICTIM = "Jens"
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    assert head is not None
+    return head
+
+
+async def run_alembic(engine: AsyncEngine, action: Callable[[Config], None]) -> None:
+    """Run an Alembic command on one connection of ``engine``, as Database.migrate does."""
+
+    def run(connection: Connection) -> None:
+        config = alembic_config(engine.url.render_as_string(hide_password=False))
+        config.attributes["connection"] = connection
+        action(config)
+
+    async with engine.begin() as connection:
+        await connection.run_sync(run)
+
+
+def operator_engine(url: str) -> AsyncEngine:
+    """An engine as the ``alembic`` command line opens it (bot/migrations/env.py).
+
+    Unlike the bot's own engine it sets no SQLite pragma, so foreign keys are off.
+    That matters on SQLite: 0002's downgrade rebuilds ``leaders`` (copy, drop,
+    rename), and with foreign keys on, dropping it cascades to every case.
+    """
+    return create_async_engine(url)
+
+
+async def current_revision(engine: AsyncEngine) -> str | None:
+    async with engine.connect() as connection:
+        return await connection.run_sync(
+            lambda c: MigrationContext.configure(c).get_current_revision()
+        )
+
+
+async def tables_and_columns(engine: AsyncEngine) -> dict[str, set[str]]:
+    def read(connection: Connection) -> dict[str, set[str]]:
+        inspector = inspect(connection)
+        return {
+            table: {column["name"] for column in inspector.get_columns(table)}
+            for table in inspector.get_table_names()
+        }
+
+    async with engine.connect() as connection:
+        return await connection.run_sync(read)
+
+
+async def schema_differences(engine: AsyncEngine) -> list[Any]:
+    """What autogenerate would write into a new revision: nothing, if the models match.
+
+    Alembic's default comparison: tables, columns, types, nullability, indexes and
+    foreign keys. Server defaults are not compared: 0002 gives its new ``leaders``
+    columns one to fill the rows already there, the models set them in Python.
+    """
+
+    def compare(connection: Connection) -> list[Any]:
+        context = MigrationContext.configure(connection)
+        return list(compare_metadata(context, Base.metadata))
+
+    async with engine.connect() as connection:
+        return await connection.run_sync(compare)
+
+
+async def insert_0001_rows(engine: AsyncEngine) -> dict[str, int]:
+    """Rows as the previous release wrote them, in plain SQL on the 0001 schema.
+
+    Texts about a child are Fernet tokens under the test key; ids come from the
+    database, as they did then.
+    """
+    stamp = DateTime(timezone=True)
+
+    def timed(sql: str, *names: str) -> Any:
+        return text(sql).bindparams(*(bindparam(name, type_=stamp) for name in names))
+
+    async with engine.begin() as connection:
+        await connection.execute(
+            timed(
+                "INSERT INTO leaders (id, language, created_at, last_seen_at, "
+                "active_case_id, active_child_id, draft_criteria_mask) "
+                "VALUES (:id, :language, :created, :seen, NULL, NULL, :mask)",
+                "created",
+                "seen",
+            ),
+            [
+                {"id": LEADER_ID, "language": "nl", "created": CREATED, "seen": SEEN, "mask": None},
+                # A leader half-way through the quick check, with no case yet.
+                {
+                    "id": OTHER_LEADER_ID,
+                    "language": "fr",
+                    "created": CREATED,
+                    "seen": CREATED,
+                    "mask": 45,
+                },
+            ],
+        )
+        case_id = (
+            await connection.execute(
+                timed(
+                    "INSERT INTO cases (leader_id, victim_nickname, criteria_mask, consent, "
+                    "may_tell, created_at, updated_at, closed_at) "
+                    "VALUES (:leader, :victim, 127, 'agreed', :may_tell, :created, :seen, NULL) "
+                    "RETURNING id",
+                    "created",
+                    "seen",
+                ),
+                {
+                    "leader": LEADER_ID,
+                    "victim": CIPHER.encrypt(VICTIM),
+                    "may_tell": CIPHER.encrypt(MAY_TELL),
+                    "created": CREATED,
+                    "seen": SEEN,
+                },
+            )
+        ).scalar_one()
+        closed_case_id = (
+            await connection.execute(
+                timed(
+                    "INSERT INTO cases (leader_id, victim_nickname, criteria_mask, consent, "
+                    "may_tell, created_at, updated_at, closed_at) "
+                    "VALUES (:leader, :victim, NULL, 'not_asked', NULL, :created, :closed, "
+                    ":closed) RETURNING id",
+                    "created",
+                    "closed",
+                ),
+                {
+                    "leader": LEADER_ID,
+                    "victim": CIPHER.encrypt(CLOSED_VICTIM),
+                    "created": CREATED,
+                    "closed": CLOSED,
+                },
+            )
+        ).scalar_one()
+        bully_id = (
+            await connection.execute(
+                timed(
+                    "INSERT INTO children (case_id, position, nickname, role, witnessed, "
+                    "facts, feeling, held_at, reported_back_at) "
+                    "VALUES (:case, 0, :nickname, 'pester', :witnessed, :facts, :feeling, "
+                    ":held, NULL) RETURNING id",
+                    "held",
+                ),
+                {
+                    "case": case_id,
+                    "nickname": CIPHER.encrypt(BULLY),
+                    "witnessed": True,
+                    "facts": CIPHER.encrypt(FACTS),
+                    "feeling": CIPHER.encrypt(FEELING),
+                    "held": HELD,
+                },
+            )
+        ).scalar_one()
+        follower_id = (
+            await connection.execute(
+                text(
+                    "INSERT INTO children (case_id, position, nickname, role, witnessed, "
+                    "facts, feeling, held_at, reported_back_at) "
+                    "VALUES (:case, 1, :nickname, 'meepester', :witnessed, NULL, NULL, NULL, "
+                    "NULL) RETURNING id"
+                ),
+                {"case": case_id, "nickname": CIPHER.encrypt(FOLLOWER), "witnessed": False},
+            )
+        ).scalar_one()
+        for agreement in AGREEMENTS:
+            await connection.execute(
+                timed(
+                    "INSERT INTO agreements (child_id, text, created_at) "
+                    "VALUES (:child, :text, :created)",
+                    "created",
+                ),
+                {"child": bully_id, "text": CIPHER.encrypt(agreement), "created": HELD},
+            )
+        await connection.execute(
+            text(
+                "UPDATE leaders SET active_case_id = :case, active_child_id = :child WHERE id = :id"
+            ),
+            {"case": case_id, "child": follower_id, "id": LEADER_ID},
+        )
+        await connection.execute(
+            text(
+                "INSERT INTO conversation_states (name, chat_id, user_id, state) "
+                "VALUES ('case', :id, :id, :state)"
+            ),
+            {"id": LEADER_ID, "state": '"facts"'},
+        )
+        await connection.execute(
+            text("INSERT INTO meta (key, value) VALUES (:key, :value)"),
+            {"key": KEY_CHECK, "value": CIPHER.encrypt("pestgesprek")},
+        )
+    return {
+        "case": case_id,
+        "closed_case": closed_case_id,
+        "bully": bully_id,
+        "follower": follower_id,
+    }
+
+
+async def assert_0001_rows_read_through_the_models(
+    database: Database, ids: dict[str, int], agreements: list[str] = AGREEMENTS
+) -> None:
+    """Every row written on 0001 is there, decrypted, with sensible values for 0002's columns."""
+    use_cipher(CIPHER)
+    async with database.session() as session:
+        leader = await session.get(Leader, LEADER_ID)
+        assert leader is not None
+        assert leader.language == "nl"
+        assert leader.created_at == CREATED and leader.created_at.tzinfo is not None
+        assert leader.last_seen_at == SEEN
+        assert (leader.active_case_id, leader.active_child_id) == (ids["case"], ids["follower"])
+        assert leader.draft_criteria_mask is None
+        # 0002's columns: the defaults a leader who never opened /settings has.
+        assert leader.time_zone == DEFAULT_TIME_ZONE
+        assert (leader.quiet_start, leader.quiet_end) == ("22:00", "08:00")
+        assert leader.meeting_weekday is None and leader.meeting_time is None
+        assert leader.blocked_at is None
+        assert leader.rhythm == Rhythm(
+            time_zone=DEFAULT_TIME_ZONE, quiet_start=time(22, 0), quiet_end=time(8, 0)
+        )
+        other = await session.get(Leader, OTHER_LEADER_ID)
+        assert other is not None
+        assert (other.language, other.draft_criteria_mask) == ("fr", 45)
+        assert other.time_zone == DEFAULT_TIME_ZONE
+
+        cases = (
+            await session.scalars(select(Case).where(Case.leader_id == LEADER_ID).order_by(Case.id))
+        ).all()
+        assert [c.id for c in cases] == [ids["case"], ids["closed_case"]]
+        case, closed = cases
+        assert case.victim_nickname == VICTIM
+        assert case.may_tell == MAY_TELL
+        assert (case.criteria_mask, case.consent) == (127, "agreed")
+        assert (case.created_at, case.updated_at, case.closed_at) == (CREATED, SEEN, None)
+        assert closed.victim_nickname == CLOSED_VICTIM
+        assert (closed.may_tell, closed.criteria_mask, closed.consent) == (None, None, "not_asked")
+        assert closed.closed_at == CLOSED
+        assert closed.children == []
+
+        bully, follower = case.children
+        assert (bully.id, bully.position, bully.role) == (ids["bully"], 0, "pester")
+        assert (bully.nickname, bully.facts, bully.feeling) == (BULLY, FACTS, FEELING)
+        assert bully.witnessed is True
+        assert (bully.held_at, bully.reported_back_at) == (HELD, None)
+        assert [a.text for a in bully.agreements] == agreements
+        assert bully.agreements[0].created_at == HELD
+        # The step-2 agreements belong to no follow-up; nothing was planned yet.
+        assert all(a.follow_up_id is None for a in bully.agreements)
+        assert bully.follow_ups == [] and bully.reminders == []
+        assert bully.open_follow_up is None and bully.last_outcome is None
+        assert (follower.id, follower.position, follower.role) == (ids["follower"], 1, "meepester")
+        assert (follower.nickname, follower.witnessed, follower.facts) == (FOLLOWER, False, None)
+        assert follower.agreements == []
+
+        state = await session.get(ConversationState, ("case", LEADER_ID, LEADER_ID))
+        assert state is not None and state.state == '"facts"'
+        key_check = await session.get(Meta, KEY_CHECK)
+        assert key_check is not None and CIPHER.decrypt(key_check.value) == "pestgesprek"
+        assert await session.scalar(select(func.count()).select_from(FollowUp)) == 0
+        assert await session.scalar(select(func.count()).select_from(Reminder)) == 0
+    # The start-up check accepts the key the old rows were written with, and only that one.
+    await database.check_key(CIPHER)
+    with pytest.raises(DataKeyError):
+        await database.check_key(DataCipher((make_key(),)))
+
+
+async def write_step_3(
+    database: Database, ids: dict[str, int], earlier: list[str] = AGREEMENTS
+) -> None:
+    """What the new revision is for: a follow-up, its new agreement and a reminder, on old rows."""
+    use_cipher(CIPHER)
+    async with database.session() as session, session.begin():
+        follow_up = FollowUp(
+            child_id=ids["bully"], outcome="partly", recorded_at=SEEN, previous_choice="2d"
+        )
+        session.add(follow_up)
+        await session.flush()
+        session.add(
+            Agreement(
+                child_id=ids["bully"],
+                text="say sorry to Noor",
+                created_at=SEEN,
+                follow_up_id=follow_up.id,
+            )
+        )
+        session.add(
+            Reminder(
+                leader_id=LEADER_ID,
+                case_id=ids["case"],
+                child_id=ids["bully"],
+                kind="follow_up",
+                due_at=CLOSED,
+                created_at=SEEN,
+            )
+        )
+    async with database.session() as session:
+        bully = await session.get(Child, ids["bully"])
+        assert bully is not None
+        assert [a.text for a in bully.agreements] == [*earlier, "say sorry to Noor"]
+        assert [f.outcome for f in bully.follow_ups] == ["partly"]
+        assert bully.agreements[-1].follow_up_id == bully.follow_ups[0].id
+        reminder = bully.open_follow_up
+        assert reminder is not None
+        assert (reminder.status, reminder.attempts, reminder.late) == ("pending", 0, False)
+        assert reminder.due_at == CLOSED
+
+
+async def test_an_empty_database_is_migrated_to_the_newest_revision(database_url: str) -> None:
+    database = Database(database_url)
+    try:
+        assert await current_revision(database.engine) is None
+        await database.migrate()
+        assert await current_revision(database.engine) == head_revision()
+        schema = await tables_and_columns(database.engine)
+        assert set(schema) == TABLES_0001 | TABLES_0002 | {"alembic_version"}
+        assert schema == {
+            "alembic_version": {"version_num"},
+            **{table.name: set(table.columns.keys()) for table in Base.metadata.sorted_tables},
+        }
+        assert await schema_differences(database.engine) == []
+        # The bot migrates at every start: a second time changes nothing.
+        await database.migrate()
+        assert await current_revision(database.engine) == head_revision()
+    finally:
+        await database.dispose()
+
+
+async def test_the_previous_revisions_rows_survive_the_upgrade(database_url: str) -> None:
+    database = Database(database_url)
+    try:
+        await run_alembic(database.engine, lambda config: command.upgrade(config, PREVIOUS))
+        assert await current_revision(database.engine) == PREVIOUS
+        before = await tables_and_columns(database.engine)
+        assert set(before) == TABLES_0001 | {"alembic_version"}
+        assert not COLUMNS_0002["leaders"] & before["leaders"]
+        assert await schema_differences(database.engine) != [], "0001 lacks what 0002 adds"
+        ids = await insert_0001_rows(database.engine)
+
+        # What the bot does at start-up (bot.__main__.prepare): key check, migrate, key check.
+        assert await database.has_key_check()
+        await database.check_key(CIPHER)
+        await database.migrate()
+
+        assert await current_revision(database.engine) == head_revision()
+        after = await tables_and_columns(database.engine)
+        assert set(after) >= TABLES_0002
+        for table, columns in COLUMNS_0002.items():
+            assert columns <= after[table]
+        assert await schema_differences(database.engine) == []
+        await assert_0001_rows_read_through_the_models(database, ids)
+        await write_step_3(database, ids)
+    finally:
+        await database.dispose()
+
+
+async def test_downgrade_to_the_previous_revision_and_up_again(database_url: str) -> None:
+    database = Database(database_url)
+    operator = operator_engine(database_url)
+    try:
+        await run_alembic(database.engine, lambda config: command.upgrade(config, PREVIOUS))
+        ids = await insert_0001_rows(database.engine)
+        await database.migrate()
+        await write_step_3(database, ids)
+
+        await run_alembic(operator, lambda config: command.downgrade(config, PREVIOUS))
+        assert await current_revision(operator) == PREVIOUS
+        schema = await tables_and_columns(operator)
+        assert set(schema) == TABLES_0001 | {"alembic_version"}
+        for table, columns in COLUMNS_0002.items():
+            assert not columns & schema[table], f"{table} still has 0002's columns"
+        async with operator.connect() as connection:
+            # The agreement made at the follow-up stays an agreement of the child.
+            texts = (
+                await connection.scalars(
+                    text("SELECT text FROM agreements WHERE child_id = :child ORDER BY id"),
+                    {"child": ids["bully"]},
+                )
+            ).all()
+            assert [CIPHER.decrypt(t) for t in texts] == [*AGREEMENTS, "say sorry to Noor"]
+            assert (await connection.execute(text("SELECT count(*) FROM cases"))).scalar() == 2
+
+        await database.migrate()
+        assert await current_revision(database.engine) == head_revision()
+        assert await schema_differences(database.engine) == []
+        # As upgraded from 0001, with the follow-up's agreement as a plain one.
+        await assert_0001_rows_read_through_the_models(
+            database, ids, agreements=[*AGREEMENTS, "say sorry to Noor"]
+        )
+        await write_step_3(database, ids, earlier=[*AGREEMENTS, "say sorry to Noor"])
+    finally:
+        await operator.dispose()
+        await database.dispose()
+
+
+async def test_downgrade_to_an_empty_database_and_up_again(database_url: str) -> None:
+    database = Database(database_url)
+    operator = operator_engine(database_url)
+    try:
+        await database.migrate()
+        await run_alembic(operator, lambda config: command.downgrade(config, "base"))
+        assert await current_revision(operator) is None
+        assert set(await tables_and_columns(operator)) == {"alembic_version"}
+        await database.migrate()
+        assert await current_revision(database.engine) == head_revision()
+        assert await schema_differences(database.engine) == []
+    finally:
+        await operator.dispose()
+        await database.dispose()
