@@ -1,4 +1,5 @@
-# Everything a fresh machine needs, from two commands: `make run` and `make test`.
+# Everything a fresh machine needs, from two commands: `make run` and `make test`
+# (and `make try` to see the bot at work in a terminal before making a bot token).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -6,7 +7,7 @@ STAMP := $(VENV)/.installed
 POT := locales/messages.pot
 LANGUAGES := nl en fr de
 
-.PHONY: run test lint catalogs catalogs-update key postgres clean
+.PHONY: try run test lint catalogs catalogs-update key postgres clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +38,10 @@ key: $(STAMP)
 		echo "DATA_KEY=$$($(BIN)/python -m bot make-key)" >> .env; \
 		echo "A new data key was written to .env: keep a copy somewhere safe, without it the data cannot be read."; \
 	fi
+
+## try: set up and talk to the bot in this terminal, without Telegram or a token
+try: $(STAMP) catalogs key
+	$(BIN)/python -m bot console
 
 ## run: set up and start the bot (needs TELEGRAM_BOT_TOKEN in the environment or in .env)
 run: $(STAMP) catalogs key

@@ -9,6 +9,7 @@ import sys
 
 from bot import __version__
 from bot.application import build_application
+from bot.console.session import run_console
 from bot.log_format import TEXT, make_formatter
 from bot.settings import ConfigurationError, Settings, load_settings
 from bot.storage import key_rotation
@@ -96,8 +97,9 @@ def main(argv: list[str] | None = None) -> int:
         "command",
         nargs="?",
         default="run",
-        choices=["run", "make-key", "rotate-key"],
-        help="run the bot (default); make a new data key; re-encrypt under the first DATA_KEY",
+        choices=["run", "console", "make-key", "rotate-key"],
+        help="run the bot (default); try it in this terminal without Telegram; make a new "
+        "data key; re-encrypt under the first DATA_KEY",
     )
     args = parser.parse_args(argv)
     if args.command == "make-key":
@@ -110,6 +112,14 @@ def main(argv: list[str] | None = None) -> int:
             use_cipher(DataCipher(settings.data_keys))
             count = asyncio.run(rotate_key(settings))
             print(f"pestgesprek: {count} texts re-encrypted under the first key of DATA_KEY")
+            return 0
+        if args.command == "console":
+            settings = load_settings(require_token=False)
+            # The terminal is the conversation: only warnings and errors, on stderr.
+            logging.basicConfig(level=logging.WARNING, stream=sys.stderr, force=True)
+            use_cipher(DataCipher(settings.data_keys))
+            asyncio.run(prepare(settings))
+            run_console(settings)
             return 0
         settings = load_settings()
         configure_logging(settings.log_level, settings.log_format)

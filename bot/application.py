@@ -28,6 +28,7 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
+from telegram.request import BaseRequest
 from telegram.warnings import PTBUserWarning
 
 from bot import states
@@ -157,10 +158,13 @@ def build_application(
     database: Database,
     *,
     clock: Callable[[], datetime] | None = None,
+    bot_api: BaseRequest | None = None,
 ) -> Application:  # type: ignore[type-arg]
     """The bot: handlers, persistence in ``database``, Bot API at ``settings.api_url``.
 
-    ``clock`` replaces the wall clock for the rules and the reminders (tests move it).
+    ``clock`` replaces the wall clock for the rules and the reminders (tests and the
+    console move it). ``bot_api`` answers the Bot API calls instead of Telegram (the
+    console); the bot then has no updater: its caller hands it the updates.
     """
     services = Services(database, settings, clock) if clock else Services(database, settings)
     dispatcher = NudgeDispatcher(database, services.clock, interval=settings.reminder_interval)
@@ -191,6 +195,8 @@ def build_application(
         # burst of 30 through after a pause, which Telegram would answer with 429s.
         limiter = AIORateLimiter(overall_max_rate=1, overall_time_period=1 / 30, max_retries=3)
         builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]
+    if bot_api is not None:
+        builder = builder.request(bot_api).updater(None)
     application = builder.build()
     application.bot_data[SERVICES_KEY] = services
 

@@ -47,9 +47,14 @@ def title(text: str) -> str:
     return f"<b>{text}</b>"
 
 
+def local_moment(when: datetime, zone: ZoneInfo) -> str:
+    """A moment in the leader's zone and language: "dinsdag 1 december, 19:00"."""
+    return format_datetime(when, "EEEE d MMMM, HH:mm", tzinfo=zone, locale=babel_locale())
+
+
 def moment(when: datetime, now: datetime, zone: ZoneInfo) -> str:
     """A moment in the leader's zone and language, with how far off it is."""
-    local = format_datetime(when, "EEEE d MMMM, HH:mm", tzinfo=zone, locale=babel_locale())
+    local = local_moment(when, zone)
     ahead = format_timedelta(
         when - now, granularity="minute", threshold=1.5, add_direction=True, locale=babel_locale()
     )

@@ -17,9 +17,9 @@ nudge twice.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.models import Case, Child, Leader, Reminder
@@ -99,6 +99,15 @@ async def claim_due(
         reminder.claimed_at = now
         reminder.attempts += 1
     return rows
+
+
+async def next_due(session: AsyncSession, leader_id: int) -> datetime | None:
+    """When the leader's next pending reminder is due, if any (the console's clock uses it)."""
+    query = select(func.min(Reminder.due_at)).where(
+        Reminder.leader_id == leader_id, Reminder.status == ReminderStatus.PENDING
+    )
+    found = await session.scalar(query)
+    return found.replace(tzinfo=UTC) if found is not None and found.tzinfo is None else found
 
 
 async def release_stale_claims(session: AsyncSession, now: datetime) -> int:
