@@ -1,7 +1,9 @@
 """Two bots sharing one PostgreSQL database.
 
 They never send the same nudge (row locks), and a leader keeps their place in the
-flow whichever of the two handles their next message.
+flow whichever of the two handles their next message. The last test runs two real
+``python -m bot`` processes behind one webhook URL, with a round-robin load
+balancer handing each update to the other process.
 """
 
 from __future__ import annotations
@@ -9,18 +11,27 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+import httpx
 import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
 from telegram import Bot
 from telegram.ext import Application
 
 from bot.nudges import NudgeDispatcher
 from bot.storage.database import Database
 from tests.e2e.test_follow_up import held_talk
+from tests.e2e.test_webhook import free_port
 from tests.e2e.walk import reach_facts
 from tests.support.bot_api_standin import TOKEN, BotApiStandin
+from tests.support.bot_process import BotProcess
 from tests.support.clock import TestClock
+from tests.support.round_robin import RoundRobin
 from tests.support.running_bot import running_bot
+from tests.support.waiting import wait_until
 
 
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
@@ -88,3 +99,81 @@ async def test_a_leader_keeps_their_place_when_two_bots_take_turns(
             script = await leader.expect("Your script for the talk with")
     assert "took his cap away" in script.text
     assert "worried" in script.text
+
+
+async def healthy(port: int) -> bool:
+    try:
+        async with httpx.AsyncClient() as client:
+            return (await client.get(f"http://127.0.0.1:{port}/healthz")).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+async def make_follow_ups_due(database_url: str) -> None:
+    """A week has passed: every planned follow-up is due now."""
+    engine = create_async_engine(database_url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(
+                text(
+                    "UPDATE reminders SET due_at = :due "
+                    "WHERE status = 'pending' AND kind = 'follow_up'"
+                ),
+                {"due": datetime.now(UTC) - timedelta(minutes=1)},
+            )
+    finally:
+        await engine.dispose()
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_two_bot_processes_behind_one_webhook_keep_every_place_and_nudge_once(
+    api: BotApiStandin, database_url: str, tmp_path: Path
+) -> None:
+    ports = [free_port(), free_port()]
+    async with RoundRobin(ports, free_port()) as balancer:
+        processes = []
+        for number, port in enumerate(ports):
+            folder = tmp_path / f"bot-{number}"
+            folder.mkdir()
+            process = BotProcess(api, database_url, folder)
+            process.env.update(
+                WEBHOOK_URL=f"http://127.0.0.1:{balancer.port}/telegram-hook",
+                WEBHOOK_SECRET="s3cret-token",
+                WEBHOOK_LISTEN="127.0.0.1",
+                WEBHOOK_PORT=str(port),
+                REMINDER_INTERVAL_SECONDS="0.2",
+                LOG_LEVEL="INFO",
+            )
+            # One after the other, as a rolling start: each migrates the schema first.
+            await process.start_without_polling()
+            processes.append(process)
+            for _ in range(200):
+                if await healthy(port):
+                    break
+                await asyncio.sleep(0.1)
+            else:
+                raise AssertionError(f"bot {number} did not start:\n{process.log.read_text()}")
+        try:
+            leaders = [api.user(8200 + n, "Jo", language_code="en") for n in range(4)]
+            # Every update goes to the other process than the one before it.
+            await asyncio.gather(*(held_talk(leader) for leader in leaders))
+            assert set(balancer.routed) == set(ports)
+
+            await make_follow_ups_due(database_url)
+            await wait_until(
+                lambda: all(
+                    any("Step 3: talk with Tom again" in m.text for m in leader.messages)
+                    for leader in leaders
+                ),
+                "every leader's follow-up nudge",
+                20,
+            )
+            await asyncio.sleep(1)  # both dispatchers look five more times
+            counts = [
+                sum("Step 3: talk with Tom again" in m.text for m in leader.messages)
+                for leader in leaders
+            ]
+            assert counts == [1] * len(leaders), "each nudge came once, from one of the two"
+        finally:
+            codes = [await process.terminate() for process in processes]
+        assert codes == [0, 0]
