@@ -51,15 +51,17 @@ def configure_logging(level: str, log_format: str = TEXT) -> None:
 async def prepare(settings: Settings) -> None:
     """Check that the data key opens this database, then migrate the schema.
 
-    A wrong key is refused before anything is changed.
+    A wrong key is refused before anything is changed. Processes starting together on
+    one PostgreSQL database take turns (see ``Database.startup_lock``).
     """
     database = Database(settings.database_url)
     cipher = DataCipher(settings.data_keys)
     try:
-        if await database.has_key_check():
+        async with database.startup_lock():
+            if await database.has_key_check():
+                await database.check_key(cipher)
+            await database.migrate()
             await database.check_key(cipher)
-        await database.migrate()
-        await database.check_key(cipher)
     finally:
         await database.dispose()
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event, inspect, select
+from sqlalchemy import event, inspect, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import (
@@ -24,6 +26,8 @@ from bot.storage.models import Meta
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 KEY_CHECK = "data_key_check"
 _KEY_CHECK_TEXT = "pestgesprek"
+#: The PostgreSQL advisory lock key of the start-up (migrations and key check).
+STARTUP_LOCK = 0x50657374  # "Pest"
 
 
 def alembic_config(url: str) -> Config:
@@ -66,6 +70,28 @@ class Database:
     def session(self) -> AsyncSession:
         """A new session; use as ``async with db.session() as s, s.begin(): …``."""
         return self.sessions()
+
+    @asynccontextmanager
+    async def startup_lock(self) -> AsyncIterator[None]:
+        """Hold off other bot processes starting on this database until we are ready.
+
+        Two processes started together would both create the schema, or both record
+        the data key; on PostgreSQL the second waits on an advisory lock and then
+        finds the work done. SQLite serves one process per file: nothing to hold.
+        """
+        if self.kind != "postgresql":
+            yield
+            return
+        async with self.engine.connect() as connection:
+            await connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": STARTUP_LOCK})
+            await connection.commit()
+            try:
+                yield
+            finally:
+                await connection.execute(
+                    text("SELECT pg_advisory_unlock(:key)"), {"key": STARTUP_LOCK}
+                )
+                await connection.commit()
 
     async def migrate(self) -> None:
         """Create or upgrade the schema to the newest revision."""

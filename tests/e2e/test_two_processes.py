@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from telegram import Bot
 from telegram.ext import Application
 
+from bot.__main__ import prepare
 from bot.nudges import NudgeDispatcher
 from bot.storage.database import Database
 from tests.e2e.test_follow_up import held_talk
@@ -29,8 +30,9 @@ from tests.e2e.walk import reach_facts
 from tests.support.bot_api_standin import TOKEN, BotApiStandin
 from tests.support.bot_process import BotProcess
 from tests.support.clock import TestClock
+from tests.support.database_peek import count
 from tests.support.round_robin import RoundRobin
-from tests.support.running_bot import running_bot
+from tests.support.running_bot import running_bot, test_settings
 from tests.support.waiting import wait_until
 
 
@@ -177,3 +179,14 @@ async def test_two_bot_processes_behind_one_webhook_keep_every_place_and_nudge_o
         finally:
             codes = [await process.terminate() for process in processes]
         assert codes == [0, 0]
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_two_bots_starting_together_on_an_empty_database_both_start(
+    api: BotApiStandin, database_url: str
+) -> None:
+    settings = test_settings(api, database_url)
+    # Each start creates the schema and records the data key; together they take turns.
+    await asyncio.gather(*(prepare(settings) for _ in range(3)))
+    assert await count(database_url, "SELECT count(*) FROM meta") == 1
+    assert await count(database_url, "SELECT count(*) FROM alembic_version") == 1
