@@ -6,10 +6,11 @@ import argparse
 import asyncio
 import logging
 import sys
+from pathlib import Path
 
 from bot import __version__
 from bot.application import build_application
-from bot.console.session import run_console
+from bot.console.session import console_settings, run_console
 from bot.log_format import TEXT, make_formatter
 from bot.settings import ConfigurationError, Settings, load_settings
 from bot.storage import key_rotation
@@ -116,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"pestgesprek: {count} texts re-encrypted under the first key of DATA_KEY")
             return 0
         if args.command == "console":
-            settings = load_settings(require_token=False)
+            settings = console_settings(load_settings(require_token=False), Path.cwd())
             # The terminal is the conversation: only warnings and errors, on stderr.
             logging.basicConfig(level=logging.WARNING, stream=sys.stderr, force=True)
             use_cipher(DataCipher(settings.data_keys))

@@ -38,6 +38,8 @@ from flows.follow_up_timing import DEFAULT_TIME_ZONE
 from flows.language import _, pick_language, using_language
 
 PROMPT = "› "
+#: The console's database file, in the ``data`` folder beside the bot's own.
+CONSOLE_DATABASE = "console.sqlite3"
 #: The bar in front of the bot's messages, like a chat bubble's edge.
 BAR = "┃ "
 #: Units of ``:wait``: weeks, days, hours, minutes.
@@ -149,8 +151,6 @@ class Console:
             files_folder=Path.cwd() / "data" / "exports",
             next_message_id=lambda: next(self._ids),
         )
-        # No rate limit: nothing leaves this process.
-        settings = replace(settings, rate_limit=False, token=settings.token or "console")
         self.application: Application = build_application(  # type: ignore[type-arg]
             settings, self.database, clock=self.clock, bot_api=self.bot_api
         )
@@ -334,6 +334,22 @@ def _read_lines(stream: TextIO) -> asyncio.Queue[str | None]:
 
     threading.Thread(target=read, name="console-input", daemon=True).start()
     return queue
+
+
+def console_settings(settings: Settings, folder: Path) -> Settings:
+    """The bot's settings for the console: its own SQLite file, no token, no rate limit.
+
+    The console never uses DATABASE_URL: its reminder job would otherwise claim the
+    real leaders' reminders and print them here instead of sending them, and its
+    retention job would erase their cases. Trying the bot never touches real data.
+    """
+    return replace(
+        settings,
+        database_url=f"sqlite+aiosqlite:///{folder / 'data' / CONSOLE_DATABASE}",
+        token=settings.token or "console",
+        # Nothing leaves this process: no limit to keep to.
+        rate_limit=False,
+    )
 
 
 def run_console(settings: Settings) -> None:

@@ -3,7 +3,8 @@
 A newcomer without a bot token walks a whole case: the main menu, a new case,
 step 1, the script of step 2, the talk's agreements, a follow-up a week later
 by moving the clock, and the case is still there when they come back. Everything
-runs on the default SQLite database in the working folder.
+is kept in the console's own SQLite file in the working folder's ``data``, never in
+the database of DATABASE_URL, where real leaders' cases and reminders live.
 """
 
 from __future__ import annotations
@@ -61,12 +62,30 @@ def test_a_newcomer_walks_a_case_in_the_console_and_finds_it_again(tmp_path: Pat
     assert code == 0, errors
     assert "Stopped. Everything is saved" in rest
     assert errors == ""
-    assert (tmp_path / "data" / "pestgesprek.sqlite3").exists()
+    assert (tmp_path / "data" / "console.sqlite3").exists()
 
     again = ConsoleDriver(tmp_path, console_environment())
     listed = again.send("/cases")
     assert "Sam" in listed
     assert again.finish()[0] == 0
+
+
+def test_the_console_never_opens_the_bots_own_database(tmp_path: Path) -> None:
+    real = tmp_path / "real.sqlite3"
+    environment = console_environment(DATABASE_URL=f"sqlite:///{real}")
+    run = subprocess.run(
+        [sys.executable, "-m", "bot", "console"],
+        input="/cases\n:wait 2w\n",
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=environment,
+        timeout=60,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    assert not real.exists()
+    assert (tmp_path / "data" / "console.sqlite3").exists()
 
 
 def test_the_console_reads_a_prepared_script_and_stops_at_its_end(tmp_path: Path) -> None:
