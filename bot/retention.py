@@ -1,9 +1,10 @@
 """Keeping data no longer than needed: erase closed cases, ask about forgotten open ones.
 
-Runs as a job every hour. A closed case is erased ``RETENTION_CLOSED_DAYS`` after
-it was closed (the leader is told the date when closing). An open case without
-activity for ``INACTIVE_CASE_DAYS`` gets one reminder asking whether it can be
-closed; only new activity (or "keep it open") makes room for another one later.
+Runs as a job every hour, in one bot process at a time. A closed case is erased
+``RETENTION_CLOSED_DAYS`` after it was closed (the leader is told the date when
+closing). An open case without activity for ``INACTIVE_CASE_DAYS`` gets one
+reminder asking whether it can be closed; only new activity (or "keep it open")
+makes room for another one later.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from telegram.ext import Application, ContextTypes
 
 from bot.settings import Settings
 from bot.storage import privacy, reminders
-from bot.storage.database import Database
+from bot.storage.database import RETENTION_LOCK, Database
 from flows.follow_up import ReminderKind
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,9 @@ class RetentionJob:
         """Erase and ask; returns (cases erased, reminders planned)."""
         now = self.clock()
         async with self.database.session() as session, session.begin():
+            if not await self.database.take_turn(session, RETENTION_LOCK):
+                # Another bot process is doing this round; two would ask twice.
+                return 0, 0
             erased = await privacy.erase_closed_before(
                 session, now - timedelta(days=self.settings.retention_closed_days)
             )

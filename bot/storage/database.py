@@ -28,6 +28,8 @@ KEY_CHECK = "data_key_check"
 _KEY_CHECK_TEXT = "pestgesprek"
 #: The PostgreSQL advisory lock key of the start-up (migrations and key check).
 STARTUP_LOCK = 0x50657374  # "Pest"
+#: The advisory lock key of a retention round.
+RETENTION_LOCK = STARTUP_LOCK + 1
 
 
 def alembic_config(url: str) -> Config:
@@ -92,6 +94,17 @@ class Database:
                     text("SELECT pg_advisory_unlock(:key)"), {"key": STARTUP_LOCK}
                 )
                 await connection.commit()
+
+    async def take_turn(self, session: AsyncSession, key: int) -> bool:
+        """Whether this process may do a round of job ``key`` now, in ``session``'s transaction.
+
+        On PostgreSQL a transaction-level advisory lock: a second process finds it held
+        and skips the round (the first one does it). SQLite serves one process per file.
+        """
+        if self.kind != "postgresql":
+            return True
+        taken = await session.scalar(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": key})
+        return bool(taken)
 
     async def migrate(self) -> None:
         """Create or upgrade the schema to the newest revision."""

@@ -23,10 +23,11 @@ from telegram.ext import Application
 
 from bot.__main__ import prepare
 from bot.nudges import NudgeDispatcher
+from bot.retention import RetentionJob
 from bot.storage.database import Database
 from tests.e2e.test_follow_up import held_talk
 from tests.e2e.test_webhook import free_port
-from tests.e2e.walk import reach_facts
+from tests.e2e.walk import new_case, reach_facts
 from tests.support.bot_api_standin import TOKEN, BotApiStandin
 from tests.support.bot_process import BotProcess
 from tests.support.clock import TestClock
@@ -190,3 +191,26 @@ async def test_two_bots_starting_together_on_an_empty_database_both_start(
     await asyncio.gather(*(prepare(settings) for _ in range(3)))
     assert await count(database_url, "SELECT count(*) FROM meta") == 1
     assert await count(database_url, "SELECT count(*) FROM alembic_version") == 1
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_two_bots_erasing_and_asking_at_once_ask_about_a_forgotten_case_once(
+    api: BotApiStandin, database_url: str, clock: TestClock
+) -> None:
+    leader = api.user(8300, "Jo", language_code="en")
+    async with running_bot(api, database_url, clock):
+        await new_case(leader, "Sam", [("Tom", "Bullies")])
+    clock.advance(days=366)
+
+    settings = test_settings(api, database_url)
+    databases = [Database(database_url) for _ in range(4)]
+    try:
+        rounds = await asyncio.gather(
+            *(RetentionJob(database, settings, clock).run_once() for database in databases)
+        )
+    finally:
+        for database in databases:
+            await database.dispose()
+    asked = "SELECT count(*) FROM reminders WHERE kind = 'inactive'"
+    assert await count(database_url, asked) == 1
+    assert sorted(planned for _erased, planned in rounds) == [0, 0, 0, 1]
