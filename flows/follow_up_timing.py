@@ -282,6 +282,39 @@ def next_interval_after_stopped(previous: FollowUpChoice) -> FollowUpChoice:
         ) from None
 
 
+def replanned_moment(
+    due: datetime,
+    choice: str | None,
+    now: datetime,
+    before: Rhythm,
+    after: Rhythm,
+) -> datetime:
+    """Where a planned reminder goes when the leader changes their rhythm.
+
+    * Planned for "the next meeting" while the meeting day or time changed: the
+      next meeting of the new rhythm.
+    * Otherwise it keeps its wall-clock time: "Tuesday 19:00" stays Tuesday
+      19:00 in a new time zone (it was planned by the leader's clock, not by UTC).
+    * Either way it is then moved out of the new quiet hours.
+
+    A move that would put it at or before ``now`` keeps it where it was (out of
+    the quiet hours): changing a setting never makes a reminder fire at once.
+    """
+    for moment, name in ((due, "due"), (now, "now")):
+        _require_aware(moment, name)
+    meeting_moved = (before.meeting_weekday, before.meeting_time) != (
+        after.meeting_weekday,
+        after.meeting_time,
+    )
+    if choice == FollowUpChoice.NEXT_MEETING and meeting_moved and after.has_meeting:
+        return follow_up_moment(FollowUpChoice.NEXT_MEETING, now, after)
+    wall = due.astimezone(before.zone)
+    moved = out_of_quiet_hours(
+        _local_moment(wall.date(), wall.time().replace(tzinfo=None), after.zone), after
+    )
+    return moved if moved > now else out_of_quiet_hours(due, after)
+
+
 def is_late(due: datetime, now: datetime, grace: timedelta = DEFAULT_GRACE) -> bool:
     """Whether a reminder sent at ``now`` comes more than ``grace`` after ``due``.
 

@@ -9,7 +9,7 @@ from bot.callback_data import Callback, SettingsPress
 from bot.screens.format import title
 from bot.storage.models import Leader
 from bot.turn import Keyboard, Turn
-from flows.language import _, babel_locale
+from flows.language import _, babel_locale, ngettext
 
 #: Time zones offered as buttons; any other IANA name can be typed.
 ZONES = (
@@ -38,8 +38,8 @@ def quiet_text(start: str, end: str) -> str:
     return f"{start}–{end}"
 
 
-def overview(turn: Turn) -> None:
-    """The current settings and a button for each."""
+def overview(turn: Turn, moved: int = 0) -> None:
+    """The current settings and a button for each; ``moved`` reminders followed a change."""
     leader: Leader = turn.leader
     if leader.meeting_weekday is not None and leader.meeting_time:
         meeting = f"{weekday_name(leader.meeting_weekday)} {leader.meeting_time}"
@@ -57,6 +57,18 @@ def overview(turn: Turn) -> None:
                         % {"quiet": quiet_text(leader.quiet_start, leader.quiet_end)},
                         _("🌍 Time zone: %(zone)s") % {"zone": leader.time_zone},
                     ]
+                ),
+                *(
+                    [
+                        ngettext(
+                            "🔁 %(count)d planned reminder was moved to fit these settings.",
+                            "🔁 %(count)d planned reminders were moved to fit these settings.",
+                            moved,
+                        )
+                        % {"count": moved}
+                    ]
+                    if moved
+                    else []
                 ),
             ]
         ),

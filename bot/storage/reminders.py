@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.models import Case, Child, Leader, Reminder
 from flows.follow_up import ReminderKind, ReminderStatus
+from flows.follow_up_timing import Rhythm, replanned_moment
 
 #: A claim older than this is from a process that died while sending.
 STALE_CLAIM = timedelta(minutes=2)
@@ -99,6 +100,30 @@ async def claim_due(
         reminder.claimed_at = now
         reminder.attempts += 1
     return rows
+
+
+async def follow_new_rhythm(
+    session: AsyncSession, leader: Leader, before: Rhythm, now: datetime
+) -> int:
+    """Move the leader's planned reminders to their changed settings; returns how many moved.
+
+    See :func:`flows.follow_up_timing.replanned_moment` for where each one goes.
+    """
+    after = leader.rhythm
+    if after == before:
+        return 0
+    planned = await session.scalars(
+        select(Reminder).where(
+            Reminder.leader_id == leader.id, Reminder.status == ReminderStatus.PENDING
+        )
+    )
+    moved = 0
+    for reminder in planned:
+        due = replanned_moment(reminder.due_at, reminder.choice, now, before, after)
+        if due != reminder.due_at:
+            reminder.due_at = due
+            moved += 1
+    return moved
 
 
 async def next_due(session: AsyncSession, leader_id: int) -> datetime | None:

@@ -272,3 +272,42 @@ async def test_reminders_that_fell_due_while_down_are_sent_once_at_start_marked_
         rows = (await connection.execute(select(Reminder.status, Reminder.late))).all()
     await engine.dispose()
     assert ("sent", True) in [(status, bool(late)) for status, late in rows]
+
+
+async def set_meeting(leader: SimUser, day: str, hour: str) -> BotMessage:
+    """/settings → meeting day → ``day`` → ``hour``; returns the settings overview."""
+    await leader.send("/settings")
+    await leader.press(await leader.expect("These decide when reminders come"), "Meeting day")
+    await leader.press(await leader.expect("On which day does your group meet?"), day)
+    await leader.press(await leader.expect("At what time does the group meet"), hour)
+    return await leader.expect(f"Group meeting: {day} {hour}")
+
+
+async def test_a_planned_follow_up_follows_a_new_meeting_day_and_a_new_time_zone(
+    api: BotApiStandin, bot: Application, clock: TestClock
+) -> None:
+    leader = api.user(4010, "Jo", language_code="en")
+    await set_meeting(leader, "Wednesday", "19:00")
+    await held_talk(leader, follow_up="At the next meeting")
+    await leader.send("/cases")
+    assert "follow-up with Tom on Wed 25 Nov, 19:00" in (await leader.expect("My cases")).text
+
+    # The group now meets on Friday at 20:00: the follow-up goes along.
+    moved = await set_meeting(leader, "Friday", "20:00")
+    assert "1 planned reminder was moved to fit these settings." in moved.text
+    await leader.send("/cases")
+    assert "follow-up with Tom on Fri 27 Nov, 20:00" in (await leader.expect("My cases")).text
+
+    # The leader moves to London: Friday 20:00 on their clock, an hour later than before.
+    await leader.press(moved, "Time zone")
+    await leader.press(await leader.expect("Which time zone are you in?"), "Europe/London")
+    assert "1 planned reminder was moved" in (await leader.expect("Time zone: Europe/London")).text
+    await leader.send("/cases")
+    assert "follow-up with Tom on Fri 27 Nov, 20:00" in (await leader.expect("My cases")).text
+
+    clock.advance(days=3, hours=2, minutes=5)  # Friday 19:05 in London: not yet
+    await leader.send("/help")
+    await leader.expect("/cases")
+    assert not nudges(leader)
+    clock.advance(hours=1)
+    await leader.expect("Step 3: talk with Tom again")

@@ -20,6 +20,7 @@ from flows.follow_up_timing import (
     is_late,
     next_interval_after_stopped,
     out_of_quiet_hours,
+    replanned_moment,
     snooze_moment,
 )
 
@@ -809,3 +810,50 @@ def test_is_late_refuses_a_negative_grace() -> None:
 def test_is_late_refuses_naive_datetimes(due: datetime, now: datetime, name: str) -> None:
     with pytest.raises(ValueError, match=f"{name} must be an aware datetime"):
         is_late(due, now)
+
+
+# Planned reminders after the leader changes their settings ------------------------------
+
+NOW = at(2026, 11, 24, 18, 0)  # a Tuesday evening in Brussels
+FRIDAY_MEETING = Rhythm(meeting_weekday=4, meeting_time=time(20, 0))
+
+
+def test_a_new_time_zone_keeps_the_wall_clock_time_of_a_planned_reminder() -> None:
+    due = at(2026, 12, 1, 19, 0)
+    moved = replanned_moment(due, C.IN_1_WEEK, NOW, DEFAULT, Rhythm(time_zone=NEW_YORK))
+    assert moved == at(2026, 12, 1, 19, 0, zone=NEW_YORK)
+    assert_utc(moved)
+
+
+def test_a_new_meeting_moves_a_next_meeting_reminder_to_the_new_meeting() -> None:
+    due = at(2026, 11, 25, 19, 30)  # Wednesday's meeting
+    moved = replanned_moment(due, C.NEXT_MEETING, NOW, WEDNESDAY_MEETING, FRIDAY_MEETING)
+    assert moved == at(2026, 11, 27, 20, 0)
+
+
+def test_a_new_meeting_leaves_reminders_planned_in_days_alone() -> None:
+    due = at(2026, 12, 1, 19, 0)
+    assert replanned_moment(due, C.IN_1_WEEK, NOW, WEDNESDAY_MEETING, FRIDAY_MEETING) == due
+
+
+def test_without_a_meeting_any_more_a_next_meeting_reminder_stays() -> None:
+    due = at(2026, 11, 25, 19, 30)
+    assert replanned_moment(due, C.NEXT_MEETING, NOW, WEDNESDAY_MEETING, DEFAULT) == due
+
+
+def test_new_quiet_hours_move_a_planned_reminder_out_of_them() -> None:
+    due = at(2026, 11, 25, 21, 30)
+    quieter = Rhythm(quiet_start=time(21, 0), quiet_end=time(9, 0))
+    assert replanned_moment(due, None, NOW, DEFAULT, quieter) == at(2026, 11, 26, 9, 0)
+
+
+def test_a_change_never_makes_a_reminder_fire_at_once() -> None:
+    # 18:30 on the wall clock in Tokyo was hours ago: the reminder keeps its moment.
+    due = at(2026, 11, 24, 18, 30)
+    tokyo = Rhythm(time_zone=TOKYO, quiet_start=time(0, 0), quiet_end=time(0, 0))
+    assert replanned_moment(due, C.THIS_EVENING, NOW, NO_QUIET, tokyo) == due
+
+
+def test_replanning_refuses_naive_moments() -> None:
+    with pytest.raises(ValueError, match="aware"):
+        replanned_moment(datetime(2026, 12, 1, 19), None, NOW, DEFAULT, DEFAULT)
