@@ -55,14 +55,6 @@ async def feeling_chosen(turn: Turn, case: Case, child: Child | None, value: str
     return states.IDLE
 
 
-async def show_script(turn: Turn, case: Case, child: Child | None, value: str) -> object:
-    """The script again."""
-    if child is None or not _step2_allowed(case, child) or child.feeling is None:
-        return show_next(turn, case)
-    step2.script(turn, case, child)
-    return states.IDLE
-
-
 async def talk_held(turn: Turn, case: Case, child: Child | None, value: str) -> object:
     """The talk took place: write down the agreements."""
     if child is None or not _step2_allowed(case, child) or child.feeling is None:

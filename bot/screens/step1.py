@@ -71,6 +71,7 @@ def step1_done(turn: Turn, case: Case) -> None:
         ),
         [
             [(_("▶️ Prepare that talk"), CaseButton(Act.NEXT, case.id))],
+            [(_("✏️ What may be told"), CaseButton(Act.MAY_TELL, case.id))],
             [(_("📂 My cases"), MenuPress(Menu.CASES))],
         ],
     )

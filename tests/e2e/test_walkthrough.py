@@ -1,9 +1,13 @@
-"""The whole protocol in one go, in Dutch, as a youth leader would tap and type it."""
+"""The whole protocol in one go, in Dutch, as a youth leader would tap and type it.
+
+And what the child who is bullied allowed to be told, changed once step 1 is done.
+"""
 
 from __future__ import annotations
 
 from telegram.ext import Application
 
+from tests.e2e import walk
 from tests.support.bot_api_standin import BotApiStandin, SimUser
 
 
@@ -129,3 +133,19 @@ async def test_a_leader_walks_the_whole_protocol_in_dutch(
     await leader.expect("De situatie rond Sam is afgesloten.")
     await leader.send("/cases")
     await leader.expect("Je hebt geen open pestsituaties.")
+
+
+async def test_what_may_be_told_can_be_changed_once_step_1_is_done(
+    api: BotApiStandin, bot: Application
+) -> None:
+    leader = api.user(1010, "Jo", language_code="en")
+    step1 = await walk.new_case(leader, "Sam", [("Tom", "Bullies")])
+    done = await walk.settle_step1(leader, step1, "that it hurts")
+    await leader.press(done, "What may be told")
+    await leader.expect("What may you tell Tom?")
+    await leader.send("that she cries at home")
+    again = await leader.expect("Step 1 is done")
+    assert "that I tell Tom that she cries at home and that I report back" in again.text
+    await leader.send("/cases")
+    await leader.press(await leader.expect("My cases"), "1. Sam")
+    assert "You may tell: that she cries at home" in (await leader.expect("Case Sam")).text
