@@ -35,7 +35,7 @@ from telegram.ext import Application, ContextTypes
 
 from bot.screens.fitting import split_for_telegram
 from bot.screens.nudges import follow_up_nudge, inactive_nudge, report_back_nudge
-from bot.storage import reminders
+from bot.storage import cases, reminders
 from bot.storage.cases import child_of
 from bot.storage.database import Database
 from bot.storage.models import Case, Leader, Reminder
@@ -128,6 +128,7 @@ class NudgeDispatcher:
         now = self.clock()
         async with self.database.session() as session, session.begin():
             claimed = await reminders.claim_due(session, now, self.batch)
+            await cases.load_many(session, {reminder.case_id for reminder, _ in claimed})
             outgoing = []
             for reminder, leader in claimed:
                 rendered = await self._render(session, reminder, leader, now)
@@ -141,7 +142,7 @@ class NudgeDispatcher:
     async def _render(
         self, session: AsyncSession, reminder: Reminder, leader: Leader, now: datetime
     ) -> tuple[str, Keyboard] | None:
-        case = await session.scalar(select(Case).where(Case.id == reminder.case_id))
+        case = await session.get(Case, reminder.case_id)  # loaded with its batch
         if case is None or case.closed_at is not None:
             return None
         late = is_late(reminder.due_at, now)

@@ -19,6 +19,17 @@ async def owned_case(session: AsyncSession, leader: Leader, case_id: int | None)
     return await session.scalar(select(Case).where(Case.id == case_id, Case.leader_id == leader.id))
 
 
+async def load_many(session: AsyncSession, case_ids: set[int]) -> None:
+    """Load these cases with their children, agreements, follow-ups and reminders.
+
+    One query per table for all of them (the relationships load "selectin"), rather
+    than one round per case; afterwards ``session.get(Case, id)`` finds them in the
+    session without asking the database again.
+    """
+    if case_ids:
+        await session.scalars(select(Case).where(Case.id.in_(case_ids)))
+
+
 async def open_cases(
     session: AsyncSession, leader: Leader, offset: int, limit: int
 ) -> tuple[Sequence[Case], int]:
