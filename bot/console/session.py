@@ -44,7 +44,9 @@ CONSOLE_DATABASE = "console.sqlite3"
 BAR = "┃ "
 #: Units of ``:wait``: weeks, days, hours, minutes.
 _UNITS = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes"}
-_AMOUNT = re.compile(r"(\d+)\s*([wdhm])", re.IGNORECASE)
+_AMOUNT = re.compile(r"(\d+)\s*([wdhm])", re.IGNORECASE | re.ASCII)
+#: A button's number (ASCII digits only: "²" is text).
+_NUMBER = re.compile(r"[0-9]{1,4}")
 
 
 @dataclass
@@ -204,7 +206,7 @@ class Console:
         if line.startswith(":"):
             return await self._console_command(line[1:].strip())
         shown = self.bot_api.buttons_message
-        if line.isdigit() and shown is not None:
+        if _NUMBER.fullmatch(line) and shown is not None:
             buttons = [button for row in shown.rows for button in row]
             number = int(line)
             if not 1 <= number <= len(buttons):

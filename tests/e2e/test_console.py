@@ -57,6 +57,8 @@ def test_a_newcomer_walks_a_case_in_the_console_and_finds_it_again(tmp_path: Pat
     assert "I leave Sam's cap alone" in saved[0].read_text()
 
     assert "There is no button 99" in console.send("99")
+    # A superscript two is not a button's number: it goes to the bot as text.
+    assert "I am not waiting for a message" in console.send("²")
     assert ":wait 3d" in console.send(":what")
     code, rest, errors = console.finish()
     assert code == 0, errors
