@@ -33,7 +33,7 @@ from tests.support.bot_process import BotProcess
 from tests.support.clock import TestClock
 from tests.support.database_peek import count
 from tests.support.round_robin import RoundRobin
-from tests.support.running_bot import running_bot, test_settings
+from tests.support.running_bot import running_bot, settings_for_standin
 from tests.support.waiting import wait_until
 
 
@@ -186,7 +186,7 @@ async def test_two_bot_processes_behind_one_webhook_keep_every_place_and_nudge_o
 async def test_two_bots_starting_together_on_an_empty_database_both_start(
     api: BotApiStandin, database_url: str
 ) -> None:
-    settings = test_settings(api, database_url)
+    settings = settings_for_standin(api, database_url)
     # Each start creates the schema and records the data key; together they take turns.
     await asyncio.gather(*(prepare(settings) for _ in range(3)))
     assert await count(database_url, "SELECT count(*) FROM meta") == 1
@@ -202,7 +202,7 @@ async def test_two_bots_erasing_and_asking_at_once_ask_about_a_forgotten_case_on
         await new_case(leader, "Sam", [("Tom", "Bullies")])
     clock.advance(days=366)
 
-    settings = test_settings(api, database_url)
+    settings = settings_for_standin(api, database_url)
     databases = [Database(database_url) for _ in range(4)]
     try:
         rounds = await asyncio.gather(

@@ -22,7 +22,7 @@ from tests.support.bot_api_standin import TOKEN, BotApiStandin
 TEST_DATA_KEY = "m5S0yuYlk9Lk1dFVv8MBpUuOzcfMF6nTvo8fq6uHSyY="
 
 
-def test_settings(api: BotApiStandin, database_url: str) -> Settings:
+def settings_for_standin(api: BotApiStandin, database_url: str) -> Settings:
     """Settings as a leader's operator would give them, pointing at the stand-in."""
     return load_settings(
         environ={
@@ -46,7 +46,7 @@ async def running_bot(
     polling: bool = True,
 ) -> AsyncIterator[Application]:  # type: ignore[type-arg]
     """Migrate, start (and poll, unless told not to), yield the application, stop cleanly."""
-    settings = test_settings(api, database_url)
+    settings = settings_for_standin(api, database_url)
     use_cipher(DataCipher(settings.data_keys))
     database = Database(settings.database_url)
     await database.migrate()
