@@ -72,19 +72,26 @@ def test_a_newcomer_walks_a_case_in_the_console_and_finds_it_again(tmp_path: Pat
     assert again.finish()[0] == 0
 
 
-def test_the_console_never_opens_the_bots_own_database(tmp_path: Path) -> None:
-    real = tmp_path / "real.sqlite3"
-    environment = console_environment(DATABASE_URL=f"sqlite:///{real}")
-    run = subprocess.run(
+def console_run(
+    folder: Path, script: str, environment: dict[str, str]
+) -> subprocess.CompletedProcess[str]:
+    """The console reading ``script`` as its whole input, in ``folder``."""
+    return subprocess.run(
         [sys.executable, "-m", "bot", "console"],
-        input="/cases\n:wait 2w\n",
+        input=script,
         capture_output=True,
         text=True,
-        cwd=tmp_path,
+        cwd=folder,
         env=environment,
         timeout=60,
         check=False,
     )
+
+
+def test_the_console_never_opens_the_bots_own_database(tmp_path: Path) -> None:
+    real = tmp_path / "real.sqlite3"
+    environment = console_environment(DATABASE_URL=f"sqlite:///{real}")
+    run = console_run(tmp_path, "/cases\n:wait 2w\n", environment)
     assert run.returncode == 0, run.stderr
     assert not real.exists()
     assert (tmp_path / "data" / "console.sqlite3").exists()
@@ -92,16 +99,7 @@ def test_the_console_never_opens_the_bots_own_database(tmp_path: Path) -> None:
 
 def test_the_console_reads_a_prepared_script_and_stops_at_its_end(tmp_path: Path) -> None:
     script = "/criteria\n4\n6\n1\n:time\n"
-    run = subprocess.run(
-        [sys.executable, "-m", "bot", "console"],
-        input=script,
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env=console_environment(LANG="nl_BE.UTF-8"),
-        timeout=60,
-        check=False,
-    )
+    run = console_run(tmp_path, script, console_environment(LANG="nl_BE.UTF-8"))
     assert run.returncode == 0, run.stderr
     # Dutch for a Dutch terminal; three ticks (leaders' support among them) say it fits.
     assert "Wat wil je doen?" in run.stdout
@@ -113,15 +111,6 @@ def test_the_console_reads_a_prepared_script_and_stops_at_its_end(tmp_path: Path
 def test_the_console_needs_a_data_key_and_says_how_to_make_one(tmp_path: Path) -> None:
     environment = console_environment()
     del environment["DATA_KEY"]
-    run = subprocess.run(
-        [sys.executable, "-m", "bot", "console"],
-        input="",
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env=environment,
-        timeout=60,
-        check=False,
-    )
+    run = console_run(tmp_path, "", environment)
     assert run.returncode == 2
     assert "DATA_KEY is not set" in run.stderr

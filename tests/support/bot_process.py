@@ -34,17 +34,8 @@ class BotProcess:
     async def start(self, api: BotApiStandin) -> None:
         """Start the process and wait until it polls for updates."""
         polls_before = sum(1 for c in api.calls if c.method == "getUpdates")
-        with self.log.open("ab") as log:
-            self.process = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "bot",
-                cwd=self.workdir,
-                env=self.env,
-                stdout=log,
-                stderr=log,
-                stdin=asyncio.subprocess.DEVNULL,
-            )
+        await self.start_without_polling()
+        assert self.process is not None
         for _ in range(300):
             if sum(1 for c in api.calls if c.method == "getUpdates") > polls_before:
                 return
@@ -54,7 +45,7 @@ class BotProcess:
         raise AssertionError(f"the bot did not start polling:\n{self.log.read_text()}")
 
     async def start_without_polling(self) -> None:
-        """Start the process (webhook mode); the caller waits for what shows it is ready."""
+        """Start the process; the caller waits for what shows it is ready (webhook mode)."""
         with self.log.open("ab") as log:
             self.process = await asyncio.create_subprocess_exec(
                 sys.executable,
