@@ -36,7 +36,6 @@ from telegram.ext import Application, ContextTypes
 from bot.screens.fitting import split_for_telegram
 from bot.screens.nudges import follow_up_nudge, inactive_nudge, report_back_nudge
 from bot.storage import cases, reminders
-from bot.storage.cases import child_of
 from bot.storage.database import Database
 from bot.storage.models import Case, Leader, Reminder
 from bot.turn import Keyboard, keyboard, send_long
@@ -150,7 +149,7 @@ class NudgeDispatcher:
         if reminder.kind == ReminderKind.INACTIVE:
             with using_language(leader.language):
                 return inactive_nudge(case)
-        child = child_of(case, reminder.child_id)
+        child = cases.child_of(case, reminder.child_id)
         if child is None:
             return None
         with using_language(leader.language):

@@ -17,9 +17,9 @@ nudge twice.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.models import Case, Child, Leader, Reminder
@@ -128,11 +128,13 @@ async def follow_new_rhythm(
 
 async def next_due(session: AsyncSession, leader_id: int) -> datetime | None:
     """When the leader's next pending reminder is due, if any (the console's clock uses it)."""
-    query = select(func.min(Reminder.due_at)).where(
-        Reminder.leader_id == leader_id, Reminder.status == ReminderStatus.PENDING
+    query = (
+        select(Reminder.due_at)
+        .where(Reminder.leader_id == leader_id, Reminder.status == ReminderStatus.PENDING)
+        .order_by(Reminder.due_at)
+        .limit(1)
     )
-    found = await session.scalar(query)
-    return found.replace(tzinfo=UTC) if found is not None and found.tzinfo is None else found
+    return await session.scalar(query)
 
 
 async def release_stale_claims(session: AsyncSession, now: datetime) -> int:
