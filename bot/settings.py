@@ -55,9 +55,9 @@ class Settings:
         return self.database_url.split(":", 1)[0].split("+", 1)[0]
 
 
-def default_database_url(workdir: Path) -> str:
+def default_database_url(workdir: Path, filename: str = "pestgesprek.sqlite3") -> str:
     """A SQLite file in a ``data`` folder of the working directory."""
-    return f"sqlite+aiosqlite:///{workdir / 'data' / 'pestgesprek.sqlite3'}"
+    return f"sqlite+aiosqlite:///{workdir / 'data' / filename}"
 
 
 def normalise_database_url(url: str) -> str:

@@ -3,8 +3,8 @@
 The Application, its handlers, texts, storage and reminders are the bot's own;
 only the Bot API is answered inside the process (``bot.console.local_bot_api``)
 and the leader is whoever types here. What is typed becomes a Telegram update;
-a number presses a button of the last message that has buttons; a line starting
-with ``:`` speaks to the console itself (moving the clock to see reminders).
+a number presses a button of the newest message, when it has buttons; a line
+starting with ``:`` speaks to the console itself (moving the clock to see reminders).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from bot.application import build_application
 from bot.console.local_bot_api import CONSOLE_CHAT_ID, LocalBotApi, ShownMessage
 from bot.console.terminal import button_lines, html_to_text, indent, wants_colour
 from bot.screens.format import local_moment
-from bot.settings import Settings
+from bot.settings import Settings, default_database_url
 from bot.storage import reminders
 from bot.storage.database import Database
 from bot.storage.models import Leader
@@ -347,7 +347,7 @@ def console_settings(settings: Settings, folder: Path) -> Settings:
     """
     return replace(
         settings,
-        database_url=f"sqlite+aiosqlite:///{folder / 'data' / CONSOLE_DATABASE}",
+        database_url=default_database_url(folder, CONSOLE_DATABASE),
         token=settings.token or "console",
         # Nothing leaves this process: no limit to keep to.
         rate_limit=False,
