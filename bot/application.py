@@ -1,16 +1,22 @@
 """The whole bot at a glance: every handler wired in one place.
 
-Order matters: group -2 keeps group chats out before anything else runs; group
--1 reads the leader's place in the flow from the database; group 0 is the
-conversation (commands, buttons, typed answers), then an answer for any
-message it did not expect. Each handler saves the leader's new state itself, in
-its own transaction (see ``bot.turn``).
+The leader's place in the flow is a row in the database, read and written in the
+same transaction as their data (see ``bot.turn`` and ``flows.protocol``), so the
+bot needs no conversation handler: python-telegram-bot's ConversationHandler
+keeps states in each process's memory, which two processes sharing one database
+(a webhook behind a load balancer, or one taking over from another) would each
+hold differently. Instead, a typed message goes to :func:`bot.handlers.case.typed`,
+which reads what the leader's place waits for; buttons carry what they do.
+
+Order matters: group -2 keeps group chats out before anything else runs; in
+group 0 the first handler that matches an update takes it: commands, buttons by
+their kind, a typed answer, then an answer for anything else (a button that is
+not ours, a photo, an unknown command).
 """
 
 from __future__ import annotations
 
 import logging
-import warnings
 from collections.abc import Callable
 from datetime import datetime
 
@@ -29,127 +35,86 @@ from telegram.ext import (
     filters,
 )
 from telegram.request import BaseRequest
-from telegram.warnings import PTBUserWarning
 
-from bot import states
 from bot.callback_data import (
-    CaseButton,
+    AskMeetingDay,
+    AskQuietHours,
+    AskTimeZone,
+    CasePress,
     CasesPage,
     CheckAnswer,
     CheckEdit,
     CheckStartCase,
     CheckToggle,
     LanguagePress,
+    MeetingDayChosen,
+    MeetingHourChosen,
     MenuPress,
+    NoMeeting,
     PrivacyPress,
-    SettingsPress,
+    QuietHoursChosen,
+    TimeZoneChosen,
+    parse,
 )
-from bot.handlers import (
-    case_buttons,
-    case_list,
-    follow_up,
-    language,
-    menu,
-    privacy,
-    quick_check,
-    settings,
-    setup,
-    step1,
-    step2,
-)
+from bot.handlers import case, case_list, language, menu, privacy, quick_check, settings
+from bot.handlers.commands import COMMANDS, menu_pressed
 from bot.handlers.errors import on_error
 from bot.handlers.group_chats import keep_groups_out
 from bot.nudges import NudgeDispatcher
 from bot.retention import RetentionJob
 from bot.settings import Settings
-from bot.storage.conversation_state import SqlConversationPersistence
 from bot.storage.database import Database
-from bot.stored_conversation import StoredConversation
-from bot.turn import CONVERSATION, SERVICES_KEY, Context, Services
+from bot.turn import SERVICES_KEY, Context, Services
 from flows.language import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES, _, using_language
 
 log = logging.getLogger(__name__)
 
 
-def _prefix(*kinds: type) -> str:
-    return "^(" + "|".join(k.prefix for k in kinds) + "):"  # type: ignore[attr-defined]
+def pressed(*kinds: type) -> Callable[[object], bool]:
+    """A callback-query pattern: the button's data parses as one of ``kinds``."""
+    return lambda data: isinstance(data, str) and isinstance(parse(data), kinds)
 
 
-def shared_handlers() -> list[BaseHandler[Update, Context, object]]:
-    """Commands and buttons that work in every state of the conversation."""
+def handlers() -> list[BaseHandler[Update, Context, None]]:
+    """Every handler of group 0, in the order they are tried."""
+    new_messages = filters.UpdateType.MESSAGE
     return [
-        CommandHandler("start", menu.start),
-        CommandHandler("help", menu.show_help),
-        CommandHandler("cancel", menu.cancel),
-        CommandHandler("criteria", quick_check.criteria_command),
-        CommandHandler("new", setup.new_command),
-        CommandHandler("cases", case_list.cases_command),
-        CallbackQueryHandler(menu.menu_pressed, pattern=_prefix(MenuPress)),
+        *(CommandHandler(c.name, c.handler, filters=new_messages) for c in COMMANDS),
+        CallbackQueryHandler(menu_pressed, pattern=pressed(MenuPress)),
         CallbackQueryHandler(
             quick_check.pressed,
-            pattern=_prefix(CheckToggle, CheckAnswer, CheckEdit, CheckStartCase),
+            pattern=pressed(CheckToggle, CheckAnswer, CheckEdit, CheckStartCase),
         ),
-        CallbackQueryHandler(case_buttons.case_button, pattern=_prefix(CaseButton)),
-        CallbackQueryHandler(case_list.page_pressed, pattern=_prefix(CasesPage)),
-        CommandHandler("settings", settings.settings_command),
-        CommandHandler("language", language.language_command),
-        CommandHandler("privacy", privacy.privacy_command),
-        CommandHandler("export", privacy.export_command),
-        CommandHandler("delete", privacy.delete_command),
-        CallbackQueryHandler(privacy.delete_pressed, pattern=_prefix(PrivacyPress)),
-        CallbackQueryHandler(language.chosen, pattern=_prefix(LanguagePress)),
-        CallbackQueryHandler(settings.pressed, pattern=_prefix(SettingsPress)),
+        CallbackQueryHandler(case.pressed, pattern=pressed(CasePress)),
+        CallbackQueryHandler(case_list.page_pressed, pattern=pressed(CasesPage)),
+        CallbackQueryHandler(privacy.delete_pressed, pattern=pressed(PrivacyPress)),
+        CallbackQueryHandler(language.chosen, pattern=pressed(LanguagePress)),
+        CallbackQueryHandler(
+            settings.pressed,
+            pattern=pressed(
+                AskMeetingDay,
+                MeetingDayChosen,
+                NoMeeting,
+                MeetingHourChosen,
+                AskQuietHours,
+                QuietHoursChosen,
+                AskTimeZone,
+                TimeZoneChosen,
+            ),
+        ),
+        # What the leader types is the answer their place in the flow waits for.
+        MessageHandler(filters.TEXT & ~filters.COMMAND & new_messages, case.typed),
+        # Anything else: a button that is not (or no longer) ours, an unknown command, a photo.
+        CallbackQueryHandler(menu.outdated_button),
+        MessageHandler(new_messages, menu.off_script),
     ]
-
-
-# Buttons carry their case and child in their data, so they need no per-message tracking.
-warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
-
-
-def conversation(database: Database) -> StoredConversation:
-    """The leader's conversation: its states say which typed answer the bot waits for."""
-    typed = filters.TEXT & ~filters.COMMAND
-    return StoredConversation(
-        database,
-        entry_points=shared_handlers(),
-        states={
-            states.VICTIM_NAME: [MessageHandler(typed, setup.victim_named)],
-            states.CHILD_NAME: [MessageHandler(typed, setup.child_named)],
-            states.MAY_TELL: [MessageHandler(typed, step1.may_tell_typed)],
-            states.FACTS: [MessageHandler(typed, step2.facts_typed)],
-            states.FEELING: [MessageHandler(typed, step2.feeling_typed)],
-            states.AGREEMENTS: [MessageHandler(typed, step2.agreement_typed)],
-            states.FOLLOW_UP_DATE: [MessageHandler(typed, follow_up.date_typed)],
-            states.NEW_PROPOSAL: [MessageHandler(typed, follow_up.new_agreement_typed)],
-            states.TIME_ZONE: [MessageHandler(typed, settings.zone_typed)],
-        },
-        fallbacks=[
-            *shared_handlers(),
-            MessageHandler(filters.ALL, menu.off_script),
-        ],
-        allow_reentry=True,
-        name=CONVERSATION,
-        persistent=True,
-    )
 
 
 async def set_commands(application: Application) -> None:  # type: ignore[type-arg]
     """The "/" menu of Telegram, in each language."""
     for code in (None, *SUPPORTED_LANGUAGES):
         with using_language(code or DEFAULT_LANGUAGE):
-            commands = [
-                BotCommand("start", _("The main menu")),
-                BotCommand("criteria", _("Quick check: does a one-on-one conversation fit?")),
-                BotCommand("new", _("Start a new case")),
-                BotCommand("cases", _("Your open cases")),
-                BotCommand("settings", _("Meeting day, quiet hours, time zone")),
-                BotCommand("language", _("Choose the language")),
-                BotCommand("privacy", _("What is stored, and your rights")),
-                BotCommand("export", _("All your data as a file")),
-                BotCommand("delete", _("Erase all your data")),
-                BotCommand("cancel", _("Stop what you are doing")),
-                BotCommand("help", _("All commands")),
-            ]
+            commands = [BotCommand(c.name, _(c.description)) for c in COMMANDS]
         await application.bot.set_my_commands(commands, language_code=code)
 
 
@@ -187,7 +152,6 @@ def build_application(
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .persistence(SqlConversationPersistence(database))
         .post_init(post_init)
     )
     if settings.rate_limit:
@@ -200,10 +164,7 @@ def build_application(
     application = builder.build()
     application.bot_data[SERVICES_KEY] = services
 
-    leader_conversation = conversation(database)
     application.add_handler(TypeHandler(Update, keep_groups_out), group=-2)
-    application.add_handler(TypeHandler(Update, leader_conversation.refresh), group=-1)
-    application.add_handler(leader_conversation, group=0)
-    application.add_handler(MessageHandler(filters.ALL, menu.off_script), group=0)
+    application.add_handlers(handlers(), group=0)
     application.add_error_handler(on_error)
     return application

@@ -1,82 +1,187 @@
-"""Callback data of inline buttons: small typed values with a short prefix.
+"""Callback data of inline buttons: one small typed class per action, with a short prefix.
 
 Telegram gives a button at most 64 bytes of callback data; :meth:`Callback.pack`
 refuses to make a longer one, so the limit is met where the button is made
 rather than discovered as a 400 from Telegram. :func:`parse` turns data that came
 back from Telegram into a value again, or ``None`` when it is not ours (a
 forged or outdated press) — it never raises.
+
+Fields are ints (within the database's 32-bit ids), bools and enums; their types
+are read from the class annotations, so a new button needs one class and nothing
+else. A button in a case carries the protocol's own event (:mod:`flows.protocol`)
+with the case's id: :class:`CasePress`.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import typing
 from dataclasses import dataclass
-from enum import StrEnum
-from typing import Any, ClassVar
+from enum import Enum, StrEnum
+from typing import Any, ClassVar, TypeVar
 
-MAX_CALLBACK_BYTES = 64
+from telegram.constants import InlineKeyboardButtonLimit
+
+from flows import protocol
+
+MAX_CALLBACK_BYTES = InlineKeyboardButtonLimit.MAX_CALLBACK_DATA
+#: Ids are the database's integer keys: anything beyond 32 bits cannot be one of ours.
+ID_MAX = 2**31 - 1
 _SEP = ":"
+_T = TypeVar("_T")
 
 
 class CallbackTooLong(ValueError):
     """A button's callback data would exceed Telegram's 64 bytes."""
 
 
+_FIELD_TYPES: dict[type, tuple[tuple[str, type], ...]] = {}
+
+
+def _field_types(cls: type) -> tuple[tuple[str, type], ...]:
+    """A dataclass's fields with their types, read once from its annotations."""
+    found = _FIELD_TYPES.get(cls)
+    if found is None:
+        hints = typing.get_type_hints(cls)
+        found = _FIELD_TYPES[cls] = tuple((f.name, hints[f.name]) for f in dataclasses.fields(cls))
+    return found
+
+
+def _pack_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, Enum):
+        return str(value.value)
+    return str(value)
+
+
+def _parse_value(kind: type, raw: str) -> object:
+    """One field's value; raises ValueError for anything that is not of ``kind``."""
+    if kind is bool:
+        if raw not in ("0", "1"):
+            raise ValueError(raw)
+        return raw == "1"
+    if kind is int:
+        if not raw.isdigit() or int(raw) > ID_MAX:
+            raise ValueError(raw)
+        return int(raw)
+    if isinstance(kind, type) and issubclass(kind, Enum):
+        return kind(raw)
+    if kind is str:
+        return raw
+    raise ValueError(f"unsupported field type {kind}")
+
+
+def _pack(prefix: str, values: list[object]) -> str:
+    parts = [prefix, *(_pack_value(v) for v in values)]
+    if any(_SEP in part for part in parts[1:]):
+        raise ValueError(f"{_SEP!r} in callback data")
+    data = _SEP.join(parts)
+    if len(data.encode("utf-8")) > MAX_CALLBACK_BYTES:
+        raise CallbackTooLong(data)
+    return data
+
+
 @dataclass(frozen=True)
 class Callback:
-    """Base of every callback value; subclasses set ``prefix`` and declare int/str/enum fields."""
+    """Base of every callback value; subclasses set ``prefix`` and declare typed fields."""
 
     prefix: ClassVar[str] = ""
     registry: ClassVar[dict[str, type[Callback]]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        if cls.prefix in Callback.registry:
+        if cls.prefix in Callback.registry or cls.prefix in CASE_EVENTS:
             raise TypeError(f"callback prefix {cls.prefix!r} used twice")
         Callback.registry[cls.prefix] = cls
 
     def pack(self) -> str:
         """The callback data for a button, checked against Telegram's limit."""
-        parts = [self.prefix]
-        for field in dataclasses.fields(self):
-            value = str(getattr(self, field.name))
-            if _SEP in value:
-                raise ValueError(f"{_SEP!r} in callback field {field.name}")
-            parts.append(value)
-        data = _SEP.join(parts)
-        if len(data.encode("utf-8")) > MAX_CALLBACK_BYTES:
-            raise CallbackTooLong(data)
-        return data
+        return _pack(self.prefix, [getattr(self, f.name) for f in dataclasses.fields(self)])
 
 
-def parse(data: str | None) -> Callback | None:
+#: The prefix of each protocol event a button can carry (typed answers have none).
+CASE_EVENTS: dict[str, type[protocol.Event]] = {
+    "o": protocol.Open,
+    "n": protocol.Continue,
+    "a": protocol.AddChild,
+    "r": protocol.RoleChosen,
+    "sd": protocol.SetupDone,
+    "cs": protocol.ConsentAnswered,
+    "na": protocol.NotAskedYet,
+    "ag": protocol.AskAgain,
+    "mt": protocol.EditMayTell,
+    "w": protocol.Witnessed,
+    "fx": protocol.EditFacts,
+    "fa": protocol.AskFeeling,
+    "f": protocol.FeelingChosen,
+    "h": protocol.TalkHeld,
+    "ad": protocol.AgreementsDone,
+    "rb": protocol.ReportedBack,
+    "rl": protocol.ReportBackLater,
+    "pa": protocol.AskPlan,
+    "p": protocol.PlanChosen,
+    "pc": protocol.CancelFollowUp,
+    "oc": protocol.OutcomeGiven,
+    "sa": protocol.AskSnooze,
+    "sz": protocol.Snoozed,
+    "ko": protocol.KeepOpen,
+    "x": protocol.Close,
+    "xx": protocol.CloseConfirmed,
+}
+_PREFIX_OF = {event: prefix for prefix, event in CASE_EVENTS.items()}
+
+
+@dataclass(frozen=True)
+class CasePress:
+    """A button in a case: the protocol's event, and the case it is about."""
+
+    case_id: int
+    event: protocol.Event
+
+    def pack(self) -> str:
+        """``prefix:case:child:fields…``, checked against Telegram's limit."""
+        values = [getattr(self.event, name) for name, _ in _field_types(type(self.event))]
+        return _pack(_PREFIX_OF[type(self.event)], [self.case_id, *values])
+
+
+def case_button(case_id: int, event: protocol.Event) -> CasePress:
+    """A button that sends ``event`` about case ``case_id``."""
+    return CasePress(case_id, event)
+
+
+Pressed = Callback | CasePress
+
+
+def parse(data: str | None) -> Pressed | None:
     """The value packed in ``data``, or ``None`` if it is not valid callback data of ours."""
     if not data:
         return None
     prefix, *values = data.split(_SEP)
-    cls = Callback.registry.get(prefix)
-    if cls is None:
-        return None
-    fields = dataclasses.fields(cls)
-    if len(values) != len(fields):
-        return None
-    kwargs: dict[str, Any] = {}
     try:
-        for field, raw in zip(fields, values, strict=True):
-            kind = field.type if isinstance(field.type, type) else _TYPES.get(str(field.type))
-            if kind is int:
-                if not raw.lstrip("-").isdigit() or len(raw) > 12:
-                    return None
-                kwargs[field.name] = int(raw)
-            elif kind is str:
-                kwargs[field.name] = raw
-            elif isinstance(kind, type) and issubclass(kind, StrEnum):
-                kwargs[field.name] = kind(raw)
-            else:
+        event_class = CASE_EVENTS.get(prefix)
+        if event_class is not None:
+            if not values:
                 return None
-        return cls(**kwargs)
+            case_id = _parse_value(int, values[0])
+            event = _build(event_class, values[1:])
+            return (
+                None if event is None or not isinstance(case_id, int) else CasePress(case_id, event)
+            )
+        cls = Callback.registry.get(prefix)
+        return None if cls is None else _build(cls, values)
     except ValueError:
         return None
+
+
+def _build(cls: type[_T], values: list[str]) -> _T | None:
+    fields = _field_types(cls)
+    if len(values) != len(fields):
+        return None
+    parsed = {
+        name: _parse_value(kind, raw) for (name, kind), raw in zip(fields, values, strict=True)
+    }
+    return cls(**parsed)
 
 
 class Menu(StrEnum):
@@ -87,35 +192,6 @@ class Menu(StrEnum):
     NEW = "new"
     CASES = "cases"
     HELP = "help"
-
-
-class Act(StrEnum):
-    """What a button in a case does."""
-
-    OPEN = "open"
-    NEXT = "next"
-    ADD_CHILD = "add"
-    ROLE = "role"
-    SETUP_DONE = "done"
-    CONSENT = "consent"
-    ASK_AGAIN = "again"
-    MAY_TELL = "tell"
-    WITNESSED = "seen"
-    FACTS = "facts"
-    FEELING = "feel"
-    HELD = "held"
-    AGREEMENTS_DONE = "agreed"
-    REPORTED = "reported"
-    LATER = "later"
-    CLOSE = "close"
-    CLOSE_CONFIRMED = "closeok"
-    PLAN = "plan"
-    CANCEL_FOLLOW_UP = "unplan"
-    OUTCOME = "outcome"
-    SNOOZE = "snooze"
-    NEW_PROPOSAL_DONE = "proposed"
-    REPORT_LATER = "rblater"
-    KEEP_OPEN = "keep"
 
 
 @dataclass(frozen=True)
@@ -160,17 +236,6 @@ class CheckStartCase(Callback):
 
 
 @dataclass(frozen=True)
-class CaseButton(Callback):
-    """A button in a case: what to do, in which case, for which child, with what value."""
-
-    prefix: ClassVar[str] = "c"
-    act: Act
-    case_id: int
-    child_id: int = 0
-    value: str = ""
-
-
-@dataclass(frozen=True)
 class CasesPage(Callback):
     """A page of the case list."""
 
@@ -179,12 +244,65 @@ class CasesPage(Callback):
 
 
 @dataclass(frozen=True)
-class SettingsPress(Callback):
-    """A button of /settings: which setting, and the value chosen ("" to ask)."""
+class AskMeetingDay(Callback):
+    """/settings: which day does the group meet?"""
 
-    prefix: ClassVar[str] = "s"
-    setting: str
-    value: str
+    prefix: ClassVar[str] = "sm"
+
+
+@dataclass(frozen=True)
+class MeetingDayChosen(Callback):
+    """/settings: the meeting's weekday (0 = Monday); its hour comes next."""
+
+    prefix: ClassVar[str] = "smd"
+    weekday: int
+
+
+@dataclass(frozen=True)
+class NoMeeting(Callback):
+    """/settings: the group has no weekly meeting."""
+
+    prefix: ClassVar[str] = "sm0"
+
+
+@dataclass(frozen=True)
+class MeetingHourChosen(Callback):
+    """/settings: the meeting's weekday and hour."""
+
+    prefix: ClassVar[str] = "smh"
+    weekday: int
+    hour: int
+
+
+@dataclass(frozen=True)
+class AskQuietHours(Callback):
+    """/settings: when should no reminder come?"""
+
+    prefix: ClassVar[str] = "sq"
+
+
+@dataclass(frozen=True)
+class QuietHoursChosen(Callback):
+    """/settings: no reminders from ``start`` to ``end`` o'clock."""
+
+    prefix: ClassVar[str] = "sqh"
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class AskTimeZone(Callback):
+    """/settings: which time zone?"""
+
+    prefix: ClassVar[str] = "st"
+
+
+@dataclass(frozen=True)
+class TimeZoneChosen(Callback):
+    """/settings: one of the offered time zones, by its place in the list."""
+
+    prefix: ClassVar[str] = "sti"
+    index: int
 
 
 @dataclass(frozen=True)
@@ -195,12 +313,16 @@ class LanguagePress(Callback):
     code: str
 
 
+class Erasure(StrEnum):
+    """The answer to /delete's question."""
+
+    ERASE = "erase"
+    KEEP = "keep"
+
+
 @dataclass(frozen=True)
 class PrivacyPress(Callback):
-    """A button of /privacy, /export and /delete: what to do."""
+    """/delete's confirmation: erase everything, or keep it."""
 
-    prefix: ClassVar[str] = "p"
-    action: str
-
-
-_TYPES: dict[str, type] = {"int": int, "str": str, "Act": Act, "Menu": Menu}
+    prefix: ClassVar[str] = "pv"
+    action: Erasure

@@ -1,14 +1,17 @@
 """One leader's turn: one update handled as one unit of work.
 
-Every handler of the bot is an ``async def handler(turn: Turn) -> state`` wrapped
+Every handler of the bot is an ``async def handler(turn: Turn) -> None`` wrapped
 with :func:`leader_turn`. The wrapper
 
-1. opens one database session and transaction, loads (or creates) the leader and
-   switches to the leader's language;
-2. runs the handler, which changes rows and queues what to show with
-   :meth:`Turn.say`, :meth:`Turn.show` and :meth:`Turn.toast`;
+1. opens one database session and transaction, loads (or creates) the leader —
+   whose row also holds their place in the flow — and switches to the leader's
+   language;
+2. runs the handler, which changes rows (the place included) and queues what to
+   show with :meth:`Turn.say`, :meth:`Turn.show` and :meth:`Turn.toast`;
 3. commits, and only then talks to Telegram — so what the leader sees is always
    what was saved, and a failed send never loses what they entered.
+
+One session per update: the leader's place is read and written with their data.
 """
 
 from __future__ import annotations
@@ -26,20 +29,19 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot.callback_data import Callback, parse
+from bot.callback_data import Pressed, parse
 from bot.screens.fitting import split_for_telegram
 from bot.settings import Settings
 from bot.storage import leaders
-from bot.storage.conversation_state import store_state
 from bot.storage.database import Database
 from bot.storage.models import Leader
 from flows.language import set_language
 
 log = logging.getLogger(__name__)
 
-Keyboard = Sequence[Sequence[tuple[str, Callback]]]
+Keyboard = Sequence[Sequence[tuple[str, Pressed]]]
 #: A keyboard being built row by row.
-Rows = list[Sequence[tuple[str, Callback]]]
+Rows = list[Sequence[tuple[str, Pressed]]]
 Context = ContextTypes.DEFAULT_TYPE
 
 
@@ -53,8 +55,6 @@ class Services:
 
 
 SERVICES_KEY = "services"
-#: The name of the leader's conversation handler (its states are stored under it).
-CONVERSATION = "leader"
 
 
 def services(context: Context) -> Services:
@@ -93,7 +93,7 @@ class Turn:
     session: AsyncSession
     leader: Leader
     now: datetime
-    callback: Callback | None = None
+    callback: Pressed | None = None
     _documents: list[tuple[bytes, str, str]] = field(default_factory=list)
     _outgoing: list[_Outgoing] = field(default_factory=list)
     _toast: str | None = None
@@ -166,17 +166,17 @@ async def send_long(
         )
 
 
-Handler = Callable[[Turn], Awaitable[object]]
+Handler = Callable[[Turn], Awaitable[None]]
 
 
-def leader_turn(handler: Handler) -> Callable[[Update, Context], Coroutine[Any, Any, object]]:
+def leader_turn(handler: Handler) -> Callable[[Update, Context], Coroutine[Any, Any, None]]:
     """Wrap ``handler`` as a python-telegram-bot callback run as one unit of work."""
 
     @functools.wraps(handler)
-    async def callback(update: Update, context: Context) -> object:
+    async def callback(update: Update, context: Context) -> None:
         user = update.effective_user
         if user is None:
-            return None
+            return
         shared = services(context)
         now = shared.clock()
         pressed = parse(update.callback_query.data) if update.callback_query else None
@@ -185,18 +185,8 @@ def leader_turn(handler: Handler) -> Callable[[Update, Context], Coroutine[Any, 
                 leader = await leaders.get_or_create(session, user.id, user.language_code, now)
                 set_language(leader.language)
                 turn = Turn(update, context, session, leader, now, callback=pressed)
-                state = await handler(turn)
-                if state is not None and update.effective_chat is not None:
-                    # The new place in the flow is saved with the data, before any answer.
-                    await store_state(
-                        session, CONVERSATION, update.effective_chat.id, user.id, state
-                    )
+                # The new place in the flow is saved with the data, before any answer.
+                await handler(turn)
             await turn.deliver()
-        return state
 
     return callback
-
-
-def button_value(turn: Turn, kind: type[Any]) -> Any:
-    """The pressed button's value if it is of ``kind``, else ``None``."""
-    return turn.callback if isinstance(turn.callback, kind) else None

@@ -1,12 +1,14 @@
-"""A case and where it stands in the protocol.
+"""A case, its children, and what stands in it: the facts the protocol's rules read.
 
 A case is one bullying situation: one child who is bullied and one or more
 children who bully (pester) or join in (meepester). Each of those gets a step-2
-conversation of their own.
+conversation of their own, agreements, and follow-ups.
 
-The rules here read a case through the small :class:`CaseView` and
-:class:`ChildView` protocols, so the bot's database rows can be passed in as they
-are and the tests can pass plain dataclasses.
+The rules read and change a case through the small protocols below, so the
+bot's database rows are used as they are and the tests can pass plain
+dataclasses. Everything here is derived from those records and ``now``: where a
+child stands, whether a follow-up is due, which agreements stand, the one next
+thing to do. Nothing reads a clock, a database or Telegram.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
-from flows.follow_up import ReminderStatus
+from flows.follow_up import OPEN_STATUSES, Outcome, ReminderKind
 from flows.language import N_
 
 #: How long a nickname may be: a nickname or initials, never a full name.
@@ -73,51 +75,167 @@ FEELING_TEXT: dict[Feeling, str] = {
 }
 
 
-class FollowUpView(Protocol):
-    """What the rules read of a planned follow-up (a reminder)."""
+class ReminderRecord(Protocol):
+    """A planned reminder: a follow-up talk, or the promise to report back."""
+
+    kind: str
+    due_at: datetime
+    status: str
+    choice: str | None
+    late: bool
+
+
+class AgreementRecord(Protocol):
+    """Something a child proposed to do; ``follow_up_id`` is empty for step 2's proposal."""
+
+    text: str
+    follow_up_id: int | None
+
+
+class RoundRecord(Protocol):
+    """A follow-up talk that took place, and how far the bullying had stopped."""
+
+    outcome: str
+    recorded_at: datetime
+    previous_choice: str | None
 
     @property
-    def due_at(self) -> datetime: ...
-    @property
-    def status(self) -> str: ...
+    def id(self) -> int: ...
 
 
-class ChildView(Protocol):
-    """What the rules read of a child who bullies or joins in."""
+class ChildRecord(Protocol):
+    """A child who bullies or joins in, with their step-2 talk."""
+
+    nickname: str
+    role: str
+    witnessed: bool
+    facts: str | None
+    feeling: str | None
+    held_at: datetime | None
+    reported_back_at: datetime | None
 
     @property
     def id(self) -> int: ...
     @property
-    def nickname(self) -> str: ...
+    def agreements(self) -> Sequence[AgreementRecord]: ...
     @property
-    def role(self) -> str: ...
+    def follow_ups(self) -> Sequence[RoundRecord]: ...
     @property
-    def facts(self) -> str | None: ...
-    @property
-    def feeling(self) -> str | None: ...
-    @property
-    def held_at(self) -> datetime | None: ...
-    @property
-    def reported_back_at(self) -> datetime | None: ...
-    @property
-    def open_follow_up(self) -> FollowUpView | None: ...
+    def reminders(self) -> Sequence[ReminderRecord]: ...
 
 
-class CaseView(Protocol):
-    """What the rules read of a case."""
+class CaseRecord(Protocol):
+    """One bullying situation and step 1."""
+
+    victim_nickname: str
+    consent: str
+    may_tell: str | None
+    updated_at: datetime
+    closed_at: datetime | None
 
     @property
     def id(self) -> int: ...
     @property
-    def victim_nickname(self) -> str: ...
-    @property
-    def consent(self) -> str: ...
-    @property
-    def may_tell(self) -> str | None: ...
-    @property
-    def closed_at(self) -> datetime | None: ...
-    @property
-    def children(self) -> Sequence[ChildView]: ...
+    def children(self) -> Sequence[ChildRecord]: ...
+
+
+def open_reminder(child: ChildRecord, kind: ReminderKind) -> ReminderRecord | None:
+    """The reminder of ``kind`` for ``child`` still waiting to be sent or answered."""
+    return next((r for r in child.reminders if r.kind == kind and r.status in OPEN_STATUSES), None)
+
+
+def planned_follow_up(child: ChildRecord) -> ReminderRecord | None:
+    """The planned follow-up talk with ``child``, if there is one."""
+    return open_reminder(child, ReminderKind.FOLLOW_UP)
+
+
+def follow_up_due(child: ChildRecord, now: datetime) -> bool:
+    """A follow-up talk is due once its moment has come, whether or not a nudge got through."""
+    planned = planned_follow_up(child)
+    return planned is not None and planned.due_at <= now
+
+
+def last_outcome(child: ChildRecord) -> Outcome | None:
+    """How the last follow-up talk went, if there was one."""
+    return Outcome(child.follow_ups[-1].outcome) if child.follow_ups else None
+
+
+def current_round(child: ChildRecord) -> RoundRecord | None:
+    """The round new agreements belong to: ``None`` for step 2, else the latest follow-up."""
+    return child.follow_ups[-1] if child.held_at is not None and child.follow_ups else None
+
+
+def round_agreements(child: ChildRecord, round_: RoundRecord | None) -> list[AgreementRecord]:
+    """The agreements made in one round (step 2 when ``round_`` is ``None``)."""
+    wanted = None if round_ is None else round_.id
+    return [a for a in child.agreements if a.follow_up_id == wanted]
+
+
+def standing_agreements(child: ChildRecord) -> list[AgreementRecord]:
+    """The agreements that stand: those of the newest proposal.
+
+    A proposal stands until a new one replaces it: a follow-up in which the child
+    made no new proposal (or after which the bullying stopped) leaves the one
+    before it standing.
+    """
+    for round_ in [*reversed(child.follow_ups), None]:
+        found = round_agreements(child, round_)
+        if found:
+            return found
+    return []
+
+
+def step1_settled(case: CaseRecord) -> bool:
+    """Step 1 is settled when the child agreed and what may be told is recorded."""
+    return case.consent == Consent.AGREED and bool(case.may_tell)
+
+
+class Stage(StrEnum):
+    """Where one child who bullies or joins in stands in the protocol."""
+
+    WAITING_FOR_STEP1 = "waiting_for_step1"
+    """Step 2 is never prepared before step 1 is settled."""
+    FACTS = "facts"
+    """Step 2: the facts for "I see/hear that … has happened" are not in yet."""
+    FEELING = "feeling"
+    """Step 2: the facts are in; "I feel …" is not."""
+    READY_TO_TALK = "ready_to_talk"
+    """Step 2: the script is ready; the talk and its agreements are not recorded yet."""
+    TO_PLAN = "to_plan"
+    """Step 3: the talk is recorded; no follow-up is planned yet."""
+    PLANNED = "planned"
+    """Step 3: a follow-up talk is planned for later."""
+    DUE = "due"
+    """Step 3: the planned follow-up's moment has come; its outcome is awaited."""
+    NEW_PROPOSAL = "new_proposal"
+    """Step 3: not (fully) stopped at the last follow-up; a new proposal, then a new plan."""
+    MONITORING = "monitoring"
+    """Step 3: stopped at the last follow-up, nothing planned: follow up later, or close."""
+    CLOSED = "closed"
+    """The case is closed: nothing changes any more."""
+
+
+def child_stage(case: CaseRecord, child: ChildRecord, now: datetime) -> Stage:
+    """Where ``child`` stands, derived from what is recorded and ``now``."""
+    if case.closed_at is not None:
+        return Stage.CLOSED
+    if not step1_settled(case):
+        return Stage.WAITING_FOR_STEP1
+    if child.facts is None:
+        return Stage.FACTS
+    if child.feeling is None:
+        return Stage.FEELING
+    if child.held_at is None:
+        return Stage.READY_TO_TALK
+    if planned_follow_up(child) is not None:
+        return Stage.DUE if follow_up_due(child, now) else Stage.PLANNED
+    match last_outcome(child):
+        case None:
+            return Stage.TO_PLAN
+        case Outcome.STOPPED:
+            return Stage.MONITORING
+        case _:
+            return Stage.NEW_PROPOSAL
 
 
 class Next(StrEnum):
@@ -144,54 +262,19 @@ class NextStep:
     what: Next
     child_id: int | None = None
 
-    @property
-    def step(self) -> int:
-        """The protocol's step number this belongs to (1, 2 or 3; 0 for setting up)."""
-        return _STEP_OF[self.what]
 
-
-_STEP_OF = {
-    Next.ADD_CHILD: 0,
-    Next.ASK_CONSENT: 1,
-    Next.CONSENT_DECLINED: 1,
-    Next.RECORD_MAY_TELL: 1,
-    Next.PREPARE_CONVERSATION: 2,
-    Next.CHOOSE_FEELING: 2,
-    Next.HOLD_CONVERSATION: 2,
-    Next.PLAN_FOLLOW_UP: 3,
-    Next.REPORT_BACK: 2,
-    Next.RECORD_FOLLOW_UP: 3,
-    Next.FOLLOW_UP: 3,
-    Next.CLOSED: 3,
+#: What is left to do for a child at each stage before step 3's waiting.
+_CHILD_NEXT: dict[Stage, Next] = {
+    Stage.FACTS: Next.PREPARE_CONVERSATION,
+    Stage.FEELING: Next.CHOOSE_FEELING,
+    Stage.READY_TO_TALK: Next.HOLD_CONVERSATION,
+    Stage.TO_PLAN: Next.PLAN_FOLLOW_UP,
+    Stage.NEW_PROPOSAL: Next.PLAN_FOLLOW_UP,
+    Stage.MONITORING: Next.PLAN_FOLLOW_UP,
 }
 
 
-def step1_settled(case: CaseView) -> bool:
-    """Step 1 is settled when the child agreed and what may be told is recorded."""
-    return case.consent == Consent.AGREED and bool(case.may_tell)
-
-
-def may_start_step2(case: CaseView) -> bool:
-    """Step 2 is never offered before the child who is bullied agreed in step 1."""
-    return case.closed_at is None and step1_settled(case)
-
-
-def child_next(case: CaseView, child: ChildView) -> NextStep | None:
-    """What is left to do for one child before step 3's waiting, or ``None``."""
-    if child.facts is None:
-        return NextStep(Next.PREPARE_CONVERSATION, child.id)
-    if child.feeling is None:
-        return NextStep(Next.CHOOSE_FEELING, child.id)
-    if child.held_at is None:
-        return NextStep(Next.HOLD_CONVERSATION, child.id)
-    if child.open_follow_up is None:
-        return NextStep(Next.PLAN_FOLLOW_UP, child.id)
-    if child.reported_back_at is None:
-        return NextStep(Next.REPORT_BACK, child.id)
-    return None
-
-
-def next_step(case: CaseView) -> NextStep:
+def next_step(case: CaseRecord, now: datetime) -> NextStep:
     """The one next thing to do in ``case``, in the protocol's order."""
     if case.closed_at is not None:
         return NextStep(Next.CLOSED)
@@ -203,22 +286,24 @@ def next_step(case: CaseView) -> NextStep:
         return NextStep(Next.CONSENT_DECLINED)
     if not case.may_tell:
         return NextStep(Next.RECORD_MAY_TELL)
-    for child in case.children:
-        step = child_next(case, child)
-        if step is not None:
-            return step
-    # Step 3: every child has a follow-up planned; one that came due waits for its outcome.
-    planned = [(c.open_follow_up, c) for c in case.children if c.open_follow_up is not None]
-    for follow_up, child in planned:
-        if follow_up.status == ReminderStatus.SENT:
+    stages = [(child, child_stage(case, child, now)) for child in case.children]
+    for child, stage in stages:
+        if stage in _CHILD_NEXT:
+            return NextStep(_CHILD_NEXT[stage], child.id)
+        if child.reported_back_at is None:
+            return NextStep(Next.REPORT_BACK, child.id)
+    for child, stage in stages:
+        if stage is Stage.DUE:
             return NextStep(Next.RECORD_FOLLOW_UP, child.id)
-    _, first = min(planned, key=lambda pair: pair[0].due_at)
-    return NextStep(Next.FOLLOW_UP, first.id)
+    # Every child has a follow-up planned for later: the soonest is next.
+    soonest = min(case.children, key=lambda c: _due(c))
+    return NextStep(Next.FOLLOW_UP, soonest.id)
 
 
-def find_child(case: CaseView, child_id: int) -> ChildView | None:
-    """The child of ``case`` with ``child_id``, or ``None`` (e.g. a forged button)."""
-    return next((c for c in case.children if c.id == child_id), None)
+def _due(child: ChildRecord) -> datetime:
+    planned = planned_follow_up(child)
+    assert planned is not None
+    return planned.due_at
 
 
 def clean_text(text: str | None, limit: int, *, single_line: bool = False) -> str | None:

@@ -18,8 +18,10 @@ from enum import StrEnum
 from flows.follow_up_timing import (
     FollowUpChoice,
     Rhythm,
+    follow_up_moment,
     next_interval_after_stopped,
     out_of_quiet_hours,
+    snooze_moment,
 )
 from flows.language import N_
 
@@ -92,3 +94,33 @@ def proposed_next_choice(outcome: Outcome, previous: str | None) -> FollowUpChoi
 def report_back_moment(held_at: datetime, rhythm: Rhythm) -> datetime:
     """When to remind the leader of the promise to report back, if still not done."""
     return out_of_quiet_hours(held_at + REPORT_BACK_AFTER, rhythm)
+
+
+class Snooze(StrEnum):
+    """ "Not talked yet: remind me later": the moments a leader can put a follow-up off to."""
+
+    THIS_EVENING = "evening"
+    TOMORROW = "tomorrow"
+    IN_3_DAYS = "3d"
+    IN_1_WEEK = "1w"
+
+
+SNOOZE_TEXT: dict[Snooze, str] = {
+    Snooze.THIS_EVENING: N_("This evening"),
+    Snooze.TOMORROW: N_("Tomorrow"),
+    Snooze.IN_3_DAYS: N_("In 3 days"),
+    Snooze.IN_1_WEEK: N_("In 1 week"),
+}
+
+
+def snoozed_until(snooze: Snooze, now: datetime, rhythm: Rhythm) -> datetime:
+    """When a follow-up put off with ``snooze`` comes again (out of the quiet hours)."""
+    match snooze:
+        case Snooze.THIS_EVENING:
+            return follow_up_moment(FollowUpChoice.THIS_EVENING, now, rhythm)
+        case Snooze.TOMORROW:
+            return follow_up_moment(FollowUpChoice.TOMORROW, now, rhythm)
+        case Snooze.IN_3_DAYS:
+            return snooze_moment(now, rhythm, timedelta(days=3))
+        case Snooze.IN_1_WEEK:
+            return snooze_moment(now, rhythm, timedelta(weeks=1))

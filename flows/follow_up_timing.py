@@ -130,11 +130,6 @@ FOLLOW_UP_CHOICES: tuple[FollowUpChoice, ...] = (
     FollowUpChoice.NEXT_MEETING,
     FollowUpChoice.ON_DATE,
 )
-#: The choices for putting off a reminder that has just arrived.
-SNOOZE_CHOICES: tuple[FollowUpChoice, ...] = (
-    FollowUpChoice.THIS_EVENING,
-    FollowUpChoice.TOMORROW,
-)
 
 # Calendar days ahead, counted in the leader's zone (not 24-hour periods).
 _DAYS_AHEAD: dict[FollowUpChoice, int] = {

@@ -10,20 +10,18 @@ from flows.language import SUPPORTED_LANGUAGES, set_language
 
 
 @leader_turn
-async def language_command(turn: Turn) -> object:
+async def language_command(turn: Turn) -> None:
     """/language: the choice. Whatever the leader was typing, they can go on typing it."""
     screens.choose(turn)
-    return None
 
 
 @leader_turn
-async def chosen(turn: Turn) -> object:
+async def chosen(turn: Turn) -> None:
     """A language button: remembered, and used from this very answer on."""
     pressed = turn.callback
     if not isinstance(pressed, LanguagePress) or pressed.code not in SUPPORTED_LANGUAGES:
         menu.outdated(turn)
-        return None
+        return
     turn.leader.language = pressed.code
     set_language(pressed.code)
     screens.switched(turn)
-    return None

@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
-from bot import states
 from bot.callback_data import CheckAnswer, CheckEdit, CheckStartCase, CheckToggle
-from bot.handlers import setup
+from bot.handlers import case
 from bot.screens import check, menu
+from bot.storage import leaders
 from bot.turn import Turn, leader_turn
 from flows.criteria import Criterion, from_mask, toggle
+from flows.protocol import Awaiting
 
 
-async def open_checklist(turn: Turn) -> object:
+def open_checklist(turn: Turn) -> None:
     """An empty checklist."""
+    leaders.place(turn.leader, Awaiting.NOTHING)
     check.checklist(turn, 0)
-    return states.IDLE
 
 
 @leader_turn
-async def criteria_command(turn: Turn) -> object:
+async def command(turn: Turn) -> None:
     """/criteria: the checklist, nothing ticked."""
-    return await open_checklist(turn)
+    open_checklist(turn)
 
 
 def _valid_mask(mask: int) -> bool:
@@ -31,10 +32,9 @@ def _valid_mask(mask: int) -> bool:
 
 
 @leader_turn
-async def pressed(turn: Turn) -> object:
+async def pressed(turn: Turn) -> None:
     """A tap on the checklist or on its answer."""
-    value = turn.callback
-    match value:
+    match turn.callback:
         case CheckToggle(mask=mask, criterion=criterion) if _valid_mask(mask) and criterion in set(
             Criterion
         ):
@@ -44,7 +44,6 @@ async def pressed(turn: Turn) -> object:
         case CheckAnswer(mask=mask) if _valid_mask(mask):
             check.answer(turn, mask)
         case CheckStartCase(mask=mask) if _valid_mask(mask):
-            return await setup.begin(turn, mask)
+            await case.begin(turn, mask)
         case _:
             menu.outdated(turn)
-    return None

@@ -2,26 +2,31 @@
 
 from __future__ import annotations
 
-import re
 from datetime import time
 
-from bot import states
-from bot.callback_data import SettingsPress
+from bot.callback_data import (
+    AskMeetingDay,
+    AskQuietHours,
+    AskTimeZone,
+    MeetingDayChosen,
+    MeetingHourChosen,
+    NoMeeting,
+    QuietHoursChosen,
+    TimeZoneChosen,
+)
 from bot.screens import menu
 from bot.screens import settings as screens
-from bot.storage import reminders
+from bot.storage import leaders, reminders
 from bot.turn import Turn, leader_turn
 from flows.follow_up_timing import Rhythm
-
-_HOUR = re.compile(r"^([0-6])-([01]\d|2[0-3])00$")
-_QUIET = re.compile(r"^([01]\d|2[0-3])00-([01]\d|2[0-3])00$")
+from flows.protocol import Awaiting
 
 
 @leader_turn
-async def settings_command(turn: Turn) -> object:
+async def settings_command(turn: Turn) -> None:
     """/settings: what is set, and a button for each."""
+    leaders.place(turn.leader, Awaiting.NOTHING)
     screens.overview(turn)
-    return states.IDLE
 
 
 def valid_zone(name: str) -> bool:
@@ -34,54 +39,49 @@ def valid_zone(name: str) -> bool:
 
 
 @leader_turn
-async def pressed(turn: Turn) -> object:
+async def pressed(turn: Turn) -> None:
     """A button of the settings screens; planned reminders follow a changed setting."""
-    value = turn.callback
-    if not isinstance(value, SettingsPress):
-        menu.outdated(turn)
-        return None
     leader = turn.leader
     before = leader.rhythm
-    match value.setting, value.value:
-        case "day", "":
+    match turn.callback:
+        case AskMeetingDay():
             screens.ask_weekday(turn)
-        case "day", "none":
+        case NoMeeting():
             leader.meeting_weekday, leader.meeting_time = None, None
             await _changed(turn, before)
-        case "day", day if day.isdigit() and 0 <= int(day) <= 6:
-            screens.ask_hour(turn, int(day))
-        case "hour", hour if found := _HOUR.match(hour):
-            leader.meeting_weekday = int(found[1])
-            leader.meeting_time = time(int(found[2])).strftime("%H:%M")
+        case MeetingDayChosen(weekday=day) if day <= 6:
+            screens.ask_hour(turn, day)
+        case MeetingHourChosen(weekday=day, hour=hour) if day <= 6 and hour <= 23:
+            leader.meeting_weekday = day
+            leader.meeting_time = time(hour).strftime("%H:%M")
             await _changed(turn, before)
-        case "quiet", "":
+        case AskQuietHours():
             screens.ask_quiet(turn)
-        case "quiet", quiet if found := _QUIET.match(quiet):
-            leader.quiet_start = f"{found[1]}:00"
-            leader.quiet_end = f"{found[2]}:00"
+        case QuietHoursChosen(start=start, end=end) if start <= 23 and end <= 23:
+            leader.quiet_start = time(start).strftime("%H:%M")
+            leader.quiet_end = time(end).strftime("%H:%M")
             await _changed(turn, before)
-        case "tz", "":
-            return screens.ask_zone(turn)
-        case "tz", number if number.isdigit() and int(number) < len(screens.ZONES):
-            leader.time_zone = screens.ZONES[int(number)]
+        case AskTimeZone():
+            leaders.place(leader, Awaiting.TIME_ZONE)
+            screens.ask_zone(turn)
+        case TimeZoneChosen(index=number) if number < len(screens.ZONES):
+            leader.time_zone = screens.ZONES[number]
+            leaders.place(leader, Awaiting.NOTHING)
             await _changed(turn, before)
-            return states.IDLE
         case _:
             menu.outdated(turn)
-    return None
 
 
-@leader_turn
-async def zone_typed(turn: Turn) -> object:
-    """A time zone typed by name."""
+async def zone_typed(turn: Turn) -> None:
+    """A time zone typed by name (the leader's place says the bot waits for one)."""
     name = turn.text.strip()
-    if not valid_zone(name) or len(name) > 64:
+    if len(name) > 64 or not valid_zone(name):
         screens.zone_refused(turn)
-        return None
+        return
     before = turn.leader.rhythm
     turn.leader.time_zone = name
+    leaders.place(turn.leader, Awaiting.NOTHING)
     await _changed(turn, before)
-    return states.IDLE
 
 
 async def _changed(turn: Turn, before: Rhythm) -> None:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import timedelta
 
-from bot.callback_data import Act, Callback, CaseButton, CasesPage, Menu, MenuPress
+from bot.callback_data import CasesPage, Menu, MenuPress, case_button
 from bot.screens.format import bulleted, day, name, short_moment, title, typed
 from bot.storage.cases import child_of
 from bot.storage.models import Case, Child
-from bot.turn import Keyboard, Turn
-from flows.case import ROLE_TEXT, Consent, Next, NextStep, Role, next_step
+from bot.turn import Keyboard, Rows, Turn
+from flows import protocol
+from flows.case import ROLE_TEXT, Consent, Next, NextStep, Role, next_step, planned_follow_up
 from flows.follow_up import OUTCOME_TEXT, Outcome
 from flows.language import _, ngettext
 
@@ -25,8 +26,9 @@ def describe_next(turn: Turn, case: Case, step: NextStep) -> str:
         "child": name(child.nickname) if child else "",
         "when": "",
     }
-    if child is not None and child.open_follow_up is not None:
-        values["when"] = short_moment(child.open_follow_up.due_at, turn.leader.rhythm.zone)
+    planned = planned_follow_up(child) if child is not None else None
+    if planned is not None:
+        values["when"] = short_moment(planned.due_at, turn.leader.rhythm.zone)
     texts = {
         Next.ADD_CHILD: _("Set-up: add who bullies or joins in"),
         Next.ASK_CONSENT: _("Step 1: ask %(victim)s's permission"),
@@ -53,11 +55,12 @@ def case_list(turn: Turn, cases: Sequence[Case], total: int, offset: int) -> Non
         )
         return
     lines = [
-        f"{offset + n}. {name(case.victim_nickname)} — {describe_next(turn, case, next_step(case))}"
+        f"{offset + n}. {name(case.victim_nickname)} — "
+        + describe_next(turn, case, next_step(case, turn.now))
         for n, case in enumerate(cases, start=1)
     ]
     rows: Keyboard = [
-        [(f"{offset + n}. {case.victim_nickname}", CaseButton(Act.OPEN, case.id))]
+        [(f"{offset + n}. {case.victim_nickname}", case_button(case.id, protocol.Open(0)))]
         for n, case in enumerate(cases, start=1)
     ]
     paging = []
@@ -98,7 +101,7 @@ def child_summary(turn: Turn, child: Child) -> str:
                 "outcome": _(OUTCOME_TEXT[Outcome(follow_up.outcome)]),
             }
         )
-    planned = child.open_follow_up
+    planned = planned_follow_up(child)
     if planned is not None:
         parts.append(
             _("Next follow-up: %(when)s")
@@ -109,7 +112,7 @@ def child_summary(turn: Turn, child: Child) -> str:
 
 def overview(turn: Turn, case: Case) -> None:
     """One case at a glance, with its next step as the first button."""
-    step = next_step(case)
+    step = next_step(case, turn.now)
     consent = {
         Consent.NOT_ASKED: _("not asked yet"),
         Consent.AGREED: _("agreed"),
@@ -127,30 +130,18 @@ def overview(turn: Turn, case: Case) -> None:
     ]
     lines += [child_summary(turn, c) for c in case.children]
     lines.append(_("<b>Next:</b> %(next)s") % {"next": describe_next(turn, case, step)})
-    rows: list[Sequence[tuple[str, Callback]]] = []
+    rows: Rows = []
     if step.what is not Next.CLOSED:
-        rows.append([(_("▶️ Continue"), CaseButton(Act.NEXT, case.id))])
+        rows.append([(_("▶️ Continue"), case_button(case.id, protocol.Continue(0)))])
         for child in case.children:
-            if child.open_follow_up is None:
+            if planned_follow_up(child) is None:
                 continue
             values = {"child": child.nickname}
-            rows.append(
-                [
-                    (
-                        _("🗓 Move the follow-up with %(child)s") % values,
-                        CaseButton(Act.PLAN, case.id, child.id),
-                    )
-                ]
-            )
-            rows.append(
-                [
-                    (
-                        _("✖️ Cancel the follow-up with %(child)s") % values,
-                        CaseButton(Act.CANCEL_FOLLOW_UP, case.id, child.id),
-                    )
-                ]
-            )
-        rows.append([(_("🗂 Close the case"), CaseButton(Act.CLOSE, case.id))])
+            move = case_button(case.id, protocol.AskPlan(child.id))
+            cancel = case_button(case.id, protocol.CancelFollowUp(child.id))
+            rows.append([(_("🗓 Move the follow-up with %(child)s") % values, move)])
+            rows.append([(_("✖️ Cancel the follow-up with %(child)s") % values, cancel)])
+        rows.append([(_("🗂 Close the case"), case_button(case.id, protocol.Close(0)))])
     rows.append([(_("📂 My cases"), MenuPress(Menu.CASES))])
     turn.say("\n\n".join(lines), rows)
 
@@ -161,14 +152,15 @@ def confirm_close(turn: Turn, case: Case) -> None:
         _("Close the case of %(victim)s? A closed case cannot be opened again.")
         % {"victim": name(case.victim_nickname)},
         [
-            [(_("🗂 Yes, close it"), CaseButton(Act.CLOSE_CONFIRMED, case.id))],
-            [(_("↩️ No, keep it open"), CaseButton(Act.OPEN, case.id))],
+            [(_("🗂 Yes, close it"), case_button(case.id, protocol.CloseConfirmed(0)))],
+            [(_("↩️ No, keep it open"), case_button(case.id, protocol.Open(0)))],
         ],
     )
 
 
-def closed(turn: Turn, case: Case, erase_on: datetime) -> None:
+def closed(turn: Turn, case: Case) -> None:
     """The case is closed, and when it will be erased."""
+    erase_on = turn.now + timedelta(days=turn.settings.retention_closed_days)
     turn.say(
         _("The case of %(victim)s is closed.") % {"victim": name(case.victim_nickname)}
         + " "

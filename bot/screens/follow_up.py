@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot import states
-from bot.callback_data import Act, CaseButton, Menu, MenuPress, SettingsPress
-from bot.screens.format import bulleted, moment, name, quoted, title, typed
+from bot.callback_data import AskMeetingDay, Menu, MenuPress, case_button
+from bot.screens.format import moment, name, quoted, title
 from bot.screens.nudges import follow_up_nudge
-from bot.storage.leaders import point_at
+from bot.screens.step2 import done_rows
 from bot.storage.models import Case, Child
 from bot.turn import Keyboard, Rows, Turn
-from flows import phrasing
-from flows.case import AGREEMENT_MAX
+from flows import phrasing, protocol
+from flows.case import open_reminder, planned_follow_up
+from flows.follow_up import SNOOZE_TEXT, ReminderKind, Snooze
 from flows.follow_up_timing import FOLLOW_UP_CHOICES, FollowUpChoice
 from flows.language import N_, _
 
@@ -23,14 +23,6 @@ CHOICE_TEXT: dict[FollowUpChoice, str] = {
     FollowUpChoice.IN_2_WEEKS: N_("In 2 weeks"),
     FollowUpChoice.NEXT_MEETING: N_("At the next meeting"),
     FollowUpChoice.ON_DATE: N_("📅 On a date I choose"),
-}
-
-#: "Remind me later" choices: a named moment, or a delay in hours.
-SNOOZE_TEXT: dict[str, str] = {
-    FollowUpChoice.THIS_EVENING: N_("This evening"),
-    FollowUpChoice.TOMORROW: N_("Tomorrow"),
-    "3d": N_("In 3 days"),
-    "1w": N_("In 1 week"),
 }
 
 
@@ -51,9 +43,9 @@ def plan(turn: Turn, case: Case, child: Child, proposed: FollowUpChoice | None =
         if choice is proposed:
             label = "⭐ " + label
         if choice is FollowUpChoice.NEXT_MEETING and not turn.leader.rhythm.has_meeting:
-            rows.append([(_("Set your group's meeting day"), SettingsPress("day", ""))])
+            rows.append([(_("Set your group's meeting day"), AskMeetingDay())])
             continue
-        rows.append([(label, CaseButton(Act.PLAN, case.id, child.id, choice))])
+        rows.append([(label, case_button(case.id, protocol.PlanChosen(child.id, choice)))])
     turn.say(
         "\n\n".join(
             [
@@ -67,22 +59,28 @@ def plan(turn: Turn, case: Case, child: Child, proposed: FollowUpChoice | None =
     )
 
 
-def planned(turn: Turn, child: Child, when: datetime) -> None:
+def planned(turn: Turn, child: Child) -> None:
     """The follow-up is planned."""
+    when = due_at(child)
     turn.say(
         _("🔔 I will remind you to talk with %(child)s again on %(moment)s.")
         % {"child": name(child.nickname), "moment": when_text(turn, when)}
     )
 
 
-def ask_date(turn: Turn, case: Case, child: Child) -> str:
+def due_at(child: Child) -> datetime:
+    """The moment of the child's planned follow-up (one is planned on the screens using it)."""
+    planned = planned_follow_up(child)
+    assert planned is not None
+    return planned.due_at
+
+
+def ask_date(turn: Turn) -> None:
     """A date typed by the leader."""
-    point_at(turn.leader, case.id, child.id)
     turn.say(
         _("On which day? Type a date as day-month or day-month-year, for example %(example)s.")
         % {"example": "28-11"}
     )
-    return states.FOLLOW_UP_DATE
 
 
 def date_refused(turn: Turn) -> None:
@@ -101,15 +99,15 @@ def meeting_not_set(turn: Turn) -> None:
     """ "Next meeting" needs the meeting day."""
     turn.say(
         _("I don't know your group's meeting day yet. Set it in /settings."),
-        [[(_("⚙️ Set the meeting day"), SettingsPress("day", ""))]],
+        [[(_("⚙️ Set the meeting day"), AskMeetingDay())]],
     )
 
 
 def snooze_options(turn: Turn, case: Case, child: Child) -> None:
     """When to remind again of a talk that has not happened yet."""
     rows: Keyboard = [
-        [(_(label), CaseButton(Act.SNOOZE, case.id, child.id, value))]
-        for value, label in SNOOZE_TEXT.items()
+        [(_(SNOOZE_TEXT[snooze]), case_button(case.id, protocol.Snoozed(child.id, snooze)))]
+        for snooze in Snooze
     ]
     turn.say(
         _("When shall I remind you again of the talk with %(child)s?")
@@ -118,8 +116,9 @@ def snooze_options(turn: Turn, case: Case, child: Child) -> None:
     )
 
 
-def snoozed(turn: Turn, child: Child, when: datetime) -> None:
+def snoozed(turn: Turn, child: Child) -> None:
     """The reminder is put off."""
+    when = due_at(child)
     turn.say(
         _("OK, I will remind you of the talk with %(child)s on %(moment)s.")
         % {
@@ -130,9 +129,8 @@ def snoozed(turn: Turn, child: Child, when: datetime) -> None:
     )
 
 
-def ask_new_proposal(turn: Turn, case: Case, child: Child) -> str:
+def ask_new_proposal(turn: Turn, case: Case, child: Child) -> None:
     """Not (fully) stopped: motivate a new proposal, and write it down."""
-    point_at(turn.leader, case.id, child.id)
     turn.say(
         "\n\n".join(
             [
@@ -142,27 +140,7 @@ def ask_new_proposal(turn: Turn, case: Case, child: Child) -> str:
                 _("Tap “Done” when all of them are in."),
             ]
         ),
-        new_proposal_rows(case, child),
-    )
-    return states.NEW_PROPOSAL
-
-
-def new_proposal_rows(case: Case, child: Child) -> Keyboard:
-    """The button that closes the new proposal."""
-    return [[(_("✅ Done"), CaseButton(Act.NEW_PROPOSAL_DONE, case.id, child.id))]]
-
-
-def new_proposal_so_far(turn: Turn, case: Case, child: Child) -> None:
-    """The new agreements so far."""
-    latest = child.follow_ups[-1].id
-    texts = [a.text for a in child.agreements if a.follow_up_id == latest]
-    turn.say(
-        _("New proposal so far:")
-        + "\n"
-        + bulleted(typed(t) for t in texts)
-        + "\n\n"
-        + _("Send another one, or tap “Done”."),
-        new_proposal_rows(case, child),
+        done_rows(case, child),
     )
 
 
@@ -179,11 +157,16 @@ def stopped(
         else _("I suggest the next follow-up a bit later.")
     )
     rows: Rows = [
-        [("⭐ " + _(CHOICE_TEXT[proposed]), CaseButton(Act.PLAN, case.id, child.id, proposed))],
-        [(_("🗓 Another moment"), CaseButton(Act.PLAN, case.id, child.id))],
+        [
+            (
+                "⭐ " + _(CHOICE_TEXT[proposed]),
+                case_button(case.id, protocol.PlanChosen(child.id, proposed)),
+            )
+        ],
+        [(_("🗓 Another moment"), case_button(case.id, protocol.AskPlan(child.id)))],
     ]
     if may_close:
-        rows.append([(_("🗂 Close the case"), CaseButton(Act.CLOSE, case.id))])
+        rows.append([(_("🗂 Close the case"), case_button(case.id, protocol.Close(0)))])
     turn.say(
         "\n\n".join(
             [
@@ -209,8 +192,16 @@ def cancelled(turn: Turn, child: Child) -> None:
     )
 
 
-def report_back_snoozed(turn: Turn, case: Case, when: datetime) -> None:
+def already_planned(turn: Turn) -> None:
+    """The same follow-up chosen twice."""
+    turn.toast(_("That follow-up is planned already."))
+
+
+def report_back_snoozed(turn: Turn, case: Case, child: Child) -> None:
     """The reminder to report back is put off."""
+    reminder = open_reminder(child, ReminderKind.REPORT_BACK)
+    assert reminder is not None
+    when = reminder.due_at
     turn.say(
         _("OK, I will remind you to report back to %(victim)s on %(moment)s.")
         % {
@@ -221,16 +212,9 @@ def report_back_snoozed(turn: Turn, case: Case, when: datetime) -> None:
     )
 
 
-def agreement_refused(turn: Turn, case: Case, child: Child) -> None:
-    """An agreement of a new proposal that is empty or too long."""
-    turn.say(
-        _("An agreement can be at most %(max)d characters. Please type it again, shorter.")
-        % {"max": AGREEMENT_MAX},
-        new_proposal_rows(case, child),
-    )
-
-
 def record_outcome(turn: Turn, case: Case, child: Child) -> None:
     """A follow-up that came due, opened from the case: how did it go?"""
-    text, rows = follow_up_nudge(case, child, child.open_follow_up, late=False)  # type: ignore[arg-type]
+    planned = planned_follow_up(child)
+    assert planned is not None
+    text, rows = follow_up_nudge(case, child, planned, late=False)
     turn.say(text, rows)

@@ -37,25 +37,10 @@ def welcome(turn: Turn) -> None:
     )
 
 
-def help_text(turn: Turn) -> None:
-    """The list of commands."""
+def help_text(turn: Turn, commands: list[tuple[str, str]]) -> None:
+    """The list of commands: each name and what it does."""
     turn.say(
-        "\n".join(
-            [
-                title(_("Commands")),
-                _("/start – the main menu"),
-                _("/criteria – quick check: does a one-on-one conversation fit?"),
-                _("/new – start a new case"),
-                _("/cases – your open cases and what to do next"),
-                _("/settings – meeting day, quiet hours and time zone, for the reminders"),
-                _("/language – the language I speak"),
-                _("/privacy – what is stored and who sees it"),
-                _("/export – all your data as a file"),
-                _("/delete – erase all your data"),
-                _("/cancel – stop what you are doing (what you entered stays saved)"),
-                _("/help – this list"),
-            ]
-        ),
+        "\n".join([title(_("Commands")), *(f"/{name} – {what}" for name, what in commands)]),
         menu_rows(),
     )
 

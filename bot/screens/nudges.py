@@ -2,56 +2,40 @@
 
 from __future__ import annotations
 
-from bot.callback_data import Act, CaseButton
+from bot.callback_data import case_button
 from bot.screens.format import bulleted, day, name, numbered, title, typed
-from bot.storage.models import Case, Child, Reminder
+from bot.storage.models import Case, Child
 from bot.turn import Keyboard
-from flows import phrasing
+from flows import phrasing, protocol
+from flows.case import ReminderRecord, standing_agreements
 from flows.follow_up import Outcome
 from flows.language import _
 
 
-def late_note(reminder: Reminder) -> str:
+def late_note(reminder: ReminderRecord) -> str:
     """Said above a reminder that comes later than planned (the bot was not running)."""
     return _("⏰ This reminder comes late: it was due on %(date)s.") % {
         "date": day(reminder.due_at)
     }
 
 
-def current_agreements(child: Child) -> str:
-    """The agreements that stand: the newest proposal's, or step 2's when there is none."""
-    latest = child.follow_ups[-1].id if child.follow_ups else None
-    newest = [a for a in child.agreements if a.follow_up_id == latest and latest is not None]
-    chosen = newest or [a for a in child.agreements if a.follow_up_id is None]
-    return bulleted(typed(a.text) for a in chosen)
-
-
 def outcome_rows(case: Case, child: Child) -> Keyboard:
     """How far the bullying stopped, or: not talked yet."""
 
-    def outcome(value: Outcome) -> CaseButton:
-        return CaseButton(Act.OUTCOME, case.id, child.id, value)
+    def outcome(label: str, value: Outcome) -> tuple[str, protocol.Event]:
+        return label, protocol.OutcomeGiven(child.id, value)
 
-    return [
-        [
-            (
-                _("✅ Bullying has stopped"),
-                CaseButton(Act.OUTCOME, case.id, child.id, Outcome.STOPPED),
-            )
-        ],
-        [(_("🟡 Partly stopped"), CaseButton(Act.OUTCOME, case.id, child.id, Outcome.PARTLY))],
-        [
-            (
-                _("❌ Not stopped"),
-                CaseButton(Act.OUTCOME, case.id, child.id, Outcome.NOT_STOPPED),
-            )
-        ],
-        [(_("⏰ Not talked yet: remind me later"), CaseButton(Act.SNOOZE, case.id, child.id))],
+    rows = [
+        outcome(_("✅ Bullying has stopped"), Outcome.STOPPED),
+        outcome(_("🟡 Partly stopped"), Outcome.PARTLY),
+        outcome(_("❌ Not stopped"), Outcome.NOT_STOPPED),
+        (_("⏰ Not talked yet: remind me later"), protocol.AskSnooze(child.id)),
     ]
+    return [[(label, case_button(case.id, event))] for label, event in rows]
 
 
 def follow_up_nudge(
-    case: Case, child: Child, reminder: Reminder, late: bool
+    case: Case, child: Child, reminder: ReminderRecord, late: bool
 ) -> tuple[str, Keyboard]:
     """Time to talk with ``child`` again: the agreements and step 3's questions."""
     parts = [late_note(reminder)] if late else []
@@ -61,7 +45,7 @@ def follow_up_nudge(
         + _("Case %(victim)s") % {"victim": name(case.victim_nickname)},
         _("The agreements %(child)s made:") % {"child": name(child.nickname)}
         + "\n"
-        + current_agreements(child),
+        + bulleted(typed(a.text) for a in standing_agreements(child)),
         numbered(phrasing.step3_points()),
         _("How did it go?"),
     ]
@@ -69,10 +53,10 @@ def follow_up_nudge(
 
 
 def report_back_nudge(
-    case: Case, child: Child, reminder: Reminder, late: bool
+    case: Case, child: Child, reminder: ReminderRecord | None = None, late: bool = False
 ) -> tuple[str, Keyboard]:
-    """The promise of step 1: report back to the child who was bullied."""
-    parts = [late_note(reminder)] if late else []
+    """The promise of step 1: report back to the child who was bullied (a nudge, or in the case)."""
+    parts = [late_note(reminder)] if late and reminder is not None else []
     parts.append(
         _(
             "🔔 In step 1 you promised %(victim)s to report back on your talk with %(child)s. "
@@ -84,10 +68,10 @@ def report_back_nudge(
         [
             (
                 _("✅ Yes, I reported back to %(victim)s") % {"victim": case.victim_nickname},
-                CaseButton(Act.REPORTED, case.id, child.id),
+                case_button(case.id, protocol.ReportedBack(child.id)),
             )
         ],
-        [(_("⏰ Remind me tomorrow"), CaseButton(Act.REPORT_LATER, case.id, child.id))],
+        [(_("⏰ Remind me tomorrow"), case_button(case.id, protocol.ReportBackLater(child.id)))],
     ]
     return "\n\n".join(parts), rows
 
@@ -101,7 +85,7 @@ def inactive_nudge(case: Case) -> tuple[str, Keyboard]:
         )
         % {"victim": name(case.victim_nickname)},
         [
-            [(_("🗂 Close the case"), CaseButton(Act.CLOSE, case.id))],
-            [(_("▶️ Keep it open"), CaseButton(Act.KEEP_OPEN, case.id))],
+            [(_("🗂 Close the case"), case_button(case.id, protocol.Close(0)))],
+            [(_("▶️ Keep it open"), case_button(case.id, protocol.KeepOpen(0)))],
         ],
     )

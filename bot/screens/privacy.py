@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.callback_data import PrivacyPress
+from bot.callback_data import Erasure, PrivacyPress
 from bot.screens.format import title
 from bot.turn import Turn
 from flows.language import _, ngettext
@@ -63,8 +63,8 @@ def confirm_delete(turn: Turn) -> None:
             "be undone. Erase everything?"
         ),
         [
-            [(_("🗑 Yes, erase everything"), PrivacyPress("erase"))],
-            [(_("↩️ No, keep it"), PrivacyPress("keep"))],
+            [(_("🗑 Yes, erase everything"), PrivacyPress(Erasure.ERASE))],
+            [(_("↩️ No, keep it"), PrivacyPress(Erasure.KEEP))],
         ],
     )
 

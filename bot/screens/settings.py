@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from babel.dates import get_day_names
 
-from bot import states
-from bot.callback_data import Callback, SettingsPress
+from bot.callback_data import (
+    AskMeetingDay,
+    AskQuietHours,
+    AskTimeZone,
+    Callback,
+    MeetingDayChosen,
+    MeetingHourChosen,
+    NoMeeting,
+    QuietHoursChosen,
+    TimeZoneChosen,
+)
 from bot.screens.format import title
 from bot.storage.models import Leader
 from bot.turn import Keyboard, Turn
@@ -22,8 +31,8 @@ ZONES = (
 )
 #: Quiet hours offered: (start, end); equal start and end means none.
 QUIET = (("22:00", "08:00"), ("21:00", "09:00"), ("23:00", "07:00"), ("00:00", "00:00"))
-#: Meeting hours offered as buttons.
-HOURS = tuple(f"{h:02d}:00" for h in range(8, 22))
+#: Meeting hours offered as buttons (whole hours).
+HOURS = tuple(range(8, 22))
 
 
 def weekday_name(weekday: int) -> str:
@@ -73,31 +82,29 @@ def overview(turn: Turn, moved: int = 0) -> None:
             ]
         ),
         [
-            [(_("🗓 Meeting day"), SettingsPress("day", ""))],
-            [(_("🌙 Quiet hours"), SettingsPress("quiet", ""))],
-            [(_("🌍 Time zone"), SettingsPress("tz", ""))],
+            [(_("🗓 Meeting day"), AskMeetingDay())],
+            [(_("🌙 Quiet hours"), AskQuietHours())],
+            [(_("🌍 Time zone"), AskTimeZone())],
         ],
     )
 
 
 def ask_weekday(turn: Turn) -> None:
     """On which day does the group meet?"""
-    days: list[tuple[str, Callback]] = [
-        (weekday_name(d), SettingsPress("day", str(d))) for d in range(7)
-    ]
+    days: list[tuple[str, Callback]] = [(weekday_name(d), MeetingDayChosen(d)) for d in range(7)]
     rows: Keyboard = [
         days[0:3],
         days[3:6],
         days[6:],
-        [(_("No weekly meeting"), SettingsPress("day", "none"))],
+        [(_("No weekly meeting"), NoMeeting())],
     ]
     turn.show(_("On which day does your group meet?"), rows)
 
 
 def ask_hour(turn: Turn, weekday: int) -> None:
     """At what time does the group meet?"""
-    buttons = [
-        (hour, SettingsPress("hour", f"{weekday}-{hour.replace(':', '')}")) for hour in HOURS
+    buttons: list[tuple[str, Callback]] = [
+        (f"{hour:02d}:00", MeetingHourChosen(weekday, hour)) for hour in HOURS
     ]
     rows: Keyboard = [buttons[i : i + 4] for i in range(0, len(buttons), 4)]
     turn.show(
@@ -108,21 +115,20 @@ def ask_hour(turn: Turn, weekday: int) -> None:
 def ask_quiet(turn: Turn) -> None:
     """Quiet hours presets."""
     rows: Keyboard = [
-        [(quiet_text(start, end), SettingsPress("quiet", f"{start}-{end}".replace(":", "")))]
+        [(quiet_text(start, end), QuietHoursChosen(int(start[:2]), int(end[:2])))]
         for start, end in QUIET
     ]
     turn.show(_("When should no reminder come?"), rows)
 
 
-def ask_zone(turn: Turn) -> str:
+def ask_zone(turn: Turn) -> None:
     """Time zone buttons, or a name typed."""
-    rows: Keyboard = [[(zone, SettingsPress("tz", str(n)))] for n, zone in enumerate(ZONES)]
+    rows: Keyboard = [[(zone, TimeZoneChosen(n))] for n, zone in enumerate(ZONES)]
     turn.show(
         _("Which time zone are you in? Tap one, or type its name, for example %(example)s.")
         % {"example": "America/New_York"},
         rows,
     )
-    return states.TIME_ZONE
 
 
 def zone_refused(turn: Turn) -> None:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from bot import states
-from bot.callback_data import Act, CaseButton
+from bot.callback_data import case_button
 from bot.screens.format import name, title
-from bot.storage.leaders import point_at
 from bot.storage.models import Case, Child
-from bot.turn import Turn
+from bot.turn import Keyboard, Turn
+from flows import protocol
 from flows.case import CHILDREN_PER_CASE_MAX, NICKNAME_MAX, ROLE_TEXT, Role
 from flows.language import _
 
@@ -21,9 +20,8 @@ def nickname_advice() -> str:
     )
 
 
-def ask_victim(turn: Turn) -> str:
+def ask_victim(turn: Turn) -> None:
     """Ask for the nickname of the child who is bullied."""
-    point_at(turn.leader, None)
     turn.say(
         "\n\n".join(
             [
@@ -33,18 +31,15 @@ def ask_victim(turn: Turn) -> str:
             ]
         )
     )
-    return states.VICTIM_NAME
 
 
-def ask_child(turn: Turn, case: Case) -> str:
+def ask_child(turn: Turn, case: Case) -> None:
     """Ask for the nickname of (another) child who bullies or joins in."""
-    point_at(turn.leader, case.id)
     if case.children:
         question = _("What do you call the next child who bullies or joins in?")
     else:
         question = _("Who bullies or joins in? Type the nickname or initials of one child.")
     turn.say(question + "\n\n" + _("One child at a time: you can add more after this one."))
-    return states.CHILD_NAME
 
 
 def nickname_refused(turn: Turn) -> None:
@@ -61,8 +56,11 @@ def ask_role(turn: Turn, case: Case, child: Child) -> None:
         _("Does %(child)s bully, or join in?") % {"child": name(child.nickname)},
         [
             [
-                (_("Bullies"), CaseButton(Act.ROLE, case.id, child.id, Role.PESTER)),
-                (_("Joins in"), CaseButton(Act.ROLE, case.id, child.id, Role.MEEPESTER)),
+                (_("Bullies"), case_button(case.id, protocol.RoleChosen(child.id, Role.PESTER))),
+                (
+                    _("Joins in"),
+                    case_button(case.id, protocol.RoleChosen(child.id, Role.MEEPESTER)),
+                ),
             ]
         ],
     )
@@ -71,10 +69,11 @@ def ask_role(turn: Turn, case: Case, child: Child) -> None:
 def children_so_far(turn: Turn, case: Case) -> None:
     """Who is in the case so far, and whether there is another child."""
     lines = [f"• {name(c.nickname)} ({_(ROLE_TEXT[Role(c.role)])})" for c in case.children]
-    rows = []
+    rows: Keyboard = []
     if len(case.children) < CHILDREN_PER_CASE_MAX:
-        rows.append([(_("➕ Another child"), CaseButton(Act.ADD_CHILD, case.id))])
-    rows.append([(_("✅ That's everyone: go to step 1"), CaseButton(Act.SETUP_DONE, case.id))])
+        rows = [[(_("➕ Another child"), case_button(case.id, protocol.AddChild(0)))]]
+    everyone = case_button(case.id, protocol.SetupDone(0))
+    rows = [*rows, [(_("✅ That's everyone: go to step 1"), everyone)]]
     turn.show(
         "\n\n".join(
             [

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from bot import states
-from bot.callback_data import Act, CaseButton, Menu, MenuPress
+from bot.callback_data import Menu, MenuPress, case_button
 from bot.screens.format import name, numbered, quoted, title
-from bot.storage.leaders import point_at
 from bot.storage.models import Case
 from bot.turn import Turn
-from flows import phrasing
-from flows.case import Consent
+from flows import phrasing, protocol
 from flows.language import _
 
 
@@ -33,16 +30,15 @@ def ask_consent(turn: Turn, case: Case) -> None:
             ]
         ),
         [
-            [(_("✅ Yes, agreed"), CaseButton(Act.CONSENT, case.id, 0, Consent.AGREED))],
-            [(_("✋ No, not (yet)"), CaseButton(Act.CONSENT, case.id, 0, Consent.DECLINED))],
-            [(_("⏳ Not asked yet"), CaseButton(Act.LATER, case.id))],
+            [(_("✅ Yes, agreed"), case_button(case.id, protocol.ConsentAnswered(0, True)))],
+            [(_("✋ No, not (yet)"), case_button(case.id, protocol.ConsentAnswered(0, False)))],
+            [(_("⏳ Not asked yet"), case_button(case.id, protocol.NotAskedYet(0)))],
         ],
     )
 
 
-def ask_may_tell(turn: Turn, case: Case) -> str:
+def ask_may_tell(turn: Turn, case: Case) -> None:
     """What may the leader tell? (typed)"""
-    point_at(turn.leader, case.id)
     turn.say(
         _(
             "What may you tell %(bullies)s? Type it as %(victim)s said it, as concretely "
@@ -52,7 +48,6 @@ def ask_may_tell(turn: Turn, case: Case) -> str:
         + "\n"
         + quoted(phrasing.step1_sentences(bullies(case))[2])
     )
-    return states.MAY_TELL
 
 
 def step1_done(turn: Turn, case: Case) -> None:
@@ -70,8 +65,8 @@ def step1_done(turn: Turn, case: Case) -> None:
             ]
         ),
         [
-            [(_("▶️ Prepare that talk"), CaseButton(Act.NEXT, case.id))],
-            [(_("✏️ What may be told"), CaseButton(Act.MAY_TELL, case.id))],
+            [(_("▶️ Prepare that talk"), case_button(case.id, protocol.Continue(0)))],
+            [(_("✏️ What may be told"), case_button(case.id, protocol.EditMayTell(0)))],
             [(_("📂 My cases"), MenuPress(Menu.CASES))],
         ],
     )
@@ -97,8 +92,8 @@ def declined(turn: Turn, case: Case) -> None:
             ]
         ),
         [
-            [(_("🔁 Ask again"), CaseButton(Act.ASK_AGAIN, case.id))],
-            [(_("🗂 Close the case"), CaseButton(Act.CLOSE, case.id))],
+            [(_("🔁 Ask again"), case_button(case.id, protocol.AskAgain(0)))],
+            [(_("🗂 Close the case"), case_button(case.id, protocol.Close(0)))],
             [(_("📂 My cases"), MenuPress(Menu.CASES))],
         ],
     )

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from bot import states
-from bot.callback_data import Act, CaseButton, Menu, MenuPress
+from bot.callback_data import Menu, MenuPress, case_button
 from bot.screens.format import bulleted, name, numbered, quoted, title, typed
-from bot.storage.leaders import point_at
 from bot.storage.models import Case, Child
 from bot.turn import Keyboard, Turn
-from flows import phrasing
-from flows.case import AGREEMENT_MAX, FEELING_MAX, FEELING_TEXT, Feeling
+from flows import phrasing, protocol
+from flows.case import (
+    AGREEMENT_MAX,
+    FEELING_MAX,
+    FEELING_TEXT,
+    Feeling,
+    current_round,
+    round_agreements,
+)
 from flows.language import _, ngettext
 
 
@@ -26,16 +31,18 @@ def ask_witnessed(turn: Turn, case: Case, child: Child) -> None:
         + _("Did you see what happened yourself, or did you hear about it?"),
         [
             [
-                (_("👀 I saw it"), CaseButton(Act.WITNESSED, case.id, child.id, "1")),
-                (_("👂 I heard about it"), CaseButton(Act.WITNESSED, case.id, child.id, "0")),
+                (_("👀 I saw it"), case_button(case.id, protocol.Witnessed(child.id, seen=True))),
+                (
+                    _("👂 I heard about it"),
+                    case_button(case.id, protocol.Witnessed(child.id, seen=False)),
+                ),
             ]
         ],
     )
 
 
-def ask_facts(turn: Turn, case: Case, child: Child) -> str:
+def ask_facts(turn: Turn, case: Case, child: Child) -> None:
     """The concrete facts, typed: what goes on the dots of the first sentence."""
-    point_at(turn.leader, case.id, child.id)
     first = phrasing.step2_sentences(None, None, witnessed=child.witnessed)[0]
     turn.say(
         "\n\n".join(
@@ -51,7 +58,6 @@ def ask_facts(turn: Turn, case: Case, child: Child) -> str:
             ]
         )
     )
-    return states.FACTS
 
 
 def text_refused(turn: Turn, limit: int) -> None:
@@ -62,11 +68,13 @@ def text_refused(turn: Turn, limit: int) -> None:
     )
 
 
-def ask_feeling(turn: Turn, case: Case, child: Child) -> str:
+def ask_feeling(turn: Turn, case: Case, child: Child) -> None:
     """How does the leader feel about it? Buttons, or a word of their own."""
-    point_at(turn.leader, case.id, child.id)
     second = phrasing.step2_sentences(None, None, witnessed=child.witnessed)[1]
-    buttons = [(_(FEELING_TEXT[f]), CaseButton(Act.FEELING, case.id, child.id, f)) for f in Feeling]
+    buttons = [
+        (_(FEELING_TEXT[f]), case_button(case.id, protocol.FeelingChosen(child.id, f)))
+        for f in Feeling
+    ]
     turn.say(
         "\n\n".join(
             [
@@ -78,17 +86,21 @@ def ask_feeling(turn: Turn, case: Case, child: Child) -> str:
         ),
         [buttons[:2], buttons[2:]],
     )
-    return states.FEELING
 
 
 def script(turn: Turn, case: Case, child: Child) -> None:
     """The leader's whole script for the talk, to read from the phone."""
     sentences = phrasing.step2_sentences(child.facts, child.feeling, witnessed=child.witnessed)
     rows: Keyboard = [
-        [(_("✅ Talk held: write down the agreements"), CaseButton(Act.HELD, case.id, child.id))],
         [
-            (_("✏️ Facts"), CaseButton(Act.FACTS, case.id, child.id)),
-            (_("✏️ Feeling"), CaseButton(Act.FEELING, case.id, child.id)),
+            (
+                _("✅ Talk held: write down the agreements"),
+                case_button(case.id, protocol.TalkHeld(child.id)),
+            )
+        ],
+        [
+            (_("✏️ Facts"), case_button(case.id, protocol.EditFacts(child.id))),
+            (_("✏️ Feeling"), case_button(case.id, protocol.AskFeeling(child.id))),
         ],
         [(_("📂 My cases"), MenuPress(Menu.CASES))],
     ]
@@ -112,9 +124,8 @@ def script(turn: Turn, case: Case, child: Child) -> None:
     )
 
 
-def ask_agreements(turn: Turn, case: Case, child: Child) -> str:
+def ask_agreements(turn: Turn, case: Case, child: Child) -> None:
     """What did the child propose? One message per agreement."""
-    point_at(turn.leader, case.id, child.id)
     turn.say(
         "\n\n".join(
             [
@@ -126,22 +137,27 @@ def ask_agreements(turn: Turn, case: Case, child: Child) -> str:
         ),
         done_rows(case, child),
     )
-    return states.AGREEMENTS
 
 
 def done_rows(case: Case, child: Child) -> Keyboard:
     """The button that closes the list of agreements."""
-    return [[(_("✅ Done"), CaseButton(Act.AGREEMENTS_DONE, case.id, child.id))]]
+    return [[(_("✅ Done"), case_button(case.id, protocol.AgreementsDone(child.id)))]]
 
 
 def agreements_so_far(turn: Turn, case: Case, child: Child) -> None:
-    """The agreements recorded so far, and how to add another or finish."""
-    count = len(child.agreements)
+    """The agreements of this proposal so far (step 2's or a new one), and how to go on."""
+    round_ = current_round(child)
+    texts = [a.text for a in round_agreements(child, round_)]
+    if round_ is None:
+        header = ngettext(
+            "%(count)d agreement noted:", "%(count)d agreements noted:", len(texts)
+        ) % {"count": len(texts)}
+    else:
+        header = _("New proposal so far:")
     turn.say(
-        ngettext("%(count)d agreement noted:", "%(count)d agreements noted:", count)
-        % {"count": count}
+        header
         + "\n"
-        + bulleted(typed(a.text) for a in child.agreements)
+        + bulleted(typed(t) for t in texts)
         + "\n\n"
         + _("Send another one, or tap “Done”."),
         done_rows(case, child),
@@ -157,10 +173,9 @@ def agreement_refused(turn: Turn, case: Case, child: Child) -> None:
     )
 
 
-def no_agreements_yet(turn: Turn, case: Case, child: Child) -> str:
+def no_agreements_yet(turn: Turn) -> None:
     """ "Done" before anything was written down."""
     turn.toast(_("Write down at least one agreement first."))
-    return ask_agreements(turn, case, child)
 
 
 def too_many_agreements(turn: Turn, case: Case, child: Child) -> None:
@@ -174,21 +189,3 @@ def too_many_agreements(turn: Turn, case: Case, child: Child) -> None:
 def held(turn: Turn, child: Child) -> None:
     """The talk is recorded."""
     turn.say(_("The talk with %(child)s is written down.") % {"child": name(child.nickname)})
-
-
-def report_back(turn: Turn, case: Case, child: Child) -> None:
-    """The promise of step 1: report back to the child who is bullied."""
-    victim = name(case.victim_nickname)
-    turn.say(
-        _("🔔 In step 1 you promised %(victim)s to report back on the talk. Have you done that?")
-        % {"victim": victim},
-        [
-            [
-                (
-                    _("✅ Yes, I reported back to %(victim)s") % {"victim": case.victim_nickname},
-                    CaseButton(Act.REPORTED, case.id, child.id),
-                )
-            ],
-            [(_("⏰ Not yet"), CaseButton(Act.REPORT_LATER, case.id, child.id))],
-        ],
-    )

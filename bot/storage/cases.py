@@ -8,8 +8,10 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.storage.models import Agreement, Case, Child, Leader
-from flows.case import Consent, Role
+from bot.storage import reminders
+from bot.storage.models import Agreement, Case, Child, FollowUp, Leader
+from flows.case import CaseRecord, ChildRecord, Consent, Role, RoundRecord
+from flows.follow_up import Outcome, ReminderKind
 
 
 async def owned_case(session: AsyncSession, leader: Leader, case_id: int | None) -> Case | None:
@@ -72,13 +74,65 @@ def add_child(case: Case, nickname: str) -> Child:
     return child
 
 
-def add_agreement(child: Child, text: str, now: datetime) -> Agreement:
-    """Record one thing the child proposed to do."""
-    agreement = Agreement(text=text, created_at=now)
-    child.agreements.append(agreement)
-    return agreement
-
-
 def child_of(case: Case, child_id: int | None) -> Child | None:
     """The child ``child_id`` of ``case`` (``None`` for a child of another case)."""
     return next((c for c in case.children if c.id == child_id), None)
+
+
+class CaseRows:
+    """The protocol's new records (``flows.protocol.Records``) as rows of one session.
+
+    The protocol makes records synchronously; erasing a closed case's reminders is
+    a statement of its own, run by :meth:`flush` with the rest.
+    """
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self._erase: list[Case] = []
+
+    def add_child(self, case: CaseRecord, nickname: str) -> ChildRecord:
+        """A new child at the end of ``case``."""
+        assert isinstance(case, Case)
+        return add_child(case, nickname)
+
+    def add_agreement(
+        self, child: ChildRecord, text: str, round_: RoundRecord | None, now: datetime
+    ) -> None:
+        """One thing the child proposed to do, in step 2 or at a follow-up."""
+        assert isinstance(child, Child)
+        follow_up_id = None if round_ is None else round_.id
+        child.agreements.append(Agreement(text=text, created_at=now, follow_up_id=follow_up_id))
+
+    def add_round(
+        self, child: ChildRecord, outcome: Outcome, previous_choice: str | None, now: datetime
+    ) -> RoundRecord:
+        """A follow-up talk and its outcome."""
+        assert isinstance(child, Child)
+        round_ = FollowUp(outcome=outcome, recorded_at=now, previous_choice=previous_choice)
+        child.follow_ups.append(round_)
+        return round_
+
+    def plan_reminder(
+        self,
+        case: CaseRecord,
+        child: ChildRecord,
+        kind: ReminderKind,
+        due_at: datetime,
+        now: datetime,
+        choice: str | None = None,
+    ) -> None:
+        """A new pending reminder (an open one of that kind is cancelled)."""
+        assert isinstance(case, Case) and isinstance(child, Child)
+        reminders.plan(self.session, case, child, kind, due_at, now, choice)
+
+    def erase_reminders(self, case: CaseRecord) -> None:
+        """Every reminder of ``case``, erased at :meth:`flush`."""
+        assert isinstance(case, Case)
+        self._erase.append(case)
+
+    async def flush(self) -> None:
+        """Write what the protocol changed, so new rows have their ids."""
+        for case in self._erase:
+            await reminders.erase_all(self.session, case)
+        self._erase.clear()
+        await self.session.flush()

@@ -1,13 +1,17 @@
-"""Leaders: created at first contact, with their language and where they are typing."""
+"""Leaders: created at first contact, with their language and their place in the flow."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.models import Leader
 from flows.language import pick_language
+from flows.protocol import Awaiting
+
+#: How precisely a leader's last contact is kept.
+SEEN_GRANULARITY = timedelta(hours=1)
 
 
 async def get_or_create(
@@ -25,13 +29,31 @@ async def get_or_create(
         session.add(leader)
         await session.flush()
     else:
-        leader.last_seen_at = now
-        # Writing to the bot again lifts a block: the paused reminders go out again.
-        leader.blocked_at = None
+        # Seen "today" is all that is kept: a write on every update would cost a commit
+        # with a write (an fsync on SQLite) even for a press that changes nothing.
+        if now - leader.last_seen_at >= SEEN_GRANULARITY:
+            leader.last_seen_at = now
+        if leader.blocked_at is not None:
+            # Writing to the bot again lifts a block: the paused reminders go out again.
+            leader.blocked_at = None
     return leader
 
 
-def point_at(leader: Leader, case_id: int | None, child_id: int | None = None) -> None:
-    """Remember which case (and child) the leader's next typed answer belongs to."""
+def place(
+    leader: Leader,
+    awaiting: Awaiting,
+    case_id: int | None = None,
+    child_id: int | None = None,
+) -> None:
+    """Remember what the leader's next typed answer is, and which case and child it is about."""
+    leader.awaiting = awaiting
     leader.active_case_id = case_id
     leader.active_child_id = child_id
+
+
+def awaiting(leader: Leader) -> Awaiting:
+    """What typed answer the bot waits for from ``leader`` (nothing, for an unknown value)."""
+    try:
+        return Awaiting(leader.awaiting)
+    except ValueError:
+        return Awaiting.NOTHING

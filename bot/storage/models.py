@@ -1,4 +1,4 @@
-"""The tables: leaders, their cases, the children in a case, agreements, and conversation state.
+"""The tables: leaders and their place in the flow, cases, children, agreements, reminders.
 
 Every free text about a child is an :class:`EncryptedText` column. Times are
 stored in UTC and always come back time-zone aware.
@@ -16,8 +16,9 @@ from sqlalchemy.types import TypeDecorator
 
 from bot.storage.encryption import EncryptedText
 from flows.case import Consent
-from flows.follow_up import OPEN_STATUSES, ReminderKind, ReminderStatus
+from flows.follow_up import OPEN_STATUSES, ReminderStatus
 from flows.follow_up_timing import DEFAULT_TIME_ZONE, Rhythm
+from flows.protocol import Awaiting
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -53,7 +54,9 @@ class Leader(Base):
     language: Mapped[str] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    # Where the leader is typing: the case and child a text answer belongs to.
+    # The leader's place in the flow, all in this one row: which typed answer the bot
+    # waits for (flows.protocol.Awaiting), and the case and child that answer is about.
+    awaiting: Mapped[str] = mapped_column(String(32), default=Awaiting.NOTHING)
     active_case_id: Mapped[int | None] = mapped_column(Integer)
     active_child_id: Mapped[int | None] = mapped_column(Integer)
     # The quick check's ticks, carried into the case the leader is about to make.
@@ -145,20 +148,6 @@ class Child(Base):
         passive_deletes=True,
     )
 
-    def open_reminder(self, kind: str) -> Reminder | None:
-        """The reminder of ``kind`` still waiting to be sent or answered, if any."""
-        return next((r for r in self.reminders if r.kind == kind and r.is_open), None)
-
-    @property
-    def open_follow_up(self) -> Reminder | None:
-        """The planned follow-up conversation (read by the rules in flows.case)."""
-        return self.open_reminder(ReminderKind.FOLLOW_UP)
-
-    @property
-    def last_outcome(self) -> str | None:
-        """How the last follow-up went, if there was one."""
-        return self.follow_ups[-1].outcome if self.follow_ups else None
-
 
 class Agreement(Base):
     """Something the child proposed to do, recorded after a conversation or a follow-up."""
@@ -229,17 +218,6 @@ class Reminder(Base):
     def is_open(self) -> bool:
         """Still to be sent, or sent and not yet acted on."""
         return self.status in OPEN_STATUSES
-
-
-class ConversationState(Base):
-    """Where a leader is in a conversation handler, so a restart resumes there."""
-
-    __tablename__ = "conversation_states"
-
-    name: Mapped[str] = mapped_column(String(64), primary_key=True)
-    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    state: Mapped[str] = mapped_column(String(64))
 
 
 class Meta(Base):

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import delete, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.storage.models import Case, ConversationState, Leader, Reminder
+from bot.storage.models import Case, Leader, Reminder
 from flows.criteria import CRITERION_TEXT, from_mask
 from flows.follow_up import ReminderKind
 from flows.language import _
@@ -78,7 +78,6 @@ async def export(session: AsyncSession, leader: Leader) -> dict[str, Any]:
 
 async def erase_leader(session: AsyncSession, leader: Leader) -> None:
     """Erase the leader, their cases, everything in them and their reminders."""
-    await session.execute(delete(ConversationState).where(ConversationState.user_id == leader.id))
     # Cases, children, agreements, follow-ups and reminders go with it (ON DELETE CASCADE).
     await session.execute(delete(Leader).where(Leader.id == leader.id))
 

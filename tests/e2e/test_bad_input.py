@@ -97,16 +97,31 @@ async def test_stale_and_forged_buttons_get_a_friendly_answer_and_change_nothing
 ) -> None:
     leader = await english_leader(api)
     step1 = await walk.new_case(leader, "Sam", [("Tom", "Bullies")])
-    for data in ["c:open:99999:0:", "c:open:1:999:", "zz:top", "c:held:1:1:", "kt:999:1", "m:x"]:
-        await leader.press_data(step1.message_id, data)
-        answer = await leader.expect_callback_answer()
-        assert answer.text in (
-            "That case was not found.",
-            "This button is no longer valid.",
-            None,
-        )
+    not_ours = [
+        "zz:top",
+        "x",
+        ":",
+        "menu",
+        "kt:999:1",
+        "m:x",
+        # Ids beyond the database's 32 bits, and negative ones, are no ids of ours.
+        "o:2147483648:0",
+        "w:1:2147483648:1",
+        "o:-1:0",
+        # A field of the wrong type, or one too many.
+        "w:1:1:maybe",
+        "o:1:0:extra",
+    ]
+    for data in not_ours:
+        answer = await leader.answer_to(await leader.press_data(step1.message_id, data))
+        assert answer.text == "This button is no longer valid.", data
+    answer = await leader.answer_to(await leader.press_data(step1.message_id, "o:99999:0"))
+    assert answer.text == "That case was not found."
+    # A press for a child the case does not have changes nothing: the case as it stands.
+    await leader.press_data(step1.message_id, "h:1:999")
+    assert "Did Sam agree" in (await leader.expect("Step 1")).text
     # Step 2 cannot be reached before step 1 by a crafted press: the bot shows step 1 again.
-    await leader.press_data(step1.message_id, "c:seen:1:1:1")
+    await leader.press_data(step1.message_id, "w:1:1:1")
     again = await leader.expect("Step 1")
     assert "Did Sam agree" in again.text
     # The case is intact.

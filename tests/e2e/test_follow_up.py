@@ -157,7 +157,7 @@ async def test_a_reminder_to_report_back_comes_a_day_after_the_talk(
     done = await walk.settle_step1(leader, step1, "that it hurts")
     script = await walk.prepare_talk(leader, done, "Prepare", "Tom pushed Sam", "angry")
     promise = await walk.record_talk(leader, script, ["say sorry"], "In 2 weeks")
-    await leader.press(promise, "Not yet")
+    await leader.press(promise, "Remind me tomorrow")
     await leader.expect("OK, I will remind you to report back to Sam")
     clock.advance(hours=12)
     await leader.send("/help")

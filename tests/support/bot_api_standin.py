@@ -553,6 +553,22 @@ class SimUser:
         self._answer_cursor += 1
         return answer
 
+    async def answer_to(self, query_id: str, timeout: float = 5.0) -> CallbackAnswer:  # noqa: ASYNC109
+        """Wait for the bot's answerCallbackQuery to the press ``query_id``."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            for answer in self.callback_answers:
+                if answer.query_id == query_id:
+                    return answer
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                raise AssertionError(
+                    f"Waited {timeout:g} s for the bot to answer press {query_id} of {self!r}; "
+                    f"refusals: {self._api.refusals!r}"
+                )
+            await self._answers_changed.wait(remaining)
+
     def _message(self, message_id: int) -> BotMessage:
         found = self.chat.bot_messages.get(message_id)
         if found is None:

@@ -1,0 +1,540 @@
+"""The protocol as a state machine: its table, its transitions, and its invariants.
+
+The records are plain objects (``tests/support/plain_case.py``); the same rules run
+on the bot's database rows.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from flows import protocol
+from flows.case import (
+    Consent,
+    Feeling,
+    Next,
+    NextStep,
+    Role,
+    Stage,
+    child_stage,
+    clean_text,
+    next_step,
+    planned_follow_up,
+    round_agreements,
+    standing_agreements,
+)
+from flows.follow_up import Outcome, ReminderKind, ReminderStatus, Snooze
+from flows.follow_up_timing import FollowUpChoice, Rhythm
+from flows.protocol import Awaiting, CaseStage, Moment, Screen
+from tests.support.plain_case import Agreement, Case, Child, Records, Reminder, Round
+
+NOW = datetime(2026, 11, 24, 18, 0, tzinfo=UTC)
+RHYTHM = Rhythm(meeting_weekday=2, meeting_time=datetime(2026, 1, 1, 19).time())
+
+
+def at(now: datetime = NOW) -> Moment:
+    return Moment(now, RHYTHM, Records())
+
+
+def settled(*children: Child) -> Case:
+    return Case(consent=Consent.AGREED, may_tell="that it hurts", children=list(children))
+
+
+def talked(**fields: object) -> Child:
+    done: dict[str, object] = {"facts": "x", "feeling": "sad", "held_at": NOW}
+    done.update(fields)
+    child = Child(**done)  # type: ignore[arg-type]
+    child.agreements.append(Agreement("say sorry"))
+    return child
+
+
+# --- Where a case stands ----------------------------------------------------------------
+
+
+def test_a_new_case_asks_who_bullies_first() -> None:
+    assert next_step(Case(), NOW) == NextStep(Next.ADD_CHILD)
+
+
+def test_then_step_1_asks_the_child_who_is_bullied() -> None:
+    assert next_step(Case(children=[Child()]), NOW) == NextStep(Next.ASK_CONSENT)
+
+
+def test_a_refusal_keeps_the_case_in_step_1_and_offers_no_step_2() -> None:
+    child = Child(facts="x", feeling="sad")
+    case = Case(consent=Consent.DECLINED, children=[child])
+    assert next_step(case, NOW) == NextStep(Next.CONSENT_DECLINED)
+    assert child_stage(case, child, NOW) is Stage.WAITING_FOR_STEP1
+    assert not protocol.allowed(case, protocol.TalkHeld(child.id), NOW)
+
+
+def test_agreement_without_what_may_be_told_is_not_settled() -> None:
+    child = Child()
+    case = Case(consent=Consent.AGREED, children=[child])
+    assert next_step(case, NOW) == NextStep(Next.RECORD_MAY_TELL)
+    assert not protocol.allowed(case, protocol.Witnessed(child.id, seen=True), NOW)
+
+
+def test_step_2_goes_child_by_child_through_facts_feeling_talk_plan_and_report_back() -> None:
+    tom, lies = Child(), Child()
+    case = settled(tom, lies)
+    assert next_step(case, NOW) == NextStep(Next.PREPARE_CONVERSATION, tom.id)
+    tom.facts = "laughed"
+    assert next_step(case, NOW) == NextStep(Next.CHOOSE_FEELING, tom.id)
+    tom.feeling = "angry"
+    assert next_step(case, NOW) == NextStep(Next.HOLD_CONVERSATION, tom.id)
+    tom.held_at = NOW
+    assert next_step(case, NOW) == NextStep(Next.PLAN_FOLLOW_UP, tom.id)
+    tom.reminders.append(Reminder(ReminderKind.FOLLOW_UP, NOW + timedelta(days=7)))
+    assert next_step(case, NOW) == NextStep(Next.REPORT_BACK, tom.id)
+    tom.reported_back_at = NOW
+    assert next_step(case, NOW) == NextStep(Next.PREPARE_CONVERSATION, lies.id)
+    lies.facts, lies.feeling, lies.held_at, lies.reported_back_at = "x", "sad", NOW, NOW
+    assert next_step(case, NOW) == NextStep(Next.PLAN_FOLLOW_UP, lies.id)
+    lies.reminders.append(Reminder(ReminderKind.FOLLOW_UP, NOW + timedelta(days=2)))
+    # Step 3: the earliest follow-up is the next thing.
+    assert next_step(case, NOW) == NextStep(Next.FOLLOW_UP, lies.id)
+
+
+@pytest.mark.parametrize(
+    "status", [ReminderStatus.PENDING, ReminderStatus.SENT, ReminderStatus.SENDING]
+)
+def test_a_follow_up_is_due_from_its_moment_not_from_its_delivery(status: str) -> None:
+    tom = talked(reported_back_at=NOW)
+    tom.reminders.append(Reminder(ReminderKind.FOLLOW_UP, NOW + timedelta(days=9)))
+    lies = talked(reported_back_at=NOW)
+    lies.reminders.append(Reminder(ReminderKind.FOLLOW_UP, NOW, status=status))
+    case = settled(tom, lies)
+    assert next_step(case, NOW) == NextStep(Next.RECORD_FOLLOW_UP, lies.id)
+    assert next_step(case, NOW - timedelta(minutes=1)) == NextStep(Next.FOLLOW_UP, lies.id)
+
+
+def test_a_follow_up_telegram_refused_is_no_longer_planned_and_is_planned_again() -> None:
+    tom = talked(reported_back_at=NOW)
+    tom.reminders.append(Reminder(ReminderKind.FOLLOW_UP, NOW, status=ReminderStatus.FAILED))
+    case = settled(tom)
+    assert child_stage(case, tom, NOW) is Stage.TO_PLAN
+    assert next_step(case, NOW) == NextStep(Next.PLAN_FOLLOW_UP, tom.id)
+
+
+def test_a_closed_case_has_nothing_left() -> None:
+    case = settled(Child())
+    case.closed_at = NOW
+    assert next_step(case, NOW) == NextStep(Next.CLOSED)
+    assert protocol.case_stage(case) is CaseStage.CLOSED
+
+
+# --- The agreements that stand ------------------------------------------------------------
+
+
+def test_the_last_proposal_stands_until_a_new_one_replaces_it() -> None:
+    tom = talked()
+    first = Round(Outcome.NOT_STOPPED, NOW)
+    tom.follow_ups.append(first)
+    tom.agreements.append(Agreement("stay away from Sam", first.id))
+    assert [a.text for a in standing_agreements(tom)] == ["stay away from Sam"]
+    # Not stopped again, and no new proposal this time: the one before still stands.
+    tom.follow_ups.append(Round(Outcome.NOT_STOPPED, NOW))
+    assert [a.text for a in standing_agreements(tom)] == ["stay away from Sam"]
+    # Stopped: nothing new, the last proposal stands.
+    tom.follow_ups.append(Round(Outcome.STOPPED, NOW))
+    assert [a.text for a in standing_agreements(tom)] == ["stay away from Sam"]
+
+
+def test_before_any_follow_up_step_2s_agreements_stand() -> None:
+    assert [a.text for a in standing_agreements(talked())] == ["say sorry"]
+
+
+# --- Transitions ----------------------------------------------------------------------------
+
+
+def test_the_table_names_every_event_once_and_prints() -> None:
+    rows = protocol.transition_table()
+    assert len(rows) == len(protocol.TRANSITIONS) == len({r[0] for r in rows})
+    assert ("OutcomeGiven", "children", "due, planned", "outcome") in rows
+
+
+def test_every_screen_says_what_it_waits_for() -> None:
+    assert set(protocol.AWAITS) == set(Screen)
+    assert set(protocol.NEXT_SCREEN) == set(Next)
+
+
+def test_consent_then_what_may_be_told_settle_step_1() -> None:
+    tom = Child()
+    case = Case(children=[tom])
+    reply = protocol.handle(case, protocol.ConsentAnswered(0, agreed=True), at())
+    assert reply.shown[-1].screen is Screen.ASK_MAY_TELL
+    assert reply.awaiting is Awaiting.MAY_TELL
+    reply = protocol.handle(case, protocol.MayTellTyped(0, "  that it hurts "), at())
+    assert case.may_tell == "that it hurts"
+    assert reply.shown[-1].screen is Screen.STEP1_DONE
+    assert child_stage(case, tom, NOW) is Stage.FACTS
+
+
+def test_a_refused_text_keeps_the_leader_where_they_were() -> None:
+    tom = Child()
+    case = settled(tom)
+    reply = protocol.handle(case, protocol.FactsTyped(tom.id, "x" * 1001), at())
+    assert reply.shown[-1].screen is Screen.TEXT_REFUSED
+    assert reply.awaiting is None
+    assert tom.facts is None
+
+
+def test_the_talk_is_recorded_with_its_agreements_and_a_report_back_reminder() -> None:
+    tom = Child(facts="x", feeling="sad")
+    case = settled(tom)
+    assert protocol.handle(case, protocol.TalkHeld(tom.id), at()).awaiting is Awaiting.AGREEMENTS
+    reply = protocol.handle(case, protocol.AgreementsDone(tom.id), at())
+    assert [s.screen for s in reply.shown] == [Screen.NO_AGREEMENTS_YET, Screen.ASK_AGREEMENTS]
+    protocol.handle(case, protocol.AgreementTyped(tom.id, "say sorry"), at())
+    reply = protocol.handle(case, protocol.AgreementsDone(tom.id), at())
+    assert [s.screen for s in reply.shown] == [Screen.HELD, Screen.PLAN]
+    assert tom.held_at == NOW
+    assert [r.kind for r in tom.reminders] == [ReminderKind.REPORT_BACK]
+
+
+def test_one_collector_for_both_proposals_with_one_limit() -> None:
+    tom = talked()
+    case = settled(tom)
+    tom.reminders.append(Reminder(ReminderKind.FOLLOW_UP, NOW))
+    protocol.handle(case, protocol.OutcomeGiven(tom.id, Outcome.NOT_STOPPED), at())
+    for n in range(10):
+        reply = protocol.handle(case, protocol.AgreementTyped(tom.id, f"idea {n}"), at())
+        assert reply.shown[-1].screen is Screen.AGREEMENTS_SO_FAR
+    reply = protocol.handle(case, protocol.AgreementTyped(tom.id, "one more"), at())
+    assert reply.shown[-1].screen is Screen.AGREEMENTS_FULL
+    assert reply.awaiting is None
+    assert len(round_agreements(tom, tom.follow_ups[-1])) == 10
+    assert [a.text for a in standing_agreements(tom)][-1] == "idea 9"
+
+
+def test_the_same_follow_up_chosen_twice_is_planned_once() -> None:
+    tom = talked()
+    case = settled(tom)
+    first = protocol.handle(case, protocol.PlanChosen(tom.id, FollowUpChoice.IN_1_WEEK), at())
+    assert first.shown[0].screen is Screen.PLANNED
+    again = protocol.handle(case, protocol.PlanChosen(tom.id, FollowUpChoice.IN_1_WEEK), at())
+    assert [s.screen for s in again.shown] == [Screen.ALREADY_PLANNED]
+    assert len(tom.reminders) == 1
+
+
+def test_an_outcome_for_a_follow_up_already_recorded_is_refused_with_a_notice() -> None:
+    tom = talked()
+    case = settled(tom)
+    tom.reminders.append(Reminder(ReminderKind.FOLLOW_UP, NOW))
+    protocol.handle(case, protocol.OutcomeGiven(tom.id, Outcome.STOPPED), at())
+    reply = protocol.handle(case, protocol.OutcomeGiven(tom.id, Outcome.STOPPED), at())
+    assert not reply.accepted
+    assert reply.shown[0].screen is Screen.ALREADY_RECORDED
+    assert len(tom.follow_ups) == 1
+
+
+def test_snoozing_moves_the_follow_up_out_of_the_quiet_hours() -> None:
+    tom = talked()
+    case = settled(tom)
+    tom.reminders.append(Reminder(ReminderKind.FOLLOW_UP, NOW, status=ReminderStatus.SENT))
+    protocol.handle(case, protocol.Snoozed(tom.id, Snooze.IN_3_DAYS), at())
+    planned = planned_follow_up(tom)
+    assert planned is not None and planned.status == ReminderStatus.PENDING
+    assert planned.due_at == NOW + timedelta(days=3)
+
+
+@pytest.mark.parametrize(
+    ("typed", "today", "expected"),
+    [
+        ("28-11", datetime(2026, 11, 24).date(), datetime(2026, 11, 28).date()),
+        ("3/1", datetime(2026, 11, 24).date(), datetime(2027, 1, 3).date()),
+        ("3.1.27", datetime(2026, 11, 24).date(), datetime(2027, 1, 3).date()),
+        ("31-2", datetime(2026, 11, 24).date(), None),
+        ("soon", datetime(2026, 11, 24).date(), None),
+    ],
+)
+def test_a_typed_date(typed: str, today: object, expected: object) -> None:
+    assert protocol.parse_day(typed, today) == expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("typed", "limit", "single_line", "expected"),
+    [
+        ("  Tom  ", 40, True, "Tom"),
+        ("T.\nV.", 40, True, "T. V."),
+        ("", 40, True, None),
+        ("   ", 40, True, None),
+        (None, 40, True, None),
+        ("x" * 41, 40, True, None),
+        ("x" * 40, 40, True, "x" * 40),
+        ("line one\nline two", 100, False, "line one\nline two"),
+    ],
+)
+def test_clean_text(typed: str | None, limit: int, single_line: bool, expected: str | None) -> None:
+    assert clean_text(typed, limit, single_line=single_line) == expected
+
+
+# --- Random walks through the machine --------------------------------------------------------
+
+#: An event for the child at an index of the case (0 when there is none), from drawn values.
+MakeEvent = Callable[[int, object], protocol.Event]
+
+_TEXTS = st.one_of(
+    st.sampled_from(["Tom", "it hurts", "laughed at Sam", "say sorry", "28-11", "sad"]),
+    st.sampled_from(["", "   ", "x" * 1001]),
+    st.text(max_size=1200),
+)
+_EVENTS: list[tuple[MakeEvent, st.SearchStrategy[object]]] = [
+    (lambda c, v: protocol.Open(c), st.none()),
+    (lambda c, v: protocol.Continue(c), st.none()),
+    (lambda c, v: protocol.AddChild(0), st.none()),
+    (lambda c, v: protocol.ChildNamed(0, str(v)), _TEXTS),
+    (lambda c, v: protocol.RoleChosen(c, Role(str(v))), st.sampled_from(list(Role))),
+    (lambda c, v: protocol.SetupDone(0), st.none()),
+    (lambda c, v: protocol.ConsentAnswered(0, bool(v)), st.booleans()),
+    (lambda c, v: protocol.NotAskedYet(0), st.none()),
+    (lambda c, v: protocol.AskAgain(0), st.none()),
+    (lambda c, v: protocol.EditMayTell(0), st.none()),
+    (lambda c, v: protocol.MayTellTyped(0, str(v)), _TEXTS),
+    (lambda c, v: protocol.Witnessed(c, bool(v)), st.booleans()),
+    (lambda c, v: protocol.EditFacts(c), st.none()),
+    (lambda c, v: protocol.FactsTyped(c, str(v)), _TEXTS),
+    (lambda c, v: protocol.AskFeeling(c), st.none()),
+    (lambda c, v: protocol.FeelingChosen(c, Feeling(str(v))), st.sampled_from(list(Feeling))),
+    (lambda c, v: protocol.FeelingTyped(c, str(v)), _TEXTS),
+    (lambda c, v: protocol.TalkHeld(c), st.none()),
+    (lambda c, v: protocol.AgreementTyped(c, str(v)), _TEXTS),
+    (lambda c, v: protocol.AgreementsDone(c), st.none()),
+    (lambda c, v: protocol.ReportedBack(c), st.none()),
+    (lambda c, v: protocol.ReportBackLater(c), st.none()),
+    (lambda c, v: protocol.AskPlan(c), st.none()),
+    (
+        lambda c, v: protocol.PlanChosen(c, FollowUpChoice(str(v))),
+        st.sampled_from(list(FollowUpChoice)),
+    ),
+    (lambda c, v: protocol.DateTyped(c, str(v)), _TEXTS),
+    (lambda c, v: protocol.CancelFollowUp(c), st.none()),
+    (lambda c, v: protocol.OutcomeGiven(c, Outcome(str(v))), st.sampled_from(list(Outcome))),
+    (lambda c, v: protocol.AskSnooze(c), st.none()),
+    (lambda c, v: protocol.Snoozed(c, Snooze(str(v))), st.sampled_from(list(Snooze))),
+    (lambda c, v: protocol.KeepOpen(0), st.none()),
+    (lambda c, v: protocol.Close(0), st.none()),
+    (lambda c, v: protocol.CloseConfirmed(0), st.none()),
+]
+
+_STEP = st.one_of(
+    # Any event, fitting or not (a stale or forged button, a text at the wrong moment).
+    st.tuples(st.just("event"), st.integers(0, len(_EVENTS) - 1), st.integers(0, 9), st.data()),
+    # An event that fits where the case stands.
+    st.tuples(st.just("fit"), st.integers(0, 10**6), st.just(0), st.data()),
+    # What a leader walking the protocol does next: the walk gets deep into step 3.
+    st.tuples(st.just("forward"), st.just(0), st.just(0), st.data()),
+    st.tuples(st.just("forward"), st.just(0), st.just(0), st.data()),
+    st.tuples(st.just("forward"), st.just(0), st.just(0), st.data()),
+    # Time passes.
+    st.tuples(st.just("wait"), st.integers(1, 24 * 20), st.just(0), st.just(None)),
+)
+
+
+def _confirmed(case: Case) -> dict[int, tuple[object, ...]]:
+    """What a leader saw confirmed per child: facts, talk, agreements, rounds."""
+    return {
+        c.id: (c.facts is not None, c.held_at, [a.text for a in c.agreements], len(c.follow_ups))
+        for c in case.children
+    }
+
+
+def _sample(index: int) -> object:
+    """A value the event at ``index`` takes, to ask whether it fits before drawing one."""
+    for candidate in (None, "x", True, *Role, *Feeling, *FollowUpChoice, *Outcome, *Snooze):
+        try:
+            _EVENTS[index][0](0, candidate)
+        except ValueError:
+            continue
+        return candidate
+    raise AssertionError(f"no sample value for event {index}")
+
+
+def _fitting_event(case: Case, pick: int, data: st.DataObject, now: datetime) -> protocol.Event:
+    """An event that fits where the case stands; closing the case only now and then."""
+    fitting = [
+        (index, child.id)
+        for index, (make, _values) in enumerate(_EVENTS)
+        for child in (case.children or [Child(id=0)])
+        if protocol.allowed(case, make(child.id, _sample(index)), now)
+    ]
+    closing = protocol.CloseConfirmed(0)
+    if pick % 40 == 0 and protocol.allowed(case, closing, now):
+        return closing
+    fitting = [
+        (i, c)
+        for i, c in fitting
+        if not isinstance(_EVENTS[i][0](c, _sample(i)), protocol.CloseConfirmed)
+    ] or fitting
+    index, child_id = fitting[pick % len(fitting)]
+    make, values = _EVENTS[index]
+    return make(child_id, data.draw(values))
+
+
+def _forward_event(case: Case, data: st.DataObject, now: datetime) -> protocol.Event | None:
+    """What a leader walking the protocol does next (``None``: wait for the follow-up)."""
+    step = next_step(case, now)
+    child = next((c for c in case.children if c.id == step.child_id), None)
+    c = child.id if child is not None else 0
+    match step.what:
+        case Next.ADD_CHILD:
+            return protocol.ChildNamed(0, data.draw(st.sampled_from(["Tom", "Lies", "Bo"])))
+        case Next.ASK_CONSENT:
+            if len(case.children) < 3 and data.draw(st.booleans()):
+                return protocol.ChildNamed(0, "Mo")
+            return protocol.ConsentAnswered(0, agreed=data.draw(st.integers(0, 4)) > 0)
+        case Next.CONSENT_DECLINED:
+            return protocol.AskAgain(0)
+        case Next.RECORD_MAY_TELL:
+            return protocol.MayTellTyped(0, "that it hurts")
+        case Next.PREPARE_CONVERSATION:
+            return protocol.FactsTyped(c, "laughed at Sam")
+        case Next.CHOOSE_FEELING:
+            return protocol.FeelingChosen(c, data.draw(st.sampled_from(list(Feeling))))
+        case Next.HOLD_CONVERSATION:
+            assert child is not None
+            if round_agreements(child, None) and data.draw(st.booleans()):
+                return protocol.AgreementsDone(c)
+            return protocol.AgreementTyped(c, "say sorry")
+        case Next.PLAN_FOLLOW_UP:
+            assert child is not None
+            if child_stage(case, child, now) is Stage.NEW_PROPOSAL and data.draw(st.booleans()):
+                return protocol.AgreementTyped(c, "stay away")
+            choices = [FollowUpChoice.IN_1_DAY, FollowUpChoice.IN_1_WEEK, FollowUpChoice.IN_2_WEEKS]
+            return protocol.PlanChosen(c, data.draw(st.sampled_from(choices)))
+        case Next.REPORT_BACK:
+            return protocol.ReportedBack(c)
+        case Next.RECORD_FOLLOW_UP:
+            return protocol.OutcomeGiven(c, data.draw(st.sampled_from(list(Outcome))))
+        case Next.FOLLOW_UP:
+            # Wait for it, or move it (a leader who knows the next meeting is sooner).
+            if data.draw(st.booleans()):
+                return None
+            return protocol.PlanChosen(c, data.draw(st.sampled_from(list(FollowUpChoice))))
+        case Next.CLOSED:
+            return protocol.Open(0)
+
+
+def _event_for(case: Case, index: int, child_index: int, data: st.DataObject) -> protocol.Event:
+    make, values = _EVENTS[index]
+    child_id = case.children[child_index % len(case.children)].id if case.children else 0
+    if child_index == 9:
+        child_id = 10**6  # a child of no case: a forged button
+    return make(child_id, data.draw(values))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_STEP, min_size=1, max_size=80))
+def test_random_walks_keep_the_protocols_promises(steps: list[tuple[object, ...]]) -> None:
+    case = Case()
+    now = NOW
+    stages_seen: set[Stage] = set()
+    for kind, first, second, data in steps:
+        if kind == "wait":
+            now += timedelta(hours=int(str(first)))
+            continue
+        assert isinstance(data, st.DataObject)
+        if kind == "forward":
+            found = _forward_event(case, data, now)
+            if found is None:
+                now += timedelta(days=8)
+                continue
+            event = found
+        elif kind == "fit":
+            event = _fitting_event(case, int(str(first)), data, now)
+        else:
+            event = _event_for(case, int(str(first)), int(str(second)), data)
+        before = copy.deepcopy(case)
+        confirmed = _confirmed(case)
+        reply = protocol.handle(case, event, at(now))
+
+        # Every answer shows something, and a child's screen names a child of this case.
+        assert reply.shown
+        for shown in reply.shown:
+            assert shown.child is None or shown.child in case.children
+        if reply.awaiting in (Awaiting.FACTS, Awaiting.FEELING, Awaiting.AGREEMENTS):
+            assert reply.child is not None
+        # An event that does not fit changes nothing.
+        if not reply.accepted:
+            assert case == before
+        # A closed case accepts no event.
+        if before.closed_at is not None:
+            assert not reply.accepted or isinstance(event, protocol.Open)
+            assert case == before
+        # A child never has two planned follow-ups, nor two report-back reminders.
+        for child in case.children:
+            for reminder_kind in ReminderKind:
+                open_ = [
+                    r
+                    for r in child.reminders
+                    if r.kind == reminder_kind
+                    and r.status
+                    in (ReminderStatus.PENDING, ReminderStatus.SENDING, ReminderStatus.SENT)
+                ]
+                assert len(open_) <= 1
+        # Nothing a leader saw confirmed disappears (closing erases reminders only).
+        for child_id, (had_facts, held, agreements, rounds) in confirmed.items():
+            child = next(c for c in case.children if c.id == child_id)
+            assert (child.facts is not None) >= had_facts
+            assert held is None or child.held_at == held
+            assert [a.text for a in child.agreements][: len(agreements)] == agreements
+            assert len(child.follow_ups) >= rounds
+        # The agreements that stand are always those of the newest proposal that has any.
+        for child in case.children:
+            rounds_with_agreements = [None, *(r.id for r in child.follow_ups)]
+            newest = [
+                r
+                for r in rounds_with_agreements
+                if any(a.follow_up_id == r for a in child.agreements)
+            ]
+            expected = [a for a in child.agreements if newest and a.follow_up_id == newest[-1]]
+            assert standing_agreements(child) == expected
+        stages_seen |= {child_stage(case, c, now) for c in case.children}
+        # Every open case has a way forward: the next thing to do is an event that fits.
+        if case.closed_at is None:
+            assert any(
+                protocol.allowed(case, make(c.id if case.children else 0, None), now)
+                for make in _WAYS_FORWARD
+                for c in (case.children or [Child(id=0)])
+            )
+
+
+#: Events without values that move a case on; one of them always fits an open case.
+_WAYS_FORWARD: list[Callable[[int, object], protocol.Event]] = [
+    lambda c, v: protocol.AddChild(0),
+    lambda c, v: protocol.SetupDone(0),
+    lambda c, v: protocol.AskAgain(0),
+    lambda c, v: protocol.EditMayTell(0),
+    lambda c, v: protocol.EditFacts(c),
+    lambda c, v: protocol.TalkHeld(c),
+    lambda c, v: protocol.AskPlan(c),
+]
+
+
+def test_walks_that_follow_the_protocol_reach_every_stage() -> None:
+    """The random walks above are worth something only if they get deep into step 3."""
+    seen: set[Stage] = set()
+
+    @settings(max_examples=100, deadline=None, database=None)
+    @given(st.lists(st.tuples(st.integers(0, 5), st.data()), min_size=60, max_size=80))
+    def walk(steps: list[tuple[int, st.DataObject]]) -> None:
+        case, now = Case(), NOW
+        for pick, data in steps:
+            if pick:
+                event = _forward_event(case, data, now)
+            else:
+                event = _fitting_event(case, data.draw(st.integers(0, 10**6)), data, now)
+            if event is None:
+                now += timedelta(days=8)
+            else:
+                protocol.handle(case, event, at(now))
+            seen.update(child_stage(case, c, now) for c in case.children)
+
+    walk()
+    assert seen == set(Stage)
