@@ -5,11 +5,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 POT := locales/messages.pot
-LANGUAGES := nl en fr de
+# Every language with a catalog; `make catalogs-update LANGUAGE=pl` starts a new one.
+LANGUAGES := $(patsubst locales/%/LC_MESSAGES/messages.po,%,$(wildcard locales/*/LC_MESSAGES/messages.po))
 
 .PHONY: try run test lint catalogs catalogs-update key postgres clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[dev]"
@@ -21,10 +22,11 @@ catalogs: $(STAMP)
 	@for l in $(LANGUAGES); do test -f locales/$$l/LC_MESSAGES/messages.mo || { echo "catalog $$l did not compile"; exit 1; }; done
 
 ## catalogs-update: extract the texts from the code and merge them into every catalog
+## (with LANGUAGE=xx, also start a catalog for a new language)
 catalogs-update: $(STAMP)
 	$(BIN)/pybabel extract -F pyproject.toml -k N_ -k ngettext:1,2 --no-location --sort-output \
 		--project=Pestgesprek --copyright-holder="Pestgesprek" -o $(POT) flows bot
-	@for l in $(LANGUAGES); do \
+	@for l in $(LANGUAGES) $(LANGUAGE); do \
 		if [ -f locales/$$l/LC_MESSAGES/messages.po ]; then \
 			$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i $(POT) -d locales -D messages -l $$l; \
 		else \
@@ -48,8 +50,8 @@ run: $(STAMP) catalogs key
 	$(BIN)/python -m bot
 
 lint: $(STAMP)
-	$(BIN)/ruff check flows bot tests
-	$(BIN)/ruff format --check flows bot tests
+	$(BIN)/ruff check flows bot locales tests setup.py
+	$(BIN)/ruff format --check flows bot locales tests setup.py
 	$(BIN)/mypy
 
 ## postgres: the tests also run on PostgreSQL; install its server if the machine has none

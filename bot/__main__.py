@@ -12,11 +12,13 @@ from bot import __version__
 from bot.application import build_application
 from bot.console.session import console_settings, run_console
 from bot.log_format import TEXT, make_formatter
-from bot.settings import ConfigurationError, Settings, load_settings
+from bot.settings import ConfigurationError, Settings, load_settings, read_environment
 from bot.storage import key_rotation
 from bot.storage.database import Database
 from bot.storage.encryption import DataCipher, DataKeyError, make_key, use_cipher
+from bot.version import version_line
 from bot.webhook import run_webhook
+from flows.language import CatalogsNotCompiled, require_compiled_catalogs
 
 log = logging.getLogger("bot")
 
@@ -104,11 +106,22 @@ def main(argv: list[str] | None = None) -> int:
         help="run the bot (default); try it in this terminal without Telegram; make a new "
         "data key; re-encrypt under the first DATA_KEY",
     )
+    parser.add_argument(
+        "--version",
+        action="store_true",
+        help="print the version and the kind of database it would use, then stop",
+    )
     args = parser.parse_args(argv)
     if args.command == "make-key":
         print(make_key())
         return 0
     try:
+        if args.version:
+            print(version_line(read_environment()))
+            return 0
+        if args.command in ("run", "console"):
+            # Without compiled catalogs every answer would silently be the code's English.
+            require_compiled_catalogs()
         if args.command == "rotate-key":
             settings = load_settings(require_token=False)
             configure_logging(settings.log_level, settings.log_format)
@@ -127,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings()
         configure_logging(settings.log_level, settings.log_format)
         run(settings)
-    except (ConfigurationError, DataKeyError) as error:
+    except (ConfigurationError, DataKeyError, CatalogsNotCompiled) as error:
         print(f"pestgesprek: {error}", file=sys.stderr)
         return 2
     return 0

@@ -69,11 +69,22 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+def read_environment() -> dict[str, str]:
+    """The environment, with what ``.env`` in the working folder adds (never overrides)."""
+    load_dotenv(Path.cwd() / ".env", override=False)
+    return dict(os.environ)
+
+
+def database_url_from(environ: dict[str, str]) -> str:
+    """The database the bot uses: ``DATABASE_URL``, or a SQLite file in the working folder."""
+    database_url = environ.get("DATABASE_URL", "").strip() or default_database_url(Path.cwd())
+    return normalise_database_url(database_url)
+
+
 def load_settings(*, require_token: bool = True, environ: dict[str, str] | None = None) -> Settings:
     """Read the settings, raising :class:`ConfigurationError` with a one-line explanation."""
     if environ is None:
-        load_dotenv(Path.cwd() / ".env", override=False)
-        environ = dict(os.environ)
+        environ = read_environment()
     token = environ.get("TELEGRAM_BOT_TOKEN", "").strip()
     if require_token and not token:
         raise ConfigurationError(
@@ -87,7 +98,6 @@ def load_settings(*, require_token: bool = True, environ: dict[str, str] | None 
             "`python -m bot make-key` and put DATA_KEY=<key> in the environment or in .env "
             "(keep it safe: without it the data cannot be read)"
         )
-    database_url = environ.get("DATABASE_URL", "").strip() or default_database_url(Path.cwd())
     webhook_url = environ.get("WEBHOOK_URL", "").strip()
     webhook_secret = environ.get("WEBHOOK_SECRET", "").strip()
     if webhook_url and not webhook_secret:
@@ -107,7 +117,7 @@ def load_settings(*, require_token: bool = True, environ: dict[str, str] | None 
     return Settings(
         token=token,
         api_url=environ.get("TELEGRAM_API_URL", "").strip() or DEFAULT_API_URL,
-        database_url=normalise_database_url(database_url),
+        database_url=database_url_from(environ),
         data_keys=keys,
         log_level=environ.get("LOG_LEVEL", "INFO").strip().upper() or "INFO",
         log_format=log_format,

@@ -16,16 +16,69 @@ import contextvars
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
-from pathlib import Path
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 
 from babel import Locale, UnknownLocaleError
-from babel.support import NullTranslations, Translations
+from babel.support import Translations
 
-#: Languages a leader can choose, in the order the language menu shows them.
-SUPPORTED_LANGUAGES: tuple[str, ...] = ("nl", "en", "fr", "de")
 DEFAULT_LANGUAGE = "nl"
 DOMAIN = "messages"
-LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+#: The ``locales`` package: the same lookup in a checkout, an editable install and a wheel.
+CATALOGS: Traversable = files("locales")
+#: The command that compiles the catalogs in a checkout.
+COMPILE_COMMAND = "make catalogs"
+
+
+def catalog_languages(catalogs: Traversable) -> tuple[str, ...]:
+    """The languages with a ``.po`` file in ``catalogs``: Dutch first, then by code."""
+    codes = [
+        entry.name
+        for entry in catalogs.iterdir()
+        if entry.joinpath("LC_MESSAGES", f"{DOMAIN}.po").is_file()
+    ]
+    return tuple(sorted(codes, key=lambda code: (code != DEFAULT_LANGUAGE, code)))
+
+
+#: Languages a leader can choose, in the order the language menu shows them. A language
+#: is supported when its catalog exists: adding one is adding its ``.po`` file.
+SUPPORTED_LANGUAGES: tuple[str, ...] = catalog_languages(CATALOGS)
+
+
+class CatalogsNotCompiled(Exception):
+    """A supported language has no compiled catalog; the message says what to run."""
+
+
+def uncompiled_languages(catalogs: Traversable = CATALOGS) -> list[str]:
+    """The languages whose ``.po`` file has no compiled ``.mo`` beside it."""
+    return [
+        code
+        for code in catalog_languages(catalogs)
+        if not catalogs.joinpath(code, "LC_MESSAGES", f"{DOMAIN}.mo").is_file()
+    ]
+
+
+def require_compiled_catalogs(catalogs: Traversable = CATALOGS) -> None:
+    """Refuse to go on with a catalog missing: the bot would answer in the code's English."""
+    missing = uncompiled_languages(catalogs)
+    if missing:
+        raise CatalogsNotCompiled(
+            f"the language catalogs are not compiled ({', '.join(missing)} missing): "
+            f"run `{COMPILE_COMMAND}` in the source folder, or install the built wheel"
+        )
+    if DEFAULT_LANGUAGE not in catalog_languages(catalogs):
+        raise CatalogsNotCompiled(f"there is no catalog for {DEFAULT_LANGUAGE}, the default")
+
+
+def native_name(code: str) -> str:
+    """The language's name in itself, as a menu item: ``Français``, ``Nederlands``.
+
+    Babel gives the name as used in running text (``français``); a menu item starts
+    with a capital in every language that has capitals (CLDR's ``uiListOrMenu``).
+    """
+    name = Locale.parse(code).get_display_name(code) or code
+    return name[:1].upper() + name[1:]
+
 
 _current: contextvars.ContextVar[str] = contextvars.ContextVar(
     "leader_language", default=DEFAULT_LANGUAGE
@@ -44,9 +97,15 @@ def pick_language(telegram_code: str | None) -> str:
 
 
 @cache
-def translations(language: str) -> NullTranslations:
-    """The compiled catalog for ``language`` (cached; English ids if none is compiled)."""
-    return Translations.load(str(LOCALES_DIR), [language], DOMAIN)
+def translations(language: str) -> Translations:
+    """The compiled catalog for ``language`` (cached); never a silent fall-back to English."""
+    compiled = CATALOGS.joinpath(language, "LC_MESSAGES", f"{DOMAIN}.mo")
+    if language not in SUPPORTED_LANGUAGES or not compiled.is_file():
+        raise CatalogsNotCompiled(
+            f"no compiled catalog for {language!r}: run `{COMPILE_COMMAND}` in the source folder"
+        )
+    with compiled.open("rb") as catalog:
+        return Translations(catalog, domain=DOMAIN)
 
 
 def current_language() -> str:

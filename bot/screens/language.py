@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from bot.callback_data import LanguagePress
 from bot.turn import Turn
-from flows.language import SUPPORTED_LANGUAGES, _
-
-#: Each language's name in itself, so a leader finds their own whatever is shown now.
-NATIVE_NAMES = {"nl": "Nederlands", "en": "English", "fr": "Français", "de": "Deutsch"}
+from flows.language import SUPPORTED_LANGUAGES, _, native_name
 
 
 def choose(turn: Turn) -> None:
-    """One button per language; the current one is marked."""
+    """One button per language, named in itself so a leader finds their own; the current one
+    is marked."""
     rows = [
         [
             (
-                ("✅ " if code == turn.leader.language else "") + NATIVE_NAMES[code],
+                ("✅ " if code == turn.leader.language else "") + native_name(code),
                 LanguagePress(code),
             )
         ]

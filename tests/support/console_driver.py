@@ -46,11 +46,14 @@ def buttons(screen: str) -> dict[str, int]:
 
 
 class ConsoleDriver:
-    """One console process in ``folder``, read turn by turn."""
+    """One console process in ``folder``, read turn by turn (``python -m bot console`` of this
+    checkout unless another ``command`` is given)."""
 
-    def __init__(self, folder: Path, environment: dict[str, str]) -> None:
+    def __init__(
+        self, folder: Path, environment: dict[str, str], command: list[str] | None = None
+    ) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "console"],
+            command or [sys.executable, "-m", "bot", "console"],
             cwd=folder,
             env=environment,
             stdin=subprocess.PIPE,

@@ -10,7 +10,7 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from flows.language import LOCALES_DIR, SUPPORTED_LANGUAGES
+from flows.language import CATALOGS, SUPPORTED_LANGUAGES
 from tests.support.telegram_html import TelegramHtmlError, parse_html
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -19,7 +19,7 @@ TAG = re.compile(r"</?[a-z][^>]*>")
 
 
 def catalog(language: str) -> Catalog:
-    with (LOCALES_DIR / language / "LC_MESSAGES" / "messages.po").open("rb") as po:
+    with CATALOGS.joinpath(language, "LC_MESSAGES", "messages.po").open("rb") as po:
         return read_po(po)
 
 

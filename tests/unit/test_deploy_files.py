@@ -196,35 +196,67 @@ def test_unit_is_hardened_but_can_write_its_data() -> None:
     assert install["WantedBy"] == "multi-user.target"
 
 
+def dockerfile_stages() -> list[list[tuple[str, str]]]:
+    """The instructions of each stage, each list starting with its FROM."""
+    stages: list[list[tuple[str, str]]] = []
+    for keyword, args in dockerfile_instructions():
+        if keyword == "FROM":
+            stages.append([])
+        assert stages, f"{keyword} before the first FROM"
+        stages[-1].append((keyword, args))
+    return stages
+
+
 def test_dockerfile_base_user_and_command() -> None:
-    instructions = dockerfile_instructions()
-    froms = [args for keyword, args in instructions if keyword == "FROM"]
-    assert len(froms) == 1 and re.fullmatch(r"python:3\.1[1-9]-slim(-\w+)?", froms[0]), froms
-    users = [args for keyword, args in instructions if keyword == "USER"]
+    stages = dockerfile_stages()
+    froms = [stage[0][1].split()[0] for stage in stages]
+    assert all(re.fullmatch(r"python:3\.1[1-9]-slim(-\w+)?", image) for image in froms), froms
+    # The stages use one Python, so the wheel is built for the one that runs it.
+    assert len(set(froms)) == 1, froms
+    final = stages[-1]
+    users = [args for keyword, args in final if keyword == "USER"]
     assert users and users[-1].split(":")[0] not in ("root", "0"), users
-    commands = [args for keyword, args in instructions if keyword in ("CMD", "ENTRYPOINT")]
+    commands = [args for keyword, args in final if keyword in ("CMD", "ENTRYPOINT")]
     assert commands, "no CMD or ENTRYPOINT"
     command = json.loads(commands[-1])
     assert " ".join(command).endswith("python -m bot")
     # USER comes before the command, so the bot never runs as root.
-    keywords = [keyword for keyword, _ in instructions]
+    keywords = [keyword for keyword, _ in final]
     assert keywords.index("USER") < max(
         i for i, k in enumerate(keywords) if k in ("CMD", "ENTRYPOINT")
     )
 
 
-def test_dockerfile_installs_the_source_tree_and_compiles_the_catalogs() -> None:
-    instructions = dockerfile_instructions()
-    runs = " && ".join(args for keyword, args in instructions if keyword == "RUN")
-    assert "pip install --no-cache-dir -e ." in runs
-    assert "pybabel compile -d locales -D messages" in runs
-    copied = [args.split()[0] for keyword, args in instructions if keyword == "COPY"]
-    for needed in ("pyproject.toml", "flows", "bot", "locales"):
-        assert needed in copied, f"{needed} is not copied into the image"
+def test_dockerfile_builds_a_wheel_and_runs_it_not_the_source_tree() -> None:
+    stages = dockerfile_stages()
+    assert len(stages) == 2, "a stage that builds the wheel, and one that runs it"
+    build, final = stages
+    name = build[0][1].split()[-1]
+    assert build[0][1].split()[1].upper() == "AS", build[0]
+    # The build stage has what a wheel is built from, and builds one.
+    copied = [
+        source for keyword, args in build if keyword == "COPY" for source in args.split()[:-1]
+    ]
+    for needed in ("pyproject.toml", "setup.py", "flows", "bot", "locales"):
+        assert needed in copied, f"{needed} is not copied into the build stage"
         assert (ROOT / needed).exists()
-    env = " ".join(args for keyword, args in instructions if keyword == "ENV")
+    build_runs = " && ".join(args for keyword, args in build if keyword == "RUN")
+    assert re.search(r"pip wheel .*--no-deps .*--wheel-dir (\S+) \.$", build_runs), build_runs
+    wheels = re.search(r"--wheel-dir (\S+)", build_runs)
+    assert wheels is not None
+    # The final stage takes only the wheel from it and installs that: no source, no -e,
+    # and no compiling by hand (the build compiled the catalogs into the wheel).
+    final_copies = [args for keyword, args in final if keyword == "COPY"]
+    assert final_copies and all(args.startswith(f"--from={name} ") for args in final_copies)
+    assert any(f" {wheels[1]} " in f"{args} " for args in final_copies), final_copies
+    runs = " && ".join(args for keyword, args in final if keyword == "RUN")
+    assert re.search(r"pip install --no-cache-dir \S+/pestgesprek-\*\.whl", runs), runs
+    assert " -e " not in runs and "pybabel" not in runs
+    # The image refuses to build without the catalogs, as the bot refuses to start.
+    assert "require_compiled_catalogs" in runs
+    env = " ".join(args for keyword, args in final if keyword == "ENV")
     assert "DATABASE_URL=sqlite+aiosqlite:////data/" in env
-    assert any(keyword == "VOLUME" and "/data" in args for keyword, args in instructions)
+    assert any(keyword == "VOLUME" and "/data" in args for keyword, args in final)
 
 
 def test_dockerignore_keeps_secrets_out() -> None:
