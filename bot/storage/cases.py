@@ -19,15 +19,17 @@ async def owned_case(session: AsyncSession, leader: Leader, case_id: int | None)
     return await session.scalar(select(Case).where(Case.id == case_id, Case.leader_id == leader.id))
 
 
-async def load_many(session: AsyncSession, case_ids: set[int]) -> None:
-    """Load these cases with their children, agreements, follow-ups and reminders.
+async def load_many(session: AsyncSession, case_ids: set[int]) -> dict[int, Case]:
+    """These cases with their children, agreements, follow-ups and reminders, by id.
 
     One query per table for all of them (the relationships load "selectin"), rather
-    than one round per case; afterwards ``session.get(Case, id)`` finds them in the
-    session without asking the database again.
+    than one round per case. The caller keeps the returned cases: the session holds
+    its objects only weakly, so a case nobody refers to would be loaded again.
     """
-    if case_ids:
-        await session.scalars(select(Case).where(Case.id.in_(case_ids)))
+    if not case_ids:
+        return {}
+    found = await session.scalars(select(Case).where(Case.id.in_(case_ids)))
+    return {case.id: case for case in found}
 
 
 async def open_cases(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -40,29 +41,67 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
-    # Cascading deletes need foreign keys on; WAL keeps committed rows through a SIGKILL.
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.close()
+#: How long a SQLite connection waits for another one's write lock before it gives up.
+LOCK_WAIT_SECONDS = 5.0
+
+
+def _sqlite_pragmas(lock_wait: float) -> Any:
+    def set_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
+        # Cascading deletes need foreign keys on; WAL keeps committed rows through a SIGKILL.
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(lock_wait * 1000)}")
+        cursor.close()
+
+    return set_pragmas
+
+
+def _manual_begin(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
+    # The driver would begin on the first write, after the reads; we begin ourselves.
+    dbapi_connection.isolation_level = None
+
+
+def _begin_immediate(connection: Connection) -> None:
+    # Take the write lock at the start: a transaction that read first and writes later
+    # fails at once ("database is locked") when another connection wrote in between.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 class Database:
-    """One engine and one session factory; a session per update or job."""
+    """One engine and one session factory; a session per update or job.
 
-    def __init__(self, url: str, **engine_options: Any) -> None:
+    The nudges' own writes (claims and results, see ``bot.nudges``) go through
+    :meth:`writing`: on a SQLite file one connection of their own, one transaction at
+    a time, each holding the write lock from its start.
+    """
+
+    def __init__(
+        self, url: str, *, lock_wait: float = LOCK_WAIT_SECONDS, **engine_options: Any
+    ) -> None:
+        sqlite_file = False
         if url.startswith("sqlite"):
             path = url.split("///", 1)[-1]
             if path and path != ":memory:":
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
+                sqlite_file = True
         self.url = url
         # hide_parameters: no bound value (a child's text) ever shows up in an error or log.
         self.engine: AsyncEngine = create_async_engine(url, hide_parameters=True, **engine_options)
         if url.startswith("sqlite"):
-            event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas(lock_wait))
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self._writer: AsyncEngine | None = None
+        self._writer_sessions = self.sessions
+        if sqlite_file:
+            self._writer = create_async_engine(
+                url, hide_parameters=True, pool_size=1, max_overflow=0, **engine_options
+            )
+            event.listen(self._writer.sync_engine, "connect", _sqlite_pragmas(lock_wait))
+            event.listen(self._writer.sync_engine, "connect", _manual_begin)
+            event.listen(self._writer.sync_engine, "begin", _begin_immediate)
+            self._writer_sessions = async_sessionmaker(self._writer, expire_on_commit=False)
+        self._write_turn = asyncio.Lock()
 
     @property
     def kind(self) -> str:
@@ -72,6 +111,23 @@ class Database:
     def session(self) -> AsyncSession:
         """A new session; use as ``async with db.session() as s, s.begin(): …``."""
         return self.sessions()
+
+    @asynccontextmanager
+    async def writing(self) -> AsyncIterator[AsyncSession]:
+        """A session in a write transaction for the nudges' claims and results.
+
+        On a SQLite file these transactions take turns in this process on one
+        connection, and each takes the write lock when it begins (``BEGIN IMMEDIATE``),
+        waiting up to the lock wait for another process or connection; beyond that
+        ``OperationalError`` ("database is locked") is raised before anything changed.
+        On PostgreSQL it is an ordinary transaction: rows are locked one by one.
+        """
+        if self._writer is None:
+            async with self.session() as session, session.begin():
+                yield session
+            return
+        async with self._write_turn, self._writer_sessions() as session, session.begin():
+            yield session
 
     @asynccontextmanager
     async def startup_lock(self) -> AsyncIterator[None]:
@@ -138,3 +194,5 @@ class Database:
     async def dispose(self) -> None:
         """Close every connection."""
         await self.engine.dispose()
+        if self._writer is not None:
+            await self._writer.dispose()
