@@ -7,7 +7,7 @@ the handler's own transaction. Each handler also writes its new state with
 ``bot.turn``): what the leader sees, their data and their place in the flow are
 saved together, so a SIGKILL at any moment loses none of them.
 
-That transaction is the only writer. The persistence below loads the states at
+That transaction is the only writer. The persistence below loads nothing at
 start-up and writes nothing afterwards: python-telegram-bot would otherwise write
 its in-memory copy back a minute later, and with two bot processes on one
 database that copy may be older than what the other process has stored since.
@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.ext import BasePersistence, ConversationHandler, PersistenceInput
 from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
@@ -65,12 +64,12 @@ class SqlConversationPersistence(BasePersistence[dict[Any, Any], dict[Any, Any],
         self.database = database
 
     async def get_conversations(self, name: str) -> ConversationDict:
-        """Every stored state of the conversation handler ``name``."""
-        async with self.database.session() as session:
-            rows = await session.scalars(
-                select(ConversationState).where(ConversationState.name == name)
-            )
-            return {(row.chat_id, row.user_id): json.loads(row.state) for row in rows}
+        """Nothing at start-up: each leader's state is read before each of their updates.
+
+        (See ``bot.stored_conversation``.) Loading every stored state here would make the
+        start-up, and the memory it takes, grow with the number of leaders.
+        """
+        return {}
 
     async def update_conversation(
         self, name: str, key: ConversationKey, new_state: object | None

@@ -6,10 +6,8 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import event, inspect, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.engine.interfaces import DBAPIConnection
@@ -24,6 +22,9 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from bot.storage.encryption import DataCipher, DataKeyError
 from bot.storage.models import Meta
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 KEY_CHECK = "data_key_check"
 _KEY_CHECK_TEXT = "pestgesprek"
@@ -31,10 +32,15 @@ _KEY_CHECK_TEXT = "pestgesprek"
 STARTUP_LOCK = 0x50657374  # "Pest"
 #: The advisory lock key of a retention round.
 RETENTION_LOCK = STARTUP_LOCK + 1
+#: The newest revision in ``bot/migrations/versions`` (a test keeps the two the same): a
+#: database already there is not handed to Alembic at start-up, which is not even loaded.
+SCHEMA_REVISION = "0003"
 
 
 def alembic_config(url: str) -> Config:
     """An Alembic configuration for ``url`` that needs no ini file."""
+    from alembic.config import Config  # only when there is something to migrate
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -66,6 +72,14 @@ def _begin_immediate(connection: Connection) -> None:
     # Take the write lock at the start: a transaction that read first and writes later
     # fails at once ("database is locked") when another connection wrote in between.
     connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _revision(connection: Connection) -> str | None:
+    """The revision Alembic recorded in the database (``None`` for an empty one)."""
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    found = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    return found[0] if len(found) == 1 else None
 
 
 class Database:
@@ -163,14 +177,18 @@ class Database:
         return bool(taken)
 
     async def migrate(self) -> None:
-        """Create or upgrade the schema to the newest revision."""
+        """Create or upgrade the schema to the newest revision (one query when it is there)."""
 
         def upgrade(connection: Connection) -> None:
+            from alembic import command  # seldom needed, slow to import
+
             config = alembic_config(self.url)
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
 
         async with self.engine.begin() as connection:
+            if await connection.run_sync(_revision) == SCHEMA_REVISION:
+                return
             await connection.run_sync(upgrade)
 
     async def check_key(self, cipher: DataCipher) -> None:
