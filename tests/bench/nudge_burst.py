@@ -4,10 +4,14 @@ Run it from the project folder::
 
     .venv/bin/python -m tests.bench.nudge_burst [--reminders 10000 --leaders 2000]
                                                 [--scenario all|limited|killed|unlimited]
+                                                [--database sqlite|postgresql]
+                                                [--stored-cases N]
 
-Every scenario seeds a fresh SQLite database with ``--reminders`` follow-up reminders spread
-over ``--leaders`` leaders, all due one minute ago, starts ``python -m bot`` against the
-stand-in Bot API server (``tests.support.bot_api_standin``) and watches what arrives there:
+Every scenario seeds a fresh database (a SQLite file, or with ``--database postgresql`` a
+database on a throw-away PostgreSQL server on 127.0.0.1) with ``--reminders`` follow-up
+reminders spread over ``--leaders`` leaders, all due one minute ago, starts ``python -m bot``
+against the stand-in Bot API server (``tests.support.bot_api_standin``) and watches what arrives
+there:
 
 * ``limited``: the stand-in refuses with 429 beyond Telegram's limits (30 messages a second,
   1 a second per chat); the ideal time is ``reminders / 30`` seconds;
@@ -32,7 +36,6 @@ import json
 import platform
 import re
 import shutil
-import sqlite3
 import sys
 import tempfile
 import time
@@ -42,7 +45,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, text
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.storage.database import Database
 from bot.storage.encryption import DataCipher, use_cipher
@@ -52,6 +56,7 @@ from flows.case import Consent, Role
 from flows.follow_up import ReminderKind, ReminderStatus
 from tests.support.bot_api_standin import BotApiStandin, SimUser
 from tests.support.bot_process import BotProcess
+from tests.support.postgres import create_database, drop_database, postgres_server
 from tests.support.running_bot import TEST_DATA_KEY
 
 #: Telegram's limit for a bot: messages a second over all chats.
@@ -92,7 +97,7 @@ SCENARIOS = {
 class Seed:
     """What was put in the database: who gets which nudge."""
 
-    database_path: Path
+    database_url: str
     leader_ids: list[int]
     nicknames: dict[int, str]
     """Reminder id → the unique nickname of its child, which its nudge shows."""
@@ -168,20 +173,22 @@ def nickname_width(reminders: int) -> int:
     return max(5, len(str(reminders)))
 
 
-async def seed_database(workdir: Path, reminders: int, leaders: int, now: datetime) -> Seed:
-    """A fresh, migrated SQLite file with ``reminders`` due follow-ups over ``leaders`` leaders.
+async def seed_database(
+    database_url: str, reminders: int, leaders: int, now: datetime, stored_cases: int = 0
+) -> Seed:
+    """A fresh, migrated database with ``reminders`` due follow-ups over ``leaders`` leaders.
 
     Leader ``l`` has one open case; reminder ``i`` (1-based) belongs to child ``i`` of
     the case of leader ``(i - 1) % leaders``, so consecutive reminders go to different
     leaders, as when reminders are planned over days. Every child has one agreement
     and one pending follow-up reminder, due a minute ago (not late: see
-    ``flows.follow_up_timing.is_late``).
+    ``flows.follow_up_timing.is_late``). ``stored_cases`` more open cases without
+    reminders are spread over the leaders: what is stored but not due.
     """
     started = time.perf_counter()
-    path = workdir / "bot.sqlite3"
     cipher = DataCipher((TEST_DATA_KEY,))
     use_cipher(cipher)
-    database = Database(sqlite_url(path))
+    database = Database(database_url)
     width = nickname_width(reminders)
     leader_ids = [FIRST_LEADER_ID + n for n in range(leaders)]
     due_at = now - timedelta(minutes=1)
@@ -233,10 +240,14 @@ async def seed_database(workdir: Path, reminders: int, leaders: int, now: dateti
                 await session.execute(insert(Child), children)
                 await session.execute(insert(Agreement), agreements)
                 await session.execute(insert(Reminder), rows)
+        for chunk_start in range(0, stored_cases, SEED_CHUNK):
+            numbers = range(chunk_start, min(chunk_start + SEED_CHUNK, stored_cases))
+            extra = [_case_row(leaders + n + 1, leader_ids[n % leaders], now) for n in numbers]
+            await _insert(database, Case, extra)
     finally:
         await database.dispose()
     nicknames = {i: f"K{i:0{width}d}" for i in range(1, reminders + 1)}
-    return Seed(path, leader_ids, nicknames, time.perf_counter() - started)
+    return Seed(database_url, leader_ids, nicknames, time.perf_counter() - started)
 
 
 async def _insert(database: Database, model: type, rows: list[dict[str, Any]]) -> None:
@@ -273,20 +284,31 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite+aiosqlite:///{path}"
 
 
-def status_counts(path: Path) -> dict[str, int]:
-    """How many reminders are in each status now (read beside the running bot; WAL allows it)."""
-    with contextlib.closing(sqlite3.connect(path, timeout=10)) as connection:
-        rows = connection.execute("SELECT status, COUNT(*) FROM reminders GROUP BY status")
-        return {status: count for status, count in rows}
+class Peek:
+    """Reads the reminders' statuses beside the running bot (WAL or MVCC allows it)."""
 
+    def __init__(self, database_url: str) -> None:
+        self.engine = create_async_engine(database_url)
 
-def claimed_ids(path: Path) -> list[int]:
-    """The reminders in ``sending``: claimed by a process, not yet recorded as sent."""
-    with contextlib.closing(sqlite3.connect(path, timeout=10)) as connection:
-        rows = connection.execute(
-            "SELECT id FROM reminders WHERE status = ?", (ReminderStatus.SENDING.value,)
-        )
-        return [reminder_id for (reminder_id,) in rows]
+    async def status_counts(self) -> dict[str, int]:
+        """How many reminders are in each status now."""
+        async with self.engine.connect() as connection:
+            rows = await connection.execute(
+                text("SELECT status, COUNT(*) FROM reminders GROUP BY status")
+            )
+            return {status: count for status, count in rows.tuples()}
+
+    async def claimed_ids(self) -> list[int]:
+        """The reminders in ``sending``: claimed by a process, not yet recorded as sent."""
+        async with self.engine.connect() as connection:
+            rows = await connection.execute(
+                text("SELECT id FROM reminders WHERE status = :sending"),
+                {"sending": ReminderStatus.SENDING.value},
+            )
+            return [reminder_id for (reminder_id,) in rows.tuples()]
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
 
 
 # -- watching the stand-in -------------------------------------------------------------------
@@ -428,13 +450,25 @@ def deadline_seconds(scenario: Scenario, reminders: int) -> float:
 class Run:
     """One scenario from a fresh database to a stopped bot."""
 
-    def __init__(self, scenario: Scenario, reminders: int, leaders: int, log_level: str) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        reminders: int,
+        leaders: int,
+        log_level: str,
+        *,
+        postgres_admin_url: str | None = None,
+        stored_cases: int = 0,
+    ) -> None:
         self.scenario = scenario
         self.reminders = reminders
         self.leaders = leaders
         self.log_level = log_level
+        self.postgres_admin_url = postgres_admin_url
+        self.stored_cases = stored_cases
         self.rss: list[int] = []
         self.kill: KillReport | None = None
+        self.peek: Peek | None = None
 
     def say(self, text: str) -> None:
         """A progress line."""
@@ -444,33 +478,49 @@ class Run:
         """Seed, start the stand-in and the bot, wait for the nudges, stop everything."""
         with tempfile.TemporaryDirectory(prefix="nudge-burst-") as folder:
             workdir = Path(folder)
-            seed = await seed_database(workdir, self.reminders, self.leaders, datetime.now(UTC))
-            self.say(
-                f"seeded {self.reminders} reminders for {self.leaders} leaders "
-                f"in {seed.seconds:.1f} s"
+            admin = self.postgres_admin_url
+            if admin is None:
+                url, name = sqlite_url(workdir / "bot.sqlite3"), ""
+            else:
+                url, name = await create_database(admin)
+            try:
+                return await self._execute(workdir, url, keep_log)
+            finally:
+                if self.peek is not None:
+                    await self.peek.dispose()
+                if admin is not None:
+                    await drop_database(admin, name)
+
+    async def _execute(self, workdir: Path, url: str, keep_log: Path) -> Result:
+        seed = await seed_database(
+            url, self.reminders, self.leaders, datetime.now(UTC), self.stored_cases
+        )
+        self.peek = peek = Peek(url)
+        self.say(
+            f"seeded {self.reminders} reminders for {self.leaders} leaders in {seed.seconds:.1f} s"
+        )
+        async with BotApiStandin() as api:
+            if self.scenario.rate_limited:
+                api.limit_rate(global_per_second=30, per_chat_per_second=1)
+            tracker = DeliveryTracker(
+                mark_started(api, seed.leader_ids), nickname_width(self.reminders)
             )
-            async with BotApiStandin() as api:
-                if self.scenario.rate_limited:
-                    api.limit_rate(global_per_second=30, per_chat_per_second=1)
-                tracker = DeliveryTracker(
-                    mark_started(api, seed.leader_ids), nickname_width(self.reminders)
-                )
-                bot = BotProcess(api, sqlite_url(seed.database_path), workdir)
-                bot.env.update(
-                    {
-                        "REMINDER_INTERVAL_SECONDS": "1",
-                        "TELEGRAM_RATE_LIMIT": "on" if self.scenario.rate_limited else "off",
-                        "LOG_LEVEL": self.log_level,
-                    }
-                )
-                try:
-                    timings = await self._watch(api, bot, tracker, seed)
-                finally:
-                    await self._stop(bot)
-                    if bot.log.exists():
-                        shutil.copyfile(bot.log, keep_log)
-                statuses = status_counts(seed.database_path)
-            return self._result(api, tracker, seed, statuses, timings, keep_log)
+            bot = BotProcess(api, url, workdir)
+            bot.env.update(
+                {
+                    "REMINDER_INTERVAL_SECONDS": "1",
+                    "TELEGRAM_RATE_LIMIT": "on" if self.scenario.rate_limited else "off",
+                    "LOG_LEVEL": self.log_level,
+                }
+            )
+            try:
+                timings = await self._watch(api, bot, tracker, seed)
+            finally:
+                await self._stop(bot)
+                if bot.log.exists():
+                    shutil.copyfile(bot.log, keep_log)
+            statuses = await peek.status_counts()
+        return self._result(api, tracker, seed, statuses, timings, keep_log)
 
     async def _watch(
         self, api: BotApiStandin, bot: BotProcess, tracker: DeliveryTracker, seed: Seed
@@ -496,24 +546,24 @@ class Run:
                 await self._kill_and_restart(api, bot, tracker, seed, start)
             if elapsed >= next_progress:
                 next_progress += PROGRESS_SECONDS
-                self._progress(api, tracker, seed, elapsed)
-            if all_delivered is not None and self._settled(tracker, seed, elapsed):
+                await self._progress(api, tracker, elapsed)
+            if all_delivered is not None and await self._settled(tracker, elapsed):
                 return all_delivered, elapsed
             await asyncio.sleep(POLL_SECONDS)
         self.say(f"deadline of {deadline:.0f} s reached")
         return all_delivered, loop.time() - start
 
-    def _settled(self, tracker: DeliveryTracker, seed: Seed, elapsed: float) -> bool:
+    async def _settled(self, tracker: DeliveryTracker, elapsed: float) -> bool:
         """Nothing pending or being sent, and no message for a few seconds."""
         if tracker.last_at is not None and elapsed - tracker.last_at < QUIET_SECONDS:
             return False
-        statuses = status_counts(seed.database_path)
+        assert self.peek is not None
+        statuses = await self.peek.status_counts()
         return not statuses.get(ReminderStatus.PENDING) and not statuses.get(ReminderStatus.SENDING)
 
-    def _progress(
-        self, api: BotApiStandin, tracker: DeliveryTracker, seed: Seed, elapsed: float
-    ) -> None:
-        statuses = status_counts(seed.database_path)
+    async def _progress(self, api: BotApiStandin, tracker: DeliveryTracker, elapsed: float) -> None:
+        assert self.peek is not None
+        statuses = await self.peek.status_counts()
         self.say(
             f"{elapsed:6.1f} s: {tracker.delivered}/{self.reminders} delivered, "
             f"{tracker.messages} messages, {len(api.flood_refusals)} × 429, db {statuses}"
@@ -534,7 +584,8 @@ class Run:
         await bot.kill()
         killed_at = loop.time() - start
         tracker.poll(killed_at)  # whatever the stand-in accepted before the process died
-        in_flight = claimed_ids(seed.database_path)
+        assert self.peek is not None
+        in_flight = await self.peek.claimed_ids()
         already = sum(1 for rid in in_flight if tracker.counts[seed.nicknames[rid]] > 0)
         await bot.start(api)
         self.kill = KillReport(
@@ -684,13 +735,26 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--leaders", type=int, default=2_000)
     parser.add_argument("--scenario", choices=["all", *SCENARIOS], default="all")
     parser.add_argument(
+        "--database",
+        choices=["sqlite", "postgresql"],
+        default="sqlite",
+        help="a SQLite file, or a throw-away PostgreSQL server on 127.0.0.1 "
+        "(the machine's initdb and pg_ctl, as the tests use)",
+    )
+    parser.add_argument(
+        "--stored-cases",
+        type=int,
+        default=0,
+        help="open cases without reminders besides the due ones (stored, not due)",
+    )
+    parser.add_argument(
         "--log-level",
         default="INFO",
         help="the bot's LOG_LEVEL (INFO, as in production; DEBUG logs every request)",
     )
     args = parser.parse_args(argv)
-    if args.reminders < 1 or args.leaders < 1:
-        parser.error("--reminders and --leaders must be positive")
+    if args.reminders < 1 or args.leaders < 1 or args.stored_cases < 0:
+        parser.error("--reminders and --leaders must be positive, --stored-cases not negative")
     return args
 
 
@@ -701,9 +765,19 @@ async def main(argv: list[str] | None = None) -> int:
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     results = []
-    for name in names:
-        run = Run(SCENARIOS[name], args.reminders, args.leaders, args.log_level)
-        results.append(await run.execute(RESULTS_DIR / f"nudge_burst-{stamp}-{name}-bot.log"))
+    with contextlib.ExitStack() as stack:
+        admin = stack.enter_context(postgres_server()) if args.database == "postgresql" else None
+        for name in names:
+            run = Run(
+                SCENARIOS[name],
+                args.reminders,
+                args.leaders,
+                args.log_level,
+                postgres_admin_url=admin,
+                stored_cases=args.stored_cases,
+            )
+            log = RESULTS_DIR / f"nudge_burst-{stamp}-{name}-bot.log"
+            results.append(await run.execute(log))
     print()
     print(markdown_table(results))
     print()
