@@ -49,6 +49,10 @@ from flows.language import using_language
 log = logging.getLogger(__name__)
 
 JOB_NAME = "nudges"
+#: Nudges waiting for Telegram's answer at one time. Enough to keep far ahead of the
+#: 30 a second Telegram allows; more would only open more connections, and the HTTP
+#: client's pool does work for each of its connections on every request.
+IN_FLIGHT = 10
 
 
 @dataclass
@@ -70,6 +74,7 @@ class NudgeDispatcher:
         *,
         interval: float = 15.0,
         batch: int = 50,
+        in_flight: int = IN_FLIGHT,
     ) -> None:
         self.database = database
         self.clock = clock
@@ -77,6 +82,7 @@ class NudgeDispatcher:
         self.batch = batch
         self.results = ResultRecorder(database, clock)
         self._running = asyncio.Lock()
+        self._in_flight = asyncio.Semaphore(in_flight)
 
     def start(self, application: Application) -> None:  # type: ignore[type-arg]
         """Arm the job: once now (catch up on what fell due while down), then every interval."""
@@ -99,11 +105,11 @@ class NudgeDispatcher:
     async def send_due(self, bot: Bot) -> int:
         """Claim and send due reminders until none is left; returns how many were sent.
 
-        The next batch is claimed and rendered while the current one is being sent, so
-        the database work never holds up the rate limiter; each answer is handed to the
-        recorder as soon as Telegram gives it, which keeps a crash's at-least-once
-        window to the messages in flight and the answers not yet written. The round
-        ends when every answer is written.
+        The next batch is claimed and rendered while the current one is being sent, and
+        queued behind it, so the database work never holds up the rate limiter; each
+        answer is handed to the recorder as soon as Telegram gives it, which keeps a
+        crash's at-least-once window to the messages in flight and the answers not yet
+        written. The round ends when every answer is written.
         """
         try:
             async with self.database.writing() as session:
@@ -114,15 +120,24 @@ class NudgeDispatcher:
         if released:
             log.warning("%d reminder(s) claimed by a stopped process are pending again", released)
         sent = 0
+        sending: asyncio.Future[list[bool]] | None = None
         upcoming = asyncio.create_task(self._claim_and_render())
         try:
             while outgoing := await upcoming:
+                # Queued behind the batch still being sent (the in-flight limit keeps the
+                # order), so the sending never runs dry while a batch is claimed.
+                following = asyncio.gather(*(self._send(bot, item) for item in outgoing))
+                if sending is not None:
+                    sent += sum(await sending)
+                sending = following
                 upcoming = asyncio.create_task(self._claim_and_render())
-                answers = await asyncio.gather(*(self._send(bot, item) for item in outgoing))
-                sent += sum(answers)
+            if sending is not None:
+                sent += sum(await sending)
         finally:
             if not upcoming.done():
                 upcoming.cancel()
+            if sending is not None and not sending.done():
+                sending.cancel()
             await self.results.flush()
         return sent
 
@@ -183,7 +198,8 @@ class NudgeDispatcher:
         """Send one nudge and hand Telegram's answer to the recorder; whether it was accepted."""
         error: TelegramError | None = None
         try:
-            await send_long(bot, item.leader_id, split_for_telegram(item.text), item.markup)
+            async with self._in_flight:
+                await send_long(bot, item.leader_id, split_for_telegram(item.text), item.markup)
         except TelegramError as refused:
             error = refused
         self.results.answered(item.reminder_id, item.leader_id, item.attempts, error)

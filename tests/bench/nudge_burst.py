@@ -33,6 +33,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+import os
 import platform
 import re
 import shutil
@@ -148,6 +149,9 @@ class Result:
     peak_rss_kib_per_process: list[int]
     final_statuses: dict[str, int]
     seed_seconds: float
+    cpu_seconds: float = 0.0
+    """The bot processes' CPU time (user + system), start-up included."""
+    last_nudge_seconds: float | None = None
     kill: KillReport | None = None
     log_levels: dict[str, int] = field(default_factory=dict)
     log_top_lines: list[tuple[str, int]] = field(default_factory=list)
@@ -157,6 +161,19 @@ class Result:
     def ratio(self) -> float | None:
         """Time taken over the time Telegram's 30 messages a second allow."""
         return None if self.seconds is None else self.seconds / self.ideal_seconds
+
+    @property
+    def sending_per_second(self) -> float:
+        """Distinct nudges a second from the first to the last one (start-up left out)."""
+        first, last = self.first_nudge_seconds, self.last_nudge_seconds
+        if first is None or last is None or last <= first:
+            return 0.0
+        return self.delivered / (last - first)
+
+    @property
+    def cpu_ms_per_nudge(self) -> float:
+        """The bot's CPU time per distinct nudge, start-up included."""
+        return self.cpu_seconds * 1000 / self.delivered if self.delivered else 0.0
 
     @property
     def messages_per_second(self) -> float:
@@ -296,7 +313,7 @@ class Peek:
             rows = await connection.execute(
                 text("SELECT status, COUNT(*) FROM reminders GROUP BY status")
             )
-            return {status: count for status, count in rows.tuples()}
+            return {status: count for status, count in rows}
 
     async def claimed_ids(self) -> list[int]:
         """The reminders in ``sending``: claimed by a process, not yet recorded as sent."""
@@ -305,7 +322,7 @@ class Peek:
                 text("SELECT id FROM reminders WHERE status = :sending"),
                 {"sending": ReminderStatus.SENDING.value},
             )
-            return [reminder_id for (reminder_id,) in rows.tuples()]
+            return [reminder_id for (reminder_id,) in rows]
 
     async def dispose(self) -> None:
         await self.engine.dispose()
@@ -393,6 +410,14 @@ def mark_started(api: BotApiStandin, leader_ids: list[int]) -> list[SimUser]:
     return users
 
 
+def cpu_seconds(pid: int) -> float:
+    """The process's CPU time so far (user + system); 0 when it cannot be read."""
+    with contextlib.suppress(OSError):
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return 0.0
+
+
 def peak_rss_kib(pid: int) -> int:
     """The process's peak resident set size (VmHWM), in KiB; 0 when it cannot be read."""
     with contextlib.suppress(OSError):
@@ -467,6 +492,7 @@ class Run:
         self.postgres_admin_url = postgres_admin_url
         self.stored_cases = stored_cases
         self.rss: list[int] = []
+        self.cpu: list[float] = []
         self.kill: KillReport | None = None
         self.peek: Peek | None = None
 
@@ -581,6 +607,7 @@ class Run:
         loop = asyncio.get_running_loop()
         assert bot.process is not None
         self.rss.append(peak_rss_kib(bot.process.pid))
+        self.cpu.append(cpu_seconds(bot.process.pid))
         await bot.kill()
         killed_at = loop.time() - start
         tracker.poll(killed_at)  # whatever the stand-in accepted before the process died
@@ -607,6 +634,7 @@ class Run:
         if process is None or process.returncode is not None:
             return
         self.rss.append(peak_rss_kib(process.pid))
+        self.cpu.append(cpu_seconds(process.pid))
         try:
             await bot.terminate()
         except TimeoutError:
@@ -647,6 +675,8 @@ class Run:
             other_refusals=len(api.refusals),
             peak_rss_kib=max(self.rss, default=0),
             peak_rss_kib_per_process=self.rss,
+            cpu_seconds=sum(self.cpu),
+            last_nudge_seconds=tracker.last_at,
             final_statuses=statuses,
             seed_seconds=seed.seconds,
             kill=self.kill,
@@ -663,16 +693,17 @@ def markdown_table(results: list[Result]) -> str:
     """The summary table."""
     ideal = results[0].ideal_seconds if results else 0.0
     lines = [
-        f"| scenario | nudges | seconds | ratio to {ideal:.0f} s | msgs/s | duplicates "
-        "| losses | 429s | peak RSS |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        f"| scenario | nudges | seconds | ratio to {ideal:.0f} s | msgs/s | sending msgs/s "
+        "| CPU/nudge | duplicates | losses | 429s | peak RSS |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         seconds = f"{r.seconds:.1f}" if r.seconds is not None else f"> {r.deadline_seconds:.0f}"
         ratio = f"{r.ratio:.2f}" if r.ratio is not None else "—"
         lines.append(
             f"| {r.scenario} | {r.delivered}/{r.reminders} | {seconds} | {ratio} "
-            f"| {r.messages_per_second:.1f} | {r.duplicates} | {r.losses} | {r.flood_429s} "
+            f"| {r.messages_per_second:.1f} | {r.sending_per_second:.1f} "
+            f"| {r.cpu_ms_per_nudge:.2f} ms | {r.duplicates} | {r.losses} | {r.flood_429s} "
             f"| {r.peak_rss_kib / 1024:.0f} MiB |"
         )
     return "\n".join(lines)
@@ -714,7 +745,13 @@ def write_json(results: list[Result], args: argparse.Namespace, stamp: str) -> P
         "arguments": vars(args),
         "machine": {"python": platform.python_version(), "platform": platform.platform()},
         "results": [
-            {**asdict(r), "ratio": r.ratio, "messages_per_second": r.messages_per_second}
+            {
+                **asdict(r),
+                "ratio": r.ratio,
+                "messages_per_second": r.messages_per_second,
+                "sending_per_second": r.sending_per_second,
+                "cpu_ms_per_nudge": r.cpu_ms_per_nudge,
+            }
             for r in results
         ],
     }
