@@ -10,14 +10,11 @@ from pathlib import Path
 
 from bot import __version__
 from bot.application import build_application
-from bot.console.session import console_settings, run_console
 from bot.log_format import TEXT, make_formatter
 from bot.settings import ConfigurationError, Settings, load_settings, read_environment
-from bot.storage import key_rotation
 from bot.storage.database import Database
 from bot.storage.encryption import DataCipher, DataKeyError, make_key, use_cipher
 from bot.version import version_line
-from bot.webhook import run_webhook
 from flows.language import CatalogsNotCompiled, require_compiled_catalogs
 
 log = logging.getLogger("bot")
@@ -71,6 +68,8 @@ async def prepare(settings: Settings) -> None:
 
 async def rotate_key(settings: Settings) -> int:
     """Re-encrypt everything under the first key of DATA_KEY."""
+    from bot.storage import key_rotation  # the bot's own start-up does without it
+
     await prepare(settings)
     database = Database(settings.database_url)
     try:
@@ -88,6 +87,8 @@ def run(settings: Settings) -> None:
     mode = "webhook" if settings.webhook_url else "polling"
     log.info("Pestgesprek %s starting: database %s, %s", __version__, database.kind, mode)
     if settings.webhook_url:
+        from bot.webhook import run_webhook  # polling does without the web server
+
         asyncio.run(run_webhook(application, database, settings))
         return
     application.run_polling(
@@ -130,6 +131,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"pestgesprek: {count} texts re-encrypted under the first key of DATA_KEY")
             return 0
         if args.command == "console":
+            from bot.console.session import console_settings, run_console  # this command only
+
             settings = console_settings(load_settings(require_token=False), Path.cwd())
             # The terminal is the conversation: only warnings and errors, on stderr.
             logging.basicConfig(level=logging.WARNING, stream=sys.stderr, force=True)

@@ -16,6 +16,10 @@ What each answer from Telegram does to a reminder:
 * a network error, a time-out or a 5xx → pending again with a growing back-off;
 * any other 400 → ``failed``, logged with the reminder's id (a bug to look at).
 
+Each batch is claimed in a short write transaction of its own; its cases are then
+loaded in one read (one query per table) and kept at hand while the batch is
+rendered, with no transaction holding the write lock. The answers are recorded by
+one writer in batches (``bot.nudge_results``), which waits out a locked database.
 See ``bot.storage.reminders`` for the claim and the at-least-once choice.
 """
 
@@ -25,42 +29,39 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.exc import OperationalError
 from telegram import Bot, InlineKeyboardMarkup
-from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
 
+from bot.nudge_results import ResultRecorder, lock_reason
 from bot.screens.fitting import split_for_telegram
 from bot.screens.nudges import follow_up_nudge, inactive_nudge, report_back_nudge
 from bot.storage import cases, reminders
 from bot.storage.database import Database
 from bot.storage.models import Case, Leader, Reminder
 from bot.turn import Keyboard, keyboard, send_long
-from flows.follow_up import ReminderKind, ReminderStatus
-from flows.follow_up_timing import is_late
+from flows.follow_up import ReminderKind
 from flows.language import using_language
 
 log = logging.getLogger(__name__)
 
 JOB_NAME = "nudges"
+#: Nudges waiting for Telegram's answer at one time. Enough to keep far ahead of the
+#: 30 a second Telegram allows; more would only open more connections, and the HTTP
+#: client's pool does work for each of its connections on every request.
+IN_FLIGHT = 10
 
 
 @dataclass
 class _Outgoing:
     reminder_id: int
     leader_id: int
+    attempts: int
     text: str
     markup: InlineKeyboardMarkup | None
-
-
-@dataclass
-class _Result:
-    reminder_id: int
-    leader_id: int
-    error: TelegramError | None
 
 
 class NudgeDispatcher:
@@ -73,12 +74,15 @@ class NudgeDispatcher:
         *,
         interval: float = 15.0,
         batch: int = 50,
+        in_flight: int = IN_FLIGHT,
     ) -> None:
         self.database = database
         self.clock = clock
         self.interval = interval
         self.batch = batch
+        self.results = ResultRecorder(database, clock)
         self._running = asyncio.Lock()
+        self._in_flight = asyncio.Semaphore(in_flight)
 
     def start(self, application: Application) -> None:  # type: ignore[type-arg]
         """Arm the job: once now (catch up on what fell due while down), then every interval."""
@@ -101,51 +105,82 @@ class NudgeDispatcher:
     async def send_due(self, bot: Bot) -> int:
         """Claim and send due reminders until none is left; returns how many were sent.
 
-        The next batch is claimed and rendered while the current one is being sent, so
-        the database work never holds up the rate limiter; each result is recorded as
-        soon as Telegram answers, which keeps a crash's at-least-once window to the
-        messages in flight at that moment.
+        The next batch is claimed and rendered while the current one is being sent, and
+        queued behind it, so the database work never holds up the rate limiter; each
+        answer is handed to the recorder as soon as Telegram gives it, which keeps a
+        crash's at-least-once window to the messages in flight and the answers not yet
+        written. The round ends when every answer is written.
         """
-        async with self.database.session() as session, session.begin():
-            released = await reminders.release_stale_claims(session, self.clock())
+        try:
+            async with self.database.writing() as session:
+                released = await reminders.release_stale_claims(session, self.clock())
+        except OperationalError as error:
+            log.warning("due reminders wait for the next round: %s", lock_reason(error))
+            return 0
         if released:
             log.warning("%d reminder(s) claimed by a stopped process are pending again", released)
         sent = 0
+        sending: asyncio.Future[list[bool]] | None = None
         upcoming = asyncio.create_task(self._claim_and_render())
         try:
             while outgoing := await upcoming:
+                # Queued behind the batch still being sent (the in-flight limit keeps the
+                # order), so the sending never runs dry while a batch is claimed.
+                following = asyncio.gather(*(self._send(bot, item) for item in outgoing))
+                if sending is not None:
+                    sent += sum(await sending)
+                sending = following
                 upcoming = asyncio.create_task(self._claim_and_render())
-                results = await asyncio.gather(*(self._send(bot, item) for item in outgoing))
-                sent += sum(1 for r in results if r.error is None)
+            if sending is not None:
+                sent += sum(await sending)
         finally:
             if not upcoming.done():
                 upcoming.cancel()
+            if sending is not None and not sending.done():
+                sending.cancel()
+            await self.results.flush()
         return sent
 
     async def _claim_and_render(self) -> list[_Outgoing]:
         # Each batch reads the clock afresh: its claims and "late" marks are of now.
         now = self.clock()
-        async with self.database.session() as session, session.begin():
-            claimed = await reminders.claim_due(session, now, self.batch)
-            await cases.load_many(session, {reminder.case_id for reminder, _ in claimed})
-            outgoing = []
+        try:
+            async with self.database.writing() as session:
+                claimed = await reminders.claim_due(session, now, self.batch)
+        except OperationalError as error:
+            # Nothing was claimed: the next round tries again.
+            log.warning("due reminders wait for the next round: %s", lock_reason(error))
+            return []
+        if not claimed:
+            return []
+        outgoing = []
+        # A read of its own: rendering holds no write lock. The cases stay referenced in
+        # ``loaded`` while the batch is rendered.
+        async with self.database.session() as session:
+            loaded = await cases.load_many(session, {reminder.case_id for reminder, _ in claimed})
             for reminder, leader in claimed:
-                rendered = await self._render(session, reminder, leader, now)
+                try:
+                    rendered = self._render(loaded.get(reminder.case_id), reminder, leader)
+                except Exception as error:
+                    log.exception("reminder %s could not be rendered", reminder.id)
+                    self.results.failed(reminder.id, type(error).__name__)
+                    continue
                 if rendered is None:
-                    reminder.status = ReminderStatus.CANCELLED
+                    self.results.cancelled(reminder.id)
                     continue
                 text, rows = rendered
-                outgoing.append(_Outgoing(reminder.id, leader.id, text, keyboard(rows)))
-            return outgoing
+                outgoing.append(
+                    _Outgoing(reminder.id, leader.id, reminder.attempts, text, keyboard(rows))
+                )
+        return outgoing
 
-    async def _render(
-        self, session: AsyncSession, reminder: Reminder, leader: Leader, now: datetime
+    @staticmethod
+    def _render(
+        case: Case | None, reminder: Reminder, leader: Leader
     ) -> tuple[str, Keyboard] | None:
-        case = await session.get(Case, reminder.case_id)  # loaded with its batch
         if case is None or case.closed_at is not None:
             return None
-        late = is_late(reminder.due_at, now)
-        reminder.late = late
+        late = reminder.late
         if reminder.kind == ReminderKind.INACTIVE:
             with using_language(leader.language):
                 return inactive_nudge(case)
@@ -159,65 +194,13 @@ class NudgeDispatcher:
                 return report_back_nudge(case, child, reminder, late)
             return follow_up_nudge(case, child, reminder, late)
 
-    async def _send(self, bot: Bot, item: _Outgoing) -> _Result:
+    async def _send(self, bot: Bot, item: _Outgoing) -> bool:
+        """Send one nudge and hand Telegram's answer to the recorder; whether it was accepted."""
+        error: TelegramError | None = None
         try:
-            await send_long(bot, item.leader_id, split_for_telegram(item.text), item.markup)
-        except TelegramError as error:
-            result = _Result(item.reminder_id, item.leader_id, error)
-        else:
-            result = _Result(item.reminder_id, item.leader_id, None)
-        await self._record([result])
-        return result
-
-    async def _record(self, results: list[_Result]) -> None:
-        """Write what Telegram answered; a reminder answered meanwhile is left as it is."""
-        now = self.clock()
-        async with self.database.session() as session, session.begin():
-            for result in results:
-                values = await self._outcome(session, result, now)
-                # Only a reminder still being sent changes: the leader may have pressed one
-                # of its buttons already, and that answer must not be overwritten.
-                await session.execute(
-                    update(Reminder)
-                    .where(Reminder.id == result.reminder_id)
-                    .where(Reminder.status == ReminderStatus.SENDING)
-                    .values(**values)
-                )
-
-    async def _outcome(
-        self, session: AsyncSession, result: _Result, now: datetime
-    ) -> dict[str, object]:
-        """The reminder's new values after Telegram's answer."""
-        error = result.error
-        if error is None:
-            return {"status": ReminderStatus.SENT, "sent_at": now, "last_error": None}
-        pending: dict[str, object] = {
-            "status": ReminderStatus.PENDING,
-            "last_error": type(error).__name__,
-        }
-        if isinstance(error, Forbidden):
-            leader = await session.get(Leader, result.leader_id)
-            if leader is not None and leader.blocked_at is None:
-                leader.blocked_at = now
-                log.info("leader %s blocked the bot: reminders paused", leader.id)
-            return pending
-        if isinstance(error, RetryAfter):
-            return {**pending, "due_at": now + _seconds(error.retry_after)}
-        if isinstance(error, BadRequest):
-            log.error("reminder %s refused by Telegram: %s", result.reminder_id, error.message)
-            return {"status": ReminderStatus.FAILED, "last_error": error.message[:200]}
-        attempts = await session.scalar(
-            select(Reminder.attempts).where(Reminder.id == result.reminder_id)
-        )
-        retry_at = now + reminders.retry_delay(attempts or 1)
-        log.warning(
-            "reminder %s not sent (%s), trying again at %s",
-            result.reminder_id,
-            type(error).__name__,
-            retry_at.isoformat(),
-        )
-        return {**pending, "due_at": retry_at}
-
-
-def _seconds(value: int | timedelta) -> timedelta:
-    return value if isinstance(value, timedelta) else timedelta(seconds=value)
+            async with self._in_flight:
+                await send_long(bot, item.leader_id, split_for_telegram(item.text), item.markup)
+        except TelegramError as refused:
+            error = refused
+        self.results.answered(item.reminder_id, item.leader_id, item.attempts, error)
+        return error is None

@@ -21,25 +21,46 @@ async def owned_case(session: AsyncSession, leader: Leader, case_id: int | None)
     return await session.scalar(select(Case).where(Case.id == case_id, Case.leader_id == leader.id))
 
 
-async def load_many(session: AsyncSession, case_ids: set[int]) -> None:
-    """Load these cases with their children, agreements, follow-ups and reminders.
+async def load_many(session: AsyncSession, case_ids: set[int]) -> dict[int, Case]:
+    """These cases with their children, agreements, follow-ups and reminders, by id.
 
     One query per table for all of them (the relationships load "selectin"), rather
-    than one round per case; afterwards ``session.get(Case, id)`` finds them in the
-    session without asking the database again.
+    than one round per case. The caller keeps the returned cases: the session holds
+    its objects only weakly, so a case nobody refers to would be loaded again.
     """
-    if case_ids:
-        await session.scalars(select(Case).where(Case.id.in_(case_ids)))
+    if not case_ids:
+        return {}
+    found = await session.scalars(select(Case).where(Case.id.in_(case_ids)))
+    return {case.id: case for case in found}
 
 
 async def open_cases(
-    session: AsyncSession, leader: Leader, offset: int, limit: int
+    session: AsyncSession,
+    leader: Leader,
+    offset: int,
+    limit: int,
+    *,
+    before_id: int | None = None,
 ) -> tuple[Sequence[Case], int]:
-    """A page of the leader's open cases, newest first, and how many there are in all."""
+    """A page of the leader's open cases, newest first, and how many there are in all.
+
+    Both come from the index on (leader, closed, id) (``ix_cases_leader_open``): the
+    count reads no case, and the page is a keyset page, the open cases older than
+    ``before_id`` (the last case of the page before). Without ``before_id`` the page
+    starts after ``offset`` open cases: that boundary is looked up in the index, and
+    only the page's own cases are read.
+    """
     where = (Case.leader_id == leader.id, Case.closed_at.is_(None))
     total = await session.scalar(select(func.count()).select_from(Case).where(*where)) or 0
+    if before_id is None and offset > 0:
+        before_id = await session.scalar(
+            select(Case.id).where(*where).order_by(Case.id.desc()).offset(offset - 1).limit(1)
+        )
+        if before_id is None:
+            return [], total
+    keyset = () if before_id is None else (Case.id < before_id,)
     page = await session.scalars(
-        select(Case).where(*where).order_by(Case.id.desc()).offset(offset).limit(limit)
+        select(Case).where(*where, *keyset).order_by(Case.id.desc()).limit(limit)
     )
     return page.all(), total
 

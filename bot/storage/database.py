@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import event, inspect, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.engine.interfaces import DBAPIConnection
@@ -23,6 +22,9 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from bot.storage.encryption import DataCipher, DataKeyError
 from bot.storage.models import Meta
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 KEY_CHECK = "data_key_check"
 _KEY_CHECK_TEXT = "pestgesprek"
@@ -30,39 +32,90 @@ _KEY_CHECK_TEXT = "pestgesprek"
 STARTUP_LOCK = 0x50657374  # "Pest"
 #: The advisory lock key of a retention round.
 RETENTION_LOCK = STARTUP_LOCK + 1
+#: The newest revision in ``bot/migrations/versions`` (a test keeps the two the same): a
+#: database already there is not handed to Alembic at start-up, which is not even loaded.
+SCHEMA_REVISION = "0004"
 
 
 def alembic_config(url: str) -> Config:
     """An Alembic configuration for ``url`` that needs no ini file."""
+    from alembic.config import Config  # only when there is something to migrate
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return config
 
 
-def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
-    # Cascading deletes need foreign keys on; WAL keeps committed rows through a SIGKILL.
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.close()
+#: How long a SQLite connection waits for another one's write lock before it gives up.
+LOCK_WAIT_SECONDS = 5.0
+
+
+def _sqlite_pragmas(lock_wait: float) -> Any:
+    def set_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
+        # Cascading deletes need foreign keys on; WAL keeps committed rows through a SIGKILL.
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(lock_wait * 1000)}")
+        cursor.close()
+
+    return set_pragmas
+
+
+def _manual_begin(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
+    # The driver would begin on the first write, after the reads; we begin ourselves.
+    dbapi_connection.isolation_level = None
+
+
+def _begin_immediate(connection: Connection) -> None:
+    # Take the write lock at the start: a transaction that read first and writes later
+    # fails at once ("database is locked") when another connection wrote in between.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _revision(connection: Connection) -> str | None:
+    """The revision Alembic recorded in the database (``None`` for an empty one)."""
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    found = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    return found[0] if len(found) == 1 else None
 
 
 class Database:
-    """One engine and one session factory; a session per update or job."""
+    """One engine and one session factory; a session per update or job.
 
-    def __init__(self, url: str, **engine_options: Any) -> None:
+    The nudges' own writes (claims and results, see ``bot.nudges``) go through
+    :meth:`writing`: on a SQLite file one connection of their own, one transaction at
+    a time, each holding the write lock from its start.
+    """
+
+    def __init__(
+        self, url: str, *, lock_wait: float = LOCK_WAIT_SECONDS, **engine_options: Any
+    ) -> None:
+        sqlite_file = False
         if url.startswith("sqlite"):
             path = url.split("///", 1)[-1]
             if path and path != ":memory:":
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
+                sqlite_file = True
         self.url = url
         # hide_parameters: no bound value (a child's text) ever shows up in an error or log.
         self.engine: AsyncEngine = create_async_engine(url, hide_parameters=True, **engine_options)
         if url.startswith("sqlite"):
-            event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas(lock_wait))
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self._writer: AsyncEngine | None = None
+        self._writer_sessions = self.sessions
+        if sqlite_file:
+            self._writer = create_async_engine(
+                url, hide_parameters=True, pool_size=1, max_overflow=0, **engine_options
+            )
+            event.listen(self._writer.sync_engine, "connect", _sqlite_pragmas(lock_wait))
+            event.listen(self._writer.sync_engine, "connect", _manual_begin)
+            event.listen(self._writer.sync_engine, "begin", _begin_immediate)
+            self._writer_sessions = async_sessionmaker(self._writer, expire_on_commit=False)
+        self._write_turn = asyncio.Lock()
 
     @property
     def kind(self) -> str:
@@ -72,6 +125,23 @@ class Database:
     def session(self) -> AsyncSession:
         """A new session; use as ``async with db.session() as s, s.begin(): …``."""
         return self.sessions()
+
+    @asynccontextmanager
+    async def writing(self) -> AsyncIterator[AsyncSession]:
+        """A session in a write transaction for the nudges' claims and results.
+
+        On a SQLite file these transactions take turns in this process on one
+        connection, and each takes the write lock when it begins (``BEGIN IMMEDIATE``),
+        waiting up to the lock wait for another process or connection; beyond that
+        ``OperationalError`` ("database is locked") is raised before anything changed.
+        On PostgreSQL it is an ordinary transaction: rows are locked one by one.
+        """
+        if self._writer is None:
+            async with self.session() as session, session.begin():
+                yield session
+            return
+        async with self._write_turn, self._writer_sessions() as session, session.begin():
+            yield session
 
     @asynccontextmanager
     async def startup_lock(self) -> AsyncIterator[None]:
@@ -107,14 +177,18 @@ class Database:
         return bool(taken)
 
     async def migrate(self) -> None:
-        """Create or upgrade the schema to the newest revision."""
+        """Create or upgrade the schema to the newest revision (one query when it is there)."""
 
         def upgrade(connection: Connection) -> None:
+            from alembic import command  # seldom needed, slow to import
+
             config = alembic_config(self.url)
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
 
         async with self.engine.begin() as connection:
+            if await connection.run_sync(_revision) == SCHEMA_REVISION:
+                return
             await connection.run_sync(upgrade)
 
     async def check_key(self, cipher: DataCipher) -> None:
@@ -138,3 +212,5 @@ class Database:
     async def dispose(self) -> None:
         """Close every connection."""
         await self.engine.dispose()
+        if self._writer is not None:
+            await self._writer.dispose()

@@ -86,11 +86,11 @@ class Case(Base):
     """One bullying situation, with its child who is bullied and step 1."""
 
     __tablename__ = "cases"
+    # A leader's open cases, newest first, counted and paged from the index alone.
+    __table_args__ = (Index("ix_cases_leader_open", "leader_id", "closed_at", "id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    leader_id: Mapped[int] = mapped_column(
-        BigInteger, ForeignKey("leaders.id", ondelete="CASCADE"), index=True
-    )
+    leader_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("leaders.id", ondelete="CASCADE"))
     victim_nickname: Mapped[str] = mapped_column(EncryptedText)
     criteria_mask: Mapped[int | None] = mapped_column(Integer)
     consent: Mapped[str] = mapped_column(String(16), default=Consent.NOT_ASKED)

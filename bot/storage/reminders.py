@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.models import Case, Child, Leader, Reminder
 from flows.follow_up import ReminderKind, ReminderStatus
-from flows.follow_up_timing import Rhythm, replanned_moment
+from flows.follow_up_timing import Rhythm, is_late, replanned_moment
 
 #: A claim older than this is from a process that died while sending.
 STALE_CLAIM = timedelta(minutes=2)
@@ -81,7 +81,10 @@ async def erase_all(session: AsyncSession, case: Case) -> None:
 async def claim_due(
     session: AsyncSession, now: datetime, limit: int
 ) -> Sequence[tuple[Reminder, Leader]]:
-    """Claim up to ``limit`` due reminders of leaders who have not blocked the bot."""
+    """Claim up to ``limit`` due reminders of leaders who have not blocked the bot.
+
+    Each is marked late when it fell due long enough ago (the bot was down).
+    """
     query = (
         select(Reminder, Leader)
         .join(Leader, Leader.id == Reminder.leader_id)
@@ -99,6 +102,7 @@ async def claim_due(
         reminder.status = ReminderStatus.SENDING
         reminder.claimed_at = now
         reminder.attempts += 1
+        reminder.late = is_late(reminder.due_at, now)
     return rows
 
 

@@ -4,10 +4,14 @@ Run it from the project folder::
 
     .venv/bin/python -m tests.bench.nudge_burst [--reminders 10000 --leaders 2000]
                                                 [--scenario all|limited|killed|unlimited]
+                                                [--database sqlite|postgresql]
+                                                [--stored-cases N]
 
-Every scenario seeds a fresh SQLite database with ``--reminders`` follow-up reminders spread
-over ``--leaders`` leaders, all due one minute ago, starts ``python -m bot`` against the
-stand-in Bot API server (``tests.support.bot_api_standin``) and watches what arrives there:
+Every scenario seeds a fresh database (a SQLite file, or with ``--database postgresql`` a
+database on a throw-away PostgreSQL server on 127.0.0.1) with ``--reminders`` follow-up
+reminders spread over ``--leaders`` leaders, all due one minute ago, starts ``python -m bot``
+against the stand-in Bot API server (``tests.support.bot_api_standin``) and watches what arrives
+there:
 
 * ``limited``: the stand-in refuses with 429 beyond Telegram's limits (30 messages a second,
   1 a second per chat); the ideal time is ``reminders / 30`` seconds;
@@ -29,10 +33,10 @@ import asyncio
 import contextlib
 import itertools
 import json
+import os
 import platform
 import re
 import shutil
-import sqlite3
 import sys
 import tempfile
 import time
@@ -42,7 +46,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, text
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.storage.database import Database
 from bot.storage.encryption import DataCipher, use_cipher
@@ -52,6 +57,7 @@ from flows.case import Consent, Role
 from flows.follow_up import ReminderKind, ReminderStatus
 from tests.support.bot_api_standin import BotApiStandin, SimUser
 from tests.support.bot_process import BotProcess
+from tests.support.postgres import create_database, drop_database, postgres_server
 from tests.support.running_bot import TEST_DATA_KEY
 
 #: Telegram's limit for a bot: messages a second over all chats.
@@ -92,7 +98,7 @@ SCENARIOS = {
 class Seed:
     """What was put in the database: who gets which nudge."""
 
-    database_path: Path
+    database_url: str
     leader_ids: list[int]
     nicknames: dict[int, str]
     """Reminder id → the unique nickname of its child, which its nudge shows."""
@@ -143,6 +149,9 @@ class Result:
     peak_rss_kib_per_process: list[int]
     final_statuses: dict[str, int]
     seed_seconds: float
+    cpu_seconds: float = 0.0
+    """The bot processes' CPU time (user + system), start-up included."""
+    last_nudge_seconds: float | None = None
     kill: KillReport | None = None
     log_levels: dict[str, int] = field(default_factory=dict)
     log_top_lines: list[tuple[str, int]] = field(default_factory=list)
@@ -152,6 +161,19 @@ class Result:
     def ratio(self) -> float | None:
         """Time taken over the time Telegram's 30 messages a second allow."""
         return None if self.seconds is None else self.seconds / self.ideal_seconds
+
+    @property
+    def sending_per_second(self) -> float:
+        """Distinct nudges a second from the first to the last one (start-up left out)."""
+        first, last = self.first_nudge_seconds, self.last_nudge_seconds
+        if first is None or last is None or last <= first:
+            return 0.0
+        return self.delivered / (last - first)
+
+    @property
+    def cpu_ms_per_nudge(self) -> float:
+        """The bot's CPU time per distinct nudge, start-up included."""
+        return self.cpu_seconds * 1000 / self.delivered if self.delivered else 0.0
 
     @property
     def messages_per_second(self) -> float:
@@ -168,20 +190,22 @@ def nickname_width(reminders: int) -> int:
     return max(5, len(str(reminders)))
 
 
-async def seed_database(workdir: Path, reminders: int, leaders: int, now: datetime) -> Seed:
-    """A fresh, migrated SQLite file with ``reminders`` due follow-ups over ``leaders`` leaders.
+async def seed_database(
+    database_url: str, reminders: int, leaders: int, now: datetime, stored_cases: int = 0
+) -> Seed:
+    """A fresh, migrated database with ``reminders`` due follow-ups over ``leaders`` leaders.
 
     Leader ``l`` has one open case; reminder ``i`` (1-based) belongs to child ``i`` of
     the case of leader ``(i - 1) % leaders``, so consecutive reminders go to different
     leaders, as when reminders are planned over days. Every child has one agreement
     and one pending follow-up reminder, due a minute ago (not late: see
-    ``flows.follow_up_timing.is_late``).
+    ``flows.follow_up_timing.is_late``). ``stored_cases`` more open cases without
+    reminders are spread over the leaders: what is stored but not due.
     """
     started = time.perf_counter()
-    path = workdir / "bot.sqlite3"
     cipher = DataCipher((TEST_DATA_KEY,))
     use_cipher(cipher)
-    database = Database(sqlite_url(path))
+    database = Database(database_url)
     width = nickname_width(reminders)
     leader_ids = [FIRST_LEADER_ID + n for n in range(leaders)]
     due_at = now - timedelta(minutes=1)
@@ -233,10 +257,14 @@ async def seed_database(workdir: Path, reminders: int, leaders: int, now: dateti
                 await session.execute(insert(Child), children)
                 await session.execute(insert(Agreement), agreements)
                 await session.execute(insert(Reminder), rows)
+        for chunk_start in range(0, stored_cases, SEED_CHUNK):
+            numbers = range(chunk_start, min(chunk_start + SEED_CHUNK, stored_cases))
+            extra = [_case_row(leaders + n + 1, leader_ids[n % leaders], now) for n in numbers]
+            await _insert(database, Case, extra)
     finally:
         await database.dispose()
     nicknames = {i: f"K{i:0{width}d}" for i in range(1, reminders + 1)}
-    return Seed(path, leader_ids, nicknames, time.perf_counter() - started)
+    return Seed(database_url, leader_ids, nicknames, time.perf_counter() - started)
 
 
 async def _insert(database: Database, model: type, rows: list[dict[str, Any]]) -> None:
@@ -273,20 +301,31 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite+aiosqlite:///{path}"
 
 
-def status_counts(path: Path) -> dict[str, int]:
-    """How many reminders are in each status now (read beside the running bot; WAL allows it)."""
-    with contextlib.closing(sqlite3.connect(path, timeout=10)) as connection:
-        rows = connection.execute("SELECT status, COUNT(*) FROM reminders GROUP BY status")
-        return {status: count for status, count in rows}
+class Peek:
+    """Reads the reminders' statuses beside the running bot (WAL or MVCC allows it)."""
 
+    def __init__(self, database_url: str) -> None:
+        self.engine = create_async_engine(database_url)
 
-def claimed_ids(path: Path) -> list[int]:
-    """The reminders in ``sending``: claimed by a process, not yet recorded as sent."""
-    with contextlib.closing(sqlite3.connect(path, timeout=10)) as connection:
-        rows = connection.execute(
-            "SELECT id FROM reminders WHERE status = ?", (ReminderStatus.SENDING.value,)
-        )
-        return [reminder_id for (reminder_id,) in rows]
+    async def status_counts(self) -> dict[str, int]:
+        """How many reminders are in each status now."""
+        async with self.engine.connect() as connection:
+            rows = await connection.execute(
+                text("SELECT status, COUNT(*) FROM reminders GROUP BY status")
+            )
+            return {status: count for status, count in rows}
+
+    async def claimed_ids(self) -> list[int]:
+        """The reminders in ``sending``: claimed by a process, not yet recorded as sent."""
+        async with self.engine.connect() as connection:
+            rows = await connection.execute(
+                text("SELECT id FROM reminders WHERE status = :sending"),
+                {"sending": ReminderStatus.SENDING.value},
+            )
+            return [reminder_id for (reminder_id,) in rows]
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
 
 
 # -- watching the stand-in -------------------------------------------------------------------
@@ -371,6 +410,14 @@ def mark_started(api: BotApiStandin, leader_ids: list[int]) -> list[SimUser]:
     return users
 
 
+def cpu_seconds(pid: int) -> float:
+    """The process's CPU time so far (user + system); 0 when it cannot be read."""
+    with contextlib.suppress(OSError):
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return 0.0
+
+
 def peak_rss_kib(pid: int) -> int:
     """The process's peak resident set size (VmHWM), in KiB; 0 when it cannot be read."""
     with contextlib.suppress(OSError):
@@ -428,13 +475,26 @@ def deadline_seconds(scenario: Scenario, reminders: int) -> float:
 class Run:
     """One scenario from a fresh database to a stopped bot."""
 
-    def __init__(self, scenario: Scenario, reminders: int, leaders: int, log_level: str) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        reminders: int,
+        leaders: int,
+        log_level: str,
+        *,
+        postgres_admin_url: str | None = None,
+        stored_cases: int = 0,
+    ) -> None:
         self.scenario = scenario
         self.reminders = reminders
         self.leaders = leaders
         self.log_level = log_level
+        self.postgres_admin_url = postgres_admin_url
+        self.stored_cases = stored_cases
         self.rss: list[int] = []
+        self.cpu: list[float] = []
         self.kill: KillReport | None = None
+        self.peek: Peek | None = None
 
     def say(self, text: str) -> None:
         """A progress line."""
@@ -444,33 +504,49 @@ class Run:
         """Seed, start the stand-in and the bot, wait for the nudges, stop everything."""
         with tempfile.TemporaryDirectory(prefix="nudge-burst-") as folder:
             workdir = Path(folder)
-            seed = await seed_database(workdir, self.reminders, self.leaders, datetime.now(UTC))
-            self.say(
-                f"seeded {self.reminders} reminders for {self.leaders} leaders "
-                f"in {seed.seconds:.1f} s"
+            admin = self.postgres_admin_url
+            if admin is None:
+                url, name = sqlite_url(workdir / "bot.sqlite3"), ""
+            else:
+                url, name = await create_database(admin)
+            try:
+                return await self._execute(workdir, url, keep_log)
+            finally:
+                if self.peek is not None:
+                    await self.peek.dispose()
+                if admin is not None:
+                    await drop_database(admin, name)
+
+    async def _execute(self, workdir: Path, url: str, keep_log: Path) -> Result:
+        seed = await seed_database(
+            url, self.reminders, self.leaders, datetime.now(UTC), self.stored_cases
+        )
+        self.peek = peek = Peek(url)
+        self.say(
+            f"seeded {self.reminders} reminders for {self.leaders} leaders in {seed.seconds:.1f} s"
+        )
+        async with BotApiStandin() as api:
+            if self.scenario.rate_limited:
+                api.limit_rate(global_per_second=30, per_chat_per_second=1)
+            tracker = DeliveryTracker(
+                mark_started(api, seed.leader_ids), nickname_width(self.reminders)
             )
-            async with BotApiStandin() as api:
-                if self.scenario.rate_limited:
-                    api.limit_rate(global_per_second=30, per_chat_per_second=1)
-                tracker = DeliveryTracker(
-                    mark_started(api, seed.leader_ids), nickname_width(self.reminders)
-                )
-                bot = BotProcess(api, sqlite_url(seed.database_path), workdir)
-                bot.env.update(
-                    {
-                        "REMINDER_INTERVAL_SECONDS": "1",
-                        "TELEGRAM_RATE_LIMIT": "on" if self.scenario.rate_limited else "off",
-                        "LOG_LEVEL": self.log_level,
-                    }
-                )
-                try:
-                    timings = await self._watch(api, bot, tracker, seed)
-                finally:
-                    await self._stop(bot)
-                    if bot.log.exists():
-                        shutil.copyfile(bot.log, keep_log)
-                statuses = status_counts(seed.database_path)
-            return self._result(api, tracker, seed, statuses, timings, keep_log)
+            bot = BotProcess(api, url, workdir)
+            bot.env.update(
+                {
+                    "REMINDER_INTERVAL_SECONDS": "1",
+                    "TELEGRAM_RATE_LIMIT": "on" if self.scenario.rate_limited else "off",
+                    "LOG_LEVEL": self.log_level,
+                }
+            )
+            try:
+                timings = await self._watch(api, bot, tracker, seed)
+            finally:
+                await self._stop(bot)
+                if bot.log.exists():
+                    shutil.copyfile(bot.log, keep_log)
+            statuses = await peek.status_counts()
+        return self._result(api, tracker, seed, statuses, timings, keep_log)
 
     async def _watch(
         self, api: BotApiStandin, bot: BotProcess, tracker: DeliveryTracker, seed: Seed
@@ -496,24 +572,24 @@ class Run:
                 await self._kill_and_restart(api, bot, tracker, seed, start)
             if elapsed >= next_progress:
                 next_progress += PROGRESS_SECONDS
-                self._progress(api, tracker, seed, elapsed)
-            if all_delivered is not None and self._settled(tracker, seed, elapsed):
+                await self._progress(api, tracker, elapsed)
+            if all_delivered is not None and await self._settled(tracker, elapsed):
                 return all_delivered, elapsed
             await asyncio.sleep(POLL_SECONDS)
         self.say(f"deadline of {deadline:.0f} s reached")
         return all_delivered, loop.time() - start
 
-    def _settled(self, tracker: DeliveryTracker, seed: Seed, elapsed: float) -> bool:
+    async def _settled(self, tracker: DeliveryTracker, elapsed: float) -> bool:
         """Nothing pending or being sent, and no message for a few seconds."""
         if tracker.last_at is not None and elapsed - tracker.last_at < QUIET_SECONDS:
             return False
-        statuses = status_counts(seed.database_path)
+        assert self.peek is not None
+        statuses = await self.peek.status_counts()
         return not statuses.get(ReminderStatus.PENDING) and not statuses.get(ReminderStatus.SENDING)
 
-    def _progress(
-        self, api: BotApiStandin, tracker: DeliveryTracker, seed: Seed, elapsed: float
-    ) -> None:
-        statuses = status_counts(seed.database_path)
+    async def _progress(self, api: BotApiStandin, tracker: DeliveryTracker, elapsed: float) -> None:
+        assert self.peek is not None
+        statuses = await self.peek.status_counts()
         self.say(
             f"{elapsed:6.1f} s: {tracker.delivered}/{self.reminders} delivered, "
             f"{tracker.messages} messages, {len(api.flood_refusals)} × 429, db {statuses}"
@@ -531,10 +607,12 @@ class Run:
         loop = asyncio.get_running_loop()
         assert bot.process is not None
         self.rss.append(peak_rss_kib(bot.process.pid))
+        self.cpu.append(cpu_seconds(bot.process.pid))
         await bot.kill()
         killed_at = loop.time() - start
         tracker.poll(killed_at)  # whatever the stand-in accepted before the process died
-        in_flight = claimed_ids(seed.database_path)
+        assert self.peek is not None
+        in_flight = await self.peek.claimed_ids()
         already = sum(1 for rid in in_flight if tracker.counts[seed.nicknames[rid]] > 0)
         await bot.start(api)
         self.kill = KillReport(
@@ -556,6 +634,7 @@ class Run:
         if process is None or process.returncode is not None:
             return
         self.rss.append(peak_rss_kib(process.pid))
+        self.cpu.append(cpu_seconds(process.pid))
         try:
             await bot.terminate()
         except TimeoutError:
@@ -596,6 +675,8 @@ class Run:
             other_refusals=len(api.refusals),
             peak_rss_kib=max(self.rss, default=0),
             peak_rss_kib_per_process=self.rss,
+            cpu_seconds=sum(self.cpu),
+            last_nudge_seconds=tracker.last_at,
             final_statuses=statuses,
             seed_seconds=seed.seconds,
             kill=self.kill,
@@ -612,16 +693,17 @@ def markdown_table(results: list[Result]) -> str:
     """The summary table."""
     ideal = results[0].ideal_seconds if results else 0.0
     lines = [
-        f"| scenario | nudges | seconds | ratio to {ideal:.0f} s | msgs/s | duplicates "
-        "| losses | 429s | peak RSS |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        f"| scenario | nudges | seconds | ratio to {ideal:.0f} s | msgs/s | sending msgs/s "
+        "| CPU/nudge | duplicates | losses | 429s | peak RSS |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         seconds = f"{r.seconds:.1f}" if r.seconds is not None else f"> {r.deadline_seconds:.0f}"
         ratio = f"{r.ratio:.2f}" if r.ratio is not None else "—"
         lines.append(
             f"| {r.scenario} | {r.delivered}/{r.reminders} | {seconds} | {ratio} "
-            f"| {r.messages_per_second:.1f} | {r.duplicates} | {r.losses} | {r.flood_429s} "
+            f"| {r.messages_per_second:.1f} | {r.sending_per_second:.1f} "
+            f"| {r.cpu_ms_per_nudge:.2f} ms | {r.duplicates} | {r.losses} | {r.flood_429s} "
             f"| {r.peak_rss_kib / 1024:.0f} MiB |"
         )
     return "\n".join(lines)
@@ -663,7 +745,13 @@ def write_json(results: list[Result], args: argparse.Namespace, stamp: str) -> P
         "arguments": vars(args),
         "machine": {"python": platform.python_version(), "platform": platform.platform()},
         "results": [
-            {**asdict(r), "ratio": r.ratio, "messages_per_second": r.messages_per_second}
+            {
+                **asdict(r),
+                "ratio": r.ratio,
+                "messages_per_second": r.messages_per_second,
+                "sending_per_second": r.sending_per_second,
+                "cpu_ms_per_nudge": r.cpu_ms_per_nudge,
+            }
             for r in results
         ],
     }
@@ -684,13 +772,26 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--leaders", type=int, default=2_000)
     parser.add_argument("--scenario", choices=["all", *SCENARIOS], default="all")
     parser.add_argument(
+        "--database",
+        choices=["sqlite", "postgresql"],
+        default="sqlite",
+        help="a SQLite file, or a throw-away PostgreSQL server on 127.0.0.1 "
+        "(the machine's initdb and pg_ctl, as the tests use)",
+    )
+    parser.add_argument(
+        "--stored-cases",
+        type=int,
+        default=0,
+        help="open cases without reminders besides the due ones (stored, not due)",
+    )
+    parser.add_argument(
         "--log-level",
         default="INFO",
         help="the bot's LOG_LEVEL (INFO, as in production; DEBUG logs every request)",
     )
     args = parser.parse_args(argv)
-    if args.reminders < 1 or args.leaders < 1:
-        parser.error("--reminders and --leaders must be positive")
+    if args.reminders < 1 or args.leaders < 1 or args.stored_cases < 0:
+        parser.error("--reminders and --leaders must be positive, --stored-cases not negative")
     return args
 
 
@@ -701,9 +802,19 @@ async def main(argv: list[str] | None = None) -> int:
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     results = []
-    for name in names:
-        run = Run(SCENARIOS[name], args.reminders, args.leaders, args.log_level)
-        results.append(await run.execute(RESULTS_DIR / f"nudge_burst-{stamp}-{name}-bot.log"))
+    with contextlib.ExitStack() as stack:
+        admin = stack.enter_context(postgres_server()) if args.database == "postgresql" else None
+        for name in names:
+            run = Run(
+                SCENARIOS[name],
+                args.reminders,
+                args.leaders,
+                args.log_level,
+                postgres_admin_url=admin,
+                stored_cases=args.stored_cases,
+            )
+            log = RESULTS_DIR / f"nudge_burst-{stamp}-{name}-bot.log"
+            results.append(await run.execute(log))
     print()
     print(markdown_table(results))
     print()

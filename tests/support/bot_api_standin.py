@@ -250,6 +250,7 @@ class _Injection:
     delay: float | None
     description: str | None
     remaining: int
+    hold: asyncio.Event | None = None
 
 
 @dataclass
@@ -868,6 +869,17 @@ class BotApiStandin:
         queue = self._injections.setdefault(method.lower(), deque())
         queue.append(_Injection(status, retry_after, delay, description, count))
 
+    def hold_answers(self, method: str, *, count: int = 1) -> asyncio.Event:
+        """Carry out the next ``count`` calls of ``method`` but answer only once the event is set.
+
+        The message is there for the user at once; the bot waits for Telegram's answer
+        until the test sets the returned event (or the stand-in stops).
+        """
+        release = asyncio.Event()
+        queue = self._injections.setdefault(method.lower(), deque())
+        queue.append(_Injection(None, 0, None, None, count, hold=release))
+        return release
+
     def limit_rate(
         self,
         global_per_second: int | None = 30,
@@ -954,6 +966,8 @@ class BotApiStandin:
             result = await handler(params)
             if counted is not None:
                 self._sent_at.append(counted)
+            if injected is not None and injected.hold is not None:
+                await _wait_any([injected.hold, self._closing], None)
         except ApiError as error:
             if error.status == 429:
                 self.flood_refusals.append((name, _chat_id_or_none(params)))

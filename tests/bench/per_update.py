@@ -1,0 +1,412 @@
+"""Benchmark: what one update costs Pestgesprek, next to a bare python-telegram-bot bot.
+
+Run it from the project folder::
+
+    .venv/bin/python -m tests.bench.per_update [--pairs 3 --users 300 --per-user 10]
+                                               [--stored-leaders 30000 --stored-cases 10000]
+
+Two bots poll the same kind of stand-in Bot API server (``tests.support.bot_api_standin``),
+each as its own process, one after the other, in alternating order, ``--pairs`` times:
+
+* ``bare``: ``tests/bench/echo_bot.py``, python-telegram-bot alone: every text is answered
+  with one message and one inline button, a press with an answer and an edit;
+* ``pestgesprek``: ``python -m bot`` on a migrated SQLite database (Telegram's rate limiter
+  off, as the stand-in has no limits here), with ``--stored-leaders`` other leaders (each
+  with a stored place in the flow and their share of ``--stored-cases`` open cases).
+
+For each run: the start-up (from starting the process until its first ``getUpdates``), the
+resident memory once it is idle, then ``--users`` users at once, each sending ``--per-user``
+updates one after the other, waiting for the answer to each:
+
+* ``mix``: ``/start``, ``/criteria``, a press of the first button of the reply to
+  ``/criteria``, and so on;
+* ``start``: ``/start`` only.
+
+Before either, every user sends ``/start`` once (so both bots know them). The process's
+CPU time (user + system, from ``/proc``) over each round, divided by the updates, is the
+CPU per update; updates over the round's wall-clock seconds the throughput. The buttons
+pressed are found in the bots' replies, so the benchmark follows the handlers wherever
+they go. Medians over the pairs, and their ratios, are printed as a Markdown table and
+written as JSON to ``tests/bench/results/``. A script, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import platform
+import shutil
+import signal
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert
+
+from bot.storage.database import Database
+from bot.storage.encryption import DataCipher, use_cipher
+from bot.storage.models import Case, ConversationState, Leader
+from flows.case import Consent
+from tests.support.bot_api_standin import TOKEN, BotApiStandin, BotMessage, SimUser
+from tests.support.running_bot import TEST_DATA_KEY
+
+ROOT = Path(__file__).resolve().parents[2]
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+ECHO_BOT = Path(__file__).resolve().parent / "echo_bot.py"
+#: The benchmark's users; the stored leaders' ids start at STORED_FIRST_ID.
+FIRST_USER_ID = 6_000_001
+STORED_FIRST_ID = 7_000_001
+#: How long one answer may take before the run is called off.
+ANSWER_TIMEOUT = 120.0
+#: Idle time before the resident memory is read.
+IDLE_SECONDS = 2.0
+SEED_CHUNK = 5_000
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Figures:
+    """One run of one bot."""
+
+    bot: str
+    startup_seconds: float
+    rss_idle_kib: int
+    mix_cpu_ms: float
+    mix_updates_per_second: float
+    start_cpu_ms: float
+    start_updates_per_second: float
+
+    @property
+    def rss_idle_mib(self) -> float:
+        """``rss_idle_kib`` in MiB."""
+        return self.rss_idle_kib / 1024
+
+
+# -- the processes ---------------------------------------------------------------------------
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of the process so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def rss_kib(pid: int) -> int:
+    """Resident memory now (VmRSS), in KiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+class Contender:
+    """A bot process polling the stand-in."""
+
+    def __init__(self, name: str, command: list[str], env: dict[str, str], workdir: Path) -> None:
+        self.name = name
+        self.command = command
+        self.env = env
+        self.workdir = workdir
+        self.log = workdir / f"{name}.log"
+        self.process: asyncio.subprocess.Process | None = None
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None
+        return self.process.pid
+
+    async def start(self, api: BotApiStandin) -> float:
+        """Start the process; returns the seconds until its first getUpdates."""
+        polls = sum(1 for call in api.calls if call.method == "getUpdates")
+        started = time.perf_counter()
+        with self.log.open("ab") as log:
+            self.process = await asyncio.create_subprocess_exec(
+                *self.command,
+                cwd=self.workdir,
+                env=self.env,
+                stdout=log,
+                stderr=log,
+                stdin=asyncio.subprocess.DEVNULL,
+            )
+        while sum(1 for call in api.calls if call.method == "getUpdates") == polls:
+            if self.process.returncode is not None:
+                raise RuntimeError(f"{self.name} stopped:\n{self.log.read_text()[-3000:]}")
+            if time.perf_counter() - started > 60:
+                raise RuntimeError(f"{self.name} did not poll within 60 s")
+            await asyncio.sleep(0.002)
+        return time.perf_counter() - started
+
+    async def stop(self) -> None:
+        """SIGTERM, and SIGKILL when it does not stop."""
+        if self.process is None or self.process.returncode is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            await asyncio.wait_for(self.process.wait(), timeout=20)
+        except TimeoutError:
+            self.process.kill()
+            await self.process.wait()
+
+
+def bare_bot(api: BotApiStandin, workdir: Path) -> Contender:
+    """The echo bot."""
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": api.root}
+    return Contender("bare", [sys.executable, str(ECHO_BOT)], env, workdir)
+
+
+def pestgesprek(api: BotApiStandin, workdir: Path, database: Path) -> Contender:
+    """``python -m bot`` on ``database``."""
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_URL": api.root,
+        "DATABASE_URL": f"sqlite+aiosqlite:///{database}",
+        "DATA_KEY": TEST_DATA_KEY,
+        "LOG_LEVEL": "INFO",
+        "TELEGRAM_RATE_LIMIT": "off",
+        "PYTHONPATH": str(ROOT),
+    }
+    return Contender("pestgesprek", [sys.executable, "-m", "bot"], env, workdir)
+
+
+# -- the database ----------------------------------------------------------------------------
+
+
+async def seed_database(path: Path, stored_leaders: int, stored_cases: int) -> float:
+    """A migrated SQLite file with the stored leaders and cases; returns the seconds it took."""
+    started = time.perf_counter()
+    cipher = DataCipher((TEST_DATA_KEY,))
+    use_cipher(cipher)
+    database = Database(f"sqlite+aiosqlite:///{path}")
+    now = datetime.now(UTC)
+    try:
+        await database.migrate()
+        await database.check_key(cipher)
+        owners = max(stored_leaders, 1 if stored_cases else 0)
+        ids = [STORED_FIRST_ID + n for n in range(owners)]
+        for chunk in range(0, owners, SEED_CHUNK):
+            part = ids[chunk : chunk + SEED_CHUNK]
+            async with database.session() as session, session.begin():
+                await session.execute(insert(Leader), [_leader(i, now) for i in part])
+                if chunk < stored_leaders:
+                    states = [_state(i) for i in part]
+                    await session.execute(insert(ConversationState), states)
+        for chunk in range(0, stored_cases, SEED_CHUNK):
+            numbers = range(chunk, min(chunk + SEED_CHUNK, stored_cases))
+            async with database.session() as session, session.begin():
+                # Encrypted like every nickname, through the model's own column type.
+                session.add_all(_case(ids[n % owners], now) for n in numbers)
+    finally:
+        await database.dispose()
+    return time.perf_counter() - started
+
+
+def _leader(leader_id: int, now: datetime) -> dict[str, Any]:
+    return {
+        "id": leader_id,
+        "language": "en",
+        "created_at": now - timedelta(days=30),
+        "last_seen_at": now - timedelta(days=2),
+        "time_zone": "Europe/Brussels",
+        "quiet_start": "22:00",
+        "quiet_end": "08:00",
+    }
+
+
+def _state(leader_id: int) -> dict[str, Any]:
+    return {"name": "leader", "chat_id": leader_id, "user_id": leader_id, "state": '"facts"'}
+
+
+def _case(leader_id: int, now: datetime) -> Case:
+    return Case(
+        leader_id=leader_id,
+        victim_nickname="Sam",
+        consent=Consent.AGREED,
+        created_at=now - timedelta(days=7),
+        updated_at=now - timedelta(days=2),
+    )
+
+
+# -- the users -------------------------------------------------------------------------------
+
+
+async def command(user: SimUser, text: str) -> BotMessage:
+    """Send a command; the bot's next new message is its answer."""
+    await user.send(text)
+    return await user.expect_new_message(ANSWER_TIMEOUT)
+
+
+async def press_first(user: SimUser, message: BotMessage) -> None:
+    """Press the first button of ``message``; done when the press is answered and shown."""
+    label = message.button_texts[0]
+    await user.press(message, label)
+    await user.expect_callback_answer(ANSWER_TIMEOUT)
+    await user.chat.expect("", ANSWER_TIMEOUT)  # the edit (or new message) it brought
+
+
+async def mix(user: SimUser, count: int) -> None:
+    """``/start``, ``/criteria``, a press on the checklist, … ``count`` updates in all."""
+    checklist: BotMessage | None = None
+    for number in range(count):
+        match number % 3:
+            case 0:
+                await command(user, "/start")
+            case 1:
+                checklist = await command(user, "/criteria")
+            case _:
+                assert checklist is not None
+                await press_first(user, checklist)
+
+
+async def starts(user: SimUser, count: int) -> None:
+    """``/start`` ``count`` times."""
+    for _ in range(count):
+        await command(user, "/start")
+
+
+async def round_of(
+    contender: Contender,
+    users: list[SimUser],
+    script: Callable[[SimUser, int], Awaitable[None]],
+    count: int,
+) -> tuple[float, float]:
+    """Every user runs ``script`` at once; returns (CPU ms per update, updates a second)."""
+    cpu = cpu_seconds(contender.pid)
+    started = time.perf_counter()
+    await asyncio.gather(*(script(user, count) for user in users))
+    elapsed = time.perf_counter() - started
+    updates = len(users) * count
+    return (cpu_seconds(contender.pid) - cpu) * 1000 / updates, updates / elapsed
+
+
+async def one_run(name: str, args: argparse.Namespace, template: Path, folder: Path) -> Figures:
+    """Start one bot against a fresh stand-in, measure, stop."""
+    workdir = folder / f"{name}-{time.monotonic_ns()}"
+    workdir.mkdir()
+    async with BotApiStandin(long_poll_cap=10.0) as api:
+        if name == "bare":
+            contender = bare_bot(api, workdir)
+        else:
+            database = workdir / "bot.sqlite3"
+            shutil.copyfile(template, database)
+            contender = pestgesprek(api, workdir, database)
+        users = [
+            api.user(FIRST_USER_ID + n, f"Leider{n}", language_code="en") for n in range(args.users)
+        ]
+        try:
+            startup = await contender.start(api)
+            await asyncio.sleep(IDLE_SECONDS)
+            rss = rss_kib(contender.pid)
+            await asyncio.gather(*(starts(user, 1) for user in users))  # warm-up
+            mix_cpu, mix_rate = await round_of(contender, users, mix, args.per_user)
+            start_cpu, start_rate = await round_of(contender, users, starts, args.per_user)
+        finally:
+            await contender.stop()
+    return Figures(name, startup, rss, mix_cpu, mix_rate, start_cpu, start_rate)
+
+
+# -- reporting -------------------------------------------------------------------------------
+
+ROWS = [
+    ("CPU per update, mix of /start, /criteria, a press", "mix_cpu_ms", "{:.2f} ms", "lower"),
+    ("CPU per update, all /start", "start_cpu_ms", "{:.2f} ms", "lower"),
+    ("updates per second, mix", "mix_updates_per_second", "{:.1f}", "higher"),
+    ("updates per second, all /start", "start_updates_per_second", "{:.1f}", "higher"),
+    ("start-up to the first getUpdates", "startup_seconds", "{:.2f} s", "lower"),
+    ("RSS idle", "rss_idle_mib", "{:.0f} MiB", "lower"),
+]
+
+
+def median_of(runs: list[Figures], name: str, attribute: str) -> float:
+    return statistics.median(float(getattr(r, attribute)) for r in runs if r.bot == name)
+
+
+def markdown_table(runs: list[Figures]) -> str:
+    """Medians per bot and Pestgesprek's ratio to the bare bot."""
+    lines = [
+        "| figure | bare bot | Pestgesprek | ratio |",
+        "|---|---:|---:|---:|",
+    ]
+    names = {r.bot for r in runs}
+    for label, attribute, shape, _better in ROWS:
+        values = {name: median_of(runs, name, attribute) for name in names}
+        bare = values.get("bare")
+        pest = values.get("pestgesprek")
+        ratio = f"{pest / bare:.2f}×" if bare and pest is not None else "—"
+        lines.append(
+            f"| {label} | {shape.format(bare) if bare is not None else '—'} "
+            f"| {shape.format(pest) if pest is not None else '—'} | {ratio} |"
+        )
+    return "\n".join(lines)
+
+
+def write_json(runs: list[Figures], args: argparse.Namespace, stamp: str) -> Path:
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    path = RESULTS_DIR / f"per_update-{stamp}.json"
+    payload = {
+        "benchmark": "per_update",
+        "started": stamp,
+        "command": " ".join(["python -m tests.bench.per_update", *sys.argv[1:]]),
+        "arguments": vars(args),
+        "machine": {"python": platform.python_version(), "platform": platform.platform()},
+        "runs": [asdict(r) for r in runs],
+        "table": markdown_table(runs),
+    }
+    path.write_text(json.dumps(payload, indent=2))
+    return path
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.bench.per_update",
+        description="CPU, throughput, start-up and memory per update, next to a bare bot.",
+    )
+    parser.add_argument("--pairs", type=int, default=3)
+    parser.add_argument("--users", type=int, default=300)
+    parser.add_argument("--per-user", type=int, default=10, help="updates per user and round")
+    parser.add_argument("--stored-leaders", type=int, default=0)
+    parser.add_argument("--stored-cases", type=int, default=0)
+    parser.add_argument(
+        "--only", choices=["bare", "pestgesprek"], help="run one of the two bots only"
+    )
+    args = parser.parse_args(argv)
+    if min(args.pairs, args.users, args.per_user) < 1:
+        parser.error("--pairs, --users and --per-user must be positive")
+    return args
+
+
+async def main(argv: list[str] | None = None) -> int:
+    """Seed once, then alternate the two bots ``--pairs`` times."""
+    args = parse_args(argv)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    names = [args.only] if args.only else ["bare", "pestgesprek"]
+    runs: list[Figures] = []
+    with tempfile.TemporaryDirectory(prefix="per-update-") as name:
+        folder = Path(name)
+        template = folder / "template.sqlite3"
+        seconds = await seed_database(template, args.stored_leaders, args.stored_cases)
+        print(f"seeded {args.stored_leaders} leaders, {args.stored_cases} cases in {seconds:.1f} s")
+        for pair in range(args.pairs):
+            order = names if pair % 2 == 0 else names[::-1]
+            for bot in order:
+                figures = await one_run(bot, args, template, folder)
+                runs.append(figures)
+                print(f"pair {pair + 1} {bot}: {figures}", flush=True)
+    print()
+    print(markdown_table(runs))
+    with contextlib.suppress(OSError):
+        print(f"\nJSON: {write_json(runs, args, stamp)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))

@@ -1,0 +1,49 @@
+"""Start-up on a migrated database: no migration tool loaded, nothing read per leader."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+from alembic.script import ScriptDirectory
+
+from bot.storage.database import SCHEMA_REVISION, alembic_config
+from tests.support.running_bot import TEST_DATA_KEY
+
+ROOT = Path(__file__).resolve().parents[2]
+
+#: Run as the bot does at start-up; prints which modules it took in.
+PREPARE = """
+import asyncio, sys
+from bot.__main__ import prepare
+from bot.settings import load_settings
+asyncio.run(prepare(load_settings(require_token=False)))
+print(sorted({name.split(".")[0] for name in sys.modules}))
+"""
+
+
+def test_the_known_schema_revision_is_the_newest_migration() -> None:
+    head = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    assert head == SCHEMA_REVISION, "a new migration: set SCHEMA_REVISION to its revision"
+
+
+async def started_modules(database_url: str) -> list[str]:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        PREPARE,
+        env={**os.environ, "DATABASE_URL": database_url, "DATA_KEY": TEST_DATA_KEY},
+        cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await process.communicate()
+    assert process.returncode == 0, err.decode()
+    return out.decode().strip().strip("[]").replace("'", "").split(", ")
+
+
+async def test_a_migrated_database_starts_without_the_migration_tool(database_url: str) -> None:
+    assert "alembic" in await started_modules(database_url), "an empty database is migrated"
+    assert "alembic" not in await started_modules(database_url)
