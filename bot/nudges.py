@@ -25,7 +25,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -38,6 +38,7 @@ from bot.screens.nudges import follow_up_nudge, inactive_nudge, report_back_nudg
 from bot.storage import cases, reminders
 from bot.storage.database import Database
 from bot.storage.models import Case, Leader, Reminder
+from bot.telegram_faults import retry_after
 from bot.turn import Keyboard, keyboard, send_long
 from flows.follow_up import ReminderKind, ReminderStatus
 from flows.follow_up_timing import is_late
@@ -202,7 +203,7 @@ class NudgeDispatcher:
                 log.info("leader %s blocked the bot: reminders paused", leader.id)
             return pending
         if isinstance(error, RetryAfter):
-            return {**pending, "due_at": now + _seconds(error.retry_after)}
+            return {**pending, "due_at": now + retry_after(error)}
         if isinstance(error, BadRequest):
             log.error("reminder %s refused by Telegram: %s", result.reminder_id, error.message)
             return {"status": ReminderStatus.FAILED, "last_error": error.message[:200]}
@@ -217,7 +218,3 @@ class NudgeDispatcher:
             retry_at.isoformat(),
         )
         return {**pending, "due_at": retry_at}
-
-
-def _seconds(value: int | timedelta) -> timedelta:
-    return value if isinstance(value, timedelta) else timedelta(seconds=value)
