@@ -46,6 +46,7 @@ CIPHER = DataCipher((TEST_DATA_KEY,))
 #: The tables of revision 0001, and those 0002 adds.
 TABLES_0001 = {"leaders", "cases", "children", "agreements", "conversation_states", "meta"}
 TABLES_0002 = {"follow_ups", "reminders"}
+TABLES_0003_UNDELIVERED = {"undelivered_replies"}
 COLUMNS_0002 = {
     "leaders": {
         "time_zone",
@@ -387,7 +388,9 @@ async def test_an_empty_database_is_migrated_to_the_newest_revision(database_url
         await database.migrate()
         assert await current_revision(database.engine) == head_revision()
         schema = await tables_and_columns(database.engine)
-        assert set(schema) == TABLES_0001 | TABLES_0002 | {"alembic_version"}
+        assert set(schema) == TABLES_0001 | TABLES_0002 | TABLES_0003_UNDELIVERED | {
+            "alembic_version"
+        }
         assert schema == {
             "alembic_version": {"version_num"},
             **{table.name: set(table.columns.keys()) for table in Base.metadata.sorted_tables},
