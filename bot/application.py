@@ -177,6 +177,10 @@ def build_application(
         dispatcher.start(application)
         retention.start(application, interval=settings.retention_interval)
 
+    async def post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+        # Closing the engine empties SQLite's write-ahead log (see Database.dispose).
+        await database.dispose()
+
     builder = (
         ApplicationBuilder()
         .token(settings.token)
@@ -190,6 +194,7 @@ def build_application(
         )
         .persistence(SqlConversationPersistence(database))
         .post_init(post_init)
+        .post_shutdown(post_shutdown)
     )
     if settings.rate_limit:
         # One message per 1/30 s rather than 30 per second: a bucket of one never lets a

@@ -195,6 +195,8 @@ def leader_turn(handler: Handler) -> Callable[[Update, Context], Coroutine[Any, 
                     await store_state(
                         session, CONVERSATION, update.effective_chat.id, user.id, state
                     )
+            # What the turn erased is unreadable on disk before the leader hears it is gone.
+            await shared.database.erased(session)
             await turn.deliver()
         return state
 

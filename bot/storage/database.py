@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -23,6 +25,8 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from bot.storage.encryption import DataCipher, DataKeyError
 from bot.storage.models import Meta
 
+log = logging.getLogger(__name__)
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 KEY_CHECK = "data_key_check"
 _KEY_CHECK_TEXT = "pestgesprek"
@@ -40,12 +44,23 @@ def alembic_config(url: str) -> Config:
     return config
 
 
+#: ``session.info`` key set by a transaction that erased texts about a child.
+ERASED = "erased"
+
+
+def note_erasure(session: AsyncSession) -> None:
+    """Mark ``session``'s transaction as one that erased data (see ``Database.erased``)."""
+    session.info[ERASED] = True
+
+
 def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
     # Cascading deletes need foreign keys on; WAL keeps committed rows through a SIGKILL.
+    # secure_delete zeroes what a DELETE frees, so an erased token leaves no trace in a page.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 
@@ -135,6 +150,33 @@ class Database:
             found = await connection.scalar(select(Meta.key).where(Meta.key == KEY_CHECK))
             return found is not None
 
+    async def checkpoint(self) -> None:
+        """SQLite: move the write-ahead log into the file and empty it.
+
+        The log keeps the pages as they were before a DELETE until the next
+        checkpoint; after this, an erased text is in neither file (the pages it was on
+        are zeroed, see ``secure_delete``). A reader still on an older snapshot holds a
+        checkpoint back, so it is tried a few times. PostgreSQL: nothing to do here.
+        """
+        if self.kind != "sqlite":
+            return
+        for attempt in range(5):
+            async with self.engine.connect() as connection:
+                result = await connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                busy = result.one()[0]
+            if not busy:
+                return
+            await asyncio.sleep(0.05 * (attempt + 1))
+        log.warning("the write-ahead log could not be emptied: readers kept it busy")
+
+    async def erased(self, session: AsyncSession) -> None:
+        """After ``session``'s transaction committed: make what it erased unreadable at once."""
+        if session.info.pop(ERASED, False):
+            await self.checkpoint()
+
     async def dispose(self) -> None:
-        """Close every connection."""
-        await self.engine.dispose()
+        """Empty the write-ahead log and close every connection (at shutdown)."""
+        try:
+            await self.checkpoint()
+        finally:
+            await self.engine.dispose()
