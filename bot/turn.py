@@ -144,7 +144,9 @@ class Turn:
         shared = services(self.context)
         for document in self._documents:
             await delivery.send_document(self.context.bot, chat.id, document, shared.reply_retry)
-        pressed = query.message if query and isinstance(query.message, Message) else None
+        # A message Telegram no longer shows the bot (deleted, too old) cannot be edited.
+        message = query.message if query else None
+        pressed = message if isinstance(message, Message) and message.is_accessible else None
         await delivery.show_all(
             self.context.bot,
             shared.database,

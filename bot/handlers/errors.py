@@ -40,5 +40,8 @@ async def on_error(update: object, context: Context) -> None:
                 )
             except Exception:
                 log.warning("could not tell chat %s about the error", chat_id)
+    elif error is not None and is_temporary(error):
+        # Telegram unreachable for a moment while polling: python-telegram-bot tries again.
+        log.warning("Telegram did not answer outside an update (%s)", type(error).__name__)
     else:
         log.error("error outside an update: %s", type(error).__name__, exc_info=error)

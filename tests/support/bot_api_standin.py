@@ -296,6 +296,7 @@ class _Upload:
 class _Injection:
     fault: Fault
     remaining: int
+    chat_id: int | None
 
 
 @dataclass
@@ -900,16 +901,20 @@ class BotApiStandin:
         name = "time-out" if status is None else str(status)
         self.inject(method, Fault(name, status, description, retry_after, delay), count=count)
 
-    def inject(self, method: str, fault: Fault, *, count: int = 1) -> None:
+    def inject(
+        self, method: str, fault: Fault, *, count: int = 1, chat_id: int | None = None
+    ) -> None:
         """Answer the next ``count`` calls of ``method`` with ``fault`` (after those queued).
 
-        Every fault that is used is recorded in ``injected`` as ``(method, fault name)``;
-        injected refusals are not the bot's fault and stay out of ``refusals``.
+        With ``chat_id``, only calls about that chat count (for answerCallbackQuery: the
+        presses of that user), so other chats are served as usual meanwhile. Every fault
+        that is used is recorded in ``injected`` as ``(method, fault name)``; injected
+        refusals are not the bot's fault and stay out of ``refusals``.
         """
         if method.lower() not in self._methods:
             raise ValueError(f"the stand-in has no method {method!r}")
         queue = self._injections.setdefault(method.lower(), deque())
-        queue.append(_Injection(fault, count))
+        queue.append(_Injection(fault, count, chat_id))
 
     def clear_injections(self) -> None:
         """Forget the faults not used yet."""
@@ -991,7 +996,7 @@ class BotApiStandin:
     async def _respond(
         self, name: str, handler: _Handler, params: _Params, request: web.Request
     ) -> web.Response:
-        injected = self._take_injection(name)
+        injected = self._take_injection(name, params)
         if injected is not None:
             self.injected.append((name, injected.name))
             if injected.disconnect and request.transport is not None:
@@ -1023,15 +1028,21 @@ class BotApiStandin:
             )
         return web.json_response({"ok": True, "result": result})
 
-    def _take_injection(self, name: str) -> Fault | None:
+    def _take_injection(self, name: str, params: _Params) -> Fault | None:
         queue = self._injections.get(name.lower())
         if not queue:
             return None
-        injection = queue[0]
-        injection.remaining -= 1
-        if injection.remaining <= 0:
-            queue.popleft()
-        return injection.fault
+        chat_id = _chat_id_or_none(params)
+        if name == "answerCallbackQuery":
+            query = self._queries.get(params.text("callback_query_id") or "")
+            chat_id = query.user.id if query else None
+        for injection in queue:
+            if injection.chat_id is None or injection.chat_id == chat_id:
+                injection.remaining -= 1
+                if injection.remaining <= 0:
+                    queue.remove(injection)
+                return injection.fault
+        return None
 
     def _check_flood(self, name: str, params: _Params) -> tuple[float, int] | None:
         """Raise 429 beyond ``limit_rate``; else the entry to count if the call succeeds."""
