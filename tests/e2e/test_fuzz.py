@@ -143,6 +143,7 @@ def errors() -> Iterator[ErrorLog]:
         yield log
 
 
+@pytest.mark.timeout(0 if PROFILE is PROFILES["long"] else 300)
 @settings(
     max_examples=PROFILE["examples"],
     deadline=None,
