@@ -709,6 +709,19 @@ async def test_injected_faults_answer_as_telegram_does_and_are_recorded(
     assert api.refusals == []
 
 
+async def test_a_fault_for_one_chat_leaves_the_others_alone(bot: Bot, api: BotApiStandin) -> None:
+    lien = await started_user(api, bot)
+    other = await started_user(api, bot, LIEN + 1)
+    api.inject("sendMessage", FAULTS["500"], chat_id=other.id)
+    await bot.send_message(LIEN, "Voor Lien")
+    with pytest.raises(NetworkError):
+        await bot.send_message(other.id, "Voor de ander")
+    await bot.send_message(other.id, "Nog eens")
+    assert [m.text for m in lien.messages] == ["Voor Lien"]
+    assert [m.text for m in other.messages] == ["Nog eens"]
+    assert api.injected == [("sendMessage", "500")]
+
+
 @IGNORE_PTB_RETRY_AFTER_DEPRECATION
 async def test_limit_rate_answers_429_like_flood_control(bot: Bot, api: BotApiStandin) -> None:
     await started_user(api, bot)
