@@ -60,6 +60,7 @@ from bot.handlers import case, case_list, language, menu, privacy, quick_check, 
 from bot.handlers.commands import COMMANDS, menu_pressed
 from bot.handlers.errors import on_error
 from bot.handlers.group_chats import keep_groups_out
+from bot.lost_replies import show_lost_replies_first
 from bot.nudges import NudgeDispatcher
 from bot.retention import RetentionJob
 from bot.settings import Settings
@@ -141,6 +142,10 @@ def build_application(
         dispatcher.start(application)
         retention.start(application, interval=settings.retention_interval)
 
+    async def post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+        # Closing the engine empties SQLite's write-ahead log (see Database.dispose).
+        await database.dispose()
+
     builder = (
         ApplicationBuilder()
         .token(settings.token)
@@ -153,6 +158,7 @@ def build_application(
             )
         )
         .post_init(post_init)
+        .post_shutdown(post_shutdown)
     )
     if settings.rate_limit:
         # One message per 1/30 s rather than 30 per second: a bucket of one never lets a
@@ -164,6 +170,8 @@ def build_application(
     application = builder.build()
     application.bot_data[SERVICES_KEY] = services
 
+    # A screen Telegram did not take comes first at the leader's next update (bot.delivery).
+    application.add_handler(TypeHandler(Update, show_lost_replies_first), group=-3)
     application.add_handler(TypeHandler(Update, keep_groups_out), group=-2)
     application.add_handlers(handlers(), group=0)
     application.add_error_handler(on_error)

@@ -59,6 +59,7 @@ class RetentionJob:
             )
             for case in forgotten:
                 reminders.plan(session, case, None, ReminderKind.INACTIVE, now, now)
+        await self.database.erased(session)
         if erased or forgotten:
             log.info("retention: %d closed case(s) erased, %d asked about", erased, len(forgotten))
         return erased, len(forgotten)

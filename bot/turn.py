@@ -24,17 +24,17 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
+from bot import delivery
 from bot.callback_data import Pressed, parse
-from bot.screens.fitting import split_for_telegram
 from bot.settings import Settings
 from bot.storage import leaders
 from bot.storage.database import Database
 from bot.storage.models import Leader
+from bot.telegram_faults import RetryPolicy
 from flows.language import set_language
 
 log = logging.getLogger(__name__)
@@ -52,6 +52,8 @@ class Services:
     database: Database
     settings: Settings
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    #: How a reply is tried again after a temporary failure (see ``bot.delivery``).
+    reply_retry: RetryPolicy = field(default_factory=RetryPolicy)
 
 
 SERVICES_KEY = "services"
@@ -127,30 +129,34 @@ class Turn:
         self._toast = text
 
     async def deliver(self) -> None:
-        """Send what the handler queued, after the commit."""
+        """Send what the handler queued, after the commit, whatever Telegram does.
+
+        See ``bot.delivery``: a failed press answer or edit never swallows the screen,
+        temporary failures are tried again, and a screen that never arrives is kept
+        for the leader's next update.
+        """
         query = self.update.callback_query
         if query is not None:
-            await query.answer(self._toast)
+            await delivery.answer_press(query, self._toast)
         chat = self.update.effective_chat
         if chat is None:
             return
-        for data, filename, caption in self._documents:
-            await self.context.bot.send_document(
-                chat.id, InputFile(data, filename=filename), caption=caption
-            )
-        for item in self._outgoing:
-            chunks = split_for_telegram(item.text)
-            if item.edit and len(chunks) == 1 and isinstance(query and query.message, Message):
-                assert query is not None and isinstance(query.message, Message)
-                try:
-                    await query.message.edit_text(item.text, reply_markup=item.markup)
-                    continue
-                except BadRequest as error:
-                    # Pressing the same button twice asks for the same content: nothing to do.
-                    if "not modified" in error.message:
-                        continue
-                    raise
-            await send_long(self.context.bot, chat.id, chunks, item.markup)
+        shared = services(self.context)
+        for document in self._documents:
+            await delivery.send_document(self.context.bot, chat.id, document, shared.reply_retry)
+        # A message Telegram no longer shows the bot (deleted, too old) cannot be edited.
+        message = query.message if query else None
+        pressed = message if isinstance(message, Message) and message.is_accessible else None
+        await delivery.show_all(
+            self.context.bot,
+            shared.database,
+            self.leader.id,
+            chat.id,
+            [delivery.Screen(o.text, o.markup, o.edit) for o in self._outgoing],
+            pressed,
+            shared.reply_retry,
+            self.now,
+        )
 
 
 async def send_long(
@@ -187,6 +193,8 @@ def leader_turn(handler: Handler) -> Callable[[Update, Context], Coroutine[Any, 
                 turn = Turn(update, context, session, leader, now, callback=pressed)
                 # The new place in the flow is saved with the data, before any answer.
                 await handler(turn)
+            # What the turn erased is unreadable on disk before the leader hears it is gone.
+            await shared.database.erased(session)
             await turn.deliver()
 
     return callback

@@ -100,3 +100,6 @@ async def run_webhook(application: Application, database: Database, settings: Se
         log.info("stopping: finishing the update in hand, reminders stay in the database")
         server.stop()
         await application.stop()
+    # As run_polling does with post_shutdown: close the database (see Database.dispose).
+    if application.post_shutdown:
+        await application.post_shutdown(application)

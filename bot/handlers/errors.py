@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.error import Forbidden, NetworkError
+from telegram.error import Forbidden
 
+from bot.telegram_faults import is_temporary
 from bot.turn import Context
 from flows.language import _
 
@@ -25,7 +26,10 @@ async def on_error(update: object, context: Context) -> None:
             type(error).__name__,
             exc_info=error,
         )
-        if chat_id is not None and not isinstance(error, Forbidden | NetworkError):
+        # A temporary failure or a block would swallow the apology too; a refusal (a
+        # BadRequest, although a NetworkError subclass) is a bug of ours: say sorry.
+        swallowed = isinstance(error, Forbidden) or (error is not None and is_temporary(error))
+        if chat_id is not None and not swallowed:
             try:
                 await context.bot.send_message(
                     chat_id,
@@ -36,5 +40,8 @@ async def on_error(update: object, context: Context) -> None:
                 )
             except Exception:
                 log.warning("could not tell chat %s about the error", chat_id)
+    elif error is not None and is_temporary(error):
+        # Telegram unreachable for a moment while polling: python-telegram-bot tries again.
+        log.warning("Telegram did not answer outside an update (%s)", type(error).__name__)
     else:
         log.error("error outside an update: %s", type(error).__name__, exc_info=error)

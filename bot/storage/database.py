@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -24,6 +25,7 @@ from bot.storage.models import Meta
 
 if TYPE_CHECKING:
     from alembic.config import Config
+log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 KEY_CHECK = "data_key_check"
@@ -34,7 +36,7 @@ STARTUP_LOCK = 0x50657374  # "Pest"
 RETENTION_LOCK = STARTUP_LOCK + 1
 #: The newest revision in ``bot/migrations/versions`` (a test keeps the two the same): a
 #: database already there is not handed to Alembic at start-up, which is not even loaded.
-SCHEMA_REVISION = "0004"
+SCHEMA_REVISION = "0005"
 
 
 def alembic_config(url: str) -> Config:
@@ -45,6 +47,15 @@ def alembic_config(url: str) -> Config:
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return config
+
+
+#: ``session.info`` key set by a transaction that erased texts about a child.
+ERASED = "erased"
+
+
+def note_erasure(session: AsyncSession) -> None:
+    """Mark ``session``'s transaction as one that erased data (see ``Database.erased``)."""
+    session.info[ERASED] = True
 
 
 #: How long a SQLite connection waits for another one's write lock before it gives up.
@@ -58,6 +69,8 @@ def _sqlite_pragmas(lock_wait: float) -> Any:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={int(lock_wait * 1000)}")
+        # secure_delete zeroes what a DELETE frees: an erased token leaves no trace in a page.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     return set_pragmas
@@ -209,8 +222,35 @@ class Database:
             found = await connection.scalar(select(Meta.key).where(Meta.key == KEY_CHECK))
             return found is not None
 
+    async def checkpoint(self) -> None:
+        """SQLite: move the write-ahead log into the file and empty it.
+
+        The log keeps the pages as they were before a DELETE until the next
+        checkpoint; after this, an erased text is in neither file (the pages it was on
+        are zeroed, see ``secure_delete``). A reader still on an older snapshot holds a
+        checkpoint back, so it is tried a few times. PostgreSQL: nothing to do here.
+        """
+        if self.kind != "sqlite":
+            return
+        for attempt in range(5):
+            async with self.engine.connect() as connection:
+                result = await connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                busy = result.one()[0]
+            if not busy:
+                return
+            await asyncio.sleep(0.05 * (attempt + 1))
+        log.warning("the write-ahead log could not be emptied: readers kept it busy")
+
+    async def erased(self, session: AsyncSession) -> None:
+        """After ``session``'s transaction committed: make what it erased unreadable at once."""
+        if session.info.pop(ERASED, False):
+            await self.checkpoint()
+
     async def dispose(self) -> None:
-        """Close every connection."""
-        await self.engine.dispose()
-        if self._writer is not None:
-            await self._writer.dispose()
+        """Empty the write-ahead log and close every connection (at shutdown)."""
+        try:
+            await self.checkpoint()
+        finally:
+            await self.engine.dispose()
+            if self._writer is not None:
+                await self._writer.dispose()

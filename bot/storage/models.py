@@ -227,3 +227,23 @@ class Meta(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class UndeliveredReply(Base):
+    """A screen that never reached the leader: Telegram kept failing after the commit.
+
+    The leader's place in the flow had already moved on, so their next update is answered
+    with these screens first (see ``bot.delivery``). The text names children: encrypted.
+    """
+
+    __tablename__ = "undelivered_replies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    leader_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("leaders.id", ondelete="CASCADE"), index=True
+    )
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    text: Mapped[str] = mapped_column(EncryptedText)
+    # The inline keyboard as Telegram's JSON; button data carry ids only, never a text.
+    keyboard: Mapped[str | None] = mapped_column(Text)

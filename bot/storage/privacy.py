@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import delete, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.storage.database import note_erasure
 from bot.storage.models import Case, Leader, Reminder
 from flows.criteria import CRITERION_TEXT, from_mask
 from flows.follow_up import ReminderKind
@@ -78,6 +79,7 @@ async def export(session: AsyncSession, leader: Leader) -> dict[str, Any]:
 
 async def erase_leader(session: AsyncSession, leader: Leader) -> None:
     """Erase the leader, their cases, everything in them and their reminders."""
+    note_erasure(session)
     # Cases, children, agreements, follow-ups and reminders go with it (ON DELETE CASCADE).
     await session.execute(delete(Leader).where(Leader.id == leader.id))
 
@@ -87,6 +89,8 @@ async def erase_closed_before(session: AsyncSession, cutoff: datetime) -> int:
     result = await session.execute(
         delete(Case).where(Case.closed_at.is_not(None), Case.closed_at < cutoff)
     )
+    if result.rowcount:  # type: ignore[attr-defined]
+        note_erasure(session)
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 

@@ -23,6 +23,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.models import Case, Child, Leader, Reminder
+from bot.telegram_faults import backoff
 from flows.follow_up import ReminderKind, ReminderStatus
 from flows.follow_up_timing import Rhythm, is_late, replanned_moment
 
@@ -153,5 +154,4 @@ async def release_stale_claims(session: AsyncSession, now: datetime) -> int:
 
 def retry_delay(attempts: int) -> timedelta:
     """How long to wait before trying again after the ``attempts``-th failure."""
-    factor: int = 2 ** max(0, min(attempts - 1, 16))
-    return min(RETRY_CAP, RETRY_FIRST * factor)
+    return backoff(attempts, RETRY_FIRST, RETRY_CAP)

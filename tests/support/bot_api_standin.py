@@ -51,6 +51,7 @@ from tests.support.telegram_html import (
 __all__ = [
     "BOT_ID",
     "BOT_USERNAME",
+    "FAULTS",
     "TOKEN",
     "ApiCall",
     "BotApiStandin",
@@ -59,6 +60,7 @@ __all__ = [
     "ChatEvent",
     "ChatLog",
     "Document",
+    "Fault",
     "SimUser",
     "WebhookDelivery",
 ]
@@ -236,6 +238,55 @@ class WebhookDelivery(NamedTuple):
     error: str | None
 
 
+@dataclass(frozen=True)
+class Fault:
+    """What Telegram may do to one call instead of answering it: see ``BotApiStandin.inject``.
+
+    ``status`` is the HTTP status of the refusal (with ``description`` as Telegram words
+    it), ``delay`` answers that many seconds late (without a status the call is then
+    carried out normally, as Telegram does when the client gave up waiting), and
+    ``disconnect`` drops the connection without an answer (a network error), and
+    ``hold`` carries the call out but answers only once the event is set.
+    """
+
+    name: str
+    status: int | None = None
+    description: str | None = None
+    retry_after: int = 1
+    delay: float | None = None
+    disconnect: bool = False
+    hold: asyncio.Event | None = field(default=None, compare=False)
+
+    @staticmethod
+    def too_many_requests(retry_after: int = 1) -> Fault:
+        """429 with ``parameters.retry_after``, as flood control answers."""
+        return Fault(
+            "429", 429, f"Too Many Requests: retry after {retry_after}", retry_after=retry_after
+        )
+
+    @staticmethod
+    def time_out(seconds: float = 6.0) -> Fault:
+        """An answer later than the client waits (5 s for python-telegram-bot); still done."""
+        return Fault("time-out", delay=seconds)
+
+
+#: The refusals and failures Telegram is known to answer with, by name.
+FAULTS: dict[str, Fault] = {
+    fault.name: fault
+    for fault in (
+        Fault("query too old", 400, _QUERY_TOO_OLD),
+        Fault("message to edit not found", 400, "Bad Request: message to edit not found"),
+        Fault("message can't be edited", 400, "Bad Request: message can't be edited"),
+        Fault("chat not found", 400, "Bad Request: chat not found"),
+        Fault("blocked", 403, "Forbidden: bot was blocked by the user"),
+        Fault.too_many_requests(1),
+        Fault("500", 500, "Internal Server Error"),
+        Fault("502", 502, "Bad Gateway"),
+        Fault("disconnect", disconnect=True),
+    )
+}
+
+
 @dataclass
 class _Upload:
     filename: str
@@ -245,12 +296,9 @@ class _Upload:
 
 @dataclass
 class _Injection:
-    status: int | None
-    retry_after: int
-    delay: float | None
-    description: str | None
+    fault: Fault
     remaining: int
-    hold: asyncio.Event | None = None
+    chat_id: int | None
 
 
 @dataclass
@@ -716,6 +764,8 @@ class BotApiStandin:
         self.flood_refusals: list[tuple[str, int | None]] = []
         """429s from ``limit_rate`` as ``(method, chat_id)``."""
         self.calls: list[ApiCall] = []
+        self.injected: list[tuple[str, str]] = []
+        """Every injected fault that was used, as ``(method, fault name)``."""
         self.webhook_deliveries: list[WebhookDelivery] = []
         self.chat_actions: list[tuple[int, str]] = []
         self.menu_buttons: dict[int | None, dict[str, Any]] = {}
@@ -866,8 +916,27 @@ class BotApiStandin:
         """
         if status is None and delay is None:
             raise ValueError("give a status, a delay or both")
+        name = "time-out" if status is None else str(status)
+        self.inject(method, Fault(name, status, description, retry_after, delay), count=count)
+
+    def inject(
+        self, method: str, fault: Fault, *, count: int = 1, chat_id: int | None = None
+    ) -> None:
+        """Answer the next ``count`` calls of ``method`` with ``fault`` (after those queued).
+
+        With ``chat_id``, only calls about that chat count (for answerCallbackQuery: the
+        presses of that user), so other chats are served as usual meanwhile. Every fault
+        that is used is recorded in ``injected`` as ``(method, fault name)``; injected
+        refusals are not the bot's fault and stay out of ``refusals``.
+        """
+        if method.lower() not in self._methods:
+            raise ValueError(f"the stand-in has no method {method!r}")
         queue = self._injections.setdefault(method.lower(), deque())
-        queue.append(_Injection(status, retry_after, delay, description, count))
+        queue.append(_Injection(fault, count, chat_id))
+
+    def clear_injections(self) -> None:
+        """Forget the faults not used yet."""
+        self._injections.clear()
 
     def hold_answers(self, method: str, *, count: int = 1) -> asyncio.Event:
         """Carry out the next ``count`` calls of ``method`` but answer only once the event is set.
@@ -877,7 +946,7 @@ class BotApiStandin:
         """
         release = asyncio.Event()
         queue = self._injections.setdefault(method.lower(), deque())
-        queue.append(_Injection(None, 0, None, None, count, hold=release))
+        queue.append(_Injection(Fault("held", hold=release), count, None))
         return release
 
     def limit_rate(
@@ -946,16 +1015,22 @@ class BotApiStandin:
         self.calls.append(ApiCall(name, dict(params.raw)))
         if name == "getUpdates":
             # Not shielded: a client that gives up on a long-poll cancels it.
-            return await self._respond(name, handler, params)
+            return await self._respond(name, handler, params, request)
         # Shielded: like Telegram, a call whose client timed out is still carried out.
-        task = asyncio.ensure_future(self._respond(name, handler, params))
+        task = asyncio.ensure_future(self._respond(name, handler, params, request))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return await asyncio.shield(task)
 
-    async def _respond(self, name: str, handler: _Handler, params: _Params) -> web.Response:
-        injected = self._take_injection(name)
+    async def _respond(
+        self, name: str, handler: _Handler, params: _Params, request: web.Request
+    ) -> web.Response:
+        injected = self._take_injection(name, params)
         if injected is not None:
+            self.injected.append((name, injected.name))
+            if injected.disconnect and request.transport is not None:
+                request.transport.close()
+                return web.Response(status=500)  # never reaches the client
             if injected.delay:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._closing.wait(), injected.delay)
@@ -984,15 +1059,21 @@ class BotApiStandin:
             )
         return web.json_response({"ok": True, "result": result})
 
-    def _take_injection(self, name: str) -> _Injection | None:
+    def _take_injection(self, name: str, params: _Params) -> Fault | None:
         queue = self._injections.get(name.lower())
         if not queue:
             return None
-        injection = queue[0]
-        injection.remaining -= 1
-        if injection.remaining <= 0:
-            queue.popleft()
-        return injection
+        chat_id = _chat_id_or_none(params)
+        if name == "answerCallbackQuery":
+            query = self._queries.get(params.text("callback_query_id") or "")
+            chat_id = query.user.id if query else None
+        for injection in queue:
+            if injection.chat_id is None or injection.chat_id == chat_id:
+                injection.remaining -= 1
+                if injection.remaining <= 0:
+                    queue.remove(injection)
+                return injection.fault
+        return None
 
     def _check_flood(self, name: str, params: _Params) -> tuple[float, int] | None:
         """Raise 429 beyond ``limit_rate``; else the entry to count if the call succeeds."""
@@ -1706,15 +1787,15 @@ def _error_response(error: ApiError) -> web.Response:
     return web.json_response(body, status=error.status)
 
 
-def _injected_error(injection: _Injection) -> ApiError:
-    status = injection.status or 500
+def _injected_error(fault: Fault) -> ApiError:
+    status = fault.status or 500
     if status == 429:
         return ApiError(
             429,
-            injection.description or f"Too Many Requests: retry after {injection.retry_after}",
-            {"retry_after": injection.retry_after},
+            fault.description or f"Too Many Requests: retry after {fault.retry_after}",
+            {"retry_after": fault.retry_after},
         )
-    return ApiError(status, injection.description or _ERROR_NAMES.get(status, "Error"))
+    return ApiError(status, fault.description or _ERROR_NAMES.get(status, "Error"))
 
 
 async def _read_params(request: web.Request) -> _Params:

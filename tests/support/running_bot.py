@@ -58,7 +58,14 @@ async def running_bot(
     await application.start()
     assert application.updater is not None
     if polling:
-        await application.updater.start_polling(poll_interval=0.0, timeout=1)
+        # As Application.run_polling does: a failed getUpdates goes to the error handler.
+        await application.updater.start_polling(
+            poll_interval=0.0,
+            timeout=1,
+            error_callback=lambda error: application.create_task(
+                application.process_error(update=None, error=error)
+            ),
+        )
     try:
         yield application
     finally:

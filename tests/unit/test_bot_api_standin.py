@@ -24,7 +24,7 @@ from telegram import (
 )
 from telegram.error import BadRequest, Conflict, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from tests.support.bot_api_standin import BOT_ID, TOKEN, BotApiStandin, BotMessage
+from tests.support.bot_api_standin import BOT_ID, FAULTS, TOKEN, BotApiStandin, BotMessage
 from tests.support.telegram_html import TelegramHtmlError, html_to_text, parse_html
 
 LIEN = 1001
@@ -680,6 +680,46 @@ async def test_fail_next_with_delay_times_out_but_still_sends(bot: Bot, api: Bot
     with pytest.raises(TimedOut):
         await bot.send_message(LIEN, "Te laat", read_timeout=0.1)
     assert (await lien.expect("Te laat")).text == "Te laat"
+
+
+async def test_injected_faults_answer_as_telegram_does_and_are_recorded(
+    bot: Bot, api: BotApiStandin
+) -> None:
+    lien = await started_user(api, bot)
+    sent = await bot.send_message(LIEN, "Eerst")
+    api.inject("sendMessage", FAULTS["blocked"])
+    with pytest.raises(Forbidden):
+        await bot.send_message(LIEN, "Geblokkeerd")
+    api.inject("sendMessage", FAULTS["disconnect"], count=2)
+    for _ in range(2):
+        with pytest.raises(NetworkError) as dropped:
+            await bot.send_message(LIEN, "Weg")
+        assert not isinstance(dropped.value, BadRequest)
+    api.inject("editMessageText", FAULTS["message to edit not found"])
+    with pytest.raises(BadRequest, match="to edit not found"):
+        await bot.edit_message_text("Anders", chat_id=LIEN, message_id=sent.message_id)
+    await bot.send_message(LIEN, "Daarna")
+    assert [m.text for m in lien.messages] == ["Eerst", "Daarna"]
+    assert api.injected == [
+        ("sendMessage", "blocked"),
+        ("sendMessage", "disconnect"),
+        ("sendMessage", "disconnect"),
+        ("editMessageText", "message to edit not found"),
+    ]
+    assert api.refusals == []
+
+
+async def test_a_fault_for_one_chat_leaves_the_others_alone(bot: Bot, api: BotApiStandin) -> None:
+    lien = await started_user(api, bot)
+    other = await started_user(api, bot, LIEN + 1)
+    api.inject("sendMessage", FAULTS["500"], chat_id=other.id)
+    await bot.send_message(LIEN, "Voor Lien")
+    with pytest.raises(NetworkError):
+        await bot.send_message(other.id, "Voor de ander")
+    await bot.send_message(other.id, "Nog eens")
+    assert [m.text for m in lien.messages] == ["Voor Lien"]
+    assert [m.text for m in other.messages] == ["Nog eens"]
+    assert api.injected == [("sendMessage", "500")]
 
 
 @IGNORE_PTB_RETRY_AFTER_DEPRECATION

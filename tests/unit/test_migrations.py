@@ -46,7 +46,8 @@ CIPHER = DataCipher((TEST_DATA_KEY,))
 #: The tables of revision 0001, those 0002 adds, and the one 0003 drops.
 TABLES_0001 = {"leaders", "cases", "children", "agreements", "conversation_states", "meta"}
 TABLES_0002 = {"follow_ups", "reminders"}
-TABLES_HEAD = (TABLES_0001 | TABLES_0002) - {"conversation_states"}
+TABLES_0005 = {"undelivered_replies"}
+TABLES_HEAD = (TABLES_0001 | TABLES_0002 | TABLES_0005) - {"conversation_states"}
 COLUMNS_0002 = {
     "leaders": {
         "time_zone",
