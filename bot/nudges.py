@@ -42,7 +42,6 @@ from bot.screens.nudges import follow_up_nudge, inactive_nudge, report_back_nudg
 from bot.storage import cases, reminders
 from bot.storage.database import Database
 from bot.storage.models import Case, Leader, Reminder
-from bot.telegram_faults import retry_after
 from bot.turn import Keyboard, keyboard, send_long
 from flows.follow_up import ReminderKind
 from flows.language import using_language
