@@ -60,7 +60,6 @@ from bot.handlers import case, case_list, language, menu, privacy, quick_check, 
 from bot.handlers.commands import COMMANDS, menu_pressed
 from bot.handlers.errors import on_error
 from bot.handlers.group_chats import keep_groups_out
-from bot.lost_replies import show_lost_replies_first
 from bot.nudges import NudgeDispatcher
 from bot.retention import RetentionJob
 from bot.settings import Settings
@@ -170,8 +169,6 @@ def build_application(
     application = builder.build()
     application.bot_data[SERVICES_KEY] = services
 
-    # A screen Telegram did not take comes first at the leader's next update (bot.delivery).
-    application.add_handler(TypeHandler(Update, show_lost_replies_first), group=-3)
     application.add_handler(TypeHandler(Update, keep_groups_out), group=-2)
     application.add_handlers(handlers(), group=0)
     application.add_error_handler(on_error)

@@ -12,9 +12,8 @@ file, and one or more screens. Telegram may refuse or drop each of them:
   since the leader's next update waits behind it;
 * still failing, or the leader blocked the bot → the screens not yet shown are kept
   in the database (:mod:`bot.storage.undelivered`), because the leader's place in the
-  flow has already moved on; their next update is answered with them first
-  (:mod:`bot.lost_replies`), so a typed answer never lands on a question they did
-  not see.
+  flow has already moved on; their next update is answered with them first (see
+  ``bot.turn``), so a typed answer never lands on a question they did not see.
 
 Any other refusal is a bug of ours, and is raised to the error handler.
 """
@@ -156,8 +155,10 @@ async def keep_undelivered(
 ) -> None:
     """Keep screens for the leader's next update, in a transaction of their own."""
     async with database.session() as session, session.begin():
-        if await session.get(Leader, leader_id) is None:
+        leader = await session.get(Leader, leader_id)
+        if leader is None:
             return  # erased in this very turn: nothing to show them any more
+        leader.undelivered = True
         undelivered.keep(
             session, leader_id, chat_id, [(s.text, s.keyboard_json()) for s in screens], now
         )

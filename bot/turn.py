@@ -31,11 +31,11 @@ from telegram.ext import ContextTypes
 from bot import delivery
 from bot.callback_data import Pressed, parse
 from bot.settings import Settings
-from bot.storage import leaders
+from bot.storage import leaders, undelivered
 from bot.storage.database import Database
-from bot.storage.models import Leader
+from bot.storage.models import Leader, UndeliveredReply
 from bot.telegram_faults import RetryPolicy
-from flows.language import set_language
+from flows.language import _, set_language
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +124,14 @@ class Turn:
         """The operator's settings."""
         return services(self.context).settings
 
+    def show_kept(self, kept: Sequence[UndeliveredReply]) -> None:
+        """Screens an earlier turn could not deliver, first, with a word about why."""
+        bot = self.context.bot
+        self.say(_("A message of mine did not reach you. This is where we are:"))
+        for reply in kept:
+            screen = delivery.Screen.from_kept(reply.text, reply.keyboard, bot)
+            self._outgoing.append(_Outgoing(screen.text, screen.markup, edit=False))
+
     def toast(self, text: str) -> None:
         """A short notice at the top of the leader's screen for a button press."""
         self._toast = text
@@ -175,6 +183,26 @@ async def send_long(
 Handler = Callable[[Turn], Awaitable[None]]
 
 
+async def _show_kept_first(turn: Turn) -> bool:
+    """Queue the screens Telegram did not take; whether the update is a typed answer.
+
+    The leader's place moved on when those screens were made, so a typed message now
+    answers a question they never saw: it stops here, and they answer it again. A
+    command or a press says what they want now and goes on to its handler.
+    """
+    chat = turn.update.effective_chat
+    if chat is None:
+        return False
+    kept = await undelivered.of_leader(turn.session, turn.leader.id, chat.id)
+    await undelivered.forget(turn.session, [reply.id for reply in kept])
+    turn.leader.undelivered = False
+    if not kept:
+        return False
+    turn.show_kept(kept)
+    message = turn.update.message
+    return message is not None and not (message.text or "").startswith("/")
+
+
 def leader_turn(handler: Handler) -> Callable[[Update, Context], Coroutine[Any, Any, None]]:
     """Wrap ``handler`` as a python-telegram-bot callback run as one unit of work."""
 
@@ -191,8 +219,11 @@ def leader_turn(handler: Handler) -> Callable[[Update, Context], Coroutine[Any, 
                 leader = await leaders.get_or_create(session, user.id, user.language_code, now)
                 set_language(leader.language)
                 turn = Turn(update, context, session, leader, now, callback=pressed)
-                # The new place in the flow is saved with the data, before any answer.
-                await handler(turn)
+                # A typed answer to a question the leader never saw is not taken.
+                answered_unseen = leader.undelivered and await _show_kept_first(turn)
+                if not answered_unseen:
+                    # The new place in the flow is saved with the data, before any answer.
+                    await handler(turn)
             # What the turn erased is unreadable on disk before the leader hears it is gone.
             await shared.database.erased(session)
             await turn.deliver()

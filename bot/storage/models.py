@@ -69,6 +69,8 @@ class Leader(Base):
     meeting_time: Mapped[str | None] = mapped_column(String(5))
     # Set when Telegram says the leader blocked the bot: no reminders until they write again.
     blocked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Screens Telegram did not take are kept for this leader (see bot.delivery).
+    undelivered: Mapped[bool] = mapped_column(default=False)
 
     @property
     def rhythm(self) -> Rhythm:

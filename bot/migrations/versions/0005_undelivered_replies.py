@@ -32,7 +32,15 @@ def upgrade() -> None:
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("keyboard", sa.Text()),
     )
+    # Set while screens are kept, so a leader's update needs no query to know there are none.
+    # A plain ADD COLUMN: on SQLite a batch would rebuild ``leaders``, and with foreign keys
+    # on, dropping the old table would take every case with it.
+    op.add_column(
+        "leaders", sa.Column("undelivered", sa.Boolean(), nullable=False, server_default=sa.false())
+    )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("leaders") as leaders:
+        leaders.drop_column("undelivered")
     op.drop_table("undelivered_replies")
