@@ -49,11 +49,6 @@ class Settings:
         """The base for Bot API calls: ``{TELEGRAM_API_URL}/bot{token}/{method}``."""
         return f"{self.api_url.rstrip('/')}/bot"
 
-    @property
-    def database_kind(self) -> str:
-        """``sqlite`` or ``postgresql``, for the start-up line."""
-        return self.database_url.split(":", 1)[0].split("+", 1)[0]
-
 
 def default_database_url(workdir: Path, filename: str = "pestgesprek.sqlite3") -> str:
     """A SQLite file in a ``data`` folder of the working directory."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Chat, Update
+from telegram.constants import CallbackQueryLimit
 from telegram.ext import ApplicationHandlerStop
 
 from bot.turn import Context
@@ -27,7 +28,8 @@ async def keep_groups_out(update: Update, context: Context) -> None:
             "groups. Open a chat with me: @%(bot)s"
         ) % {"bot": context.bot.username}
     if update.callback_query is not None:
-        await update.callback_query.answer(pointer[:200], show_alert=True)
+        limit = CallbackQueryLimit.ANSWER_CALLBACK_QUERY_TEXT_LENGTH
+        await update.callback_query.answer(pointer[:limit], show_alert=True)
     elif update.effective_message is not None and chat.type != Chat.CHANNEL:
         message = update.effective_message
         # Only when spoken to: a command or a message that mentions the bot.

@@ -11,8 +11,10 @@ from __future__ import annotations
 import re
 from html import unescape
 
+from telegram.constants import MessageLimit
+
 #: Telegram's limit, in UTF-16 code units of the text as the leader sees it.
-MAX_MESSAGE = 4096
+MAX_MESSAGE = MessageLimit.MAX_TEXT_LENGTH
 _TAG = re.compile(r"<(/?)([a-z-]+)[^>]*>")
 
 

@@ -768,7 +768,6 @@ class BotApiStandin:
         """Every injected fault that was used, as ``(method, fault name)``."""
         self.webhook_deliveries: list[WebhookDelivery] = []
         self.chat_actions: list[tuple[int, str]] = []
-        self.menu_buttons: dict[int | None, dict[str, Any]] = {}
 
         self._users: dict[int, SimUser] = {}
         self._groups: dict[int, ChatLog] = {}
@@ -803,18 +802,8 @@ class BotApiStandin:
                 "sendMessage": self._send_message,
                 "sendDocument": self._send_document,
                 "editMessageText": self._edit_message_text,
-                "editMessageReplyMarkup": self._edit_message_reply_markup,
-                "deleteMessage": self._delete_message,
                 "answerCallbackQuery": self._answer_callback_query,
-                "sendChatAction": self._send_chat_action,
                 "setMyCommands": self._set_my_commands,
-                "getMyCommands": self._get_my_commands,
-                "deleteMyCommands": self._delete_my_commands,
-                "setChatMenuButton": self._set_chat_menu_button,
-                "getChatMenuButton": self._get_chat_menu_button,
-                "getChat": self._get_chat,
-                "close": self._harmless,
-                "logOut": self._harmless,
             }.items()
         }
 
@@ -1262,9 +1251,6 @@ class BotApiStandin:
             "allows_users_to_create_topics": False,
         }
 
-    async def _harmless(self, params: _Params) -> bool:
-        return True
-
     async def _get_updates(self, params: _Params) -> list[dict[str, Any]]:
         if self._webhook is not None:
             raise ApiError(409, _CONFLICT_WEBHOOK_ACTIVE)
@@ -1543,20 +1529,6 @@ class BotApiStandin:
         self._mark_edited(chat, message)
         return self._message_json(message)
 
-    async def _edit_message_reply_markup(self, params: _Params) -> dict[str, Any]:
-        chat = self._edit_target_chat(params)
-        markup = _parse_reply_markup(params, inline_only=True)
-        message = self._message_to_edit(chat, params)
-        _check_markup_limits(markup)
-        new_markup = _inline_only(markup)
-        if new_markup == message.reply_markup:
-            raise ApiError(400, _NOT_MODIFIED)
-        self._check_reachable(chat)
-        message.history.append(message.text)
-        message.reply_markup = new_markup
-        self._mark_edited(chat, message)
-        return self._message_json(message)
-
     def _edit_target_chat(self, params: _Params) -> ChatLog:
         if params.get("chat_id") in (None, "") and params.get("inline_message_id"):
             raise ApiError(400, "Bad Request: MESSAGE_ID_INVALID")
@@ -1580,22 +1552,6 @@ class BotApiStandin:
         message.edit_date = int(time.time())
         chat.record("edit", message)
 
-    async def _delete_message(self, params: _Params) -> bool:
-        chat = self._resolve_chat(params)
-        message_id = params.integer(
-            "message_id", "Bad Request: message identifier is not specified"
-        )
-        if message_id is None:
-            raise ApiError(400, "Bad Request: message identifier is not specified")
-        message = chat.bot_messages.get(message_id)
-        if message is not None and not message.deleted:
-            message.deleted = True
-            chat.record("delete", message)
-            return True
-        if chat.is_private and chat.user_messages.pop(message_id, None) is not None:
-            return True
-        raise ApiError(400, "Bad Request: message to delete not found")
-
     async def _answer_callback_query(self, params: _Params) -> bool:
         query_id = params.text("callback_query_id") or ""
         query = self._queries.get(query_id)
@@ -1606,15 +1562,6 @@ class BotApiStandin:
             raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
         query.answered = True
         query.user._answered(CallbackAnswer(query_id, text, params.boolean("show_alert")))
-        return True
-
-    async def _send_chat_action(self, params: _Params) -> bool:
-        chat = self._resolve_chat(params)
-        action = params.text("action") or ""
-        if action not in _CHAT_ACTIONS:
-            raise ApiError(400, "Bad Request: wrong parameter action in request")
-        self._check_reachable(chat)
-        self.chat_actions.append((chat.chat_id, action))
         return True
 
     def _format(
@@ -1690,13 +1637,6 @@ class BotApiStandin:
             self._commands.pop(key, None)
         return True
 
-    async def _get_my_commands(self, params: _Params) -> list[dict[str, str]]:
-        return list(self._commands.get(self._commands_key(params), []))
-
-    async def _delete_my_commands(self, params: _Params) -> bool:
-        self._commands.pop(self._commands_key(params), None)
-        return True
-
     def _commands_key(self, params: _Params) -> tuple[str, int | None, int | None, str]:
         scope = params.json("scope", "BotCommandScope")
         if scope is None:
@@ -1726,43 +1666,6 @@ class BotApiStandin:
         if language_code and not re.fullmatch(r"[a-z]{2}", language_code):
             raise ApiError(400, "Bad Request: LANG_CODE_INVALID")
         return _scope_key(scope, language_code)
-
-    async def _set_chat_menu_button(self, params: _Params) -> bool:
-        chat_id = None
-        if params.get("chat_id") not in (None, ""):
-            chat_id = self._resolve_chat(params).chat_id
-        button = params.json("menu_button", "menu button")
-        if button is None:
-            button = {"type": "default"}
-        if not isinstance(button, dict) or button.get("type") not in (
-            "commands",
-            "web_app",
-            "default",
-        ):
-            raise ApiError(400, "Bad Request: can't parse menu button: Unsupported type specified")
-        self.menu_buttons[chat_id] = button
-        return True
-
-    async def _get_chat_menu_button(self, params: _Params) -> dict[str, Any]:
-        chat_id = None
-        if params.get("chat_id") not in (None, ""):
-            chat_id = self._resolve_chat(params).chat_id
-        return self.menu_buttons.get(chat_id) or self.menu_buttons.get(None) or {"type": "default"}
-
-    async def _get_chat(self, params: _Params) -> dict[str, Any]:
-        chat = self._resolve_chat(params)
-        return {
-            **chat.chat,
-            "accent_color_id": 0,
-            "max_reaction_count": 11,
-            "accepted_gift_types": {
-                "unlimited_gifts": True,
-                "limited_gifts": True,
-                "unique_gifts": True,
-                "premium_subscription": True,
-                "gifts_from_channels": True,
-            },
-        }
 
 
 # -- helpers --------------------------------------------------------------------------------
