@@ -108,8 +108,8 @@ async def show(
 
 async def send_document(
     bot: Bot, chat_id: int, document: tuple[bytes, str, str], policy: RetryPolicy
-) -> None:
-    """Send a file; one that never arrives is logged (asking again sends it again)."""
+) -> bool:
+    """Send a file; whether it arrived (asking again sends it again)."""
     data, filename, caption = document
     send = functools.partial(
         bot.send_document, chat_id, InputFile(data, filename=filename), caption=caption
@@ -120,6 +120,8 @@ async def send_document(
         if not lost(error):
             raise
         log.warning("file to chat %s not delivered (%s)", chat_id, type(error).__name__)
+        return False
+    return True
 
 
 async def show_all(

@@ -151,7 +151,11 @@ class Turn:
             return
         shared = services(self.context)
         for document in self._documents:
-            await delivery.send_document(self.context.bot, chat.id, document, shared.reply_retry)
+            if not await delivery.send_document(
+                self.context.bot, chat.id, document, shared.reply_retry
+            ):
+                # Said like any screen: kept for the next update if this fails as well.
+                self.say(_("The file did not reach you. Ask for it again with /export."))
         # A message Telegram no longer shows the bot (deleted, too old) cannot be edited.
         message = query.message if query else None
         pressed = message if isinstance(message, Message) and message.is_accessible else None

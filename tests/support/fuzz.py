@@ -29,7 +29,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.support.bot_api_standin import FAULTS, BotApiStandin, BotMessage, SimUser
+from flows.language import SUPPORTED_LANGUAGES, translations
+from tests.support.bot_api_standin import (
+    BOT_USERNAME,
+    FAULTS,
+    BotApiStandin,
+    BotMessage,
+    SimUser,
+)
 from tests.support.database_peek import count
 from tests.support.waiting import wait_until
 
@@ -84,7 +91,23 @@ HUGE_IDS_CRASH = "an id beyond 32 bits crashes the handler on PostgreSQL (issue 
 KNOWN_HANDLER_DEFECTS = frozenset({UNKNOWN_DATA_UNANSWERED, HUGE_IDS_CRASH})
 
 NON_TEXT = ["sticker", "photo", "location", "contact", "dice", "voice"]
-LOST_NOTE = "did not reach you"
+
+
+def _in_every_language(message: str) -> frozenset[str]:
+    return frozenset(translations(language).ugettext(message) for language in SUPPORTED_LANGUAGES)
+
+
+#: The note above screens that did not arrive, in every language a leader may switch to.
+LOST_NOTES = _in_every_language("A message of mine did not reach you. This is where we are:")
+#: Said when the export file itself did not arrive.
+EXPORT_LOST = _in_every_language("The file did not reach you. Ask for it again with /export.")
+
+
+def _lost_note(text: str) -> bool:
+    """Whether ``text`` is the note above screens that did not arrive."""
+    return any(note in text for note in LOST_NOTES)
+
+
 PROBE_ID = 8_999_999
 GROUP_ID = -1_009_876_543
 _DIGITS = re.compile(r"\d+")
@@ -312,7 +335,9 @@ class FuzzedLeader:
         if any(method == "sendMessage" for method, _ in used) or self.owed:
             self.owed = await self._kept()
         if was_owed and private and not self.owed:
-            assert any(LOST_NOTE in t for t in new_texts), "the lost reply came next"
+            assert any(note in t for note in LOST_NOTES for t in new_texts), (
+                "the lost reply came next"
+            )
             self.figures.tried["lost replies shown at the next step"] += 1
         lost = self.owed
         if lost:
@@ -337,7 +362,9 @@ class FuzzedLeader:
     def _check_groups(self) -> None:
         if not self.in_group:
             return
+        # The pointer to a private chat names the bot itself; that is no leaked text.
         said = "\n".join(m.text for m in self.api.chat(GROUP_ID).messages)
+        said = said.replace(f"@{BOT_USERNAME}", "")
         leaked = [t for t in self.typed if len(t) >= 6 and t in said and not t.startswith("/")]
         assert not leaked, f"typed texts shown in a group: {leaked}"
 
@@ -397,13 +424,14 @@ class FuzzedLeader:
         await wait_until(
             lambda: (
                 any(e.message.document is not None for e in self.leader.chat.events[chat_events:])
-                or any(LOST_NOTE in e.text for e in self.leader.chat.events[chat_events:])
+                or any(_lost_note(e.text) for e in self.leader.chat.events[chat_events:])
+                or any(e.text in EXPORT_LOST for e in self.leader.chat.events[chat_events:])
             ),
             "the export",
             30,
         )
         if not any(e.message.document for e in self.leader.chat.events[chat_events:]):
-            # The owed screen came first and stopped nothing: ask again.
+            # The owed screen came first and stopped nothing, or the file was lost: ask again.
             await self._settle_export()
 
     async def check_access(self, other: SimUser, guessed: int | None) -> None:

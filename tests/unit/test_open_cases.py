@@ -96,8 +96,8 @@ async def test_the_count_and_the_page_boundary_read_the_index_alone(database: Da
 
 async def test_the_index_migration_goes_down_and_up_again(database: Database) -> None:
     await leader_with_cases(database, open_count=3, closed_count=1)
-    await run_alembic(database.engine, lambda config: command.downgrade(config, "0002"))
-    assert await current_revision(database.engine) == "0002"
+    await run_alembic(database.engine, lambda config: command.downgrade(config, "0003"))
+    assert await current_revision(database.engine) == "0003"
     await database.migrate()
     assert await current_revision(database.engine) == head_revision()
     async with database.session() as session:

@@ -45,10 +45,9 @@ _leaders = sa.table("leaders", sa.column("id", sa.BigInteger), sa.column("awaiti
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("leaders") as leaders:
-        leaders.add_column(
-            sa.Column("awaiting", sa.String(32), nullable=False, server_default="nothing")
-        )
+    op.add_column(
+        "leaders", sa.Column("awaiting", sa.String(32), nullable=False, server_default="nothing")
+    )
     bind = op.get_bind()
     rows = bind.execute(
         sa.select(_states.c.user_id, _states.c.state).where(_states.c.name == "leader")
@@ -80,5 +79,6 @@ def downgrade() -> None:
                 name="leader", chat_id=leader_id, user_id=leader_id, state=json.dumps(awaiting)
             )
         )
-    with op.batch_alter_table("leaders") as leaders:
-        leaders.drop_column("awaiting")
+    # Plain SQL (SQLite >= 3.35 drops a column in place): a batch would rebuild ``leaders``,
+    # and with foreign keys on, dropping the old table would take every case with it.
+    op.execute("ALTER TABLE leaders DROP COLUMN awaiting")

@@ -41,6 +41,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("leaders") as leaders:
-        leaders.drop_column("undelivered")
+    # Plain SQL (SQLite >= 3.35 drops a column in place): a batch would rebuild ``leaders``,
+    # and with foreign keys on, dropping the old table would take every case with it.
+    op.execute("ALTER TABLE leaders DROP COLUMN undelivered")
     op.drop_table("undelivered_replies")
