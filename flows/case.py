@@ -149,6 +149,11 @@ def planned_follow_up(child: ChildRecord) -> ReminderRecord | None:
     return open_reminder(child, ReminderKind.FOLLOW_UP)
 
 
+def report_back_open(child: ChildRecord) -> bool:
+    """The talk with ``child`` was held and the leader has not yet reported back on it."""
+    return child.held_at is not None and child.reported_back_at is None
+
+
 def follow_up_due(child: ChildRecord, now: datetime) -> bool:
     """A follow-up talk is due once its moment has come, whether or not a nudge got through."""
     planned = planned_follow_up(child)
@@ -287,14 +292,18 @@ def next_step(case: CaseRecord, now: datetime) -> NextStep:
     if not case.may_tell:
         return NextStep(Next.RECORD_MAY_TELL)
     stages = [(child, child_stage(case, child, now)) for child in case.children]
+    # Each child's path goes on by itself: the first child with something to do now.
     for child, stage in stages:
         if stage in _CHILD_NEXT:
             return NextStep(_CHILD_NEXT[stage], child.id)
-        if child.reported_back_at is None:
-            return NextStep(Next.REPORT_BACK, child.id)
     for child, stage in stages:
         if stage is Stage.DUE:
             return NextStep(Next.RECORD_FOLLOW_UP, child.id)
+    # The promise to report back is a reminder, never a gate: it is next only when
+    # everything else waits for a planned follow-up.
+    for child, _stage in stages:
+        if report_back_open(child):
+            return NextStep(Next.REPORT_BACK, child.id)
     # Every child has a follow-up planned for later: the soonest is next.
     soonest = min(case.children, key=lambda c: _due(c))
     return NextStep(Next.FOLLOW_UP, soonest.id)

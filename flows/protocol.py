@@ -718,7 +718,12 @@ def _schedule(
         return _show(Screen.ALREADY_PLANNED, child)
     at.records.plan_reminder(case, child, ReminderKind.FOLLOW_UP, when, at.now, choice)
     _touch(case, at)
-    return where_it_stands(case, at.now, Shown(Screen.PLANNED, child))
+    planned = Shown(Screen.PLANNED, child)
+    after = next_screen(case, at.now)
+    if after.screen in (Screen.REPORT_BACK, Screen.OVERVIEW):
+        # Nothing else to do now: the reminders (to report back, to follow up) will come.
+        return Reply((planned,))
+    return Reply((planned, after))
 
 
 def _plan_chosen(case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment) -> Reply:

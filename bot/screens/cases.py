@@ -11,7 +11,16 @@ from bot.storage.cases import child_of
 from bot.storage.models import Case, Child
 from bot.turn import Keyboard, Rows, Turn
 from flows import protocol
-from flows.case import ROLE_TEXT, Consent, Next, NextStep, Role, next_step, planned_follow_up
+from flows.case import (
+    ROLE_TEXT,
+    Consent,
+    Next,
+    NextStep,
+    Role,
+    next_step,
+    planned_follow_up,
+    report_back_open,
+)
 from flows.follow_up import OUTCOME_TEXT, Outcome
 from flows.language import _, ngettext
 
@@ -134,6 +143,11 @@ def overview(turn: Turn, case: Case) -> None:
     if step.what is not Next.CLOSED:
         rows.append([(_("▶️ Continue"), case_button(case.id, protocol.Continue(0)))])
         for child in case.children:
+            if report_back_open(child):
+                done = case_button(case.id, protocol.ReportedBack(child.id))
+                told = {"victim": case.victim_nickname, "child": child.nickname}
+                rows.append([(_("✅ Reported back to %(victim)s on %(child)s") % told, done)])
+        for child in case.children:
             if planned_follow_up(child) is None:
                 continue
             values = {"child": child.nickname}
@@ -146,11 +160,38 @@ def overview(turn: Turn, case: Case) -> None:
     turn.say("\n\n".join(lines), rows)
 
 
+def still_open(turn: Turn, case: Case) -> list[str]:
+    """What closing would leave undone: promises to report back, planned follow-ups."""
+    victim = name(case.victim_nickname)
+    lines = []
+    for child in case.children:
+        values = {"victim": victim, "child": name(child.nickname)}
+        if report_back_open(child):
+            lines.append(
+                _("You have not reported back to %(victim)s on the talk with %(child)s yet.")
+                % values
+            )
+        planned = planned_follow_up(child)
+        if planned is not None:
+            values["when"] = short_moment(planned.due_at, turn.leader.rhythm.zone)
+            lines.append(_("A follow-up with %(child)s is planned on %(when)s.") % values)
+    return lines
+
+
 def confirm_close(turn: Turn, case: Case) -> None:
-    """Ask before closing: a closed case cannot be opened again."""
+    """Ask before closing, saying what is still open: a closed case cannot be opened again."""
+    open_items = still_open(turn, case)
+    warning = (
+        ["\n".join([_("Still open in this case:"), bulleted(open_items)])] if open_items else []
+    )
     turn.say(
-        _("Close the case of %(victim)s? A closed case cannot be opened again.")
-        % {"victim": name(case.victim_nickname)},
+        "\n\n".join(
+            [
+                *warning,
+                _("Close the case of %(victim)s? A closed case cannot be opened again.")
+                % {"victim": name(case.victim_nickname)},
+            ]
+        ),
         [
             [(_("🗂 Yes, close it"), case_button(case.id, protocol.CloseConfirmed(0)))],
             [(_("↩️ No, keep it open"), case_button(case.id, protocol.Open(0)))],

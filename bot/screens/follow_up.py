@@ -11,7 +11,7 @@ from bot.screens.step2 import done_rows
 from bot.storage.models import Case, Child
 from bot.turn import Keyboard, Rows, Turn
 from flows import phrasing, protocol
-from flows.case import open_reminder, planned_follow_up
+from flows.case import open_reminder, planned_follow_up, report_back_open
 from flows.follow_up import SNOOZE_TEXT, ReminderKind, Snooze
 from flows.follow_up_timing import FOLLOW_UP_CHOICES, FollowUpChoice
 from flows.language import N_, _
@@ -59,13 +59,22 @@ def plan(turn: Turn, case: Case, child: Child, proposed: FollowUpChoice | None =
     )
 
 
-def planned(turn: Turn, child: Child) -> None:
+def planned(turn: Turn, case: Case, child: Child) -> None:
     """The follow-up is planned."""
     when = due_at(child)
-    turn.say(
+    parts = [
         _("🔔 I will remind you to talk with %(child)s again on %(moment)s.")
         % {"child": name(child.nickname), "moment": when_text(turn, when)}
-    )
+    ]
+    if report_back_open(child):
+        parts.append(
+            _(
+                "You promised %(victim)s to report back on this talk: I will ask you "
+                "tomorrow whether you did."
+            )
+            % {"victim": name(case.victim_nickname)}
+        )
+    turn.say("\n\n".join(parts), [[(_("📂 My cases"), MenuPress(Menu.CASES))]])
 
 
 def due_at(child: Child) -> datetime:

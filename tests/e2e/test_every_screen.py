@@ -119,9 +119,7 @@ async def test_every_screen_renders_in_every_language(
     await leader.send("31-02")
     await screen(leader)
     await leader.send("28-12")
-    await screen(leader)  # planned
-    promise = await screen(leader)
-    await tap(leader, promise, 1)  # not yet: remind me tomorrow
+    await screen(leader)  # planned; the second child's talk is next
     await screen(leader)
 
     # The case list and the case at a glance.
@@ -163,9 +161,13 @@ async def test_every_screen_renders_in_every_language(
     await screen(leader)
     plan = await screen(leader)
     await tap(leader, plan, 0)  # in 1 day
-    await screen(leader)
-    await tap(leader, await screen(leader), 0)  # reported back
-    await screen(leader)  # the case at a glance: step 3
+    await screen(leader)  # planned
+    await leader.send("/cases")
+    listed = await screen(leader)
+    await tap(leader, listed, 0)
+    overview = await screen(leader)
+    await tap(leader, overview, 1)  # reported back on the second child
+    await screen(leader)  # where the case stands: step 3
 
     # Step 3: the reminder comes; outcomes, a new proposal, a snooze, "stopped".
     clock.advance(days=2)
@@ -182,8 +184,7 @@ async def test_every_screen_renders_in_every_language(
     await tap(leader, proposal, 0)
     plan = await screen(leader)
     await tap(leader, plan, 4)  # next meeting (set above)
-    await screen(leader)
-    await screen(leader)
+    await screen(leader)  # planned: nothing else to do until then
     clock.advance(days=8)
     follow_up = await screen(leader)
     await tap(leader, follow_up, 0)

@@ -21,8 +21,8 @@ async def held_talk(leader: SimUser, follow_up: str = "In 1 week") -> None:
     step1 = await walk.new_case(leader, "Sam", [("Tom", "Bullies")])
     done = await walk.settle_step1(leader, step1, "that it hurts")
     script = await walk.prepare_talk(leader, done, "Prepare", "Tom pushed Sam", "angry")
-    promise = await walk.record_talk(leader, script, ["say sorry to Sam"], follow_up)
-    await leader.press(promise, "Yes, I reported back")
+    await walk.record_talk(leader, script, ["say sorry to Sam"], follow_up)
+    await walk.report_back(leader, "Sam", "Tom")
     await leader.expect_new_message()
 
 
@@ -156,14 +156,20 @@ async def test_a_reminder_to_report_back_comes_a_day_after_the_talk(
     step1 = await walk.new_case(leader, "Sam", [("Tom", "Bullies")])
     done = await walk.settle_step1(leader, step1, "that it hurts")
     script = await walk.prepare_talk(leader, done, "Prepare", "Tom pushed Sam", "angry")
-    promise = await walk.record_talk(leader, script, ["say sorry"], "In 2 weeks")
-    await leader.press(promise, "Remind me tomorrow")
-    await leader.expect("OK, I will remind you to report back to Sam")
+    planned = await walk.record_talk(leader, script, ["say sorry"], "In 2 weeks")
+    # Reporting back is not asked straight after the talk: the reminder asks it.
+    assert "I will ask you tomorrow whether you did" in planned.text
     clock.advance(hours=12)
     await leader.send("/help")
     await leader.expect("/cases")
     assert not any("you promised Sam" in m.text for m in leader.messages[-2:])
-    clock.advance(hours=30)
+    clock.advance(hours=24)
+    reminder = await leader.expect(
+        "In step 1 you promised Sam to report back on your talk with Tom"
+    )
+    await leader.press(reminder, "Remind me tomorrow")
+    await leader.expect("OK, I will remind you to report back to Sam")
+    clock.advance(hours=48)
     reminder = await leader.expect(
         "In step 1 you promised Sam to report back on your talk with Tom"
     )

@@ -102,8 +102,8 @@ async def test_a_leader_walks_the_whole_protocol_in_dutch(
     await leader.press(plan, "Over 1 week")
     planned = await leader.expect("herinner ik je eraan om nogmaals met Tom te spreken")
     assert "dinsdag 1 december" in planned.text  # a week on, in Dutch
-    promise = await leader.expect("beloofde")
-    await leader.press(promise, "teruggekoppeld naar Sam")
+    # Reporting back to Sam is not asked now: the reminder tomorrow asks it.
+    assert "morgen of je dat gedaan hebt" in planned.text
 
     # Step 2 with Lies follows on by itself.
     await leader.press(await leader.expect("Heb je zelf gezien"), "Ik hoorde het")
@@ -118,7 +118,15 @@ async def test_a_leader_walks_the_whole_protocol_in_dutch(
     await leader.send("Lies lacht niet mee")
     await leader.press(await leader.expect("1 afspraak genoteerd"), "Klaar")
     await leader.press(await leader.expect("Wanneer wil je"), "Over 2 weken")
-    await leader.press(await leader.expect("beloofde"), "teruggekoppeld naar Sam")
+    await leader.expect("herinner ik je eraan om nogmaals met Lies te spreken")
+
+    # Reported back to Sam on both talks, from the case.
+    for child in ("Tom", "Lies"):
+        await leader.send("/cases")
+        await leader.press(await leader.expect("Je hebt 1 open pestsituatie."), "1. Sam")
+        overview = await leader.expect("Pestsituatie rond Sam")
+        await leader.press(overview, f"Teruggekoppeld naar Sam over {child}")
+        await leader.expect_new_message()
 
     # The case list shows where it stands; the case can be closed.
     await leader.send("/cases")

@@ -63,7 +63,7 @@ async def prepare_talk(
 async def record_talk(
     leader: SimUser, script: BotMessage, agreements: list[str], follow_up: str = "In 1 week"
 ) -> BotMessage:
-    """Talk held, agreements typed, "Done", a follow-up planned; returns the report-back ask."""
+    """Talk held, agreements typed, "Done", a follow-up planned; returns "I will remind you"."""
     await leader.press(script, "Talk held")
     await leader.expect("What did")
     noted = None
@@ -74,5 +74,12 @@ async def record_talk(
     await leader.press(noted, "Done")
     plan = await leader.expect("When do you want to talk with")
     await leader.press(plan, follow_up)
-    await leader.expect("I will remind you to talk with")
-    return await leader.expect("you promised")
+    return await leader.expect("I will remind you to talk with")
+
+
+async def report_back(leader: SimUser, victim: str, child: str) -> None:
+    """From the case list: the promise of step 1 kept for the talk with ``child``."""
+    await leader.send("/cases")
+    await leader.press(await leader.expect("My cases"), f"1. {victim}")
+    overview = await leader.expect(f"Case {victim}")
+    await leader.press(overview, f"Reported back to {victim} on {child}")
