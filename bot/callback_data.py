@@ -236,6 +236,13 @@ class CheckStartCase(Callback):
 
 
 @dataclass(frozen=True)
+class KeepFirstPart(Callback):
+    """Take the first part of a text that was typed too long (it is kept until then)."""
+
+    prefix: ClassVar[str] = "kf"
+
+
+@dataclass(frozen=True)
 class CasesPage(Callback):
     """A page of the case list."""
 

@@ -47,6 +47,24 @@ ROLE_TEXT: dict[Role, str] = {
     Role.PESTER: N_("bullies"),
     Role.MEEPESTER: N_("joins in"),
 }
+#: Said of a child whose role the leader has not picked yet.
+ROLE_NOT_CHOSEN = N_("bullies or joins in: not chosen yet")
+#: A child's role before the leader picks one: the bot never picks it for them.
+NO_ROLE = ""
+
+
+def role_of(child: ChildRecord) -> Role | None:
+    """The role the leader picked for ``child``, or ``None`` while it is not picked."""
+    try:
+        return Role(child.role)
+    except ValueError:
+        return None
+
+
+def same_nickname(case: CaseRecord, nickname: str, *, besides: int | None = None) -> bool:
+    """Whether ``nickname`` already names a child of ``case`` (other than child ``besides``)."""
+    taken = [case.victim_nickname, *(c.nickname for c in case.children if c.id != besides)]
+    return nickname.casefold() in {t.casefold() for t in taken}
 
 
 class Consent(StrEnum):

@@ -42,9 +42,10 @@ STEP2_PROMISE_FOLLOW_UP = N_("I will take this up together with you and talk abo
 DISAPPROVE_BEHAVIOUR = N_("You don't say or do this. Full stop.")
 
 # Step 3: talking with the child again.
+#: The protocol says "the one who bullies"; the bot names the child, who may only join in.
 STEP3_WHEN = N_(
     "After 1 to 2 days or 1 to 2 weeks (depending on how your group works), you talk "
-    "with the child who bullies again."
+    "with %(child)s again."
 )
 STEP3_ASK_KEPT = N_("Ask how far he/she keeps to the agreements that were made.")
 STEP3_MOTIVATE = N_("If needed, motivate him/her to come up with a new proposal.")
@@ -70,6 +71,11 @@ def feeling_words(feeling: str) -> str:
         return escape(feeling)
 
 
+def _ended(sentence: str) -> str:
+    """A sentence whose blank ends it is not closed twice: "Ik voel me …", not "…."."""
+    return sentence.replace(ELLIPSIS + ".", ELLIPSIS)
+
+
 def step1_sentences(bullies: Sequence[str], may_tell: str | None = None) -> list[str]:
     """Step 1's three sentences; "…" stands where what may be told is not known yet."""
     who = names(bullies)
@@ -86,7 +92,7 @@ def step2_sentences(facts: str | None, feeling: str | None, *, witnessed: bool) 
     facts_template = STEP2_FACTS_SEEN if witnessed else STEP2_FACTS_HEARD
     return [
         _(facts_template) % {"facts": escape(facts) if facts else ELLIPSIS},
-        _(STEP2_FEELING) % {"feeling": feeling_words(feeling) if feeling else ELLIPSIS},
+        _ended(_(STEP2_FEELING) % {"feeling": feeling_words(feeling) if feeling else ELLIPSIS}),
         _(STEP2_UNDERSTANDING),
         _(STEP2_ASK_PROPOSAL),
         _(STEP2_PROMISE_FOLLOW_UP),

@@ -27,6 +27,9 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
 
+from babel import Locale
+from babel.dates import get_day_names
+
 from flows.case import (
     AGREEMENT_MAX,
     AGREEMENTS_PER_CONVERSATION_MAX,
@@ -49,7 +52,9 @@ from flows.case import (
     next_step,
     open_reminder,
     planned_follow_up,
+    role_of,
     round_agreements,
+    same_nickname,
 )
 from flows.follow_up import (
     Outcome,
@@ -67,6 +72,7 @@ from flows.follow_up_timing import (
     Rhythm,
     follow_up_moment,
 )
+from flows.language import N_, _, babel_locale
 
 
 class Awaiting(StrEnum):
@@ -75,6 +81,8 @@ class Awaiting(StrEnum):
     NOTHING = "nothing"
     VICTIM_NAME = "victim_name"
     CHILD_NAME = "child_name"
+    CHILD_ROLE = "child_role"
+    """The role question is open: a typed text corrects the nickname just given."""
     MAY_TELL = "may_tell"
     FACTS = "facts"
     FEELING = "feeling"
@@ -90,6 +98,7 @@ class Screen(StrEnum):
     ASK_VICTIM = "ask_victim"
     ASK_CHILD = "ask_child"
     NICKNAME_REFUSED = "nickname_refused"
+    NICKNAME_TAKEN = "nickname_taken"
     ASK_ROLE = "ask_role"
     CHILDREN_SO_FAR = "children_so_far"
     # Step 1.
@@ -137,7 +146,8 @@ AWAITS: dict[Screen, Awaiting | None] = {
     Screen.ASK_VICTIM: Awaiting.VICTIM_NAME,
     Screen.ASK_CHILD: Awaiting.CHILD_NAME,
     Screen.NICKNAME_REFUSED: None,
-    Screen.ASK_ROLE: Awaiting.NOTHING,
+    Screen.NICKNAME_TAKEN: None,
+    Screen.ASK_ROLE: Awaiting.CHILD_ROLE,
     Screen.CHILDREN_SO_FAR: Awaiting.NOTHING,
     Screen.ASK_CONSENT: Awaiting.NOTHING,
     Screen.DECLINED: Awaiting.NOTHING,
@@ -222,6 +232,13 @@ class AddChild(Event):
 @dataclass(frozen=True)
 class ChildNamed(Event):
     """The nickname of a child who bullies or joins in, typed."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class NicknameCorrected(Event):
+    """A nickname typed again while the role question was open: the name corrected."""
 
     text: str
 
@@ -544,11 +561,28 @@ def _child_named(case: CaseRecord, child: ChildRecord | None, event: Event, at: 
     nickname = clean_text(event.text, NICKNAME_MAX, single_line=True)
     if nickname is None:
         return _show(Screen.NICKNAME_REFUSED)
+    if same_nickname(case, nickname):
+        return _show(Screen.NICKNAME_TAKEN)
     if len(case.children) >= CHILDREN_PER_CASE_MAX:
         return _show(Screen.CHILDREN_SO_FAR)
     added = at.records.add_child(case, nickname)
     _touch(case, at)
     return _show(Screen.ASK_ROLE, added)
+
+
+def _nickname_corrected(
+    case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment
+) -> Reply:
+    """The role question stays open; the text is taken as the name it corrects."""
+    assert isinstance(event, NicknameCorrected) and child is not None
+    nickname = clean_text(event.text, NICKNAME_MAX, single_line=True)
+    if nickname is None:
+        return _show(Screen.NICKNAME_REFUSED, child)
+    if same_nickname(case, nickname, besides=child.id):
+        return _show(Screen.NICKNAME_TAKEN, child)
+    child.nickname = nickname
+    _touch(case, at)
+    return _show(Screen.ASK_ROLE, child)
 
 
 def _role_chosen(case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment) -> Reply:
@@ -557,9 +591,17 @@ def _role_chosen(case: CaseRecord, child: ChildRecord | None, event: Event, at: 
     return _show(Screen.CHILDREN_SO_FAR)
 
 
+def _without_role(case: CaseRecord) -> ChildRecord | None:
+    return next((c for c in case.children if role_of(c) is None), None)
+
+
 def _setup_done(case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment) -> Reply:
     if not case.children:
         return _show(Screen.ASK_CHILD)
+    unsure = _without_role(case)
+    if unsure is not None:
+        # Step 1 names the children by what they do: every role is picked first.
+        return _show(Screen.ASK_ROLE, unsure)
     return _show(Screen.ASK_CONSENT)
 
 
@@ -568,6 +610,9 @@ def _consent(case: CaseRecord, child: ChildRecord | None, event: Event, at: Mome
     if not case.children or any(c.held_at is not None for c in case.children):
         # A talk was held on this permission already; a stale button does not take it back.
         return where_it_stands(case, at.now)
+    unsure = _without_role(case)
+    if unsure is not None:
+        return _show(Screen.ASK_ROLE, unsure)
     case.consent = Consent.AGREED if event.agreed else Consent.DECLINED
     _touch(case, at)
     return _show(Screen.ASK_MAY_TELL if event.agreed else Screen.DECLINED)
@@ -742,8 +787,32 @@ LATEST_DATE_AHEAD = timedelta(days=366)
 _DATE = re.compile(r"^\s*(\d{1,2})\s*[-/. ]\s*(\d{1,2})(?:\s*[-/. ]\s*(\d{2}|\d{4}))?\s*\.?\s*$")
 
 
+#: The word for the day after today, in the leader's language ("morgen", "demain", …).
+TOMORROW_WORD = N_("tomorrow")
+
+
+def _day_words() -> dict[str, int]:
+    """Weekday names (0 = Monday) as a leader may type them, in their language and English."""
+    words: dict[str, int] = {}
+    for locale in {babel_locale(), Locale.parse("en")}:
+        for width in ("wide", "abbreviated"):
+            for context in ("format", "stand-alone"):
+                names = get_day_names(width, context, locale=locale)
+                words.update({str(n).casefold().rstrip("."): d for d, n in names.items()})
+    return words
+
+
 def parse_day(text: str, today: date) -> date | None:
-    """A day-month(-year) date typed by a leader; the year defaults to the next such day."""
+    """A date a leader typed: day-month(-year), a weekday's name, or "tomorrow".
+
+    The year defaults to the next such day; a weekday is the next one after today.
+    """
+    word = text.strip().casefold().rstrip(".")
+    if word in {_(TOMORROW_WORD).casefold(), "tomorrow"}:
+        return today + timedelta(days=1)
+    weekday = _day_words().get(word)
+    if weekday is not None:
+        return today + timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)
     match = _DATE.match(text)
     if not match:
         return None
@@ -844,6 +913,7 @@ TRANSITIONS: dict[type[Event], Transition] = {
     # Setting up the case.
     AddChild: Transition(_case(CaseStage.SETUP), None, _add_child),
     ChildNamed: Transition(_case(CaseStage.SETUP), None, _child_named),
+    NicknameCorrected: Transition(_case(CaseStage.SETUP), _ALL_STAGES, _nickname_corrected),
     RoleChosen: Transition(_case(CaseStage.SETUP), _ALL_STAGES, _role_chosen),
     SetupDone: Transition(_case(CaseStage.SETUP), None, _setup_done),
     # Step 1: with the child who is bullied.
@@ -937,9 +1007,32 @@ def transition_table() -> list[tuple[str, str, str, str]]:
     return rows
 
 
+#: How long each typed answer may be; a longer one is kept, and its first part offered.
+TEXT_LIMITS: dict[Awaiting, int] = {
+    Awaiting.VICTIM_NAME: NICKNAME_MAX,
+    Awaiting.CHILD_NAME: NICKNAME_MAX,
+    Awaiting.CHILD_ROLE: NICKNAME_MAX,
+    Awaiting.MAY_TELL: LONG_TEXT_MAX,
+    Awaiting.FACTS: LONG_TEXT_MAX,
+    Awaiting.FEELING: FEELING_MAX,
+    Awaiting.AGREEMENTS: AGREEMENT_MAX,
+}
+
+
+def first_part(text: str, limit: int) -> str:
+    """The first ``limit`` characters of ``text``, cut at a space where there is one."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).rstrip()
+
+
 #: The typed answers that are events in a case, by what the bot waits for.
 TYPED_EVENTS: dict[Awaiting, Callable[[int, str], Event]] = {
     Awaiting.CHILD_NAME: ChildNamed,
+    Awaiting.CHILD_ROLE: NicknameCorrected,
     Awaiting.MAY_TELL: MayTellTyped,
     Awaiting.FACTS: FactsTyped,
     Awaiting.FEELING: FeelingTyped,

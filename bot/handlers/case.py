@@ -70,9 +70,9 @@ async def pressed(turn: Turn) -> None:
     await act(turn, case, press.event)
 
 
-async def _victim_named(turn: Turn) -> None:
+async def _victim_named(turn: Turn, text: str) -> None:
     """The nickname of the child who is bullied: the case is made."""
-    nickname = clean_text(turn.text, NICKNAME_MAX, single_line=True)
+    nickname = clean_text(text, NICKNAME_MAX, single_line=True)
     if nickname is None:
         setup.nickname_refused(turn)
         return
@@ -88,11 +88,36 @@ async def _victim_named(turn: Turn) -> None:
 async def typed(turn: Turn) -> None:
     """A typed message: the answer the leader's place in the flow waits for."""
     awaiting = leaders.awaiting(turn.leader)
+    limit = protocol.TEXT_LIMITS.get(awaiting)
+    text = turn.text.strip()
+    if limit is not None and len(text) > limit:
+        # Never thrown away: kept (encrypted) until the leader takes its first part.
+        turn.leader.draft = text
+        setup.too_long(turn, len(text), limit)
+        return
+    await answer(turn, awaiting, turn.text)
+
+
+@leader_turn
+async def keep_first_part(turn: Turn) -> None:
+    """The first part of the text typed too long, taken as the answer it was meant to be."""
+    awaiting = leaders.awaiting(turn.leader)
+    limit = protocol.TEXT_LIMITS.get(awaiting)
+    draft = turn.leader.draft
+    if draft is None or limit is None:
+        menu.outdated(turn)
+        return
+    turn.leader.draft = None
+    await answer(turn, awaiting, protocol.first_part(draft, limit))
+
+
+async def answer(turn: Turn, awaiting: Awaiting, text: str) -> None:
+    """``text`` as the answer to what the leader's place waits for."""
     if awaiting is Awaiting.VICTIM_NAME:
-        await _victim_named(turn)
+        await _victim_named(turn, text)
         return
     if awaiting is Awaiting.TIME_ZONE:
-        await settings.zone_typed(turn)
+        await settings.zone_typed(turn, text)
         return
     make_event = protocol.TYPED_EVENTS.get(awaiting)
     case = await cases.owned_case(turn.session, turn.leader, turn.leader.active_case_id)
@@ -100,4 +125,4 @@ async def typed(turn: Turn) -> None:
         leaders.place(turn.leader, Awaiting.NOTHING)
         menu.nothing_expected(turn)
         return
-    await act(turn, case, make_event(turn.leader.active_child_id or 0, turn.text))
+    await act(turn, case, make_event(turn.leader.active_child_id or 0, text))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.callback_data import LanguagePress
 from bot.screens import language as screens
 from bot.screens import menu
+from bot.storage import cases
 from bot.turn import Turn, leader_turn
 from flows.language import SUPPORTED_LANGUAGES, set_language
 
@@ -24,4 +25,5 @@ async def chosen(turn: Turn) -> None:
         return
     turn.leader.language = pressed.code
     set_language(pressed.code)
-    screens.switched(turn)
+    case = await cases.owned_case(turn.session, turn.leader, turn.leader.active_case_id)
+    screens.switched(turn, case.id if case is not None and case.closed_at is None else None)

@@ -72,9 +72,9 @@ async def pressed(turn: Turn) -> None:
             menu.outdated(turn)
 
 
-async def zone_typed(turn: Turn) -> None:
+async def zone_typed(turn: Turn, text: str) -> None:
     """A time zone typed by name (the leader's place says the bot waits for one)."""
-    name = turn.text.strip()
+    name = text.strip()
     if len(name) > 64 or not valid_zone(name):
         screens.zone_refused(turn)
         return

@@ -7,16 +7,15 @@ from datetime import timedelta
 
 from bot.callback_data import CasesPage, Menu, MenuPress, case_button
 from bot.screens.format import bulleted, day, name, short_moment, title, typed
+from bot.screens.setup import role_text
 from bot.storage.cases import child_of
 from bot.storage.models import Case, Child
 from bot.turn import Keyboard, Rows, Turn
 from flows import protocol
 from flows.case import (
-    ROLE_TEXT,
     Consent,
     Next,
     NextStep,
-    Role,
     next_step,
     planned_follow_up,
     report_back_open,
@@ -94,7 +93,7 @@ def case_list(turn: Turn, cases: Sequence[Case], total: int, offset: int) -> Non
 
 def child_summary(turn: Turn, child: Child) -> str:
     """One child's talk and follow-ups at a glance."""
-    parts = [f"{name(child.nickname)} ({_(ROLE_TEXT[Role(child.role)])})"]
+    parts = [f"{name(child.nickname)} ({role_text(child)})"]
     if child.held_at is None:
         parts.append(_("talk prepared") if child.facts is not None else _("talk not prepared yet"))
         return "\n   ".join(parts)

@@ -50,7 +50,7 @@ def plan(turn: Turn, case: Case, child: Child, proposed: FollowUpChoice | None =
         "\n\n".join(
             [
                 title(_("Step 3 — follow-up with %(child)s") % {"child": name(child.nickname)}),
-                _(phrasing.STEP3_WHEN),
+                _(phrasing.STEP3_WHEN) % {"child": name(child.nickname)},
                 _("When do you want to talk with %(child)s again? I will remind you.")
                 % {"child": name(child.nickname)},
             ]
@@ -87,8 +87,11 @@ def due_at(child: Child) -> datetime:
 def ask_date(turn: Turn) -> None:
     """A date typed by the leader."""
     turn.say(
-        _("On which day? Type a date as day-month or day-month-year, for example %(example)s.")
-        % {"example": "28-11"}
+        _(
+            "On which day? Type a date as day-month (for example %(example)s), a weekday, "
+            "or “%(tomorrow)s”."
+        )
+        % {"example": "28-11", "tomorrow": _(protocol.TOMORROW_WORD)}
     )
 
 

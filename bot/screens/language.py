@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from bot.callback_data import LanguagePress
-from bot.turn import Turn
+from bot.callback_data import LanguagePress, Menu, MenuPress, case_button
+from bot.turn import Keyboard, Turn
+from flows import protocol
 from flows.language import SUPPORTED_LANGUAGES, _, native_name
 
 
@@ -22,11 +23,17 @@ def choose(turn: Turn) -> None:
     turn.show(_("Which language shall I speak?"), rows)
 
 
-def switched(turn: Turn) -> None:
-    """Said in the new language."""
+def switched(turn: Turn, case_id: int | None) -> None:
+    """Said in the new language, with a way back to the case the leader was in."""
+    back: Keyboard = (
+        [[(_("▶️ Continue"), case_button(case_id, protocol.Continue(0)))]]
+        if case_id is not None
+        else [[(_("🏠 Main menu"), MenuPress(Menu.HOME))]]
+    )
     turn.show(
         _(
             "From now on I speak English with you. If you were in the middle of something, "
             "just go on where you were."
-        )
+        ),
+        back,
     )

@@ -41,6 +41,7 @@ DRAW: dict[Screen, Draw] = {
     Screen.ASK_VICTIM: lambda turn, case, child, shown: setup.ask_victim(turn),
     Screen.ASK_CHILD: lambda turn, case, child, shown: setup.ask_child(turn, case),
     Screen.NICKNAME_REFUSED: lambda turn, case, child, shown: setup.nickname_refused(turn),
+    Screen.NICKNAME_TAKEN: lambda turn, case, child, shown: setup.nickname_taken(turn),
     Screen.ASK_ROLE: lambda turn, case, child, shown: setup.ask_role(turn, case, child),
     Screen.CHILDREN_SO_FAR: lambda turn, case, child, shown: setup.children_so_far(turn, case),
     Screen.ASK_CONSENT: lambda turn, case, child, shown: step1.ask_consent(turn, case),

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from bot.callback_data import case_button
+from bot.callback_data import KeepFirstPart, case_button
 from bot.screens.format import name, title
 from bot.storage.models import Case, Child
 from bot.turn import Keyboard, Turn
 from flows import protocol
-from flows.case import CHILDREN_PER_CASE_MAX, NICKNAME_MAX, ROLE_TEXT, Role
+from flows.case import (
+    CHILDREN_PER_CASE_MAX,
+    NICKNAME_MAX,
+    ROLE_NOT_CHOSEN,
+    ROLE_TEXT,
+    ChildRecord,
+    Role,
+    role_of,
+)
 from flows.language import _
 
 
@@ -42,6 +50,34 @@ def ask_child(turn: Turn, case: Case) -> None:
     turn.say(question + "\n\n" + _("One child at a time: you can add more after this one."))
 
 
+def role_text(child: ChildRecord) -> str:
+    """Whether ``child`` bullies or joins in, as the leader reads it."""
+    role = role_of(child)
+    return _(ROLE_NOT_CHOSEN) if role is None else _(ROLE_TEXT[role])
+
+
+def too_long(turn: Turn, length: int, limit: int) -> None:
+    """A typed text over its limit: kept, and what the leader can do with it."""
+    turn.say(
+        _(
+            "That is %(length)d characters; here it can be at most %(limit)d. I kept what you "
+            "typed: take its first part, or type it again, shorter."
+        )
+        % {"length": length, "limit": limit},
+        [[(_("✂️ Take the first part"), KeepFirstPart())]],
+    )
+
+
+def nickname_taken(turn: Turn) -> None:
+    """A nickname that already names a child of the case."""
+    turn.say(
+        _(
+            "That nickname is already used in this case. Please type another one, so the "
+            "children can be told apart."
+        )
+    )
+
+
 def nickname_refused(turn: Turn) -> None:
     """A typed nickname that is empty or too long."""
     turn.say(
@@ -51,9 +87,11 @@ def nickname_refused(turn: Turn) -> None:
 
 
 def ask_role(turn: Turn, case: Case, child: Child) -> None:
-    """Does this child bully or join in?"""
+    """Does this child bully or join in? (A name typed now corrects the nickname.)"""
     turn.say(
-        _("Does %(child)s bully, or join in?") % {"child": name(child.nickname)},
+        _("Does %(child)s bully, or join in?") % {"child": name(child.nickname)}
+        + "\n\n"
+        + _("Typed the name wrong? Type it again and tap the role after."),
         [
             [
                 (_("Bullies"), case_button(case.id, protocol.RoleChosen(child.id, Role.PESTER))),
@@ -68,7 +106,7 @@ def ask_role(turn: Turn, case: Case, child: Child) -> None:
 
 def children_so_far(turn: Turn, case: Case) -> None:
     """Who is in the case so far, and whether there is another child."""
-    lines = [f"• {name(c.nickname)} ({_(ROLE_TEXT[Role(c.role)])})" for c in case.children]
+    lines = [f"• {name(c.nickname)} ({role_text(c)})" for c in case.children]
     rows: Keyboard = []
     if len(case.children) < CHILDREN_PER_CASE_MAX:
         rows = [[(_("➕ Another child"), case_button(case.id, protocol.AddChild(0)))]]

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage import reminders
 from bot.storage.models import Agreement, Case, Child, FollowUp, Leader
-from flows.case import CaseRecord, ChildRecord, Consent, Role, RoundRecord
+from flows.case import NO_ROLE, CaseRecord, ChildRecord, Consent, RoundRecord
 from flows.follow_up import Outcome, ReminderKind
 
 
@@ -83,10 +83,10 @@ def new_case(
 
 
 def add_child(case: Case, nickname: str) -> Child:
-    """A child who bullies (the role can be changed right after) added to ``case``."""
+    """A child added to ``case``; the leader picks whether they bully or join in."""
     child = Child(
         nickname=nickname,
-        role=Role.PESTER,
+        role=NO_ROLE,
         position=len(case.children),
         witnessed=True,
         agreements=[],

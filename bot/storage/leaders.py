@@ -49,6 +49,7 @@ def place(
     leader.awaiting = awaiting
     leader.active_case_id = case_id
     leader.active_child_id = child_id
+    leader.draft = None  # a kept text belongs to the question just left
 
 
 def awaiting(leader: Leader) -> Awaiting:

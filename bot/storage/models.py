@@ -59,6 +59,8 @@ class Leader(Base):
     awaiting: Mapped[str] = mapped_column(String(32), default=Awaiting.NOTHING)
     active_case_id: Mapped[int | None] = mapped_column(Integer)
     active_child_id: Mapped[int | None] = mapped_column(Integer)
+    # A typed answer longer than its limit, kept until the leader keeps its first part.
+    draft: Mapped[str | None] = mapped_column(EncryptedText)
     # The quick check's ticks, carried into the case the leader is about to make.
     draft_criteria_mask: Mapped[int | None] = mapped_column(Integer)
     # The group's rhythm, for when reminders come (see flows.follow_up_timing.Rhythm).

@@ -6,7 +6,7 @@ import itertools
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from flows.case import CaseRecord, ChildRecord, Consent, Role, RoundRecord
+from flows.case import NO_ROLE, CaseRecord, ChildRecord, Consent, Role, RoundRecord
 from flows.follow_up import Outcome, ReminderKind, ReminderStatus
 
 _ids = itertools.count(1)
@@ -67,7 +67,7 @@ class Records:
 
     def add_child(self, case: CaseRecord, nickname: str) -> ChildRecord:
         assert isinstance(case, Case)
-        child = Child(nickname=nickname)
+        child = Child(nickname=nickname, role=NO_ROLE)
         case.children.append(child)
         return child
 

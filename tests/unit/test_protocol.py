@@ -80,7 +80,7 @@ def test_agreement_without_what_may_be_told_is_not_settled() -> None:
     assert not protocol.allowed(case, protocol.Witnessed(child.id, seen=True), NOW)
 
 
-def test_step_2_goes_child_by_child_through_facts_feeling_talk_plan_and_report_back() -> None:
+def test_each_child_goes_on_by_itself_and_reporting_back_is_never_a_gate() -> None:
     tom, lies = Child(), Child()
     case = settled(tom, lies)
     assert next_step(case, NOW) == NextStep(Next.PREPARE_CONVERSATION, tom.id)
@@ -91,12 +91,14 @@ def test_step_2_goes_child_by_child_through_facts_feeling_talk_plan_and_report_b
     tom.held_at = NOW
     assert next_step(case, NOW) == NextStep(Next.PLAN_FOLLOW_UP, tom.id)
     tom.reminders.append(Reminder(ReminderKind.FOLLOW_UP, NOW + timedelta(days=7)))
-    assert next_step(case, NOW) == NextStep(Next.REPORT_BACK, tom.id)
-    tom.reported_back_at = NOW
+    # Not reported back to Sam yet: Lies's talk is next all the same.
     assert next_step(case, NOW) == NextStep(Next.PREPARE_CONVERSATION, lies.id)
     lies.facts, lies.feeling, lies.held_at, lies.reported_back_at = "x", "sad", NOW, NOW
     assert next_step(case, NOW) == NextStep(Next.PLAN_FOLLOW_UP, lies.id)
     lies.reminders.append(Reminder(ReminderKind.FOLLOW_UP, NOW + timedelta(days=2)))
+    # Everything else waits: now reporting back on Tom's talk is the next thing.
+    assert next_step(case, NOW) == NextStep(Next.REPORT_BACK, tom.id)
+    tom.reported_back_at = NOW
     # Step 3: the earliest follow-up is the next thing.
     assert next_step(case, NOW) == NextStep(Next.FOLLOW_UP, lies.id)
 
@@ -291,6 +293,7 @@ _EVENTS: list[tuple[MakeEvent, st.SearchStrategy[object]]] = [
     (lambda c, v: protocol.AddChild(0), st.none()),
     (lambda c, v: protocol.ChildNamed(0, str(v)), _TEXTS),
     (lambda c, v: protocol.RoleChosen(c, Role(str(v))), st.sampled_from(list(Role))),
+    (lambda c, v: protocol.NicknameCorrected(c, str(v)), _TEXTS),
     (lambda c, v: protocol.SetupDone(0), st.none()),
     (lambda c, v: protocol.ConsentAnswered(0, bool(v)), st.booleans()),
     (lambda c, v: protocol.NotAskedYet(0), st.none()),
@@ -386,6 +389,9 @@ def _forward_event(case: Case, data: st.DataObject, now: datetime) -> protocol.E
         case Next.ADD_CHILD:
             return protocol.ChildNamed(0, data.draw(st.sampled_from(["Tom", "Lies", "Bo"])))
         case Next.ASK_CONSENT:
+            unsure = next((c for c in case.children if not c.role), None)
+            if unsure is not None:
+                return protocol.RoleChosen(unsure.id, data.draw(st.sampled_from(list(Role))))
             if len(case.children) < 3 and data.draw(st.booleans()):
                 return protocol.ChildNamed(0, "Mo")
             return protocol.ConsentAnswered(0, agreed=data.draw(st.integers(0, 4)) > 0)

@@ -1,0 +1,27 @@
+"""A text typed too long is kept until the leader says what to do with it.
+
+Revision ID: 0006
+Revises: 0005
+Create Date: 2026-11-26
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0006"
+down_revision = "0005"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    # Encrypted like every text about a child (bot.storage.encryption.EncryptedText).
+    op.add_column("leaders", sa.Column("draft", sa.Text()))
+
+
+def downgrade() -> None:
+    # Plain SQL (SQLite >= 3.35 drops a column in place): a batch would rebuild ``leaders``,
+    # and with foreign keys on, dropping the old table would take every case with it.
+    op.execute("ALTER TABLE leaders DROP COLUMN draft")

@@ -1,0 +1,156 @@
+"""What a leader hits walking the protocol with a real case: several children, corrections,
+repeated follow-ups. Wording is checked in Dutch, the protocol's own language."""
+
+from __future__ import annotations
+
+import json
+
+from telegram.ext import Application
+
+from tests.support.bot_api_standin import BotApiStandin, SimUser
+from tests.support.clock import TestClock
+
+
+def dutch_leader(api: BotApiStandin, user_id: int) -> SimUser:
+    return api.user(user_id, "An", language_code="nl")
+
+
+async def dutch_case(leader: SimUser, victim: str, children: list[tuple[str, str]]) -> None:
+    """/nieuw … in Dutch, up to step 1."""
+    await leader.send("/new")
+    await leader.expect("Hoe noem je het kind dat gepest wordt?")
+    await leader.send(victim)
+    for number, (child, role) in enumerate(children):
+        await leader.expect("pest of pest mee")
+        await leader.send(child)
+        asked = await leader.expect("pesten of meepesten?")
+        await leader.press(asked, role)
+        listed = await leader.expect("Is er nog een kind dat pest of meepest?")
+        if number < len(children) - 1:
+            await leader.press(listed, "Nog een kind")
+    await leader.press(listed, "Dat is iedereen")
+
+
+async def test_a_name_typed_while_the_role_question_is_open_corrects_the_name(
+    api: BotApiStandin, bot: Application
+) -> None:
+    leader = dutch_leader(api, 6101)
+    await leader.send("/new")
+    await leader.expect("Hoe noem je het kind dat gepest wordt?")
+    await leader.send("Lotte")
+    await leader.expect("pest of pest mee")
+    await leader.send("Jonsa")
+    asked = await leader.expect("Wat doet Jonsa: pesten of meepesten?")
+    assert "Naam verkeerd getypt?" in asked.text
+    # Typed again while the buttons are open: the name is corrected, the question stays.
+    await leader.send("Jonas")
+    again = await leader.expect("Wat doet Jonas: pesten of meepesten?")
+    assert again.button_texts == ["Pest", "Pest mee"]
+    # Nothing was picked for the leader in the meantime.
+    await leader.send("/cases")
+    await leader.press(await leader.expect("Mijn pestsituaties"), "1. Lotte")
+    overview = await leader.expect("Pestsituatie rond Lotte")
+    assert "Jonas (pest of pest mee: nog niet gekozen)" in overview.text
+    assert "Jonsa" not in overview.text
+
+
+async def test_the_same_nickname_twice_in_a_case_is_refused(
+    api: BotApiStandin, bot: Application
+) -> None:
+    leader = dutch_leader(api, 6102)
+    await dutch_case(leader, "Lotte", [("Jonas", "Pest")])
+    await leader.expect("Stap 1")
+    await leader.send("/cases")
+    await leader.press(await leader.expect("Mijn pestsituaties"), "1. Lotte")
+    await leader.expect("Pestsituatie rond Lotte")
+    await leader.send("/new")
+    await leader.send("Mila")
+    await leader.expect("pest of pest mee")
+    await leader.send("mila")
+    await leader.expect("Die bijnaam wordt al gebruikt in deze pestsituatie.")
+    await leader.send("Jonas")
+    await leader.expect("Wat doet Jonas: pesten of meepesten?")
+
+
+async def test_a_text_typed_too_long_is_kept_and_its_first_part_taken(
+    api: BotApiStandin, bot: Application
+) -> None:
+    leader = dutch_leader(api, 6103)
+    await dutch_case(leader, "Lotte", [("Jonas", "Pest")])
+    await leader.press(await leader.expect("Stap 1"), "Ja, akkoord")
+    await leader.expect("Wat mag je aan Jonas vertellen?")
+    long_text = ("dat het haar pijn doet als ze uitgelachen wordt " * 26).strip()
+    assert len(long_text) == 1247
+    await leader.send(long_text)
+    kept = await leader.expect("Dat zijn 1247 tekens; hier mogen het er hoogstens 1000 zijn.")
+    await leader.press(kept, "Neem het eerste deel")
+    done = await leader.expect("Stap 1 is klaar")
+    assert "dat het haar pijn doet als ze uitgelachen wordt" in done.text
+    await leader.send("/export")
+    exported = await leader.expect_new_message()
+    assert exported.document is not None
+    may_tell = json.loads(exported.document.data)["cases"][0]["may_tell"]
+    assert 900 < len(may_tell) <= 1000 and long_text.startswith(may_tell)
+
+
+async def test_the_feeling_not_filled_in_ends_without_a_second_full_stop(
+    api: BotApiStandin, bot: Application
+) -> None:
+    leader = dutch_leader(api, 6104)
+    await dutch_case(leader, "Lotte", [("Jonas", "Pest")])
+    await leader.press(await leader.expect("Stap 1"), "Ja, akkoord")
+    await leader.expect("Wat mag je aan Jonas vertellen?")
+    await leader.send("dat ze uitgelachen wordt")
+    await leader.press(await leader.expect("Stap 1 is klaar"), "Bereid dat gesprek voor")
+    await leader.press(await leader.expect("Heb je zelf gezien"), "Ik zag het")
+    await leader.expect("Vul de zin aan")
+    await leader.send("Lotte zaterdag werd uitgelachen")
+    feeling = await leader.expect("Benoem je gevoel")
+    assert "“Ik voel me …”" in feeling.text
+    assert "…." not in feeling.text
+
+
+async def test_after_a_language_switch_a_button_leads_back_to_the_case(
+    api: BotApiStandin, bot: Application
+) -> None:
+    leader = dutch_leader(api, 6105)
+    await dutch_case(leader, "Lotte", [("Jonas", "Pest")])
+    await leader.press(await leader.expect("Stap 1"), "Ja, akkoord")
+    await leader.expect("Wat mag je aan Jonas vertellen?")
+    await leader.send("/language")
+    await leader.press(await leader.expect_new_message(), "English")
+    switched = await leader.expect("From now on I speak English with you.")
+    await leader.press(switched, "Continue")
+    await leader.expect("What may you tell Jonas?")
+
+
+async def test_a_weekday_or_tomorrow_is_a_follow_up_date(
+    api: BotApiStandin, bot: Application, clock: TestClock
+) -> None:
+    leader = dutch_leader(api, 6106)
+    await dutch_case(leader, "Lotte", [("Jonas", "Pest")])
+    await leader.press(await leader.expect("Stap 1"), "Ja, akkoord")
+    await leader.send("dat ze uitgelachen wordt")
+    await leader.press(await leader.expect("Stap 1 is klaar"), "Bereid dat gesprek voor")
+    await leader.press(await leader.expect("Heb je zelf gezien"), "Ik zag het")
+    await leader.send("Lotte zaterdag werd uitgelachen")
+    await leader.press(await leader.expect("Benoem je gevoel"), "boos")
+    await leader.press(await leader.expect("Jouw leidraad"), "Gesprek gevoerd")
+    await leader.send("Jonas lacht niet meer")
+    await leader.press(await leader.expect("1 afspraak genoteerd"), "Klaar")
+    plan = await leader.expect("Wanneer wil je nogmaals met Jonas spreken?")
+    assert "spreek je nogmaals met Jonas" in plan.text
+    await leader.press(plan, "Op een datum die ik kies")
+    asked = await leader.expect("Op welke dag?")
+    assert "een weekdag of “morgen”" in asked.text
+    # The clock stands on Tuesday 24 November 2026: Sunday is the 29th.
+    await leader.send("zondag")
+    planned = await leader.expect("herinner ik je eraan om nogmaals met Jonas te spreken")
+    assert "zondag 29 november" in planned.text
+    await leader.send("/cases")
+    await leader.press(await leader.expect("Mijn pestsituaties"), "1. Lotte")
+    await leader.press(await leader.expect("Pestsituatie rond Lotte"), "Opvolggesprek met Jonas verzetten")
+    await leader.press(await leader.expect("Wanneer wil je"), "Op een datum die ik kies")
+    await leader.send("morgen")
+    moved = await leader.expect("herinner ik je eraan om nogmaals met Jonas te spreken")
+    assert "woensdag 25 november" in moved.text
