@@ -149,7 +149,8 @@ async def test_a_weekday_or_tomorrow_is_a_follow_up_date(
     assert "zondag 29 november" in planned.text
     await leader.send("/cases")
     await leader.press(await leader.expect("Mijn pestsituaties"), "1. Lotte")
-    await leader.press(await leader.expect("Pestsituatie rond Lotte"), "Opvolggesprek met Jonas verzetten")
+    overview = await leader.expect("Pestsituatie rond Lotte")
+    await leader.press(overview, "Opvolggesprek met Jonas verzetten")
     await leader.press(await leader.expect("Wanneer wil je"), "Op een datum die ik kies")
     await leader.send("morgen")
     moved = await leader.expect("herinner ik je eraan om nogmaals met Jonas te spreken")
