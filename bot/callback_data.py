@@ -252,9 +252,15 @@ class CasesPage(Callback):
 
 @dataclass(frozen=True)
 class AskMeetingDay(Callback):
-    """/settings: which day does the group meet?"""
+    """/settings: which day does the group meet?
+
+    Asked from a follow-up's plan, ``case_id`` and ``child_id`` name it (0 otherwise), so
+    the leader is back on that plan once the meeting is set.
+    """
 
     prefix: ClassVar[str] = "sm"
+    case_id: int = 0
+    child_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -263,6 +269,8 @@ class MeetingDayChosen(Callback):
 
     prefix: ClassVar[str] = "smd"
     weekday: int
+    case_id: int = 0
+    child_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -279,6 +287,8 @@ class MeetingHourChosen(Callback):
     prefix: ClassVar[str] = "smh"
     weekday: int
     hour: int
+    case_id: int = 0
+    child_id: int = 0
 
 
 @dataclass(frozen=True)

@@ -15,33 +15,15 @@ import logging
 
 from bot.callback_data import CasePress
 from bot.handlers import settings
+from bot.handlers.case_event import act
 from bot.screens import menu, setup
-from bot.screens.reply import show
 from bot.storage import cases, leaders
-from bot.storage.cases import CaseRows
-from bot.storage.models import Case
 from bot.turn import Turn, leader_turn
 from flows import protocol
 from flows.case import NICKNAME_MAX, clean_text
 from flows.protocol import Awaiting
 
 log = logging.getLogger(__name__)
-
-
-async def act(turn: Turn, case: Case, event: protocol.Event) -> None:
-    """Let the protocol handle ``event`` in ``case``, save, and show what comes next."""
-    records = CaseRows(turn.session)
-    moment = protocol.Moment(turn.now, turn.leader.rhythm, records)
-    reply = protocol.handle(case, event, moment)
-    if not reply.accepted:
-        log.info(
-            "event refused where the case stands: leader=%s case=%s event=%s",
-            turn.leader.id,
-            case.id,
-            type(event).__name__,
-        )
-    await records.flush()
-    show(turn, case, reply)
 
 
 async def begin(turn: Turn, criteria_mask: int | None) -> None:

@@ -14,10 +14,12 @@ from bot.callback_data import (
     QuietHoursChosen,
     TimeZoneChosen,
 )
+from bot.handlers.case_event import act
 from bot.screens import menu
 from bot.screens import settings as screens
-from bot.storage import leaders, reminders
+from bot.storage import cases, leaders, reminders
 from bot.turn import Turn, leader_turn
+from flows import protocol
 from flows.follow_up_timing import Rhythm
 from flows.protocol import Awaiting
 
@@ -44,17 +46,21 @@ async def pressed(turn: Turn) -> None:
     leader = turn.leader
     before = leader.rhythm
     match turn.callback:
-        case AskMeetingDay():
-            screens.ask_weekday(turn)
+        case AskMeetingDay(case_id=case_id, child_id=child_id):
+            screens.ask_weekday(turn, (case_id, child_id))
         case NoMeeting():
             leader.meeting_weekday, leader.meeting_time = None, None
             await _changed(turn, before)
-        case MeetingDayChosen(weekday=day) if day <= 6:
-            screens.ask_hour(turn, day)
-        case MeetingHourChosen(weekday=day, hour=hour) if day <= 6 and hour <= 23:
+        case MeetingDayChosen(weekday=day, case_id=case_id, child_id=child_id) if day <= 6:
+            screens.ask_hour(turn, day, (case_id, child_id))
+        case MeetingHourChosen(weekday=day, hour=hour, case_id=case_id, child_id=child_id) if (
+            day <= 6 and hour <= 23
+        ):
             leader.meeting_weekday = day
             leader.meeting_time = time(hour).strftime("%H:%M")
             await _changed(turn, before)
+            if case_id:
+                await back_to_plan(turn, case_id, child_id)
         case AskQuietHours():
             screens.ask_quiet(turn)
         case QuietHoursChosen(start=start, end=end) if start <= 23 and end <= 23:
@@ -82,6 +88,13 @@ async def zone_typed(turn: Turn, text: str) -> None:
     turn.leader.time_zone = name
     leaders.place(turn.leader, Awaiting.NOTHING)
     await _changed(turn, before)
+
+
+async def back_to_plan(turn: Turn, case_id: int, child_id: int) -> None:
+    """The meeting day was set from a follow-up's plan: back on that plan, meeting offered."""
+    case = await cases.owned_case(turn.session, turn.leader, case_id)
+    if case is not None:
+        await act(turn, case, protocol.AskPlan(child_id))
 
 
 async def _changed(turn: Turn, before: Rhythm) -> None:

@@ -43,7 +43,7 @@ def plan(turn: Turn, case: Case, child: Child, proposed: FollowUpChoice | None =
         if choice is proposed:
             label = "⭐ " + label
         if choice is FollowUpChoice.NEXT_MEETING and not turn.leader.rhythm.has_meeting:
-            rows.append([(_("Set your group's meeting day"), AskMeetingDay())])
+            rows.append([(_("Set your group's meeting day"), AskMeetingDay(case.id, child.id))])
             continue
         rows.append([(label, case_button(case.id, protocol.PlanChosen(child.id, choice)))])
     turn.say(
@@ -107,11 +107,11 @@ def date_refused(turn: Turn) -> None:
     )
 
 
-def meeting_not_set(turn: Turn) -> None:
+def meeting_not_set(turn: Turn, case: Case, child: Child) -> None:
     """ "Next meeting" needs the meeting day."""
     turn.say(
         _("I don't know your group's meeting day yet. Set it in /settings."),
-        [[(_("⚙️ Set the meeting day"), AskMeetingDay())]],
+        [[(_("⚙️ Set the meeting day"), AskMeetingDay(case.id, child.id))]],
     )
 
 

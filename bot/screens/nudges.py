@@ -46,8 +46,9 @@ def follow_up_nudge(
         _("The agreements %(child)s made:") % {"child": name(child.nickname)}
         + "\n"
         + bulleted(typed(a.text) for a in standing_agreements(child)),
+        # The question first, for a phone screen; the protocol's points below it.
+        title(_("How did it go?")),
         numbered(phrasing.step3_points()),
-        _("How did it go?"),
     ]
     return "\n\n".join(parts), outcome_rows(case, child)
 

@@ -73,7 +73,9 @@ DRAW: dict[Screen, Draw] = {
     Screen.PLAN: lambda turn, case, child, shown: follow_up.plan(turn, case, child, shown.proposed),
     Screen.ASK_DATE: lambda turn, case, child, shown: follow_up.ask_date(turn),
     Screen.DATE_REFUSED: lambda turn, case, child, shown: follow_up.date_refused(turn),
-    Screen.MEETING_NOT_SET: lambda turn, case, child, shown: follow_up.meeting_not_set(turn),
+    Screen.MEETING_NOT_SET: lambda turn, case, child, shown: follow_up.meeting_not_set(
+        turn, case, child
+    ),
     Screen.PLANNED: lambda turn, case, child, shown: follow_up.planned(turn, case, child),
     Screen.ALREADY_PLANNED: lambda turn, case, child, shown: follow_up.already_planned(turn),
     Screen.RECORD_OUTCOME: lambda turn, case, child, shown: follow_up.record_outcome(

@@ -89,9 +89,11 @@ def overview(turn: Turn, moved: int = 0) -> None:
     )
 
 
-def ask_weekday(turn: Turn) -> None:
-    """On which day does the group meet?"""
-    days: list[tuple[str, Callback]] = [(weekday_name(d), MeetingDayChosen(d)) for d in range(7)]
+def ask_weekday(turn: Turn, plan: tuple[int, int] = (0, 0)) -> None:
+    """On which day does the group meet? (``plan``: the case and child to plan for after.)"""
+    days: list[tuple[str, Callback]] = [
+        (weekday_name(d), MeetingDayChosen(d, *plan)) for d in range(7)
+    ]
     rows: Keyboard = [
         days[0:3],
         days[3:6],
@@ -101,10 +103,10 @@ def ask_weekday(turn: Turn) -> None:
     turn.show(_("On which day does your group meet?"), rows)
 
 
-def ask_hour(turn: Turn, weekday: int) -> None:
+def ask_hour(turn: Turn, weekday: int, plan: tuple[int, int] = (0, 0)) -> None:
     """At what time does the group meet?"""
     buttons: list[tuple[str, Callback]] = [
-        (f"{hour:02d}:00", MeetingHourChosen(weekday, hour)) for hour in HOURS
+        (f"{hour:02d}:00", MeetingHourChosen(weekday, hour, *plan)) for hour in HOURS
     ]
     rows: Keyboard = [buttons[i : i + 4] for i in range(0, len(buttons), 4)]
     turn.show(

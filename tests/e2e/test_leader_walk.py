@@ -155,3 +155,71 @@ async def test_a_weekday_or_tomorrow_is_a_follow_up_date(
     await leader.send("morgen")
     moved = await leader.expect("herinner ik je eraan om nogmaals met Jonas te spreken")
     assert "woensdag 25 november" in moved.text
+
+
+async def talk_held_with_jonas(leader: SimUser) -> None:
+    """A case Lotte / Jonas in Dutch, up to the plan after the talk."""
+    await dutch_case(leader, "Lotte", [("Jonas", "Pest")])
+    await leader.press(await leader.expect("Stap 1"), "Ja, akkoord")
+    await leader.send("dat ze uitgelachen wordt")
+    await leader.press(await leader.expect("Stap 1 is klaar"), "Bereid dat gesprek voor")
+    await leader.press(await leader.expect("Heb je zelf gezien"), "Ik zag het")
+    await leader.send("Lotte zaterdag werd uitgelachen")
+    await leader.press(await leader.expect("Benoem je gevoel"), "boos")
+    await leader.press(await leader.expect("Jouw leidraad"), "Gesprek gevoerd")
+    await leader.send("Jonas lacht niet meer")
+    await leader.press(await leader.expect("1 afspraak genoteerd"), "Klaar")
+
+
+async def test_setting_the_meeting_day_from_the_plan_returns_to_the_plan(
+    api: BotApiStandin, bot: Application
+) -> None:
+    leader = dutch_leader(api, 6107)
+    await talk_held_with_jonas(leader)
+    plan = await leader.expect("Wanneer wil je nogmaals met Jonas spreken?")
+    assert "Bij de volgende activiteit" not in plan.button_texts
+    await leader.press(plan, "Activiteitsdag van je groep instellen")
+    await leader.press(await leader.expect("Op welke dag komt je groep samen?"), "zaterdag")
+    await leader.press(await leader.expect("Om hoe laat komt je groep samen op zaterdag?"), "14:00")
+    await leader.expect("Instellingen")
+    plan = await leader.expect("Wanneer wil je nogmaals met Jonas spreken?")
+    await leader.press(plan, "Bij de volgende activiteit")
+    planned = await leader.expect("herinner ik je eraan om nogmaals met Jonas te spreken")
+    assert "zaterdag 28 november" in planned.text
+
+
+async def test_a_nudge_shows_the_agreements_that_stand_and_asks_first(
+    api: BotApiStandin, bot: Application, clock: TestClock
+) -> None:
+    leader = dutch_leader(api, 6108)
+    await talk_held_with_jonas(leader)
+    await leader.press(await leader.expect("Wanneer wil je"), "Over 1 week")
+    await leader.expect("herinner ik je eraan")
+    await leader.send("/cases")
+    await leader.press(await leader.expect("Mijn pestsituaties"), "1. Lotte")
+    overview = await leader.expect("Pestsituatie rond Lotte")
+    await leader.press(overview, "Teruggekoppeld naar Lotte over Jonas")
+    # Round 1: not stopped, and a new proposal.
+    clock.advance(days=8)
+    nudge = await leader.expect("Stap 3: spreek nogmaals met Jonas")
+    assert "Jonas lacht niet meer" in nudge.text
+    assert nudge.text.index("Hoe ging het?") < nudge.text.index("Vraag hen in hoeverre")
+    await leader.press(nudge, "Niet gestopt")
+    await leader.expect("Wat stelt Jonas nu voor?")
+    await leader.send("Jonas gaat naast Lotte zitten")
+    await leader.press(await leader.expect("Nieuw voorstel tot nu toe"), "Klaar")
+    await leader.press(await leader.expect("Wanneer wil je"), "Over 1 week")
+    await leader.expect("herinner ik je eraan")
+    # Round 2: not stopped, no new proposal this time.
+    clock.advance(days=8)
+    nudge = await leader.expect("Stap 3: spreek nogmaals met Jonas")
+    assert "Jonas gaat naast Lotte zitten" in nudge.text
+    await leader.press(nudge, "Niet gestopt")
+    await leader.press(await leader.expect("Wat stelt Jonas nu voor?"), "Klaar")
+    await leader.press(await leader.expect("Wanneer wil je"), "Over 1 week")
+    await leader.expect("herinner ik je eraan")
+    # Round 3: the last proposal still stands, not step 2's first agreements.
+    clock.advance(days=8)
+    nudge = await leader.expect("Stap 3: spreek nogmaals met Jonas")
+    assert "Jonas gaat naast Lotte zitten" in nudge.text
+    assert "Jonas lacht niet meer" not in nudge.text
