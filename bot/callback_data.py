@@ -128,6 +128,15 @@ CASE_EVENTS: dict[str, type[protocol.Event]] = {
     "ko": protocol.KeepOpen,
     "x": protocol.Close,
     "xx": protocol.CloseConfirmed,
+    "cr": protocol.Correct,
+    "rv": protocol.RenameVictim,
+    "ar": protocol.AskRole,
+    "ea": protocol.EditAgreement,
+    "da": protocol.DeleteAgreement,
+    "rm": protocol.RemoveChild,
+    "rmx": protocol.ChildRemoved,
+    "sfa": protocol.SameFactsAs,
+    "sfe": protocol.SameFeelingAs,
 }
 _PREFIX_OF = {event: prefix for prefix, event in CASE_EVENTS.items()}
 

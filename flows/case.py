@@ -109,6 +109,9 @@ class AgreementRecord(Protocol):
     text: str
     follow_up_id: int | None
 
+    @property
+    def id(self) -> int: ...
+
 
 class RoundRecord(Protocol):
     """A follow-up talk that took place, and how far the bullying had stopped."""

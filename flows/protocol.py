@@ -37,6 +37,7 @@ from flows.case import (
     FEELING_MAX,
     LONG_TEXT_MAX,
     NICKNAME_MAX,
+    AgreementRecord,
     CaseRecord,
     ChildRecord,
     Consent,
@@ -89,6 +90,8 @@ class Awaiting(StrEnum):
     AGREEMENTS = "agreements"
     FOLLOW_UP_DATE = "follow_up_date"
     TIME_ZONE = "time_zone"
+    VICTIM_RENAME = "victim_rename"
+    AGREEMENT_EDIT = "agreement_edit"
 
 
 class Screen(StrEnum):
@@ -135,6 +138,11 @@ class Screen(StrEnum):
     NEW_PROPOSAL = "new_proposal"
     STOPPED = "stopped"
     FOLLOW_UP_CANCELLED = "follow_up_cancelled"
+    # Corrections, at any step.
+    CORRECTIONS = "corrections"
+    ASK_VICTIM_RENAME = "ask_victim_rename"
+    ASK_AGREEMENT_TEXT = "ask_agreement_text"
+    CONFIRM_REMOVE_CHILD = "confirm_remove_child"
     # The case as a whole.
     OVERVIEW = "overview"
     CONFIRM_CLOSE = "confirm_close"
@@ -180,6 +188,10 @@ AWAITS: dict[Screen, Awaiting | None] = {
     Screen.NEW_PROPOSAL: Awaiting.AGREEMENTS,
     Screen.STOPPED: Awaiting.NOTHING,
     Screen.FOLLOW_UP_CANCELLED: Awaiting.NOTHING,
+    Screen.CORRECTIONS: Awaiting.NOTHING,
+    Screen.ASK_VICTIM_RENAME: Awaiting.VICTIM_RENAME,
+    Screen.ASK_AGREEMENT_TEXT: Awaiting.AGREEMENT_EDIT,
+    Screen.CONFIRM_REMOVE_CHILD: Awaiting.NOTHING,
     Screen.OVERVIEW: Awaiting.NOTHING,
     Screen.CONFIRM_CLOSE: Awaiting.NOTHING,
     Screen.CLOSED: Awaiting.NOTHING,
@@ -407,6 +419,74 @@ class CloseConfirmed(Event):
     """Close the case, confirmed."""
 
 
+@dataclass(frozen=True)
+class Correct(Event):
+    """What can be corrected in the case: names, roles, facts, feelings, agreements."""
+
+
+@dataclass(frozen=True)
+class RenameVictim(Event):
+    """Type the nickname of the child who is bullied again."""
+
+
+@dataclass(frozen=True)
+class VictimRenamed(Event):
+    """The nickname of the child who is bullied, typed again."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class AskRole(Event):
+    """Bullies or joins in, asked again (a name typed then corrects the nickname)."""
+
+
+@dataclass(frozen=True)
+class EditAgreement(Event):
+    """Type an agreement again."""
+
+    agreement_id: int
+
+
+@dataclass(frozen=True)
+class AgreementEdited(Event):
+    """An agreement, typed again."""
+
+    agreement_id: int
+    text: str
+
+
+@dataclass(frozen=True)
+class DeleteAgreement(Event):
+    """An agreement written down by mistake, deleted."""
+
+    agreement_id: int
+
+
+@dataclass(frozen=True)
+class RemoveChild(Event):
+    """A child added by mistake: asks first."""
+
+
+@dataclass(frozen=True)
+class ChildRemoved(Event):
+    """A child added by mistake, removed, confirmed."""
+
+
+@dataclass(frozen=True)
+class SameFactsAs(Event):
+    """The facts for this child are those already written for another child of the case."""
+
+    other_id: int
+
+
+@dataclass(frozen=True)
+class SameFeelingAs(Event):
+    """The feeling for this child is the one already named for another child."""
+
+    other_id: int
+
+
 # --- What the machine answers. ------------------------------------------------------------
 
 
@@ -418,6 +498,8 @@ class Shown:
     child: ChildRecord | None = None
     proposed: FollowUpChoice | None = None
     """The interval to propose first on a plan screen."""
+    item: int | None = None
+    """The record the screen is about within the child (an agreement being corrected)."""
 
 
 @dataclass(frozen=True)
@@ -436,6 +518,11 @@ class Reply:
     def child(self) -> ChildRecord | None:
         """The child the awaited answer is about, if any."""
         return self.shown[-1].child
+
+    @property
+    def item(self) -> int | None:
+        """The record the awaited answer is about, if any (an agreement being corrected)."""
+        return self.shown[-1].item
 
 
 class Records(Protocol):
@@ -471,6 +558,14 @@ class Records(Protocol):
 
     def erase_reminders(self, case: CaseRecord) -> None:
         """Every reminder of a closed case, gone."""
+        ...
+
+    def remove_agreement(self, child: ChildRecord, agreement: AgreementRecord) -> None:
+        """An agreement the leader deleted."""
+        ...
+
+    def remove_child(self, case: CaseRecord, child: ChildRecord) -> None:
+        """A child added by mistake, with everything recorded for them."""
         ...
 
 
@@ -588,7 +683,10 @@ def _nickname_corrected(
 def _role_chosen(case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment) -> Reply:
     assert isinstance(event, RoleChosen) and child is not None
     child.role = event.role
-    return _show(Screen.CHILDREN_SO_FAR)
+    _touch(case, at)
+    if case_stage(case) is CaseStage.SETUP:
+        return _show(Screen.CHILDREN_SO_FAR)
+    return _show(Screen.OVERVIEW)  # a correction, later on
 
 
 def _without_role(case: CaseRecord) -> ChildRecord | None:
@@ -663,6 +761,12 @@ def _facts_typed(case: CaseRecord, child: ChildRecord | None, event: Event, at: 
         return _show(Screen.TEXT_REFUSED, child)
     child.facts = facts
     _touch(case, at)
+    return _after_facts(child)
+
+
+def _after_facts(child: ChildRecord) -> Reply:
+    if child.held_at is not None:
+        return _show(Screen.OVERVIEW)  # a correction after the talk
     return _show(Screen.SCRIPT if child.feeling is not None else Screen.ASK_FEELING, child)
 
 
@@ -684,7 +788,7 @@ def _feeling(case: CaseRecord, child: ChildRecord | None, event: Event, at: Mome
     assert feeling is not None
     child.feeling = feeling
     _touch(case, at)
-    return _show(Screen.SCRIPT, child)
+    return _show(Screen.OVERVIEW if child.held_at is not None else Screen.SCRIPT, child)
 
 
 def _talk_held(case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment) -> Reply:
@@ -891,12 +995,111 @@ def _close_confirmed(
     return _show(Screen.CLOSED)
 
 
+def _correct(case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment) -> Reply:
+    return _show(Screen.CORRECTIONS)
+
+
+def _rename_victim(case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment) -> Reply:
+    return _show(Screen.ASK_VICTIM_RENAME)
+
+
+def _victim_renamed(case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment) -> Reply:
+    assert isinstance(event, VictimRenamed)
+    nickname = clean_text(event.text, NICKNAME_MAX, single_line=True)
+    if nickname is None:
+        return _show(Screen.NICKNAME_REFUSED)
+    if nickname.casefold() in {c.nickname.casefold() for c in case.children}:
+        return _show(Screen.NICKNAME_TAKEN)
+    case.victim_nickname = nickname
+    _touch(case, at)
+    return _show(Screen.OVERVIEW)
+
+
+def _ask_role(case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment) -> Reply:
+    return _show(Screen.ASK_ROLE, child)
+
+
+def _agreement(child: ChildRecord, agreement_id: int) -> AgreementRecord | None:
+    return next((a for a in child.agreements if a.id == agreement_id), None)
+
+
+def _edit_agreement(case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment) -> Reply:
+    assert isinstance(event, EditAgreement) and child is not None
+    if _agreement(child, event.agreement_id) is None:
+        return where_it_stands(case, at.now)
+    return Reply((Shown(Screen.ASK_AGREEMENT_TEXT, child, item=event.agreement_id),))
+
+
+def _agreement_edited(
+    case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment
+) -> Reply:
+    assert isinstance(event, AgreementEdited) and child is not None
+    agreement = _agreement(child, event.agreement_id)
+    if agreement is None:
+        return where_it_stands(case, at.now)
+    text = clean_text(event.text, AGREEMENT_MAX)
+    if text is None:
+        return _show(Screen.AGREEMENT_REFUSED, child)
+    agreement.text = text
+    _touch(case, at)
+    return _show(Screen.CORRECTIONS)
+
+
+def _delete_agreement(
+    case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment
+) -> Reply:
+    assert isinstance(event, DeleteAgreement) and child is not None
+    agreement = _agreement(child, event.agreement_id)
+    if agreement is None:
+        return where_it_stands(case, at.now)
+    at.records.remove_agreement(child, agreement)
+    _touch(case, at)
+    return _show(Screen.CORRECTIONS)
+
+
+def _remove_child(case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment) -> Reply:
+    return _show(Screen.CONFIRM_REMOVE_CHILD, child)
+
+
+def _child_removed(case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment) -> Reply:
+    assert child is not None
+    at.records.remove_child(case, child)
+    _touch(case, at)
+    return where_it_stands(case, at.now)
+
+
+def _other(case: CaseRecord, child: ChildRecord, other_id: int) -> ChildRecord | None:
+    return next((c for c in case.children if c.id == other_id and c.id != child.id), None)
+
+
+def _same_facts(case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment) -> Reply:
+    assert isinstance(event, SameFactsAs) and child is not None
+    other = _other(case, child, event.other_id)
+    if other is None or other.facts is None:
+        return where_it_stands(case, at.now)
+    child.facts, child.witnessed = other.facts, other.witnessed
+    _touch(case, at)
+    return _after_facts(child)
+
+
+def _same_feeling(case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment) -> Reply:
+    assert isinstance(event, SameFeelingAs) and child is not None
+    other = _other(case, child, event.other_id)
+    if other is None or other.feeling is None or child.facts is None:
+        return where_it_stands(case, at.now)
+    child.feeling = other.feeling
+    _touch(case, at)
+    return _show(Screen.OVERVIEW if child.held_at is not None else Screen.SCRIPT, child)
+
+
 _OPEN = frozenset({CaseStage.SETUP, CaseStage.STEP1, CaseStage.CHILDREN})
 _ANY = frozenset(CaseStage)
 _STEP2 = frozenset({Stage.FACTS, Stage.FEELING, Stage.READY_TO_TALK})
 _TALKED = frozenset({Stage.TO_PLAN, Stage.PLANNED, Stage.DUE, Stage.NEW_PROPOSAL, Stage.MONITORING})
 _PLANNED = frozenset({Stage.PLANNED, Stage.DUE})
 _ALL_STAGES = frozenset(Stage) - {Stage.CLOSED}
+_NOT_TALKED = frozenset({Stage.WAITING_FOR_STEP1}) | _STEP2
+_PREPARED = _STEP2 | _TALKED
 
 
 def _case(*stages: CaseStage) -> frozenset[CaseStage]:
@@ -913,8 +1116,8 @@ TRANSITIONS: dict[type[Event], Transition] = {
     # Setting up the case.
     AddChild: Transition(_case(CaseStage.SETUP), None, _add_child),
     ChildNamed: Transition(_case(CaseStage.SETUP), None, _child_named),
-    NicknameCorrected: Transition(_case(CaseStage.SETUP), _ALL_STAGES, _nickname_corrected),
-    RoleChosen: Transition(_case(CaseStage.SETUP), _ALL_STAGES, _role_chosen),
+    NicknameCorrected: Transition(_OPEN, _ALL_STAGES, _nickname_corrected),
+    RoleChosen: Transition(_OPEN, _ALL_STAGES, _role_chosen),
     SetupDone: Transition(_case(CaseStage.SETUP), None, _setup_done),
     # Step 1: with the child who is bullied.
     ConsentAnswered: Transition(_OPEN, None, _consent),
@@ -923,12 +1126,14 @@ TRANSITIONS: dict[type[Event], Transition] = {
     EditMayTell: Transition(_case(CaseStage.STEP1, CaseStage.CHILDREN), None, _edit_may_tell),
     MayTellTyped: Transition(_case(CaseStage.STEP1, CaseStage.CHILDREN), None, _may_tell_typed),
     # Step 2: with each child who bullies or joins in.
-    Witnessed: Transition(_case(CaseStage.CHILDREN), _STEP2, _witnessed),
-    EditFacts: Transition(_case(CaseStage.CHILDREN), _STEP2, _edit_facts),
-    FactsTyped: Transition(_case(CaseStage.CHILDREN), _STEP2, _facts_typed),
-    AskFeeling: Transition(_case(CaseStage.CHILDREN), _STEP2, _ask_feeling),
-    FeelingChosen: Transition(_case(CaseStage.CHILDREN), _STEP2, _feeling),
-    FeelingTyped: Transition(_case(CaseStage.CHILDREN), _STEP2, _feeling),
+    Witnessed: Transition(_case(CaseStage.CHILDREN), _PREPARED, _witnessed),
+    EditFacts: Transition(_case(CaseStage.CHILDREN), _PREPARED, _edit_facts),
+    FactsTyped: Transition(_case(CaseStage.CHILDREN), _PREPARED, _facts_typed),
+    SameFactsAs: Transition(_case(CaseStage.CHILDREN), _PREPARED, _same_facts),
+    AskFeeling: Transition(_case(CaseStage.CHILDREN), _PREPARED, _ask_feeling),
+    FeelingChosen: Transition(_case(CaseStage.CHILDREN), _PREPARED, _feeling),
+    FeelingTyped: Transition(_case(CaseStage.CHILDREN), _PREPARED, _feeling),
+    SameFeelingAs: Transition(_case(CaseStage.CHILDREN), _PREPARED, _same_feeling),
     TalkHeld: Transition(_case(CaseStage.CHILDREN), frozenset({Stage.READY_TO_TALK}), _talk_held),
     AgreementTyped: Transition(
         _case(CaseStage.CHILDREN),
@@ -950,6 +1155,16 @@ TRANSITIONS: dict[type[Event], Transition] = {
     OutcomeGiven: Transition(_case(CaseStage.CHILDREN), _PLANNED, _outcome),
     AskSnooze: Transition(_case(CaseStage.CHILDREN), _PLANNED, _ask_snooze),
     Snoozed: Transition(_case(CaseStage.CHILDREN), _PLANNED, _snoozed),
+    # Corrections: anything typed or picked can be corrected later, at any step.
+    Correct: Transition(_OPEN, None, _correct),
+    RenameVictim: Transition(_OPEN, None, _rename_victim),
+    VictimRenamed: Transition(_OPEN, None, _victim_renamed),
+    AskRole: Transition(_OPEN, _ALL_STAGES, _ask_role),
+    EditAgreement: Transition(_OPEN, _ALL_STAGES, _edit_agreement),
+    AgreementEdited: Transition(_OPEN, _ALL_STAGES, _agreement_edited),
+    DeleteAgreement: Transition(_OPEN, _ALL_STAGES, _delete_agreement),
+    RemoveChild: Transition(_OPEN, _NOT_TALKED, _remove_child),
+    ChildRemoved: Transition(_OPEN, _NOT_TALKED, _child_removed),
 }
 
 
@@ -1016,6 +1231,8 @@ TEXT_LIMITS: dict[Awaiting, int] = {
     Awaiting.FACTS: LONG_TEXT_MAX,
     Awaiting.FEELING: FEELING_MAX,
     Awaiting.AGREEMENTS: AGREEMENT_MAX,
+    Awaiting.VICTIM_RENAME: NICKNAME_MAX,
+    Awaiting.AGREEMENT_EDIT: AGREEMENT_MAX,
 }
 
 
@@ -1030,14 +1247,17 @@ def first_part(text: str, limit: int) -> str:
 
 
 #: The typed answers that are events in a case, by what the bot waits for.
-TYPED_EVENTS: dict[Awaiting, Callable[[int, str], Event]] = {
-    Awaiting.CHILD_NAME: ChildNamed,
-    Awaiting.CHILD_ROLE: NicknameCorrected,
-    Awaiting.MAY_TELL: MayTellTyped,
-    Awaiting.FACTS: FactsTyped,
-    Awaiting.FEELING: FeelingTyped,
-    Awaiting.AGREEMENTS: AgreementTyped,
-    Awaiting.FOLLOW_UP_DATE: DateTyped,
+#: Each is made from the leader's place (the child, and the agreement being corrected).
+TYPED_EVENTS: dict[Awaiting, Callable[[int, int, str], Event]] = {
+    Awaiting.CHILD_NAME: lambda child, item, text: ChildNamed(child, text),
+    Awaiting.CHILD_ROLE: lambda child, item, text: NicknameCorrected(child, text),
+    Awaiting.MAY_TELL: lambda child, item, text: MayTellTyped(child, text),
+    Awaiting.FACTS: lambda child, item, text: FactsTyped(child, text),
+    Awaiting.FEELING: lambda child, item, text: FeelingTyped(child, text),
+    Awaiting.AGREEMENTS: lambda child, item, text: AgreementTyped(child, text),
+    Awaiting.FOLLOW_UP_DATE: lambda child, item, text: DateTyped(child, text),
+    Awaiting.VICTIM_RENAME: lambda child, item, text: VictimRenamed(child, text),
+    Awaiting.AGREEMENT_EDIT: lambda child, item, text: AgreementEdited(child, item, text),
 }
 
 

@@ -107,4 +107,5 @@ async def answer(turn: Turn, awaiting: Awaiting, text: str) -> None:
         leaders.place(turn.leader, Awaiting.NOTHING)
         menu.nothing_expected(turn)
         return
-    await act(turn, case, make_event(turn.leader.active_child_id or 0, text))
+    leader = turn.leader
+    await act(turn, case, make_event(leader.active_child_id or 0, leader.active_item_id or 0, text))

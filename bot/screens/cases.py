@@ -154,6 +154,7 @@ def overview(turn: Turn, case: Case) -> None:
             cancel = case_button(case.id, protocol.CancelFollowUp(child.id))
             rows.append([(_("🗓 Move the follow-up with %(child)s") % values, move)])
             rows.append([(_("✖️ Cancel the follow-up with %(child)s") % values, cancel)])
+        rows.append([(_("✏️ Correct something"), case_button(case.id, protocol.Correct(0)))])
         rows.append([(_("🗂 Close the case"), case_button(case.id, protocol.Close(0)))])
     rows.append([(_("📂 My cases"), MenuPress(Menu.CASES))])
     turn.say("\n\n".join(lines), rows)

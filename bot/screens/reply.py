@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.screens import cases, follow_up, setup, step1, step2
+from bot.screens import cases, corrections, follow_up, setup, step1, step2
 from bot.screens.nudges import report_back_nudge
 from bot.storage import leaders
 from bot.storage.models import Case, Child
@@ -91,6 +91,16 @@ DRAW: dict[Screen, Draw] = {
     ),
     Screen.STOPPED: _stopped,
     Screen.FOLLOW_UP_CANCELLED: lambda turn, case, child, shown: follow_up.cancelled(turn, child),
+    Screen.CORRECTIONS: lambda turn, case, child, shown: corrections.menu(turn, case),
+    Screen.ASK_VICTIM_RENAME: lambda turn, case, child, shown: corrections.ask_victim_rename(
+        turn, case
+    ),
+    Screen.ASK_AGREEMENT_TEXT: lambda turn, case, child, shown: corrections.ask_agreement_text(
+        turn, child, shown.item
+    ),
+    Screen.CONFIRM_REMOVE_CHILD: lambda turn, case, child, shown: corrections.confirm_remove_child(
+        turn, case, child
+    ),
     Screen.OVERVIEW: lambda turn, case, child, shown: cases.overview(turn, case),
     Screen.CONFIRM_CLOSE: lambda turn, case, child, shown: cases.confirm_close(turn, case),
     Screen.CLOSED: lambda turn, case, child, shown: cases.closed(turn, case),
@@ -110,4 +120,5 @@ def show(turn: Turn, case: Case, reply: Reply) -> None:
     if case.closed_at is not None:
         leaders.place(turn.leader, Awaiting.NOTHING)
     else:
-        leaders.place(turn.leader, awaiting, case.id, child.id if child is not None else None)
+        child_id = child.id if child is not None else None
+        leaders.place(turn.leader, awaiting, case.id, child_id, reply.item)

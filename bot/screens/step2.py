@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.callback_data import Menu, MenuPress, case_button
+from bot.screens.corrections import now_written
 from bot.screens.format import bulleted, name, numbered, quoted, title, typed
 from bot.storage.models import Case, Child
 from bot.turn import Keyboard, Turn
@@ -55,8 +56,19 @@ def ask_facts(turn: Turn, case: Case, child: Child) -> None:
                 ),
                 _("For example: %(example)s")
                 % {"example": typed(_("someone being sent away from the campfire yesterday"))},
+                *now_written(child.facts),
             ]
-        )
+        ),
+        [
+            [
+                (
+                    _("📋 Same facts as for %(other)s") % {"other": other.nickname},
+                    case_button(case.id, protocol.SameFactsAs(child.id, other.id)),
+                )
+            ]
+            for other in case.children
+            if other.id != child.id and other.facts is not None and child.facts is None
+        ],
     )
 
 
@@ -82,9 +94,23 @@ def ask_feeling(turn: Turn, case: Case, child: Child) -> None:
                 _("Name your feeling:") + " " + quoted(second),
                 _("Tap one, or type another word (at most %(max)d characters).")
                 % {"max": FEELING_MAX},
+                *now_written(phrasing.feeling_words(child.feeling) if child.feeling else None),
             ]
         ),
-        [buttons[:2], buttons[2:]],
+        [
+            buttons[:2],
+            buttons[2:],
+            *(
+                [
+                    (
+                        _("📋 Same feeling as for %(other)s") % {"other": other.nickname},
+                        case_button(case.id, protocol.SameFeelingAs(child.id, other.id)),
+                    )
+                ]
+                for other in case.children
+                if other.id != child.id and other.feeling is not None and child.feeling is None
+            ),
+        ],
     )
 
 

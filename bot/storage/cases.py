@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage import reminders
 from bot.storage.models import Agreement, Case, Child, FollowUp, Leader
-from flows.case import NO_ROLE, CaseRecord, ChildRecord, Consent, RoundRecord
+from flows.case import NO_ROLE, AgreementRecord, CaseRecord, ChildRecord, Consent, RoundRecord
 from flows.follow_up import Outcome, ReminderKind
 
 
@@ -150,6 +150,16 @@ class CaseRows:
         """Every reminder of ``case``, erased at :meth:`flush`."""
         assert isinstance(case, Case)
         self._erase.append(case)
+
+    def remove_agreement(self, child: ChildRecord, agreement: AgreementRecord) -> None:
+        """An agreement the leader deleted (its row goes at the flush)."""
+        assert isinstance(child, Child) and isinstance(agreement, Agreement)
+        child.agreements.remove(agreement)
+
+    def remove_child(self, case: CaseRecord, child: ChildRecord) -> None:
+        """A child added by mistake, with everything recorded for them."""
+        assert isinstance(case, Case) and isinstance(child, Child)
+        case.children.remove(child)
 
     async def flush(self) -> None:
         """Write what the protocol changed, so new rows have their ids."""

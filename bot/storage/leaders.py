@@ -44,11 +44,13 @@ def place(
     awaiting: Awaiting,
     case_id: int | None = None,
     child_id: int | None = None,
+    item_id: int | None = None,
 ) -> None:
     """Remember what the leader's next typed answer is, and which case and child it is about."""
     leader.awaiting = awaiting
     leader.active_case_id = case_id
     leader.active_child_id = child_id
+    leader.active_item_id = item_id
     leader.draft = None  # a kept text belongs to the question just left
 
 

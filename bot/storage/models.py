@@ -59,6 +59,8 @@ class Leader(Base):
     awaiting: Mapped[str] = mapped_column(String(32), default=Awaiting.NOTHING)
     active_case_id: Mapped[int | None] = mapped_column(Integer)
     active_child_id: Mapped[int | None] = mapped_column(Integer)
+    # The record within the child that answer is about (an agreement being corrected).
+    active_item_id: Mapped[int | None] = mapped_column(Integer)
     # A typed answer longer than its limit, kept until the leader keeps its first part.
     draft: Mapped[str | None] = mapped_column(EncryptedText)
     # The quick check's ticks, carried into the case the leader is about to make.

@@ -21,7 +21,7 @@ async def dutch_case(leader: SimUser, victim: str, children: list[tuple[str, str
     await leader.expect("Hoe noem je het kind dat gepest wordt?")
     await leader.send(victim)
     for number, (child, role) in enumerate(children):
-        await leader.expect("pest of pest mee")
+        await leader.expect("Typ de bijnaam" if number == 0 else "het volgende kind")
         await leader.send(child)
         asked = await leader.expect("pesten of meepesten?")
         await leader.press(asked, role)
@@ -223,3 +223,68 @@ async def test_a_nudge_shows_the_agreements_that_stand_and_asks_first(
     nudge = await leader.expect("Stap 3: spreek nogmaals met Jonas")
     assert "Jonas gaat naast Lotte zitten" in nudge.text
     assert "Jonas lacht niet meer" not in nudge.text
+
+
+async def test_corrections_at_any_step_and_the_same_facts_for_the_next_child(
+    api: BotApiStandin, bot: Application
+) -> None:
+    leader = dutch_leader(api, 6109)
+    await dutch_case(leader, "Lotte", [("Jonas", "Pest"), ("Mila", "Pest mee"), ("Bo", "Pest")])
+    await leader.press(await leader.expect("Stap 1"), "Ja, akkoord")
+    await leader.send("dat ze uitgelachen wordt")
+    await leader.press(await leader.expect("Stap 1 is klaar"), "Bereid dat gesprek voor")
+    await leader.press(await leader.expect("Heb je zelf gezien"), "Ik zag het")
+    await leader.send("Lotte zaterdag werd uitgelachen")
+    await leader.press(await leader.expect("Benoem je gevoel"), "boos")
+    await leader.press(await leader.expect("Jouw leidraad"), "Gesprek gevoerd")
+    await leader.send("Jonas lacht niet meer")
+    await leader.send("Jonas zegt sorry")
+    await leader.press(await leader.expect("2 afspraken genoteerd"), "Klaar")
+    await leader.press(await leader.expect("Wanneer wil je"), "Over 1 week")
+    await leader.expect("herinner ik je eraan")
+    # Mila's talk: the same facts and feeling as for Jonas, in one tap each.
+    await leader.press(await leader.expect("Heb je zelf gezien"), "Ik zag het")
+    facts = await leader.expect("Vul de zin aan")
+    await leader.press(facts, "Dezelfde feiten als bij Jonas")
+    feeling = await leader.expect("Benoem je gevoel")
+    await leader.press(feeling, "Hetzelfde gevoel als bij Jonas")
+    script = await leader.expect("Jouw leidraad voor het gesprek met Mila")
+    assert "“Ik zie dat Lotte zaterdag werd uitgelachen is gebeurd.”" in script.text
+
+    async def corrections() -> object:
+        await leader.send("/cases")
+        await leader.press(await leader.expect("Mijn pestsituaties"), "1. ")
+        await leader.press(await leader.expect("Pestsituatie rond"), "Iets verbeteren")
+        return await leader.expect("Iets verbeteren in de pestsituatie rond")
+
+    # A name and a role, after the talk.
+    await leader.press(await corrections(), "Jonas: naam, rol")
+    await leader.expect("Wat doet Jonas: pesten of meepesten?")
+    await leader.send("Jonah")
+    await leader.press(await leader.expect("Wat doet Jonah: pesten of meepesten?"), "Pest mee")
+    overview = await leader.expect("Pestsituatie rond Lotte")
+    assert "Jonah (pest mee)" in overview.text
+    # An agreement typed again, showing what stands now; another one deleted.
+    await leader.press(await corrections(), "Jonas zegt sorry")
+    asked = await leader.expect("Typ de afspraak zoals ze moet luiden")
+    assert "Nu: Jonas zegt sorry" in asked.text
+    await leader.send("Jonah zegt sorry tegen Lotte")
+    menu = await leader.expect("Iets verbeteren in de pestsituatie rond Lotte")
+    assert "✏️ 1. Jonas lacht niet meer" in menu.button_texts
+    await leader.press(menu, "🗑 1")
+    await leader.expect("Iets verbeteren in de pestsituatie rond Lotte")
+    # The child who bullies is renamed; a child added by mistake is removed.
+    await leader.press(await corrections(), "Naam van Lotte")
+    assert "Nu: Lotte" in (await leader.expect("Typ de nieuwe bijnaam")).text
+    await leader.send("Mila")
+    await leader.expect("Die bijnaam wordt al gebruikt in deze pestsituatie.")
+    await leader.send("Lotje")
+    await leader.expect("Pestsituatie rond Lotje")
+    await leader.press(await corrections(), "Bo weghalen uit deze pestsituatie")
+    await leader.press(await leader.expect("Bo weghalen uit de pestsituatie"), "Ja, weghalen")
+    await leader.send("/cases")
+    await leader.press(await leader.expect("Mijn pestsituaties"), "1. Lotje")
+    overview = await leader.expect("Pestsituatie rond Lotje")
+    assert "Jonah zegt sorry tegen Lotte" in overview.text
+    assert "Jonas lacht niet meer" not in overview.text
+    assert "Bo" not in overview.text

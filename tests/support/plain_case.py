@@ -6,7 +6,15 @@ import itertools
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from flows.case import NO_ROLE, CaseRecord, ChildRecord, Consent, Role, RoundRecord
+from flows.case import (
+    NO_ROLE,
+    AgreementRecord,
+    CaseRecord,
+    ChildRecord,
+    Consent,
+    Role,
+    RoundRecord,
+)
 from flows.follow_up import Outcome, ReminderKind, ReminderStatus
 
 _ids = itertools.count(1)
@@ -25,6 +33,7 @@ class Reminder:
 class Agreement:
     text: str
     follow_up_id: int | None = None
+    id: int = field(default_factory=lambda: next(_ids))
 
 
 @dataclass
@@ -103,6 +112,14 @@ class Records:
             ):
                 old.status = ReminderStatus.CANCELLED
         child.reminders.append(Reminder(kind, due_at, choice=choice))
+
+    def remove_agreement(self, child: ChildRecord, agreement: AgreementRecord) -> None:
+        assert isinstance(child, Child) and isinstance(agreement, Agreement)
+        child.agreements.remove(agreement)
+
+    def remove_child(self, case: CaseRecord, child: ChildRecord) -> None:
+        assert isinstance(case, Case) and isinstance(child, Child)
+        case.children.remove(child)
 
     def erase_reminders(self, case: CaseRecord) -> None:
         assert isinstance(case, Case)

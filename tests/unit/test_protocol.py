@@ -281,6 +281,9 @@ def test_clean_text(typed: str | None, limit: int, single_line: bool, expected: 
 
 #: An event for the child at an index of the case (0 when there is none), from drawn values.
 MakeEvent = Callable[[int, object], protocol.Event]
+#: Ids the corrections name: the current case's first agreements and children (set per step).
+_AGREEMENT_IDS: list[int] = [0, 0]
+_CHILD_IDS: list[int] = [0, 0]
 
 _TEXTS = st.one_of(
     st.sampled_from(["Tom", "it hurts", "laughed at Sam", "say sorry", "28-11", "sad"]),
@@ -324,6 +327,20 @@ _EVENTS: list[tuple[MakeEvent, st.SearchStrategy[object]]] = [
     (lambda c, v: protocol.KeepOpen(0), st.none()),
     (lambda c, v: protocol.Close(0), st.none()),
     (lambda c, v: protocol.CloseConfirmed(0), st.none()),
+    (lambda c, v: protocol.Correct(0), st.none()),
+    (lambda c, v: protocol.RenameVictim(0), st.none()),
+    (lambda c, v: protocol.VictimRenamed(0, str(v)), _TEXTS),
+    (lambda c, v: protocol.AskRole(c), st.none()),
+    (lambda c, v: protocol.EditAgreement(c, _AGREEMENT_IDS[int(str(v)) % 2]), st.integers(0, 9)),
+    (
+        lambda c, v: protocol.AgreementEdited(c, _AGREEMENT_IDS[0], str(v)),
+        _TEXTS,
+    ),
+    (lambda c, v: protocol.DeleteAgreement(c, _AGREEMENT_IDS[int(str(v)) % 2]), st.integers(0, 9)),
+    (lambda c, v: protocol.RemoveChild(c), st.none()),
+    (lambda c, v: protocol.ChildRemoved(c), st.none()),
+    (lambda c, v: protocol.SameFactsAs(c, _CHILD_IDS[int(str(v)) % 2]), st.integers(0, 9)),
+    (lambda c, v: protocol.SameFeelingAs(c, _CHILD_IDS[int(str(v)) % 2]), st.integers(0, 9)),
 ]
 
 _STEP = st.one_of(
@@ -350,7 +367,7 @@ def _confirmed(case: Case) -> dict[int, tuple[object, ...]]:
 
 def _sample(index: int) -> object:
     """A value the event at ``index`` takes, to ask whether it fits before drawing one."""
-    for candidate in (None, "x", True, *Role, *Feeling, *FollowUpChoice, *Outcome, *Snooze):
+    for candidate in (None, "x", 0, True, *Role, *Feeling, *FollowUpChoice, *Outcome, *Snooze):
         try:
             _EVENTS[index][0](0, candidate)
         except ValueError:
@@ -446,6 +463,9 @@ def test_random_walks_keep_the_protocols_promises(steps: list[tuple[object, ...]
             now += timedelta(hours=int(str(first)))
             continue
         assert isinstance(data, st.DataObject)
+        agreements = [a.id for c in case.children for a in c.agreements] + [0, 0]
+        _AGREEMENT_IDS[:] = agreements[:2]
+        _CHILD_IDS[:] = ([c.id for c in case.children] + [0, 0])[:2]
         if kind == "forward":
             found = _forward_event(case, data, now)
             if found is None:
@@ -484,12 +504,17 @@ def test_random_walks_keep_the_protocols_promises(steps: list[tuple[object, ...]
                     in (ReminderStatus.PENDING, ReminderStatus.SENDING, ReminderStatus.SENT)
                 ]
                 assert len(open_) <= 1
-        # Nothing a leader saw confirmed disappears (closing erases reminders only).
+        # Nothing a leader saw confirmed disappears (closing erases reminders only), unless
+        # they corrected it themselves.
         for child_id, (had_facts, held, agreements, rounds) in confirmed.items():
-            child = next(c for c in case.children if c.id == child_id)
+            child = next((c for c in case.children if c.id == child_id), None)
+            if child is None:
+                assert isinstance(event, protocol.ChildRemoved) and held is None
+                continue
             assert (child.facts is not None) >= had_facts
             assert held is None or child.held_at == held
-            assert [a.text for a in child.agreements][: len(agreements)] == agreements
+            if not isinstance(event, protocol.DeleteAgreement | protocol.AgreementEdited):
+                assert [a.text for a in child.agreements][: len(agreements)] == agreements
             assert len(child.follow_ups) >= rounds
         # The agreements that stand are always those of the newest proposal that has any.
         for child in case.children:
