@@ -76,3 +76,12 @@ async def record_talk(
     await leader.press(plan, follow_up)
     await leader.expect("I will remind you to talk with")
     return await leader.expect("you promised")
+
+
+async def answer_follow_up(
+    leader: SimUser, nudge: BotMessage, outcome: str, victim: str = "I did not ask"
+) -> None:
+    """On a follow-up's nudge: what the bullied child says (the button), then ``outcome``."""
+    await leader.press(nudge, victim)
+    asked = await leader.expect("how far has the bullying stopped?")
+    await leader.press(asked, outcome)
