@@ -8,6 +8,8 @@ next steps, and the choice is kept in the case's history.
 
 from __future__ import annotations
 
+import json
+
 from telegram.ext import Application
 
 from tests.support.bot_api_standin import BotApiStandin, BotMessage, SimUser
@@ -273,3 +275,16 @@ async def test_after_two_rounds_without_stopped_the_nudge_offers_next_steps_and_
     assert "Gemaakte keuzes:" in overview.text
     assert "Tom: volgende stap: praten met de ouders" in overview.text
     assert "Tom: volgende stap: steun voor het kind dat gepest wordt" in overview.text
+    await leader.send("/export")
+    exported = await leader.expect("")
+    while exported.document is None:
+        exported = await leader.expect("")
+    case = json.loads(exported.document.data)["cases"][0]
+    assert [(h["child"], h["kind"], h["choice"]) for h in case["history"]] == [
+        ("Tom", "next_step", "parents"),
+        ("Tom", "next_step", "support"),
+    ]
+    assert [f["bullied_child_says"] for f in case["children_who_bully"][0]["follow_ups"]] == [
+        "less",
+        "less",
+    ]
