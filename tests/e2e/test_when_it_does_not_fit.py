@@ -250,7 +250,7 @@ async def test_after_two_rounds_without_stopped_the_nudge_offers_next_steps_and_
 
     clock.advance(days=3)
     third = await leader.expect("🔔 Stap 3: spreek nogmaals met Tom")
-    assert "⚠️ Na 2 opvolggesprekken op rij is het pesten van Tom niet gestopt." in third.text
+    assert "⚠️ Na 2 opvolggesprekken op rij is het pesten door Tom niet gestopt." in third.text
     await leader.press(third, "Volgende stappen")
     steps = await leader.expect("Tom: niet gestopt na 2 opvolggesprekken op rij")
     assert "Je moet dit niet alleen dragen." in steps.text

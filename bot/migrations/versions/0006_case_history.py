@@ -40,7 +40,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("case_history")
-    with op.batch_alter_table("follow_ups") as follow_ups:
-        follow_ups.drop_column("victim_view")
-    with op.batch_alter_table("cases") as cases:
-        cases.drop_column("approach")
+    # Plain DROP COLUMNs (SQLite has them since 3.35): a batch would rebuild ``cases``, and
+    # with foreign keys on, dropping the old table would take its children with it.
+    op.drop_column("follow_ups", "victim_view")
+    op.drop_column("cases", "approach")
