@@ -8,6 +8,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.screens.nudges import follow_up_nudge
+from bot.settings import ConfigurationError, load_settings
+from bot.storage.models import Agreement, Case, FollowUp, Reminder
+from bot.storage.models import Child as ChildRow
 from flows.escalation import VictimView, escalation_due, rounds_without_stop, weighed_outcome
 from flows.follow_up import Outcome
 from flows.help_lines import AWEL, help_line
@@ -90,3 +94,30 @@ def test_awel_for_a_leader_in_belgium_whatever_their_language(language: str) -> 
 def test_no_help_line_is_made_up_for_a_country_we_do_not_know() -> None:
     assert help_line("America/New_York", "en") is None
     assert help_line("Nowhere/Atlantis", "nl") is None
+
+
+def test_the_number_of_rounds_is_read_from_the_environment() -> None:
+    base = {"TELEGRAM_BOT_TOKEN": "1:x", "DATA_KEY": "k"}
+    assert load_settings(environ=base).escalate_after_rounds == 2
+    assert load_settings(environ={**base, "ESCALATE_AFTER_ROUNDS": "3"}).escalate_after_rounds == 3
+    with pytest.raises(ConfigurationError, match="ESCALATE_AFTER_ROUNDS"):
+        load_settings(environ={**base, "ESCALATE_AFTER_ROUNDS": "never"})
+
+
+@pytest.mark.parametrize(("after", "offered"), [(2, True), (3, False)])
+def test_the_nudge_offers_the_next_steps_from_the_set_number_of_rounds(
+    after: int, offered: bool
+) -> None:
+    tom = ChildRow(
+        id=2,
+        nickname="Tom",
+        agreements=[Agreement(text="say sorry")],
+        follow_ups=[FollowUp(id=n, outcome=Outcome.PARTLY, recorded_at=NOW) for n in (1, 2)],
+    )
+    case = Case(id=1, victim_nickname="Sam", children=[tom])
+    reminder = Reminder(kind="follow_up", due_at=NOW)
+    text, rows = follow_up_nudge(case, tom, reminder, late=False, escalate_after=after)
+    labels = [label for row in rows for label, _ in row]
+    assert any("🧭" in label for label in labels) == offered
+    assert ("⚠️" in text) == offered
+    assert labels[-1].startswith("⏰"), "not talked yet stays the last choice"
