@@ -89,7 +89,7 @@ def case_list(turn: Turn, cases: Sequence[Case], total: int, offset: int) -> Non
 def _views(case: Case, view: str | None) -> str:
     """The bullied child's view of a follow-up, after its outcome."""
     try:
-        return " " + victim_says(case, VictimView(view)) if view else ""
+        return " — " + victim_says(case, VictimView(view)) if view else ""
     except ValueError:
         return ""
 

@@ -232,7 +232,7 @@ async def test_the_bullied_childs_view_comes_first_and_weighs_more(
     await leader.send("/cases")
     await leader.press(await leader.expect("Je hebt 1 open pestsituatie."), "1. Sam")
     overview = await leader.expect("Pestsituatie rond Sam")
-    assert "het pesten is niet gestopt Sam zegt: het is niet gestopt." in overview.text
+    assert "het pesten is niet gestopt — Sam zegt: het is niet gestopt." in overview.text
 
 
 async def test_after_two_rounds_without_stopped_the_nudge_offers_next_steps_and_keeps_the_choice(
