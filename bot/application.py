@@ -43,6 +43,7 @@ from bot.callback_data import (
     CasePress,
     CasesPage,
     CheckAnswer,
+    CheckApproach,
     CheckEdit,
     CheckStartCase,
     CheckToggle,
@@ -51,13 +52,25 @@ from bot.callback_data import (
     MeetingDayChosen,
     MeetingHourChosen,
     MenuPress,
+    NoBlameAnswer,
+    NoBlameShow,
+    NoBlameToggle,
     NoMeeting,
     PrivacyPress,
     QuietHoursChosen,
     TimeZoneChosen,
     parse,
 )
-from bot.handlers import case, case_list, language, menu, privacy, quick_check, settings
+from bot.handlers import (
+    approaches,
+    case,
+    case_list,
+    language,
+    menu,
+    privacy,
+    quick_check,
+    settings,
+)
 from bot.handlers.commands import COMMANDS, menu_pressed
 from bot.handlers.errors import on_error
 from bot.handlers.group_chats import keep_groups_out
@@ -85,6 +98,10 @@ def handlers() -> list[BaseHandler[Update, Context, None]]:
         CallbackQueryHandler(
             quick_check.pressed,
             pattern=pressed(CheckToggle, CheckAnswer, CheckEdit, CheckStartCase),
+        ),
+        CallbackQueryHandler(
+            approaches.pressed,
+            pattern=pressed(CheckApproach, NoBlameShow, NoBlameToggle, NoBlameAnswer),
         ),
         CallbackQueryHandler(case.pressed, pattern=pressed(CasePress)),
         CallbackQueryHandler(case.keep_first_part, pattern=pressed(KeepFirstPart)),
@@ -134,7 +151,12 @@ def build_application(
     console); the bot then has no updater: its caller hands it the updates.
     """
     services = Services(database, settings, clock) if clock else Services(database, settings)
-    dispatcher = NudgeDispatcher(database, services.clock, interval=settings.reminder_interval)
+    dispatcher = NudgeDispatcher(
+        database,
+        services.clock,
+        interval=settings.reminder_interval,
+        escalate_after=settings.escalate_after_rounds,
+    )
 
     retention = RetentionJob(database, settings, services.clock)
 

@@ -23,6 +23,7 @@ from typing import Any, ClassVar, TypeVar
 from telegram.constants import InlineKeyboardButtonLimit
 
 from flows import protocol
+from flows.approaches import Approach
 
 MAX_CALLBACK_BYTES = InlineKeyboardButtonLimit.MAX_CALLBACK_DATA
 #: Ids are the database's integer keys: anything beyond 32 bits cannot be one of ours.
@@ -137,6 +138,16 @@ CASE_EVENTS: dict[str, type[protocol.Event]] = {
     "rmx": protocol.ChildRemoved,
     "sfa": protocol.SameFactsAs,
     "sfe": protocol.SameFeelingAs,
+    # When the protocol does not fit, or does not work.
+    "s1": protocol.Step1Chosen,
+    "fk": protocol.FactsKept,
+    "ap": protocol.ShowApproaches,
+    "aq": protocol.ShowApproach,
+    "ac": protocol.ApproachChosen,
+    "vv": protocol.VictimViewGiven,
+    "ov": protocol.OutcomeWithView,
+    "es": protocol.ShowNextSteps,
+    "ec": protocol.NextStepChosen,
 }
 _PREFIX_OF = {event: prefix for prefix, event in CASE_EVENTS.items()}
 
@@ -352,3 +363,43 @@ class PrivacyPress(Callback):
 
     prefix: ClassVar[str] = "pv"
     action: Erasure
+
+
+# --- The quick check's other approaches, and No Blame's own short check. ---------------
+
+
+@dataclass(frozen=True)
+class CheckApproach(Callback):
+    """One approach that fits better, from the quick check's answer (its ticks kept)."""
+
+    prefix: ClassVar[str] = "kp"
+    mask: int
+    approach: Approach
+
+
+@dataclass(frozen=True)
+class NoBlameShow(Callback):
+    """No Blame's short check with the items in ``checked`` ticked."""
+
+    prefix: ClassVar[str] = "kb"
+    mask: int
+    checked: int
+
+
+@dataclass(frozen=True)
+class NoBlameToggle(Callback):
+    """Tick or untick one item of No Blame's short check."""
+
+    prefix: ClassVar[str] = "kbt"
+    mask: int
+    checked: int
+    item: int
+
+
+@dataclass(frozen=True)
+class NoBlameAnswer(Callback):
+    """No Blame's short check: the answer."""
+
+    prefix: ClassVar[str] = "kba"
+    mask: int
+    checked: int

@@ -39,10 +39,13 @@ from telegram.ext import Application, ContextTypes
 from bot.nudge_results import ResultRecorder, lock_reason
 from bot.screens.fitting import split_for_telegram
 from bot.screens.nudges import follow_up_nudge, inactive_nudge, report_back_nudge
+from bot.screens.step1_waiting import step1_nudge
 from bot.storage import cases, reminders
 from bot.storage.database import Database
 from bot.storage.models import Case, Leader, Reminder
 from bot.turn import Keyboard, keyboard, send_long
+from flows.case import Consent
+from flows.escalation import ESCALATE_AFTER_ROUNDS
 from flows.follow_up import ReminderKind
 from flows.language import using_language
 
@@ -75,8 +78,10 @@ class NudgeDispatcher:
         interval: float = 15.0,
         batch: int = 50,
         in_flight: int = IN_FLIGHT,
+        escalate_after: int = ESCALATE_AFTER_ROUNDS,
     ) -> None:
         self.database = database
+        self.escalate_after = escalate_after
         self.clock = clock
         self.interval = interval
         self.batch = batch
@@ -174,9 +179,8 @@ class NudgeDispatcher:
                 )
         return outgoing
 
-    @staticmethod
     def _render(
-        case: Case | None, reminder: Reminder, leader: Leader
+        self, case: Case | None, reminder: Reminder, leader: Leader
     ) -> tuple[str, Keyboard] | None:
         if case is None or case.closed_at is not None:
             return None
@@ -184,6 +188,12 @@ class NudgeDispatcher:
         if reminder.kind == ReminderKind.INACTIVE:
             with using_language(leader.language):
                 return inactive_nudge(case)
+        if reminder.kind == ReminderKind.STEP1:
+            # Step 1 is settled, or never started: nothing to ask any more.
+            if case.consent == Consent.AGREED or not case.children:
+                return None
+            with using_language(leader.language):
+                return step1_nudge(case)
         child = cases.child_of(case, reminder.child_id)
         if child is None:
             return None
@@ -192,7 +202,7 @@ class NudgeDispatcher:
                 if child.reported_back_at is not None:
                     return None
                 return report_back_nudge(case, child, reminder, late)
-            return follow_up_nudge(case, child, reminder, late)
+            return follow_up_nudge(case, child, reminder, late, self.escalate_after)
 
     async def _send(self, bot: Bot, item: _Outgoing) -> bool:
         """Send one nudge and hand Telegram's answer to the recorder; whether it was accepted."""

@@ -43,6 +43,8 @@ class Settings:
     webhook_secret: str = ""
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
+    escalate_after_rounds: int = 2
+    """Follow-ups in a row without "stopped" for one child before the next steps are offered."""
 
     @property
     def bot_api_base_url(self) -> str:
@@ -125,6 +127,7 @@ def load_settings(*, require_token: bool = True, environ: dict[str, str] | None 
         webhook_secret=webhook_secret,
         webhook_listen=environ.get("WEBHOOK_LISTEN", "").strip() or "0.0.0.0",
         webhook_port=int(port),
+        escalate_after_rounds=int(_positive_float(environ, "ESCALATE_AFTER_ROUNDS", 2)),
     )
 
 

@@ -119,6 +119,8 @@ class RoundRecord(Protocol):
     outcome: str
     recorded_at: datetime
     previous_choice: str | None
+    # What the child who is bullied said at this follow-up (flows.escalation.VictimView).
+    victim_view: str | None
 
     @property
     def id(self) -> int: ...
@@ -153,6 +155,8 @@ class CaseRecord(Protocol):
     may_tell: str | None
     updated_at: datetime
     closed_at: datetime | None
+    # The approach the case goes on with, once one is chosen (flows.approaches.Approach).
+    approach: str | None
 
     @property
     def id(self) -> int: ...

@@ -35,6 +35,8 @@ class ReminderKind(StrEnum):
     """Report back to the child who is bullied, as promised in step 1."""
     INACTIVE = "inactive"
     """An open case without activity for a long time: close it?"""
+    STEP1 = "step1"
+    """Step 1 not asked yet, or refused: ask (again), never silently (flows.step1_waiting)."""
 
 
 class ReminderStatus(StrEnum):

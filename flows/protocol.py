@@ -30,6 +30,8 @@ from typing import Protocol
 from babel import Locale
 from babel.dates import get_day_names
 
+from flows import fact_words, step1_waiting
+from flows.approaches import Approach
 from flows.case import (
     AGREEMENT_MAX,
     AGREEMENTS_PER_CONVERSATION_MAX,
@@ -57,6 +59,7 @@ from flows.case import (
     round_agreements,
     same_nickname,
 )
+from flows.escalation import VictimView, weighed_outcome
 from flows.follow_up import (
     Outcome,
     ReminderKind,
@@ -73,6 +76,7 @@ from flows.follow_up_timing import (
     Rhythm,
     follow_up_moment,
 )
+from flows.history import HistoryKind, NextStepChoice, Step1Choice
 from flows.language import N_, _, babel_locale
 
 
@@ -147,6 +151,16 @@ class Screen(StrEnum):
     OVERVIEW = "overview"
     CONFIRM_CLOSE = "confirm_close"
     CLOSED = "closed"
+    # When the protocol does not fit, or does not work (the section at the end).
+    STEP1_WAITING = "step1_waiting"
+    FACTS_HINT = "facts_hint"
+    APPROACHES = "approaches"
+    APPROACH = "approach"
+    APPROACH_CHOSEN = "approach_chosen"
+    OUTCOME_WITH_VIEW = "outcome_with_view"
+    VIEWS_WEIGHED = "views_weighed"
+    NEXT_STEPS = "next_steps"
+    NEXT_STEP_CHOSEN = "next_step_chosen"
 
 
 #: What each screen waits for. ``None``: a refusal, the leader stays where they were.
@@ -500,6 +514,8 @@ class Shown:
     """The interval to propose first on a plan screen."""
     item: int | None = None
     """The record the screen is about within the child (an agreement being corrected)."""
+    detail: str | None = None
+    """The value a screen is about: an approach, the bullied child's view, a choice made."""
 
 
 @dataclass(frozen=True)
@@ -566,6 +582,17 @@ class Records(Protocol):
 
     def remove_child(self, case: CaseRecord, child: ChildRecord) -> None:
         """A child added by mistake, with everything recorded for them."""
+        ...
+
+    def add_history(
+        self,
+        case: CaseRecord,
+        child: ChildRecord | None,
+        kind: HistoryKind,
+        detail: str,
+        now: datetime,
+    ) -> None:
+        """An entry of the case's history: what the leader chose (see :mod:`flows.history`)."""
         ...
 
 
@@ -713,10 +740,16 @@ def _consent(case: CaseRecord, child: ChildRecord | None, event: Event, at: Mome
         return _show(Screen.ASK_ROLE, unsure)
     case.consent = Consent.AGREED if event.agreed else Consent.DECLINED
     _touch(case, at)
+    if event.agreed:
+        _cancel_step1_reminders(case)
+    else:
+        # Never silently: a reminder to ask again comes, whatever the leader does next.
+        _remind_step1(case, step1_waiting.AFTER_NO[Step1Choice.TRY_LATER], at)
     return _show(Screen.ASK_MAY_TELL if event.agreed else Screen.DECLINED)
 
 
 def _not_asked_yet(case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment) -> Reply:
+    _remind_step1(case, step1_waiting.ask_reminder(at.rhythm), at)
     return _show(Screen.NOT_ASKED_YET)
 
 
@@ -761,6 +794,9 @@ def _facts_typed(case: CaseRecord, child: ChildRecord | None, event: Event, at: 
         return _show(Screen.TEXT_REFUSED, child)
     child.facts = facts
     _touch(case, at)
+    if fact_words.judgements(facts):
+        # A gentle hint, never a block: the facts are kept; typing again replaces them.
+        return _show(Screen.FACTS_HINT, child)
     return _after_facts(child)
 
 
@@ -1269,3 +1305,194 @@ def last_round_stopped(child: ChildRecord) -> bool:
 def everyone_stopped(case: CaseRecord) -> bool:
     """Whether the bullying had stopped at the last follow-up of every child of ``case``."""
     return all(last_round_stopped(c) for c in case.children)
+
+
+# --- When the protocol does not fit, or does not work. -----------------------------------
+# Step 1 refused or not asked yet (a reminder, never silence), the facts hint, other
+# approaches (flows.approaches), the bullied child's view at each follow-up and the next
+# steps after rounds without "stopped" (flows.escalation), each choice in the case's
+# history (flows.history).
+
+
+@dataclass(frozen=True)
+class Step1Chosen(Event):
+    """Step 1 after a "no": ask again later, talk it over with the team, or keep watching."""
+
+    choice: Step1Choice
+
+
+@dataclass(frozen=True)
+class FactsKept(Event):
+    """Step 2: keep the facts as typed, whatever the hint said."""
+
+
+@dataclass(frozen=True)
+class ShowApproaches(Event):
+    """The other approaches, and which fits better."""
+
+
+@dataclass(frozen=True)
+class ShowApproach(Event):
+    """One approach: what it is, what the leader does first, where it is described."""
+
+    approach: Approach
+
+
+@dataclass(frozen=True)
+class ApproachChosen(Event):
+    """The case goes on with this approach."""
+
+    approach: Approach
+
+
+@dataclass(frozen=True)
+class VictimViewGiven(Event):
+    """Step 3: what the child who is bullied says (asked before the outcome question)."""
+
+    view: VictimView
+
+
+@dataclass(frozen=True)
+class OutcomeWithView(Event):
+    """Step 3: how far the bullying has stopped, with the bullied child's view beside it."""
+
+    outcome: Outcome
+    view: VictimView
+
+
+@dataclass(frozen=True)
+class ShowNextSteps(Event):
+    """Step 3: it does not stop; what can be done next."""
+
+
+@dataclass(frozen=True)
+class NextStepChosen(Event):
+    """Step 3: the next step the leader takes, recorded in the case's history."""
+
+    choice: NextStepChoice
+
+
+def _remind_step1(case: CaseRecord, choice: FollowUpChoice, at: Moment) -> None:
+    """A step-1 reminder for the case (kept with its first child, replacing an open one)."""
+    if case.children:
+        when = step1_waiting.reminder_moment(choice, at.now, at.rhythm)
+        at.records.plan_reminder(case, case.children[0], ReminderKind.STEP1, when, at.now, choice)
+
+
+def _cancel_step1_reminders(case: CaseRecord) -> None:
+    for each in case.children:
+        reminder = open_reminder(each, ReminderKind.STEP1)
+        if reminder is not None:
+            reminder.status = ReminderStatus.CANCELLED
+
+
+def _step1_chosen(case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment) -> Reply:
+    assert isinstance(event, Step1Chosen)
+    if case.consent != Consent.DECLINED:
+        return where_it_stands(case, at.now)
+    _remind_step1(case, step1_waiting.AFTER_NO[event.choice], at)
+    at.records.add_history(case, None, HistoryKind.STEP1, event.choice, at.now)
+    _touch(case, at)
+    return Reply((Shown(Screen.STEP1_WAITING, detail=event.choice),))
+
+
+def _facts_kept(case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment) -> Reply:
+    assert child is not None
+    if child.facts is None:
+        return _show(Screen.ASK_FACTS, child)
+    return _show(Screen.SCRIPT if child.feeling is not None else Screen.ASK_FEELING, child)
+
+
+def _show_approaches(
+    case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment
+) -> Reply:
+    return _show(Screen.APPROACHES)
+
+
+def _show_approach(case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment) -> Reply:
+    assert isinstance(event, ShowApproach)
+    return Reply((Shown(Screen.APPROACH, detail=event.approach),))
+
+
+def _approach_chosen(
+    case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment
+) -> Reply:
+    assert isinstance(event, ApproachChosen)
+    if case.approach != event.approach:
+        case.approach = event.approach
+        at.records.add_history(case, None, HistoryKind.APPROACH, event.approach, at.now)
+        _touch(case, at)
+    return Reply((Shown(Screen.APPROACH_CHOSEN, detail=event.approach),))
+
+
+def _victim_view(case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment) -> Reply:
+    assert isinstance(event, VictimViewGiven) and child is not None
+    return Reply((Shown(Screen.OUTCOME_WITH_VIEW, child, detail=event.view),))
+
+
+def _outcome_with_view(
+    case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment
+) -> Reply:
+    """The outcome that counts is the weightier of the two views (see flows.escalation)."""
+    assert isinstance(event, OutcomeWithView) and child is not None
+    weighed = weighed_outcome(event.outcome, event.view)
+    reply = _outcome(case, child, OutcomeGiven(child.id, weighed), at)
+    child.follow_ups[-1].victim_view = event.view
+    if weighed is event.outcome:
+        return reply
+    return Reply((Shown(Screen.VIEWS_WEIGHED, child, detail=event.view), *reply.shown))
+
+
+def _show_next_steps(
+    case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment
+) -> Reply:
+    return _show(Screen.NEXT_STEPS, child)
+
+
+def _next_step_chosen(
+    case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment
+) -> Reply:
+    assert isinstance(event, NextStepChosen) and child is not None
+    at.records.add_history(case, child, HistoryKind.NEXT_STEP, event.choice, at.now)
+    _touch(case, at)
+    chosen = Shown(Screen.NEXT_STEP_CHOSEN, child, detail=event.choice)
+    if event.choice is NextStepChoice.APPROACH:
+        return Reply((chosen, Shown(Screen.APPROACHES)))
+    return Reply((chosen,))
+
+
+AWAITS.update(
+    {
+        Screen.STEP1_WAITING: Awaiting.NOTHING,
+        # Typing the facts again replaces them; a button keeps them.
+        Screen.FACTS_HINT: Awaiting.FACTS,
+        Screen.APPROACHES: Awaiting.NOTHING,
+        Screen.APPROACH: Awaiting.NOTHING,
+        Screen.APPROACH_CHOSEN: Awaiting.NOTHING,
+        Screen.OUTCOME_WITH_VIEW: Awaiting.NOTHING,
+        Screen.VIEWS_WEIGHED: Awaiting.NOTHING,
+        Screen.NEXT_STEPS: Awaiting.NOTHING,
+        Screen.NEXT_STEP_CHOSEN: Awaiting.NOTHING,
+    }
+)
+
+TRANSITIONS.update(
+    {
+        Step1Chosen: Transition(_case(CaseStage.STEP1), None, _step1_chosen),
+        FactsKept: Transition(_case(CaseStage.CHILDREN), _STEP2, _facts_kept),
+        ShowApproaches: Transition(_OPEN, None, _show_approaches),
+        ShowApproach: Transition(_OPEN, None, _show_approach),
+        ApproachChosen: Transition(_OPEN, None, _approach_chosen),
+        VictimViewGiven: Transition(_case(CaseStage.CHILDREN), _PLANNED, _victim_view),
+        OutcomeWithView: Transition(_case(CaseStage.CHILDREN), _PLANNED, _outcome_with_view),
+        ShowNextSteps: Transition(_case(CaseStage.CHILDREN), _TALKED, _show_next_steps),
+        NextStepChosen: Transition(_case(CaseStage.CHILDREN), _TALKED, _next_step_chosen),
+    }
+)
+
+_REFUSAL.update(
+    {
+        VictimViewGiven: Screen.ALREADY_RECORDED,
+        OutcomeWithView: Screen.ALREADY_RECORDED,
+    }
+)

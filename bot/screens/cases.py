@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from bot.callback_data import CasesPage, Menu, MenuPress, case_button
+from bot.screens import approaches, step1_waiting
+from bot.screens.escalation import victim_says
 from bot.screens.format import bulleted, day, name, short_moment, title, typed
 from bot.screens.setup import role_text
 from bot.storage.cases import child_of
@@ -20,6 +22,7 @@ from flows.case import (
     planned_follow_up,
     report_back_open,
 )
+from flows.escalation import VictimView
 from flows.follow_up import OUTCOME_TEXT, Outcome
 from flows.language import _, ngettext
 
@@ -51,7 +54,7 @@ def describe_next(turn: Turn, case: Case, step: NextStep) -> str:
         Next.FOLLOW_UP: _("Step 3: follow-up with %(child)s on %(when)s"),
         Next.CLOSED: _("Closed"),
     }
-    return texts[step.what] % values
+    return texts[step.what] % values + step1_waiting.next_note(turn, case, step)
 
 
 def case_list(turn: Turn, cases: Sequence[Case], total: int, offset: int) -> None:
@@ -91,7 +94,15 @@ def case_list(turn: Turn, cases: Sequence[Case], total: int, offset: int) -> Non
     )
 
 
-def child_summary(turn: Turn, child: Child) -> str:
+def _views(case: Case, view: str | None) -> str:
+    """The bullied child's view of a follow-up, after its outcome."""
+    try:
+        return " — " + victim_says(case, VictimView(view)) if view else ""
+    except ValueError:
+        return ""
+
+
+def child_summary(turn: Turn, case: Case, child: Child) -> str:
     """One child's talk and follow-ups at a glance."""
     parts = [f"{name(child.nickname)} ({role_text(child)})"]
     if child.held_at is None:
@@ -108,6 +119,7 @@ def child_summary(turn: Turn, child: Child) -> str:
                 "date": day(follow_up.recorded_at),
                 "outcome": _(OUTCOME_TEXT[Outcome(follow_up.outcome)]),
             }
+            + _views(case, follow_up.victim_view)
         )
     planned = planned_follow_up(child)
     if planned is not None:
@@ -136,7 +148,10 @@ def overview(turn: Turn, case: Case) -> None:
             else ""
         ),
     ]
-    lines += [child_summary(turn, c) for c in case.children]
+    lines += [
+        extra for extra in (approaches.approach_line(case), approaches.history_lines(case)) if extra
+    ]
+    lines += [child_summary(turn, case, c) for c in case.children]
     lines.append(_("<b>Next:</b> %(next)s") % {"next": describe_next(turn, case, step)})
     rows: Rows = []
     if step.what is not Next.CLOSED:
@@ -155,6 +170,7 @@ def overview(turn: Turn, case: Case) -> None:
             rows.append([(_("🗓 Move the follow-up with %(child)s") % values, move)])
             rows.append([(_("✖️ Cancel the follow-up with %(child)s") % values, cancel)])
         rows.append([(_("✏️ Correct something"), case_button(case.id, protocol.Correct(0)))])
+        rows.append([(_("🧭 Other approaches"), case_button(case.id, protocol.ShowApproaches(0)))])
         rows.append([(_("🗂 Close the case"), case_button(case.id, protocol.Close(0)))])
     rows.append([(_("📂 My cases"), MenuPress(Menu.CASES))])
     turn.say("\n\n".join(lines), rows)

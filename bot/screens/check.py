@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.callback_data import CheckAnswer, CheckEdit, CheckStartCase, CheckToggle, Menu, MenuPress
+from bot.screens import approaches
 from bot.screens.format import bulleted, quoted, title
 from bot.turn import Keyboard, Turn
 from flows import phrasing
@@ -86,11 +87,15 @@ def answer(turn: Turn, mask: int) -> None:
         + " "
         + quoted(_(phrasing.DISAPPROVE_BEHAVIOUR))
     )
+    better, better_rows = approaches.router(mask)
+    if better is not None:
+        parts.append(better)
     rows: Keyboard = []
     if assessment.may_start_case:
         rows = [[(_("➕ Start a case with this"), CheckStartCase(mask))]]
     rows = [
         *rows,
+        *better_rows,
         [(_("✏️ Change the ticks"), CheckEdit(mask))],
         [(_("🏠 Main menu"), MenuPress(Menu.HOME))],
     ]

@@ -228,5 +228,6 @@ def record_outcome(turn: Turn, case: Case, child: Child) -> None:
     """A follow-up that came due, opened from the case: how did it go?"""
     planned = planned_follow_up(child)
     assert planned is not None
-    text, rows = follow_up_nudge(case, child, planned, late=False)
+    escalate_after = turn.settings.escalate_after_rounds
+    text, rows = follow_up_nudge(case, child, planned, late=False, escalate_after=escalate_after)
     turn.say(text, rows)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from bot.callback_data import case_button
+from bot.screens.escalation import check_in_question, check_in_rows, escalation_note
 from bot.screens.format import bulleted, day, name, numbered, title, typed
 from bot.storage.models import Case, Child
 from bot.turn import Keyboard
 from flows import phrasing, protocol
 from flows.case import ReminderRecord, standing_agreements
-from flows.follow_up import Outcome
+from flows.escalation import ESCALATE_AFTER_ROUNDS
 from flows.language import _
 
 
@@ -19,25 +20,19 @@ def late_note(reminder: ReminderRecord) -> str:
     }
 
 
-def outcome_rows(case: Case, child: Child) -> Keyboard:
-    """How far the bullying stopped, or: not talked yet."""
-
-    def outcome(label: str, value: Outcome) -> tuple[str, protocol.Event]:
-        return label, protocol.OutcomeGiven(child.id, value)
-
-    rows = [
-        outcome(_("✅ Bullying has stopped"), Outcome.STOPPED),
-        outcome(_("🟡 Partly stopped"), Outcome.PARTLY),
-        outcome(_("❌ Not stopped"), Outcome.NOT_STOPPED),
-        (_("⏰ Not talked yet: remind me later"), protocol.AskSnooze(child.id)),
-    ]
-    return [[(label, case_button(case.id, event))] for label, event in rows]
-
-
 def follow_up_nudge(
-    case: Case, child: Child, reminder: ReminderRecord, late: bool
+    case: Case,
+    child: Child,
+    reminder: ReminderRecord,
+    late: bool,
+    escalate_after: int = ESCALATE_AFTER_ROUNDS,
 ) -> tuple[str, Keyboard]:
-    """Time to talk with ``child`` again: the agreements and step 3's questions."""
+    """Time to talk with ``child`` again: the agreements, step 3's questions, and first
+    what the child who is bullied says (the outcome question comes after it).
+
+    After ``escalate_after`` rounds in a row without "stopped" it says so and offers
+    the next steps.
+    """
     parts = [late_note(reminder)] if late else []
     parts += [
         title(_("🔔 Step 3: talk with %(child)s again") % {"child": name(child.nickname)})
@@ -46,11 +41,13 @@ def follow_up_nudge(
         _("The agreements %(child)s made:") % {"child": name(child.nickname)}
         + "\n"
         + bulleted(typed(a.text) for a in standing_agreements(child)),
-        # The question first, for a phone screen; the protocol's points below it.
-        title(_("How did it go?")),
-        numbered(phrasing.step3_points()),
     ]
-    return "\n\n".join(parts), outcome_rows(case, child)
+    note = escalation_note(child, escalate_after)
+    if note is not None:
+        parts.append(note)
+    # The question before the protocol's three points: on a phone it is what shows first.
+    parts += [title(check_in_question(case)), numbered(phrasing.step3_points())]
+    return "\n\n".join(parts), check_in_rows(case, child, escalate_after)
 
 
 def report_back_nudge(

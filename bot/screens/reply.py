@@ -10,12 +10,26 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.screens import cases, corrections, follow_up, setup, step1, step2
+from bot.screens import (
+    approaches,
+    cases,
+    corrections,
+    escalation,
+    facts_hint,
+    follow_up,
+    setup,
+    step1,
+    step1_waiting,
+    step2,
+)
 from bot.screens.nudges import report_back_nudge
 from bot.storage import leaders
 from bot.storage.models import Case, Child
 from bot.turn import Turn
+from flows.approaches import Approach
 from flows.case import FEELING_MAX, LONG_TEXT_MAX
+from flows.escalation import VictimView
+from flows.history import NextStepChoice, Step1Choice
 from flows.protocol import Awaiting, Reply, Screen, Shown, everyone_stopped
 
 Draw = Callable[[Turn, Case, Child, Shown], None]
@@ -36,6 +50,12 @@ def _stopped(turn: Turn, case: Case, child: Child, shown: Shown) -> None:
     follow_up.stopped(turn, case, child, shown.proposed, may_close=everyone_stopped(case))
 
 
+def _detail(shown: Shown) -> str:
+    """The value a screen is about (an approach, a view, a choice): always given with it."""
+    assert shown.detail is not None
+    return shown.detail
+
+
 #: How each screen is drawn; ``child`` is the child the screen is about (unused by some).
 DRAW: dict[Screen, Draw] = {
     Screen.ASK_VICTIM: lambda turn, case, child, shown: setup.ask_victim(turn),
@@ -45,8 +65,8 @@ DRAW: dict[Screen, Draw] = {
     Screen.ASK_ROLE: lambda turn, case, child, shown: setup.ask_role(turn, case, child),
     Screen.CHILDREN_SO_FAR: lambda turn, case, child, shown: setup.children_so_far(turn, case),
     Screen.ASK_CONSENT: lambda turn, case, child, shown: step1.ask_consent(turn, case),
-    Screen.DECLINED: lambda turn, case, child, shown: step1.declined(turn, case),
-    Screen.NOT_ASKED_YET: lambda turn, case, child, shown: step1.not_asked_yet(turn, case),
+    Screen.DECLINED: lambda turn, case, child, shown: step1_waiting.declined(turn, case),
+    Screen.NOT_ASKED_YET: lambda turn, case, child, shown: step1_waiting.not_asked_yet(turn, case),
     Screen.ASK_MAY_TELL: lambda turn, case, child, shown: step1.ask_may_tell(turn, case),
     Screen.STEP1_DONE: lambda turn, case, child, shown: step1.step1_done(turn, case),
     Screen.ASK_WITNESSED: lambda turn, case, child, shown: step2.ask_witnessed(turn, case, child),
@@ -104,6 +124,28 @@ DRAW: dict[Screen, Draw] = {
     Screen.OVERVIEW: lambda turn, case, child, shown: cases.overview(turn, case),
     Screen.CONFIRM_CLOSE: lambda turn, case, child, shown: cases.confirm_close(turn, case),
     Screen.CLOSED: lambda turn, case, child, shown: cases.closed(turn, case),
+    # When the protocol does not fit, or does not work.
+    Screen.STEP1_WAITING: lambda turn, case, child, shown: step1_waiting.waiting(
+        turn, case, Step1Choice(_detail(shown))
+    ),
+    Screen.FACTS_HINT: lambda turn, case, child, shown: facts_hint.facts_hint(turn, case, child),
+    Screen.APPROACHES: lambda turn, case, child, shown: approaches.approaches(turn, case),
+    Screen.APPROACH: lambda turn, case, child, shown: approaches.approach(
+        turn, case, Approach(_detail(shown))
+    ),
+    Screen.APPROACH_CHOSEN: lambda turn, case, child, shown: approaches.approach_chosen(
+        turn, case, Approach(_detail(shown))
+    ),
+    Screen.OUTCOME_WITH_VIEW: lambda turn, case, child, shown: escalation.outcome_with_view(
+        turn, case, child, VictimView(_detail(shown))
+    ),
+    Screen.VIEWS_WEIGHED: lambda turn, case, child, shown: escalation.views_weighed(
+        turn, case, child, VictimView(_detail(shown))
+    ),
+    Screen.NEXT_STEPS: lambda turn, case, child, shown: escalation.next_steps(turn, case, child),
+    Screen.NEXT_STEP_CHOSEN: lambda turn, case, child, shown: escalation.next_step_chosen(
+        turn, case, child, NextStepChoice(_detail(shown))
+    ),
 }
 
 

@@ -70,39 +70,3 @@ def step1_done(turn: Turn, case: Case) -> None:
             [(_("📂 My cases"), MenuPress(Menu.CASES))],
         ],
     )
-
-
-def declined(turn: Turn, case: Case) -> None:
-    """The child who is bullied did not agree: what that means, and what can be done."""
-    victim = name(case.victim_nickname)
-    turn.say(
-        "\n\n".join(
-            [
-                _("%(victim)s does not agree (yet).") % {"victim": victim},
-                _(
-                    "Then you do not talk with the children who bully: nothing of step 2 "
-                    "happens without %(victim)s's permission. The case stays open."
-                )
-                % {"victim": victim},
-                _(
-                    "You can ask %(victim)s again later, or look for another approach "
-                    "with your team."
-                )
-                % {"victim": victim},
-            ]
-        ),
-        [
-            [(_("🔁 Ask again"), case_button(case.id, protocol.AskAgain(0)))],
-            [(_("🗂 Close the case"), case_button(case.id, protocol.Close(0)))],
-            [(_("📂 My cases"), MenuPress(Menu.CASES))],
-        ],
-    )
-
-
-def not_asked_yet(turn: Turn, case: Case) -> None:
-    """The leader has not talked with the child who is bullied yet."""
-    turn.say(
-        _("Fine. Talk with %(victim)s first; come back to this case with /cases when you have.")
-        % {"victim": name(case.victim_nickname)},
-        [[(_("📂 My cases"), MenuPress(Menu.CASES))]],
-    )

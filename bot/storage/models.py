@@ -104,10 +104,18 @@ class Case(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # The approach the case goes on with, once the leader chose one (flows.approaches).
+    approach: Mapped[str | None] = mapped_column(String(16))
 
     children: Mapped[list[Child]] = relationship(
         back_populates="case",
         order_by="Child.position",
+        lazy="selectin",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+    history: Mapped[list[CaseHistory]] = relationship(
+        order_by="CaseHistory.id",
         lazy="selectin",
         cascade="all, delete-orphan",
         passive_deletes=True,
@@ -183,6 +191,8 @@ class FollowUp(Base):
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)
     # The interval chosen before it, so a longer one can be proposed after "stopped".
     previous_choice: Mapped[str | None] = mapped_column(String(16))
+    # What the child who is bullied said at this follow-up (flows.escalation.VictimView).
+    victim_view: Mapped[str | None] = mapped_column(String(16))
 
     child: Mapped[Child] = relationship(back_populates="follow_ups")
 
@@ -253,3 +263,20 @@ class UndeliveredReply(Base):
     text: Mapped[str] = mapped_column(EncryptedText)
     # The inline keyboard as Telegram's JSON; button data carry ids only, never a text.
     keyboard: Mapped[str | None] = mapped_column(Text)
+
+
+class CaseHistory(Base):
+    """What a leader chose in a case, and when: an approach, what to do after a "no" in
+    step 1, a next step when the bullying does not stop (see ``flows.history``).
+
+    Kinds and details are enum values, never free text.
+    """
+
+    __tablename__ = "case_history"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    child_id: Mapped[int | None] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    kind: Mapped[str] = mapped_column(String(24))
+    detail: Mapped[str] = mapped_column(String(24))

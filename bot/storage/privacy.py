@@ -44,6 +44,18 @@ async def export(session: AsyncSession, leader: Leader) -> dict[str, Any]:
                 "may_tell": case.may_tell,
                 "started": _time(case.created_at),
                 "closed": _time(case.closed_at),
+                "approach": case.approach,
+                "history": [
+                    {
+                        "at": _time(h.at),
+                        "child": next(
+                            (c.nickname for c in case.children if c.id == h.child_id), None
+                        ),
+                        "kind": h.kind,
+                        "choice": h.detail,
+                    }
+                    for h in case.history
+                ],
                 "children_who_bully": [
                     {
                         "nickname": child.nickname,
@@ -62,7 +74,11 @@ async def export(session: AsyncSession, leader: Leader) -> dict[str, Any]:
                             for a in child.agreements
                         ],
                         "follow_ups": [
-                            {"outcome": f.outcome, "recorded": _time(f.recorded_at)}
+                            {
+                                "outcome": f.outcome,
+                                "bullied_child_says": f.victim_view,
+                                "recorded": _time(f.recorded_at),
+                            }
                             for f in child.follow_ups
                         ],
                     }

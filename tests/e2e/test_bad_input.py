@@ -154,11 +154,11 @@ async def test_a_step1_refusal_keeps_the_case_open_without_step_2(
     step1 = await walk.new_case(leader, "Sam", [("Tom", "Bullies")])
     await leader.press(step1, "No, not (yet)")
     declined = await leader.expect("does not agree (yet)")
-    assert "nothing of step 2" in declined.text
+    assert "without Sam's permission you do not talk with Tom" in declined.text
     assert not any("Prepare" in b for b in declined.button_texts)
     await leader.send("/cases")
     assert "Step 1: Sam did not agree (yet)" in (await leader.expect("My cases")).text
-    await leader.press(declined, "Ask again")
+    await leader.press(declined, "Ask again now")
     again = await leader.expect("Step 1")
     await walk.settle_step1(leader, again, "it hurts")
 

@@ -48,7 +48,8 @@ def test_a_newcomer_walks_a_case_in_the_console_and_finds_it_again(tmp_path: Pat
     assert "The clock moved ahead" in nudge
     assert "Step 3: talk with Tom again" in nudge
     assert "I leave Sam's cap alone" in nudge
-    assert any("Bullying has stopped" in label for label in buttons(nudge))
+    assert any("I did not ask Sam" in label for label in buttons(nudge))
+    assert "how far has the bullying stopped?" in console.press("I did not ask Sam")
     assert "as long as the bullying has stopped" in console.press("Bullying has stopped")
 
     exported = console.send("/export")

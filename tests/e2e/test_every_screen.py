@@ -49,6 +49,19 @@ async def test_every_screen_renders_in_every_language(
     await leader.send("/help")
     await screen(leader)
 
+    # Quick check with nothing ticked: what fits better, No Blame and its short check.
+    await leader.send("/criteria")
+    await tap(leader, await screen(leader), 7)
+    answer = await screen(leader)
+    await tap(leader, answer, 1)  # No Blame
+    await tap(leader, await screen(leader), 0)  # its short check
+    no_blame = await screen(leader)
+    await tap(leader, no_blame, 0)
+    no_blame = await screen(leader)
+    await tap(leader, no_blame, 5)  # the answer
+    await tap(leader, await screen(leader), 1)  # back to the quick check's answer
+    await screen(leader)
+
     # Quick check: three ticks, the answer, back to the ticks, the answer, start a case.
     await tap(leader, welcome, 0)
     checklist = await screen(leader)
@@ -80,8 +93,15 @@ async def test_every_screen_renders_in_every_language(
     await tap(leader, listed, 1)
     step1 = await screen(leader)
 
-    # Step 1: a "no", asked again, a "yes".
+    # Step 1: a "no", the team, another approach chosen, asked again, a "yes".
     await tap(leader, step1, 1)
+    declined = await screen(leader)
+    await tap(leader, declined, 2)  # talk it over with the team
+    await tap(leader, await screen(leader), 0)  # other approaches
+    await tap(leader, await screen(leader), 0)
+    await tap(leader, await screen(leader), 0)  # we go on with this
+    await tap(leader, await screen(leader), 0)  # back to the case
+    await tap(leader, await screen(leader), 0)  # continue: step 1 still refused
     declined = await screen(leader)
     await tap(leader, declined, 0)
     step1 = await screen(leader)
@@ -96,7 +116,8 @@ async def test_every_screen_renders_in_every_language(
     await tap(leader, done, 0)
     await tap(leader, await screen(leader), 0, 0)
     await screen(leader)
-    await leader.send(LONG_FACTS)
+    await leader.send(LONG_FACTS[:900] + " altijd always toujours immer")
+    await tap(leader, await screen(leader), 0)  # the hint; keep the facts
     feelings = await screen(leader)
     await tap(leader, feelings, 1, 1)
     script = await screen(leader)
@@ -172,12 +193,14 @@ async def test_every_screen_renders_in_every_language(
     # Step 3: the reminder comes; outcomes, a new proposal, a snooze, "stopped".
     clock.advance(days=2)
     follow_up = await screen(leader)
-    await tap(leader, follow_up, 3)
+    await tap(leader, follow_up, 4)  # not talked yet
     await tap(leader, await screen(leader), 2)
     await screen(leader)
     clock.advance(days=4)
     follow_up = await screen(leader)
-    await tap(leader, follow_up, 1)
+    await tap(leader, follow_up, 2)  # the bullied child: not stopped
+    await tap(leader, await screen(leader), 0)  # the other child: stopped
+    await screen(leader)  # the bullied child's view weighs more
     await screen(leader)
     await leader.send("new agreement")
     proposal = await screen(leader)
@@ -187,7 +210,29 @@ async def test_every_screen_renders_in_every_language(
     await screen(leader)  # planned: nothing else to do until then
     clock.advance(days=8)
     follow_up = await screen(leader)
-    await tap(leader, follow_up, 0)
+    await tap(leader, follow_up, 1)  # the bullied child: less
+    await tap(leader, await screen(leader), 1)  # partly
+    await screen(leader)
+    await leader.send("another agreement")
+    await tap(leader, await screen(leader), 0)
+    await tap(leader, await screen(leader), 0)  # the next follow-up, proposed first
+    await screen(leader)
+    await screen(leader)
+    # Two rounds without "stopped": the nudge offers the next steps.
+    clock.advance(days=8)
+    follow_up = await screen(leader)
+    await tap(leader, follow_up, 4)  # next steps
+    await tap(leader, await screen(leader), 3)  # support for the bullied child
+    await tap(leader, await screen(leader), 1)  # the next steps again
+    await tap(leader, await screen(leader), 2)  # another approach
+    await screen(leader)
+    await screen(leader)  # the approaches
+    await leader.send("/cases")
+    await tap(leader, await screen(leader), 0)
+    await tap(leader, await screen(leader), 0)  # continue: the follow-up
+    follow_up = await screen(leader)
+    await tap(leader, follow_up, 0)  # the bullied child: stopped
+    await tap(leader, await screen(leader), 0)
     stopped = await screen(leader)
     await tap(leader, stopped, 1)
     await screen(leader)

@@ -48,7 +48,7 @@ async def test_a_nudge_brings_the_agreements_and_not_stopped_leads_to_a_new_prop
     assert "Ask how far he/she keeps to the agreements that were made." in nudge.text
     assert "comes late" not in nudge.text
 
-    await leader.press(nudge, "Not stopped")
+    await walk.answer_follow_up(leader, nudge, "Not stopped")
     await leader.expect("If needed, motivate him/her to come up with a new proposal.")
     await leader.send("stay away from Sam during games")
     proposal = await leader.expect("New proposal so far")
@@ -63,7 +63,7 @@ async def test_a_nudge_brings_the_agreements_and_not_stopped_leads_to_a_new_prop
     assert "stay away from Sam during games" in second.text
     assert "say sorry to Sam" not in second.text, "the newest proposal replaces the old one"
 
-    await leader.press(second, "Bullying has stopped")
+    await walk.answer_follow_up(leader, second, "Bullying has stopped")
     stopped = await leader.expect("as long as the bullying has stopped")
     assert "Keep repeating this and allow enough time for the follow-up." in stopped.text
     await leader.press(stopped, "Close the case")
@@ -83,13 +83,14 @@ async def test_stopped_proposes_a_longer_interval_and_the_history_is_kept(
     await held_talk(leader, follow_up="In 2 days")
     clock.advance(days=3)
     nudge = await leader.expect("Step 3: talk with Tom again")
-    await leader.press(nudge, "Partly stopped")
+    await walk.answer_follow_up(leader, nudge, "Partly stopped")
     await leader.send("no more name calling")
     await leader.press(await leader.expect("New proposal so far"), "Done")
     await leader.press(await leader.expect("When do you want"), "In 2 days")
     await leader.expect("I will remind you")
     clock.advance(days=3)
-    await leader.press(await leader.expect("Step 3: talk with Tom again"), "Bullying has stopped")
+    again = await leader.expect("Step 3: talk with Tom again")
+    await walk.answer_follow_up(leader, again, "Bullying has stopped")
     stopped = await leader.expect("as long as the bullying has stopped")
     assert stopped.button_texts[0] == "⭐ In 1 week"
     await leader.press(stopped, "In 1 week")

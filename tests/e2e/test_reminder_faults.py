@@ -67,6 +67,8 @@ async def test_a_nudges_button_works_whatever_telegram_does_to_the_answer(
     quick_retries(bot)
     leader = await nudged(api, clock, 9203)
     api.inject(method, FAULTS[fault], chat_id=leader.id)
-    await leader.press(nudges(leader)[0], "Not stopped")
+    await leader.press(nudges(leader)[0], "I did not ask")
+    asked = await leader.expect("how far has the bullying stopped?")
+    await leader.press(asked, "Not stopped")
     await leader.expect("If needed, motivate him/her to come up with a new proposal.")
     assert api.injected == [(method, fault)]

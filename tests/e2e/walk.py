@@ -83,3 +83,12 @@ async def report_back(leader: SimUser, victim: str, child: str) -> None:
     await leader.press(await leader.expect("My cases"), f"1. {victim}")
     overview = await leader.expect(f"Case {victim}")
     await leader.press(overview, f"Reported back to {victim} on {child}")
+
+
+async def answer_follow_up(
+    leader: SimUser, nudge: BotMessage, outcome: str, victim: str = "I did not ask"
+) -> None:
+    """On a follow-up's nudge: what the bullied child says (the button), then ``outcome``."""
+    await leader.press(nudge, victim)
+    asked = await leader.expect("how far has the bullying stopped?")
+    await leader.press(asked, outcome)

@@ -16,6 +16,7 @@ from flows.case import (
     RoundRecord,
 )
 from flows.follow_up import Outcome, ReminderKind, ReminderStatus
+from flows.history import HistoryKind
 
 _ids = itertools.count(1)
 
@@ -42,6 +43,7 @@ class Round:
     recorded_at: datetime
     previous_choice: str | None = None
     id: int = field(default_factory=lambda: next(_ids))
+    victim_view: str | None = None
 
 
 @dataclass
@@ -69,6 +71,16 @@ class Case:
     children: list[Child] = field(default_factory=list)
     id: int = field(default_factory=lambda: next(_ids))
     erased_reminders: int = 0
+    approach: str | None = None
+    history: list[History] = field(default_factory=list)
+
+
+@dataclass
+class History:
+    child_id: int | None
+    at: datetime
+    kind: str
+    detail: str
 
 
 class Records:
@@ -126,3 +138,14 @@ class Records:
         for child in case.children:
             case.erased_reminders += len(child.reminders)
             child.reminders.clear()
+
+    def add_history(
+        self,
+        case: CaseRecord,
+        child: ChildRecord | None,
+        kind: HistoryKind,
+        detail: str,
+        now: datetime,
+    ) -> None:
+        assert isinstance(case, Case)
+        case.history.append(History(None if child is None else child.id, now, kind, detail))

@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from flows import protocol
+from flows.approaches import Approach
 from flows.case import (
     Consent,
     Feeling,
@@ -29,8 +30,10 @@ from flows.case import (
     round_agreements,
     standing_agreements,
 )
-from flows.follow_up import Outcome, ReminderKind, ReminderStatus, Snooze
+from flows.escalation import VictimView
+from flows.follow_up import OPEN_STATUSES, Outcome, ReminderKind, ReminderStatus, Snooze
 from flows.follow_up_timing import FollowUpChoice, Rhythm
+from flows.history import HistoryKind, NextStepChoice, Step1Choice
 from flows.protocol import Awaiting, CaseStage, Moment, Screen
 from tests.support.plain_case import Agreement, Case, Child, Records, Reminder, Round
 
@@ -341,7 +344,34 @@ _EVENTS: list[tuple[MakeEvent, st.SearchStrategy[object]]] = [
     (lambda c, v: protocol.ChildRemoved(c), st.none()),
     (lambda c, v: protocol.SameFactsAs(c, _CHILD_IDS[int(str(v)) % 2]), st.integers(0, 9)),
     (lambda c, v: protocol.SameFeelingAs(c, _CHILD_IDS[int(str(v)) % 2]), st.integers(0, 9)),
+    # When the protocol does not fit, or does not work.
+    (lambda c, v: protocol.Step1Chosen(0, Step1Choice(str(v))), st.sampled_from(list(Step1Choice))),
+    (lambda c, v: protocol.FactsKept(c), st.none()),
+    (lambda c, v: protocol.ShowApproaches(0), st.none()),
+    (lambda c, v: protocol.ShowApproach(0, Approach(str(v))), st.sampled_from(list(Approach))),
+    (lambda c, v: protocol.ApproachChosen(0, Approach(str(v))), st.sampled_from(list(Approach))),
+    (
+        lambda c, v: protocol.VictimViewGiven(c, VictimView(str(v))),
+        st.sampled_from(list(VictimView)),
+    ),
+    (
+        lambda c, v: protocol.OutcomeWithView(c, *_outcome_and_view(v)),
+        st.tuples(st.sampled_from(list(Outcome)), st.sampled_from(list(VictimView))),
+    ),
+    (lambda c, v: protocol.ShowNextSteps(c), st.none()),
+    (
+        lambda c, v: protocol.NextStepChosen(c, NextStepChoice(str(v))),
+        st.sampled_from(list(NextStepChoice)),
+    ),
 ]
+
+
+def _outcome_and_view(value: object) -> tuple[Outcome, VictimView]:
+    """A drawn (outcome, view) pair; a single value stands for both where it can."""
+    if isinstance(value, tuple):
+        return Outcome(value[0]), VictimView(value[1])
+    return Outcome(str(value)), VictimView.NOT_STOPPED
+
 
 _STEP = st.one_of(
     # Any event, fitting or not (a stale or forged button, a text at the wrong moment).
@@ -367,7 +397,11 @@ def _confirmed(case: Case) -> dict[int, tuple[object, ...]]:
 
 def _sample(index: int) -> object:
     """A value the event at ``index`` takes, to ask whether it fits before drawing one."""
-    for candidate in (None, "x", 0, True, *Role, *Feeling, *FollowUpChoice, *Outcome, *Snooze):
+    candidates = (
+        *(None, "x", 0, True, *Role, *Feeling, *FollowUpChoice, *Outcome, *Snooze),
+        *(*Step1Choice, *Approach, *VictimView, *NextStepChoice),
+    )
+    for candidate in candidates:
         try:
             _EVENTS[index][0](0, candidate)
         except ValueError:
@@ -413,6 +447,8 @@ def _forward_event(case: Case, data: st.DataObject, now: datetime) -> protocol.E
                 return protocol.ChildNamed(0, "Mo")
             return protocol.ConsentAnswered(0, agreed=data.draw(st.integers(0, 4)) > 0)
         case Next.CONSENT_DECLINED:
+            if data.draw(st.booleans()):
+                return protocol.Step1Chosen(0, data.draw(st.sampled_from(list(Step1Choice))))
             return protocol.AskAgain(0)
         case Next.RECORD_MAY_TELL:
             return protocol.MayTellTyped(0, "that it hurts")
@@ -434,7 +470,19 @@ def _forward_event(case: Case, data: st.DataObject, now: datetime) -> protocol.E
         case Next.REPORT_BACK:
             return protocol.ReportedBack(c)
         case Next.RECORD_FOLLOW_UP:
-            return protocol.OutcomeGiven(c, data.draw(st.sampled_from(list(Outcome))))
+            match data.draw(st.integers(0, 4)):
+                case 0:
+                    return protocol.OutcomeGiven(c, data.draw(st.sampled_from(list(Outcome))))
+                case 1:
+                    return protocol.NextStepChosen(
+                        c, data.draw(st.sampled_from(list(NextStepChoice)))
+                    )
+                case _:
+                    return protocol.OutcomeWithView(
+                        c,
+                        data.draw(st.sampled_from(list(Outcome))),
+                        data.draw(st.sampled_from(list(VictimView))),
+                    )
         case Next.FOLLOW_UP:
             # Wait for it, or move it (a leader who knows the next meeting is sooner).
             if data.draw(st.booleans()):
@@ -478,6 +526,7 @@ def test_random_walks_keep_the_protocols_promises(steps: list[tuple[object, ...]
             event = _event_for(case, int(str(first)), int(str(second)), data)
         before = copy.deepcopy(case)
         confirmed = _confirmed(case)
+        history_before = list(case.history)
         reply = protocol.handle(case, event, at(now))
 
         # Every answer shows something, and a child's screen names a child of this case.
@@ -526,6 +575,7 @@ def test_random_walks_keep_the_protocols_promises(steps: list[tuple[object, ...]
             ]
             expected = [a for a in child.agreements if newest and a.follow_up_id == newest[-1]]
             assert standing_agreements(child) == expected
+        _keeps_the_promises_when_it_does_not_fit_or_work(case, before, history_before)
         stages_seen |= {child_stage(case, c, now) for c in case.children}
         # Every open case has a way forward: the next thing to do is an event that fits.
         if case.closed_at is None:
@@ -534,6 +584,43 @@ def test_random_walks_keep_the_protocols_promises(steps: list[tuple[object, ...]
                 for make in _WAYS_FORWARD
                 for c in (case.children or [Child(id=0)])
             )
+
+
+def _keeps_the_promises_when_it_does_not_fit_or_work(
+    case: Case, before: Case, history_before: list[object]
+) -> None:
+    """The invariants of step 1 waiting, the bullied child's view and the case's history."""
+    # The history only grows, and holds enum values only.
+    assert case.history[: len(history_before)] == history_before
+    for entry in case.history:
+        enum = {
+            HistoryKind.APPROACH: Approach,
+            HistoryKind.STEP1: Step1Choice,
+            HistoryKind.NEXT_STEP: NextStepChoice,
+        }[HistoryKind(entry.kind)]
+        enum(entry.detail)  # raises for anything else
+        assert entry.child_id is None or any(c.id == entry.child_id for c in case.children)
+    # The approach is the last one chosen.
+    chosen = [e.detail for e in case.history if e.kind == HistoryKind.APPROACH]
+    assert case.approach == (chosen[-1] if chosen else None)
+    # Step 1 never waits silently, and a settled step 1 leaves no reminder to ask.
+    step1_open = [
+        r
+        for c in case.children
+        for r in c.reminders
+        if r.kind == ReminderKind.STEP1 and r.status in OPEN_STATUSES
+    ]
+    if case.closed_at is None and case.consent == Consent.DECLINED:
+        assert len(step1_open) == 1
+    if case.consent == Consent.AGREED:
+        assert step1_open == []
+    # What the bullied child says weighs more: "not stopped" from them is never "stopped".
+    for child in case.children:
+        for round_ in child.follow_ups:
+            if round_.victim_view == VictimView.NOT_STOPPED:
+                assert round_.outcome != Outcome.STOPPED
+            if round_.victim_view == VictimView.LESS:
+                assert round_.outcome != Outcome.STOPPED
 
 
 #: Events without values that move a case on; one of them always fits an open case.
@@ -569,3 +656,105 @@ def test_walks_that_follow_the_protocol_reach_every_stage() -> None:
 
     walk()
     assert seen == set(Stage)
+
+
+# --- When the protocol does not fit, or does not work -------------------------------------
+
+
+def open_reminders(case: Case, kind: ReminderKind) -> list[Reminder]:
+    return [
+        r
+        for c in case.children
+        for r in c.reminders
+        if r.kind == kind and r.status in OPEN_STATUSES
+    ]
+
+
+def test_not_asked_yet_plans_a_reminder_for_the_next_meeting_or_in_two_days() -> None:
+    case = Case(children=[Child()])
+    reply = protocol.handle(case, protocol.NotAskedYet(0), at())
+    assert reply.shown[-1].screen is Screen.NOT_ASKED_YET
+    (reminder,) = open_reminders(case, ReminderKind.STEP1)
+    assert reminder.choice == FollowUpChoice.NEXT_MEETING
+    assert reminder.due_at > NOW
+    without_meeting = Case(children=[Child()])
+    protocol.handle(without_meeting, protocol.NotAskedYet(0), Moment(NOW, Rhythm(), Records()))
+    (reminder,) = open_reminders(without_meeting, ReminderKind.STEP1)
+    assert reminder.choice == FollowUpChoice.IN_2_DAYS
+
+
+def test_a_no_in_step_1_plans_a_reminder_and_what_the_leader_does_is_kept() -> None:
+    case = Case(children=[Child()])
+    reply = protocol.handle(case, protocol.ConsentAnswered(0, agreed=False), at())
+    assert reply.shown[-1].screen is Screen.DECLINED
+    assert len(open_reminders(case, ReminderKind.STEP1)) == 1
+    reply = protocol.handle(case, protocol.Step1Chosen(0, Step1Choice.WATCH), at())
+    assert reply.shown[-1] == protocol.Shown(Screen.STEP1_WAITING, detail=Step1Choice.WATCH)
+    (reminder,) = open_reminders(case, ReminderKind.STEP1)
+    assert reminder.choice == FollowUpChoice.IN_2_WEEKS
+    assert [(e.kind, e.detail) for e in case.history] == [(HistoryKind.STEP1, Step1Choice.WATCH)]
+    assert next_step(case, NOW) == NextStep(Next.CONSENT_DECLINED)
+    # A "yes" after all: the reminder to ask goes.
+    protocol.handle(case, protocol.ConsentAnswered(0, agreed=True), at())
+    assert open_reminders(case, ReminderKind.STEP1) == []
+
+
+def test_what_to_do_after_a_no_is_refused_once_step_1_is_agreed() -> None:
+    case = settled(Child())
+    reply = protocol.handle(case, protocol.Step1Chosen(0, Step1Choice.TRY_LATER), at())
+    assert not reply.accepted
+    assert case.history == []
+
+
+def test_facts_with_a_label_get_a_hint_and_are_kept() -> None:
+    tom = Child()
+    case = settled(tom)
+    reply = protocol.handle(case, protocol.FactsTyped(tom.id, "Tom is altijd gemeen"), at())
+    assert reply.shown[-1].screen is Screen.FACTS_HINT
+    assert reply.awaiting is Awaiting.FACTS, "typing again replaces the facts"
+    assert tom.facts == "Tom is altijd gemeen", "a hint never blocks"
+    reply = protocol.handle(case, protocol.FactsKept(tom.id), at())
+    assert reply.shown[-1].screen is Screen.ASK_FEELING
+    reply = protocol.handle(case, protocol.FactsTyped(tom.id, "Tom duwde Sam in het zand"), at())
+    assert reply.shown[-1].screen is Screen.ASK_FEELING
+
+
+def test_the_bullied_childs_view_comes_before_the_outcome_and_weighs_more() -> None:
+    tom = talked()
+    case = settled(tom)
+    tom.reminders.append(Reminder(ReminderKind.FOLLOW_UP, NOW))
+    reply = protocol.handle(case, protocol.VictimViewGiven(tom.id, VictimView.NOT_STOPPED), at())
+    assert reply.shown == (protocol.Shown(Screen.OUTCOME_WITH_VIEW, tom, detail="not"),)
+    assert tom.follow_ups == [], "nothing is recorded before the outcome"
+    event = protocol.OutcomeWithView(tom.id, Outcome.STOPPED, VictimView.NOT_STOPPED)
+    reply = protocol.handle(case, event, at())
+    assert [s.screen for s in reply.shown] == [Screen.VIEWS_WEIGHED, Screen.NEW_PROPOSAL]
+    assert (tom.follow_ups[-1].outcome, tom.follow_ups[-1].victim_view) == (
+        Outcome.NOT_STOPPED,
+        VictimView.NOT_STOPPED,
+    )
+
+
+def test_the_same_view_and_outcome_record_without_a_word_about_weighing() -> None:
+    tom = talked()
+    case = settled(tom)
+    tom.reminders.append(Reminder(ReminderKind.FOLLOW_UP, NOW))
+    event = protocol.OutcomeWithView(tom.id, Outcome.STOPPED, VictimView.STOPPED)
+    reply = protocol.handle(case, event, at())
+    assert [s.screen for s in reply.shown] == [Screen.STOPPED]
+    again = protocol.handle(case, event, at())
+    assert not again.accepted and again.shown[0].screen is Screen.ALREADY_RECORDED
+
+
+def test_a_next_step_is_kept_in_the_history_and_another_approach_lists_them() -> None:
+    tom = talked()
+    case = settled(tom)
+    reply = protocol.handle(case, protocol.NextStepChosen(tom.id, NextStepChoice.APPROACH), at())
+    assert [s.screen for s in reply.shown] == [Screen.NEXT_STEP_CHOSEN, Screen.APPROACHES]
+    protocol.handle(case, protocol.ApproachChosen(0, Approach.NO_BLAME), at())
+    protocol.handle(case, protocol.ApproachChosen(0, Approach.NO_BLAME), at())
+    assert case.approach == Approach.NO_BLAME
+    assert [(e.kind, e.detail, e.child_id) for e in case.history] == [
+        (HistoryKind.NEXT_STEP, NextStepChoice.APPROACH, tom.id),
+        (HistoryKind.APPROACH, Approach.NO_BLAME, None),
+    ]
