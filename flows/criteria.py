@@ -1,7 +1,9 @@
 """The quick check: is a one-on-one conversation the right approach here?
 
-The protocol gives seven reasons to choose a one-on-one conversation. The leader
-ticks the ones that apply; :func:`assess` turns the ticks into an answer.
+The protocol first says what kind of approach this is — "= confronterende aanpak",
+the nature of the approach, not a reason to tick (:data:`NATURE`) — and then gives
+six reasons to choose a one-on-one conversation. The leader ticks the ones that
+apply; :func:`assess` turns the ticks into an answer.
 
 How the answer is reached (the protocol lists reasons, not a score, so this is
 our reading of it, kept deliberately simple):
@@ -9,12 +11,14 @@ our reading of it, kept deliberately simple):
 * The leaders' support is a condition, not just a reason: a confrontational
   approach that the team does not carry cannot be followed up. Without it the
   answer is "not yet: agree on it with your team first".
-* The other six say why the confrontational approach is called for. Two or more
+* The other five say why the confrontational approach is called for. Two or more
   of them: it fits. One: it can fit, but weigh a milder approach first. None: it
   does not fit for now.
 
-The ticks travel as a 7-bit mask (``Criterion`` values are bit positions), which
-keeps the checklist stateless and small enough for Telegram's callback data.
+The ticks travel as a bit mask (``Criterion`` values are bit positions), which
+keeps the checklist stateless and small enough for Telegram's callback data. Bit 0
+was once "a confrontational approach fits", when that was wrongly a reason: a mask
+with it set is refused like any other that is not ours.
 """
 
 from __future__ import annotations
@@ -24,11 +28,13 @@ from enum import IntEnum, StrEnum
 
 from flows.language import N_
 
+#: What the protocol says the approach is, above its reasons: its nature, not a reason.
+NATURE = N_("A one-on-one conversation is a confrontational approach.")
+
 
 class Criterion(IntEnum):
-    """One of the protocol's seven reasons to choose a one-on-one conversation."""
+    """One of the protocol's six reasons to choose a one-on-one conversation."""
 
-    CONFRONTATION_FITS = 0
     GOING_ON_LONG = 1
     HIGH_IMPACT = 2
     BULLY_HIGH_STATUS = 3
@@ -39,7 +45,6 @@ class Criterion(IntEnum):
 
 #: The protocol's own wording of each criterion (translated where shown).
 CRITERION_TEXT: dict[Criterion, str] = {
-    Criterion.CONFRONTATION_FITS: N_("A confrontational approach fits here"),
     Criterion.GOING_ON_LONG: N_("The bullying has been going on for a long(er) time"),
     Criterion.HIGH_IMPACT: N_(
         "The bullying has a big impact on the victim (and his/her surroundings)"
@@ -55,7 +60,7 @@ CRITERION_TEXT: dict[Criterion, str] = {
 }
 
 ALL_CRITERIA: tuple[Criterion, ...] = tuple(Criterion)
-FULL_MASK = (1 << len(ALL_CRITERIA)) - 1
+FULL_MASK = sum(1 << c for c in ALL_CRITERIA)
 
 
 class Verdict(StrEnum):
@@ -91,8 +96,8 @@ def to_mask(ticked: frozenset[Criterion] | set[Criterion]) -> int:
 
 
 def from_mask(mask: int) -> frozenset[Criterion]:
-    """Unpack a bit mask into ticked criteria; bits outside the seven are refused."""
-    if mask < 0 or mask > FULL_MASK:
+    """Unpack a bit mask into ticked criteria; bits of no criterion are refused."""
+    if mask < 0 or mask & ~FULL_MASK:
         raise ValueError(f"criteria mask out of range: {mask}")
     return frozenset(c for c in ALL_CRITERIA if mask & (1 << c))
 

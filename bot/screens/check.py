@@ -1,4 +1,4 @@
-"""The quick check: the seven criteria as a checklist, and the answer."""
+"""The quick check: what the approach is, its six reasons as a checklist, and the answer."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from flows import phrasing
 from flows.criteria import (
     ALL_CRITERIA,
     CRITERION_TEXT,
+    NATURE,
     Assessment,
     Criterion,
     Verdict,
@@ -20,7 +21,6 @@ from flows.language import N_, _
 
 #: Short labels for the buttons; the message itself carries the protocol's full wording.
 CRITERION_LABEL: dict[Criterion, str] = {
-    Criterion.CONFRONTATION_FITS: N_("Confrontation fits"),
     Criterion.GOING_ON_LONG: N_("Going on for long"),
     Criterion.HIGH_IMPACT: N_("Big impact"),
     Criterion.BULLY_HIGH_STATUS: N_("Bully has high status"),
@@ -57,36 +57,45 @@ def checklist(turn: Turn, mask: int) -> None:
     rows = [*rows, [(_("See the answer ➡️"), CheckAnswer(mask))]]
     parts = [
         title(_("Quick check: is a one-on-one conversation the right approach?")),
-        _("Tap what applies to this situation, then tap “See the answer”."),
+        # The protocol's "= confronterende aanpak": what the approach is, not a reason.
+        _(NATURE),
+        _("The protocol's reasons to choose it. Tap what applies, then “See the answer”."),
         "\n".join(lines),
     ]
-    if ticked:
-        # The answer so far, after every tap: a clear answer in as few taps as it takes.
-        parts.append(_(VERDICT_TEXT[assess(ticked).verdict]))
+    # No verdict while ticking: the answer comes when the leader asks for it.
     turn.show("\n\n".join(parts), rows)
 
 
 def answer(turn: Turn, mask: int) -> None:
     """The answer for the ticks in ``mask``, why, and the protocol's note."""
     assessment: Assessment = assess(from_mask(mask))
-    parts = [title(_("Quick check: the answer")), _(VERDICT_TEXT[assessment.verdict])]
-    if assessment.reasons:
+    holds = [c for c in ALL_CRITERIA if c in assessment.ticked]
+    parts = [title(_("Quick check: the answer"))]
+    if holds:
+        # The protocol's own words for what holds; the weighing below is ours.
         parts.append(
-            _("What points to it:")
+            _("The protocol's reasons that hold here:")
             + "\n"
-            + bulleted(_(CRITERION_TEXT[c]) for c in assessment.reasons)
+            + bulleted(_(CRITERION_TEXT[c]) for c in holds)
         )
     parts.append(
-        _(
-            "Keep in mind: a one-on-one conversation is a confrontational approach. "
-            "The leaders must support it."
+        _("Our advice (the protocol gives reasons, not a threshold):")
+        + "\n"
+        + _(VERDICT_TEXT[assessment.verdict])
+    )
+    if Criterion.LEADERS_SUPPORT not in assessment.ticked:
+        parts.append(
+            _(
+                "Keep in mind: a one-on-one conversation is a confrontational approach. "
+                "The leaders must support it."
+            )
         )
-    )
-    parts.append(
-        _("You disapprove of the behaviour, not the person, and you say clearly:")
-        + " "
-        + quoted(_(phrasing.DISAPPROVE_BEHAVIOUR))
-    )
+    if assessment.may_start_case:
+        parts.append(
+            _("You disapprove of the behaviour, not the person, and you say clearly:")
+            + " "
+            + quoted(_(phrasing.DISAPPROVE_BEHAVIOUR))
+        )
     better, better_rows = approaches.router(mask)
     if better is not None:
         parts.append(better)

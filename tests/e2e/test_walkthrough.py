@@ -23,21 +23,26 @@ async def test_a_leader_walks_the_whole_protocol_in_dutch(
         "❓ Hulp",
     ]
 
-    # Quick check: the answer so far shows after every tap; three taps give "it fits".
+    # Quick check: what the approach is, the six reasons, and no answer before it is asked.
     await leader.send("/criteria")
     checklist = await leader.expect("Snelle check")
+    assert "confronterende aanpak" in checklist.text
+    assert len(checklist.button_texts) == 7  # six reasons and "see the answer"
     await leader.press(checklist, "Leiding steunt")
-    await leader.press(await leader.expect("✅ Begeleider(s) steunen"), "Al lang(er) bezig")
+    checklist = await leader.expect("✅ Begeleider(s) steunen")
+    assert "✋" not in checklist.text and "één-op-ééngesprek past" not in checklist.text
+    await leader.press(checklist, "Al lang(er) bezig")
     checklist = await leader.expect("✅ Het pesten is al lang(er) bezig")
-    assert "Een één-op-ééngesprek kan passen" in checklist.text
     await leader.press(checklist, "Slachtoffer staat alleen")
     checklist = await leader.expect("✅ Het slachtoffer staat (quasi) alleen")
-    assert "Een één-op-ééngesprek past bij deze situatie." in checklist.text
+    assert "Een één-op-ééngesprek past bij deze situatie." not in checklist.text
     await leader.press(checklist, "Bekijk het antwoord")
     answer = await leader.expect("Snelle check: het antwoord")
+    assert "Het slachtoffer staat (quasi) alleen" in answer.text
     assert "Een één-op-ééngesprek past bij deze situatie." in answer.text
-    assert "confronterende aanpak" in answer.text
     assert "“Dit zeg of doe je niet. Punt.”" in answer.text
+    # The leaders' support was ticked: no reminder that they must support it.
+    assert "moet erachter staan" not in answer.text
 
     # A new case from the answer, with two children.
     await leader.press(answer, "Pak deze situatie aan")

@@ -108,7 +108,7 @@ def test_the_installed_console_speaks_dutch_and_english(
     (tmp_path / "en").mkdir()
     english = ConsoleDriver(tmp_path / "en", console_environment(LANG="en_GB.UTF-8"), command)
     assert "What do you want to do?" in english.screen
-    assert "Confrontation fits" in english.send("/criteria")
+    assert "Going on for long" in english.send("/criteria")
     code, rest, errors = english.finish()
     assert (code, errors) == (0, "")
     assert "Stopped. Everything is saved" in rest
