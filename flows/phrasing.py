@@ -26,6 +26,14 @@ STEP1_ASK_WHAT_TO_TELL = N_("What may I tell?")
 STEP1_AGREE_REPORT_BACK = N_(
     "We agree that I tell %(bully)s %(may_tell)s and that I report back to you on the talk."
 )
+#: The same sentence when what may be told is a clause ("that it hurts her"): in Dutch the
+#: clause then follows "vertel", or the sentence does not read as a person says it.
+STEP1_AGREE_REPORT_BACK_CLAUSE = N_(
+    "We agree that I tell %(bully)s %(may_tell)s, and that I report back to you on the talk."
+)
+#: Translators: the words that start a clause told to someone ("that it hurts", "how…"),
+#: separated by "|", in your language.
+CLAUSE_STARTS = N_("that|how|what|why|whether|who|where|when")
 
 # Step 2: with the child who bullies or joins in.
 STEP2_FACTS_SEEN = N_("I see that %(facts)s has happened.")
@@ -76,14 +84,26 @@ def _ended(sentence: str) -> str:
     return sentence.replace(ELLIPSIS + ".", ELLIPSIS)
 
 
+def is_clause(text: str) -> bool:
+    """Whether what may be told is a clause of its own ("dat het haar pijn doet")."""
+    words = text.strip().casefold().replace("’", "'").split()
+    starts = {w.strip() for w in _(CLAUSE_STARTS).casefold().split("|")}
+    return bool(words) and (words[0] in starts or words[0].split("'")[0] + "'" in starts)
+
+
 def step1_sentences(bullies: Sequence[str], may_tell: str | None = None) -> list[str]:
     """Step 1's three sentences; "…" stands where what may be told is not known yet."""
     who = names(bullies)
     told = escape(may_tell) if may_tell else ELLIPSIS
+    agree = (
+        STEP1_AGREE_REPORT_BACK_CLAUSE
+        if may_tell and is_clause(may_tell)
+        else (STEP1_AGREE_REPORT_BACK)
+    )
     return [
         _(STEP1_ASK_PERMISSION) % {"bully": who},
         _(STEP1_ASK_WHAT_TO_TELL),
-        _(STEP1_AGREE_REPORT_BACK) % {"bully": who, "may_tell": told},
+        _(agree) % {"bully": who, "may_tell": told},
     ]
 
 

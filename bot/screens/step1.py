@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.callback_data import Menu, MenuPress, case_button
-from bot.screens.format import name, numbered, quoted, title
+from bot.screens.format import name, numbered, quoted, title, typed
 from bot.storage.models import Case
 from bot.turn import Turn
 from flows import phrasing, protocol
@@ -47,6 +47,11 @@ def ask_may_tell(turn: Turn, case: Case) -> None:
         % {"bullies": phrasing.names(bullies(case)), "victim": name(case.victim_nickname)}
         + "\n"
         + quoted(phrasing.step1_sentences(bullies(case))[2])
+        + "\n\n"
+        + _("For example: %(example)s")
+        % {"example": typed(_("that it hurts her when they laugh at her"))}
+        + "\n"
+        + _("I show you the whole sentence before you use it.")
     )
 
 

@@ -81,8 +81,12 @@ def text_refused(turn: Turn, limit: int) -> None:
 
 
 def ask_feeling(turn: Turn, case: Case, child: Child) -> None:
-    """How does the leader feel about it? Buttons, or a word of their own."""
-    second = phrasing.step2_sentences(None, None, witnessed=child.witnessed)[1]
+    """How does the leader feel about it? Buttons, or a word of their own.
+
+    The first sentence, filled in, comes first: the leader reads it before saying it,
+    and can fix the facts in one tap.
+    """
+    first, second = phrasing.step2_sentences(child.facts, None, witnessed=child.witnessed)[:2]
     buttons = [
         (_(FEELING_TEXT[f]), case_button(case.id, protocol.FeelingChosen(child.id, f)))
         for f in Feeling
@@ -91,6 +95,7 @@ def ask_feeling(turn: Turn, case: Case, child: Child) -> None:
         "\n\n".join(
             [
                 heading(child),
+                _("Your first sentence:") + " " + quoted(first),
                 _("Name your feeling:") + " " + quoted(second),
                 _("Tap one, or type another word (at most %(max)d characters).")
                 % {"max": FEELING_MAX},
@@ -100,6 +105,7 @@ def ask_feeling(turn: Turn, case: Case, child: Child) -> None:
         [
             buttons[:2],
             buttons[2:],
+            [(_("✏️ Facts"), case_button(case.id, protocol.EditFacts(child.id)))],
             *(
                 [
                     (

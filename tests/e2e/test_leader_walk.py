@@ -295,3 +295,33 @@ async def test_corrections_at_any_step_and_the_same_facts_for_the_next_child(
     assert "Jonah zegt sorry tegen Lotte" in overview.text
     assert "Jonas lacht niet meer" not in overview.text
     assert "Bo" not in overview.text
+
+
+async def test_the_filled_sentences_read_as_a_person_says_them(
+    api: BotApiStandin, bot: Application
+) -> None:
+    leader = dutch_leader(api, 6110)
+    await dutch_case(leader, "Lotte", [("Jonas", "Pest")])
+    await leader.press(await leader.expect("Stap 1"), "Ja, akkoord")
+    asked = await leader.expect("Wat mag je aan Jonas vertellen?")
+    assert "Bijvoorbeeld" in asked.text
+    await leader.send("dat het haar pijn doet als ze haar uitlachen")
+    done = await leader.expect("Stap 1 is klaar")
+    assert (
+        "“We spreken af dat ik Jonas vertel dat het haar pijn doet als ze haar uitlachen, "
+        "en dat ik het gesprek naar jou terugkoppel.”"
+    ) in done.text
+    await leader.press(done, "Bereid dat gesprek voor")
+    await leader.press(await leader.expect("Heb je zelf gezien"), "Ik hoorde het")
+    await leader.send("het uitlachen van Lotte zaterdag bij het kampvuur")
+    feeling = await leader.expect("Benoem je gevoel")
+    # The first sentence, filled in, is shown before it is used; one tap fixes it.
+    assert (
+        "Je eerste zin: “Ik verneem dat het uitlachen van Lotte zaterdag bij het kampvuur "
+        "is gebeurd.”"
+    ) in feeling.text
+    await leader.press(feeling, "Feiten")
+    await leader.press(await leader.expect("Heb je zelf gezien"), "Ik zag het")
+    await leader.send("het uitlachen van Lotte zaterdag")
+    feeling = await leader.expect("Benoem je gevoel")
+    assert "“Ik zie dat het uitlachen van Lotte zaterdag is gebeurd.”" in feeling.text
