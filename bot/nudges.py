@@ -49,10 +49,10 @@ from flows.language import using_language
 log = logging.getLogger(__name__)
 
 JOB_NAME = "nudges"
-#: Nudges waiting for Telegram's answer at one time. Enough to keep far ahead of the
-#: 30 a second Telegram allows; more would only open more connections, and the HTTP
+#: Nudges waiting for Telegram's answer at one time: 30 a second, as Telegram allows,
+#: even at 200 ms a round trip. More would only open more connections, and the HTTP
 #: client's pool does work for each of its connections on every request.
-IN_FLIGHT = 10
+IN_FLIGHT = 6
 
 
 @dataclass
@@ -155,9 +155,13 @@ class NudgeDispatcher:
             return []
         outgoing = []
         # A read of its own: rendering holds no write lock. The cases stay referenced in
-        # ``loaded`` while the batch is rendered.
+        # ``loaded`` while the batch is rendered; each with only the children it nudges about.
         async with self.database.session() as session:
-            loaded = await cases.load_many(session, {reminder.case_id for reminder, _ in claimed})
+            loaded = await cases.load_many(
+                session,
+                {reminder.case_id for reminder, _ in claimed},
+                {reminder.child_id for reminder, _ in claimed if reminder.child_id is not None},
+            )
             for reminder, leader in claimed:
                 try:
                     rendered = self._render(loaded.get(reminder.case_id), reminder, leader)
