@@ -9,6 +9,7 @@ its own transaction (see ``bot.turn``).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import warnings
 from collections.abc import Callable
@@ -134,7 +135,8 @@ def conversation(database: Database) -> StoredConversation:
 
 
 async def set_commands(application: Application) -> None:  # type: ignore[type-arg]
-    """The "/" menu of Telegram, in each language."""
+    """The "/" menu of Telegram, in each language (all at once: start-up waits for them)."""
+    menus = []
     for code in (None, *SUPPORTED_LANGUAGES):
         with using_language(code or DEFAULT_LANGUAGE):
             commands = [
@@ -150,7 +152,8 @@ async def set_commands(application: Application) -> None:  # type: ignore[type-a
                 BotCommand("cancel", _("Stop what you are doing")),
                 BotCommand("help", _("All commands")),
             ]
-        await application.bot.set_my_commands(commands, language_code=code)
+        menus.append(application.bot.set_my_commands(commands, language_code=code))
+    await asyncio.gather(*menus)
 
 
 def build_application(
