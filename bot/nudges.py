@@ -30,6 +30,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.exc import OperationalError
 from telegram import Bot, InlineKeyboardMarkup
@@ -120,24 +121,23 @@ class NudgeDispatcher:
         if released:
             log.warning("%d reminder(s) claimed by a stopped process are pending again", released)
         sent = 0
-        sending: asyncio.Future[list[bool]] | None = None
+        batches: list[asyncio.Future[list[bool]]] = []
         upcoming = asyncio.create_task(self._claim_and_render())
         try:
             while outgoing := await upcoming:
                 # Queued behind the batch still being sent (the in-flight limit keeps the
                 # order), so the sending never runs dry while a batch is claimed.
-                following = asyncio.gather(*(self._send(bot, item) for item in outgoing))
-                if sending is not None:
-                    sent += sum(await sending)
-                sending = following
+                batches.append(asyncio.gather(*(self._send(bot, item) for item in outgoing)))
+                if len(batches) > 1:
+                    sent += sum(await batches.pop(0))
                 upcoming = asyncio.create_task(self._claim_and_render())
-            if sending is not None:
-                sent += sum(await sending)
+            while batches:
+                sent += sum(await batches.pop(0))
         finally:
-            if not upcoming.done():
-                upcoming.cancel()
-            if sending is not None and not sending.done():
-                sending.cancel()
+            unfinished: list[asyncio.Future[Any]] = [upcoming, *batches]
+            for pending in unfinished:
+                if not pending.done():
+                    pending.cancel()
             await self.results.flush()
         return sent
 
