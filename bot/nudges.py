@@ -50,10 +50,13 @@ from flows.language import using_language
 log = logging.getLogger(__name__)
 
 JOB_NAME = "nudges"
-#: Nudges waiting for Telegram's answer at one time: 30 a second, as Telegram allows,
-#: even at 200 ms a round trip. More would only open more connections, and the HTTP
+#: Nudges waiting for Telegram's answer at one time without a rate limiter (a Bot API
+#: server of one's own, close by). More would only open more connections, and the HTTP
 #: client's pool does work for each of its connections on every request.
 IN_FLIGHT = 6
+#: With python-telegram-bot's rate limiter, which holds a nudge back until its turn and
+#: waits out a 429 with it: enough to keep 30 a second going over a slow line.
+IN_FLIGHT_RATE_LIMITED = 30
 
 
 @dataclass
@@ -75,7 +78,7 @@ class NudgeDispatcher:
         *,
         interval: float = 15.0,
         batch: int = 50,
-        in_flight: int = IN_FLIGHT,
+        in_flight: int | None = None,
     ) -> None:
         self.database = database
         self.clock = clock
@@ -83,7 +86,8 @@ class NudgeDispatcher:
         self.batch = batch
         self.results = ResultRecorder(database, clock)
         self._running = asyncio.Lock()
-        self._in_flight = asyncio.Semaphore(in_flight)
+        self.in_flight = in_flight
+        self._in_flight = asyncio.Semaphore(in_flight or IN_FLIGHT)
 
     def start(self, application: Application) -> None:  # type: ignore[type-arg]
         """Arm the job: once now (catch up on what fell due while down), then every interval."""
@@ -120,6 +124,9 @@ class NudgeDispatcher:
             return 0
         if released:
             log.warning("%d reminder(s) claimed by a stopped process are pending again", released)
+        if self.in_flight is None:
+            limited = getattr(bot, "rate_limiter", None) is not None
+            self._in_flight = asyncio.Semaphore(IN_FLIGHT_RATE_LIMITED if limited else IN_FLIGHT)
         sent = 0
         batches: list[asyncio.Future[list[bool]]] = []
         upcoming = asyncio.create_task(self._claim_and_render())
