@@ -54,9 +54,10 @@ JOB_NAME = "nudges"
 #: server of one's own, close by). More would only open more connections, and the HTTP
 #: client's pool does work for each of its connections on every request.
 IN_FLIGHT = 6
-#: With python-telegram-bot's rate limiter, which holds a nudge back until its turn and
-#: waits out a 429 with it: enough to keep 30 a second going over a slow line.
-IN_FLIGHT_RATE_LIMITED = 30
+#: With python-telegram-bot's rate limiter, which holds a nudge back until its turn:
+#: 30 a second even at 300 ms a round trip. Not more: while a 429 is waited out, the
+#: limiter lets every nudge in flight through at once afterwards.
+IN_FLIGHT_RATE_LIMITED = 10
 
 
 @dataclass
