@@ -30,6 +30,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.exc import OperationalError
 from telegram import Bot, InlineKeyboardMarkup
@@ -52,10 +53,14 @@ from flows.language import using_language
 log = logging.getLogger(__name__)
 
 JOB_NAME = "nudges"
-#: Nudges waiting for Telegram's answer at one time. Enough to keep far ahead of the
-#: 30 a second Telegram allows; more would only open more connections, and the HTTP
+#: Nudges waiting for Telegram's answer at one time without a rate limiter (a Bot API
+#: server of one's own, close by). More would only open more connections, and the HTTP
 #: client's pool does work for each of its connections on every request.
-IN_FLIGHT = 10
+IN_FLIGHT = 6
+#: With python-telegram-bot's rate limiter, which holds a nudge back until its turn:
+#: 30 a second even at 300 ms a round trip. Not more: while a 429 is waited out, the
+#: limiter lets every nudge in flight through at once afterwards.
+IN_FLIGHT_RATE_LIMITED = 10
 
 
 @dataclass
@@ -77,7 +82,7 @@ class NudgeDispatcher:
         *,
         interval: float = 15.0,
         batch: int = 50,
-        in_flight: int = IN_FLIGHT,
+        in_flight: int | None = None,
         escalate_after: int = ESCALATE_AFTER_ROUNDS,
     ) -> None:
         self.database = database
@@ -87,7 +92,8 @@ class NudgeDispatcher:
         self.batch = batch
         self.results = ResultRecorder(database, clock)
         self._running = asyncio.Lock()
-        self._in_flight = asyncio.Semaphore(in_flight)
+        self.in_flight = in_flight
+        self._in_flight = asyncio.Semaphore(in_flight or IN_FLIGHT)
 
     def start(self, application: Application) -> None:  # type: ignore[type-arg]
         """Arm the job: once now (catch up on what fell due while down), then every interval."""
@@ -124,25 +130,27 @@ class NudgeDispatcher:
             return 0
         if released:
             log.warning("%d reminder(s) claimed by a stopped process are pending again", released)
+        if self.in_flight is None:
+            limited = getattr(bot, "rate_limiter", None) is not None
+            self._in_flight = asyncio.Semaphore(IN_FLIGHT_RATE_LIMITED if limited else IN_FLIGHT)
         sent = 0
-        sending: asyncio.Future[list[bool]] | None = None
+        batches: list[asyncio.Future[list[bool]]] = []
         upcoming = asyncio.create_task(self._claim_and_render())
         try:
             while outgoing := await upcoming:
                 # Queued behind the batch still being sent (the in-flight limit keeps the
                 # order), so the sending never runs dry while a batch is claimed.
-                following = asyncio.gather(*(self._send(bot, item) for item in outgoing))
-                if sending is not None:
-                    sent += sum(await sending)
-                sending = following
+                batches.append(asyncio.gather(*(self._send(bot, item) for item in outgoing)))
+                if len(batches) > 1:
+                    sent += sum(await batches.pop(0))
                 upcoming = asyncio.create_task(self._claim_and_render())
-            if sending is not None:
-                sent += sum(await sending)
+            while batches:
+                sent += sum(await batches.pop(0))
         finally:
-            if not upcoming.done():
-                upcoming.cancel()
-            if sending is not None and not sending.done():
-                sending.cancel()
+            unfinished: list[asyncio.Future[Any]] = [upcoming, *batches]
+            for pending in unfinished:
+                if not pending.done():
+                    pending.cancel()
             await self.results.flush()
         return sent
 
@@ -160,9 +168,13 @@ class NudgeDispatcher:
             return []
         outgoing = []
         # A read of its own: rendering holds no write lock. The cases stay referenced in
-        # ``loaded`` while the batch is rendered.
+        # ``loaded`` while the batch is rendered; each with only the children it nudges about.
         async with self.database.session() as session:
-            loaded = await cases.load_many(session, {reminder.case_id for reminder, _ in claimed})
+            loaded = await cases.load_many(
+                session,
+                {reminder.case_id for reminder, _ in claimed},
+                {reminder.child_id for reminder, _ in claimed if reminder.child_id is not None},
+            )
             for reminder, leader in claimed:
                 try:
                     rendered = self._render(loaded.get(reminder.case_id), reminder, leader)

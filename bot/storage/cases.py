@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
 from bot.storage import reminders
 from bot.storage.models import Agreement, Case, CaseHistory, Child, FollowUp, Leader
@@ -22,16 +23,24 @@ async def owned_case(session: AsyncSession, leader: Leader, case_id: int | None)
     return await session.scalar(select(Case).where(Case.id == case_id, Case.leader_id == leader.id))
 
 
-async def load_many(session: AsyncSession, case_ids: set[int]) -> dict[int, Case]:
+async def load_many(
+    session: AsyncSession, case_ids: set[int], child_ids: set[int] | None = None
+) -> dict[int, Case]:
     """These cases with their children, agreements, follow-ups and reminders, by id.
 
     One query per table for all of them (the relationships load "selectin"), rather
-    than one round per case. The caller keeps the returned cases: the session holds
-    its objects only weakly, so a case nobody refers to would be loaded again.
+    than one round per case. With ``child_ids``, each case's ``children`` holds only
+    those of its children (the ones a batch of nudges is about), not the others: for a
+    read that renders them and is thrown away, never for one that changes a case. The
+    caller keeps the returned cases: the session holds its objects only weakly, so a
+    case nobody refers to would be loaded again.
     """
     if not case_ids:
         return {}
-    found = await session.scalars(select(Case).where(Case.id.in_(case_ids)))
+    query = select(Case).where(Case.id.in_(case_ids))
+    if child_ids is not None:
+        query = query.options(selectinload(Case.children.and_(Child.id.in_(child_ids))))
+    found = await session.scalars(query)
     return {case.id: case for case in found}
 
 

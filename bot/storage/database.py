@@ -118,16 +118,12 @@ class Database:
         if url.startswith("sqlite"):
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas(lock_wait))
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        # The nudges' writer is made at its first use: a start-up or a command that
+        # never sends a nudge does without it.
+        self._writer_url = url if sqlite_file else None
+        self._writer_options = {"lock_wait": lock_wait, **engine_options}
         self._writer: AsyncEngine | None = None
         self._writer_sessions = self.sessions
-        if sqlite_file:
-            self._writer = create_async_engine(
-                url, hide_parameters=True, pool_size=1, max_overflow=0, **engine_options
-            )
-            event.listen(self._writer.sync_engine, "connect", _sqlite_pragmas(lock_wait))
-            event.listen(self._writer.sync_engine, "connect", _manual_begin)
-            event.listen(self._writer.sync_engine, "begin", _begin_immediate)
-            self._writer_sessions = async_sessionmaker(self._writer, expire_on_commit=False)
         self._write_turn = asyncio.Lock()
 
     @property
@@ -149,12 +145,27 @@ class Database:
         ``OperationalError`` ("database is locked") is raised before anything changed.
         On PostgreSQL it is an ordinary transaction: rows are locked one by one.
         """
-        if self._writer is None:
+        if self._writer_url is None:
             async with self.session() as session, session.begin():
                 yield session
             return
-        async with self._write_turn, self._writer_sessions() as session, session.begin():
-            yield session
+        async with self._write_turn:
+            if self._writer is None:
+                self._writer = self._make_writer(self._writer_url, **self._writer_options)
+                self._writer_sessions = async_sessionmaker(self._writer, expire_on_commit=False)
+            async with self._writer_sessions() as session, session.begin():
+                yield session
+
+    @staticmethod
+    def _make_writer(url: str, lock_wait: float, **engine_options: Any) -> AsyncEngine:
+        """One connection whose every transaction takes SQLite's write lock at its start."""
+        writer = create_async_engine(
+            url, hide_parameters=True, pool_size=1, max_overflow=0, **engine_options
+        )
+        event.listen(writer.sync_engine, "connect", _sqlite_pragmas(lock_wait))
+        event.listen(writer.sync_engine, "connect", _manual_begin)
+        event.listen(writer.sync_engine, "begin", _begin_immediate)
+        return writer
 
     @asynccontextmanager
     async def startup_lock(self) -> AsyncIterator[None]:
