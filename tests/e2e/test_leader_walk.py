@@ -325,3 +325,103 @@ async def test_the_filled_sentences_read_as_a_person_says_them(
     await leader.send("het uitlachen van Lotte zaterdag")
     feeling = await leader.expect("Benoem je gevoel")
     assert "“Ik zie dat het uitlachen van Lotte zaterdag is gebeurd.”" in feeling.text
+
+
+async def outcome(leader: SimUser, nudge: BotMessage, victim_view: str, result: str) -> None:
+    """On a nudge: what the bullied child says, then how far it stopped with the child."""
+    await leader.press(nudge, victim_view)
+    await leader.press(await leader.expect("in hoeverre is het pesten gestopt?"), result)
+
+
+async def test_two_cases_three_children_and_four_follow_up_rounds_in_dutch(
+    api: BotApiStandin, bot: Application, clock: TestClock
+) -> None:
+    """The whole walk of a real case: the first with two children, one through four rounds
+    of follow-up until it stopped and the case is closed; a second case alongside."""
+    leader = dutch_leader(api, 6120)
+    await dutch_case(leader, "Lotte", [("Jonas", "Pest"), ("Mila", "Pest mee")])
+    await leader.press(await leader.expect("Stap 1"), "Ja, akkoord")
+    await leader.send("dat het haar pijn doet")
+    await leader.press(await leader.expect("Stap 1 is klaar"), "Bereid dat gesprek voor")
+    for child, agreement in (("Jonas", "Jonas lacht niet meer"), ("Mila", "Mila lacht niet mee")):
+        await leader.press(await leader.expect("Heb je zelf gezien"), "Ik zag het")
+        facts = await leader.expect("Vul de zin aan")
+        if child == "Jonas":
+            await leader.send("het uitlachen van Lotte zaterdag")
+            await leader.press(await leader.expect("Benoem je gevoel"), "boos")
+        else:
+            await leader.press(facts, "Dezelfde feiten als bij Jonas")
+            await leader.press(await leader.expect("Benoem je gevoel"), "verdrietig")
+        script = await leader.expect(f"Jouw leidraad voor het gesprek met {child}")
+        assert "“Dit zeg of doe je niet. Punt.”" in script.text
+        await leader.press(script, "Gesprek gevoerd")
+        await leader.send(agreement)
+        await leader.press(await leader.expect("1 afspraak genoteerd"), "Klaar")
+        await leader.press(await leader.expect(f"nogmaals met {child} spreken"), "Over 1 week")
+        await leader.expect(f"herinner ik je eraan om nogmaals met {child} te spreken")
+
+    # A second case alongside, with one child: set up and step 1 only, for now.
+    await dutch_case(leader, "Noor", [("Bram", "Pest")])
+    await leader.press(await leader.expect("Stap 1"), "Ja, akkoord")
+    await leader.send("dat ze niet meer alleen wil zitten")
+    await leader.expect("Stap 1 is klaar")
+
+    # Reported back to Lotte on both talks.
+    for child in ("Jonas", "Mila"):
+        await leader.send("/cases")
+        await leader.press(await leader.expect("Je hebt 2 open pestsituaties."), "Lotte")
+        await leader.press(
+            await leader.expect("Pestsituatie rond Lotte"),
+            f"Teruggekoppeld naar Lotte over {child}",
+        )
+        await leader.expect_new_message()
+
+    # Four rounds with Jonas (Mila's follow-up is moved out of the way).
+    await leader.send("/cases")
+    await leader.press(await leader.expect("Je hebt 2 open pestsituaties."), "Lotte")
+    await leader.press(
+        await leader.expect("Pestsituatie rond Lotte"), "Opvolggesprek met Mila verzetten"
+    )
+    await leader.press(await leader.expect("nogmaals met Mila spreken"), "Op een datum die ik kies")
+    await leader.send("20-1")
+    await leader.expect("herinner ik je eraan om nogmaals met Mila te spreken")
+    rounds = [
+        ("het gebeurt minder", "Gedeeltelijk gestopt", "Jonas zit naast Lotte"),
+        ("het is niet gestopt", "Niet gestopt", None),
+        ("het is gestopt", "Pesten is gestopt", None),
+        ("het is gestopt", "Pesten is gestopt", None),
+    ]
+    standing = "Jonas lacht niet meer"
+    for number, (view, result, proposal) in enumerate(rounds, start=1):
+        # After "stopped" the next follow-up comes later: keep repeating, allow time.
+        clock.advance(days=15)
+        nudge = await leader.expect("Stap 3: spreek nogmaals met Jonas")
+        assert standing in nudge.text, f"round {number}"
+        await outcome(leader, nudge, view, result)
+        if result != "Pesten is gestopt":
+            asked = await leader.expect("Wat stelt Jonas nu voor?")
+            if proposal is not None:
+                await leader.send(proposal)
+                await leader.press(await leader.expect("Nieuw voorstel tot nu toe"), "Klaar")
+                standing = proposal
+            else:
+                await leader.press(asked, "Klaar")
+            await leader.press(await leader.expect("nogmaals met Jonas spreken"), "Over 1 week")
+        else:
+            good = await leader.expect("Goed nieuws over Jonas")
+            # Keep repeating: a later follow-up first, closing second.
+            assert good.button_texts[0].startswith("⭐")
+            await leader.press(good, good.button_texts[0])
+        await leader.expect("herinner ik je eraan om nogmaals met Jonas te spreken")
+
+    # Closing says what is still open, then closes.
+    await leader.send("/cases")
+    await leader.press(await leader.expect("Je hebt 2 open pestsituaties."), "Lotte")
+    await leader.press(await leader.expect("Pestsituatie rond Lotte"), "Situatie afsluiten")
+    confirm = await leader.expect("Nog open in deze pestsituatie:")
+    assert "Een opvolging met Jonas is gepland" in confirm.text
+    assert "Een opvolging met Mila is gepland" in confirm.text
+    await leader.press(confirm, "Ja, afsluiten")
+    await leader.send("/cases")
+    listed = await leader.expect("Je hebt 1 open pestsituatie.")
+    assert "Noor" in listed.text and "Lotte" not in listed.text
