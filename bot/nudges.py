@@ -202,10 +202,11 @@ class NudgeDispatcher:
                 return inactive_nudge(case)
         if reminder.kind == ReminderKind.STEP1:
             # Step 1 is settled, or never started: nothing to ask any more.
-            if case.consent == Consent.AGREED or not case.children:
+            about = cases.child_of(case, reminder.child_id)
+            if about is None or about.consent == Consent.AGREED:
                 return None
             with using_language(leader.language):
-                return step1_nudge(case)
+                return step1_nudge(case, about)
         child = cases.child_of(case, reminder.child_id)
         if child is None:
             return None

@@ -127,10 +127,12 @@ class RoundRecord(Protocol):
 
 
 class ChildRecord(Protocol):
-    """A child who bullies or joins in, with their step-2 talk."""
+    """A child who bullies or joins in, with step 1 for them and their step-2 talk."""
 
     nickname: str
     role: str
+    consent: str
+    may_tell: str | None
     witnessed: bool
     facts: str | None
     feeling: str | None
@@ -148,11 +150,9 @@ class ChildRecord(Protocol):
 
 
 class CaseRecord(Protocol):
-    """One bullying situation and step 1."""
+    """One bullying situation: the child who is bullied and the children who bully."""
 
     victim_nickname: str
-    consent: str
-    may_tell: str | None
     updated_at: datetime
     closed_at: datetime | None
     # The approach the case goes on with, once one is chosen (flows.approaches.Approach).
@@ -215,9 +215,10 @@ def standing_agreements(child: ChildRecord) -> list[AgreementRecord]:
     return []
 
 
-def step1_settled(case: CaseRecord) -> bool:
-    """Step 1 is settled when the child agreed and what may be told is recorded."""
-    return case.consent == Consent.AGREED and bool(case.may_tell)
+def step1_settled(child: ChildRecord) -> bool:
+    """Step 1 is settled for ``child`` when the bullied child agreed to a talk with them
+    and what may be told is recorded."""
+    return child.consent == Consent.AGREED and bool(child.may_tell)
 
 
 class Stage(StrEnum):
@@ -249,7 +250,7 @@ def child_stage(case: CaseRecord, child: ChildRecord, now: datetime) -> Stage:
     """Where ``child`` stands, derived from what is recorded and ``now``."""
     if case.closed_at is not None:
         return Stage.CLOSED
-    if not step1_settled(case):
+    if not step1_settled(child):
         return Stage.WAITING_FOR_STEP1
     if child.facts is None:
         return Stage.FACTS
@@ -310,12 +311,12 @@ def next_step(case: CaseRecord, now: datetime) -> NextStep:
         return NextStep(Next.CLOSED)
     if not case.children:
         return NextStep(Next.ADD_CHILD)
-    if case.consent == Consent.NOT_ASKED:
-        return NextStep(Next.ASK_CONSENT)
-    if case.consent == Consent.DECLINED:
-        return NextStep(Next.CONSENT_DECLINED)
-    if not case.may_tell:
-        return NextStep(Next.RECORD_MAY_TELL)
+    # Step 1 is one talk with the bullied child: every child's question comes first.
+    for child in case.children:
+        if child.consent == Consent.NOT_ASKED:
+            return NextStep(Next.ASK_CONSENT, child.id)
+        if child.consent == Consent.AGREED and not child.may_tell:
+            return NextStep(Next.RECORD_MAY_TELL, child.id)
     stages = [(child, child_stage(case, child, now)) for child in case.children]
     # Each child's path goes on by itself: the first child with something to do now.
     for child, stage in stages:
@@ -324,13 +325,17 @@ def next_step(case: CaseRecord, now: datetime) -> NextStep:
     for child, stage in stages:
         if stage is Stage.DUE:
             return NextStep(Next.RECORD_FOLLOW_UP, child.id)
+    # A "no" for a child waits (a reminder comes), without holding up the others.
+    for child, _stage in stages:
+        if child.consent == Consent.DECLINED:
+            return NextStep(Next.CONSENT_DECLINED, child.id)
     # The promise to report back is a reminder, never a gate: it is next only when
     # everything else waits for a planned follow-up.
     for child, _stage in stages:
         if report_back_open(child):
             return NextStep(Next.REPORT_BACK, child.id)
     # Every child has a follow-up planned for later: the soonest is next.
-    soonest = min(case.children, key=lambda c: _due(c))
+    soonest = min((c for c in case.children if planned_follow_up(c)), key=_due)
     return NextStep(Next.FOLLOW_UP, soonest.id)
 
 

@@ -58,6 +58,7 @@ from flows.case import (
     role_of,
     round_agreements,
     same_nickname,
+    step1_settled,
 )
 from flows.escalation import VictimView, weighed_outcome
 from flows.follow_up import (
@@ -637,9 +638,9 @@ def case_stage(case: CaseRecord) -> CaseStage:
     """Where ``case`` stands as a whole."""
     if case.closed_at is not None:
         return CaseStage.CLOSED
-    if case.consent == Consent.NOT_ASKED:
+    if all(c.consent == Consent.NOT_ASKED for c in case.children):
         return CaseStage.SETUP
-    if case.consent == Consent.DECLINED or not case.may_tell:
+    if not any(step1_settled(c) for c in case.children):
         return CaseStage.STEP1
     return CaseStage.CHILDREN
 
@@ -713,6 +714,8 @@ def _role_chosen(case: CaseRecord, child: ChildRecord | None, event: Event, at: 
     _touch(case, at)
     if case_stage(case) is CaseStage.SETUP:
         return _show(Screen.CHILDREN_SO_FAR)
+    if child.consent == Consent.NOT_ASKED:
+        return where_it_stands(case, at.now)  # a child added later: their step 1 is next
     return _show(Screen.OVERVIEW)  # a correction, later on
 
 
@@ -727,54 +730,59 @@ def _setup_done(case: CaseRecord, child: ChildRecord | None, event: Event, at: M
     if unsure is not None:
         # Step 1 names the children by what they do: every role is picked first.
         return _show(Screen.ASK_ROLE, unsure)
-    return _show(Screen.ASK_CONSENT)
+    return where_it_stands(case, at.now)  # step 1, for the first child not asked yet
 
 
 def _consent(case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment) -> Reply:
-    assert isinstance(event, ConsentAnswered)
-    if not case.children or any(c.held_at is not None for c in case.children):
-        # A talk was held on this permission already; a stale button does not take it back.
-        return where_it_stands(case, at.now)
+    """The bullied child's answer about one child who bullies."""
+    assert isinstance(event, ConsentAnswered) and child is not None
     unsure = _without_role(case)
     if unsure is not None:
         return _show(Screen.ASK_ROLE, unsure)
-    case.consent = Consent.AGREED if event.agreed else Consent.DECLINED
+    child.consent = Consent.AGREED if event.agreed else Consent.DECLINED
     _touch(case, at)
     if event.agreed:
-        _cancel_step1_reminders(case)
-    else:
-        # Never silently: a reminder to ask again comes, whatever the leader does next.
-        _remind_step1(case, step1_waiting.AFTER_NO[Step1Choice.TRY_LATER], at)
-    return _show(Screen.ASK_MAY_TELL if event.agreed else Screen.DECLINED)
+        _cancel_step1_reminder(child)
+        if child.may_tell:
+            return where_it_stands(case, at.now)
+        return _show(Screen.ASK_MAY_TELL, child)
+    # Never silently: a reminder to ask again comes, whatever the leader does next.
+    _remind_step1(case, child, step1_waiting.AFTER_NO[Step1Choice.TRY_LATER], at)
+    return _show(Screen.DECLINED, child)
 
 
 def _not_asked_yet(case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment) -> Reply:
-    _remind_step1(case, step1_waiting.ask_reminder(at.rhythm), at)
-    return _show(Screen.NOT_ASKED_YET)
+    assert child is not None
+    if child.consent == Consent.AGREED:
+        return where_it_stands(case, at.now)
+    _remind_step1(case, child, step1_waiting.ask_reminder(at.rhythm), at)
+    return _show(Screen.NOT_ASKED_YET, child)
 
 
 def _ask_again(case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment) -> Reply:
-    if case.consent == Consent.AGREED:
+    assert child is not None
+    if child.consent == Consent.AGREED:
         return where_it_stands(case, at.now)
-    return _show(Screen.ASK_CONSENT)
+    return _show(Screen.ASK_CONSENT, child)
 
 
 def _edit_may_tell(case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment) -> Reply:
-    if case.consent != Consent.AGREED:
+    assert child is not None
+    if child.consent != Consent.AGREED:
         return where_it_stands(case, at.now)
-    return _show(Screen.ASK_MAY_TELL)
+    return _show(Screen.ASK_MAY_TELL, child)
 
 
 def _may_tell_typed(case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment) -> Reply:
-    assert isinstance(event, MayTellTyped)
-    if case.consent != Consent.AGREED:
+    assert isinstance(event, MayTellTyped) and child is not None
+    if child.consent != Consent.AGREED:
         return where_it_stands(case, at.now)
     text = clean_text(event.text, LONG_TEXT_MAX)
     if text is None:
-        return _show(Screen.TEXT_REFUSED)
-    case.may_tell = text
+        return _show(Screen.TEXT_REFUSED, child)
+    child.may_tell = text
     _touch(case, at)
-    return _show(Screen.STEP1_DONE)
+    return _show(Screen.STEP1_DONE, child)
 
 
 def _witnessed(case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment) -> Reply:
@@ -1134,7 +1142,8 @@ _STEP2 = frozenset({Stage.FACTS, Stage.FEELING, Stage.READY_TO_TALK})
 _TALKED = frozenset({Stage.TO_PLAN, Stage.PLANNED, Stage.DUE, Stage.NEW_PROPOSAL, Stage.MONITORING})
 _PLANNED = frozenset({Stage.PLANNED, Stage.DUE})
 _ALL_STAGES = frozenset(Stage) - {Stage.CLOSED}
-_NOT_TALKED = frozenset({Stage.WAITING_FOR_STEP1}) | _STEP2
+_STEP1 = frozenset({Stage.WAITING_FOR_STEP1})
+_NOT_TALKED = _STEP1 | _STEP2
 _PREPARED = _STEP2 | _TALKED
 
 
@@ -1150,17 +1159,19 @@ TRANSITIONS: dict[type[Event], Transition] = {
     Close: Transition(_OPEN, None, _close),
     CloseConfirmed: Transition(_OPEN, None, _close_confirmed),
     # Setting up the case.
-    AddChild: Transition(_case(CaseStage.SETUP), None, _add_child),
-    ChildNamed: Transition(_case(CaseStage.SETUP), None, _child_named),
+    # A child can be added at any step: their own step 1 comes next.
+    AddChild: Transition(_OPEN, None, _add_child),
+    ChildNamed: Transition(_OPEN, None, _child_named),
     NicknameCorrected: Transition(_OPEN, _ALL_STAGES, _nickname_corrected),
     RoleChosen: Transition(_OPEN, _ALL_STAGES, _role_chosen),
-    SetupDone: Transition(_case(CaseStage.SETUP), None, _setup_done),
+    SetupDone: Transition(_OPEN, None, _setup_done),
     # Step 1: with the child who is bullied.
-    ConsentAnswered: Transition(_OPEN, None, _consent),
-    NotAskedYet: Transition(_case(CaseStage.SETUP, CaseStage.STEP1), None, _not_asked_yet),
-    AskAgain: Transition(_OPEN, None, _ask_again),
-    EditMayTell: Transition(_case(CaseStage.STEP1, CaseStage.CHILDREN), None, _edit_may_tell),
-    MayTellTyped: Transition(_case(CaseStage.STEP1, CaseStage.CHILDREN), None, _may_tell_typed),
+    # A talk held on a "yes" is not taken back by a stale button: until the talk only.
+    ConsentAnswered: Transition(_OPEN, _NOT_TALKED, _consent),
+    NotAskedYet: Transition(_OPEN, _STEP1, _not_asked_yet),
+    AskAgain: Transition(_OPEN, _STEP1, _ask_again),
+    EditMayTell: Transition(_OPEN, _NOT_TALKED, _edit_may_tell),
+    MayTellTyped: Transition(_OPEN, _NOT_TALKED, _may_tell_typed),
     # Step 2: with each child who bullies or joins in.
     Witnessed: Transition(_case(CaseStage.CHILDREN), _PREPARED, _witnessed),
     EditFacts: Transition(_case(CaseStage.CHILDREN), _PREPARED, _edit_facts),
@@ -1372,28 +1383,26 @@ class NextStepChosen(Event):
     choice: NextStepChoice
 
 
-def _remind_step1(case: CaseRecord, choice: FollowUpChoice, at: Moment) -> None:
-    """A step-1 reminder for the case (kept with its first child, replacing an open one)."""
-    if case.children:
-        when = step1_waiting.reminder_moment(choice, at.now, at.rhythm)
-        at.records.plan_reminder(case, case.children[0], ReminderKind.STEP1, when, at.now, choice)
+def _remind_step1(case: CaseRecord, child: ChildRecord, choice: FollowUpChoice, at: Moment) -> None:
+    """A step-1 reminder about ``child`` (replacing an open one)."""
+    when = step1_waiting.reminder_moment(choice, at.now, at.rhythm)
+    at.records.plan_reminder(case, child, ReminderKind.STEP1, when, at.now, choice)
 
 
-def _cancel_step1_reminders(case: CaseRecord) -> None:
-    for each in case.children:
-        reminder = open_reminder(each, ReminderKind.STEP1)
-        if reminder is not None:
-            reminder.status = ReminderStatus.CANCELLED
+def _cancel_step1_reminder(child: ChildRecord) -> None:
+    reminder = open_reminder(child, ReminderKind.STEP1)
+    if reminder is not None:
+        reminder.status = ReminderStatus.CANCELLED
 
 
 def _step1_chosen(case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment) -> Reply:
-    assert isinstance(event, Step1Chosen)
-    if case.consent != Consent.DECLINED:
+    assert isinstance(event, Step1Chosen) and child is not None
+    if child.consent != Consent.DECLINED:
         return where_it_stands(case, at.now)
-    _remind_step1(case, step1_waiting.AFTER_NO[event.choice], at)
-    at.records.add_history(case, None, HistoryKind.STEP1, event.choice, at.now)
+    _remind_step1(case, child, step1_waiting.AFTER_NO[event.choice], at)
+    at.records.add_history(case, child, HistoryKind.STEP1, event.choice, at.now)
     _touch(case, at)
-    return Reply((Shown(Screen.STEP1_WAITING, detail=event.choice),))
+    return Reply((Shown(Screen.STEP1_WAITING, child, detail=event.choice),))
 
 
 def _facts_kept(case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment) -> Reply:
@@ -1478,7 +1487,7 @@ AWAITS.update(
 
 TRANSITIONS.update(
     {
-        Step1Chosen: Transition(_case(CaseStage.STEP1), None, _step1_chosen),
+        Step1Chosen: Transition(_OPEN, _STEP1, _step1_chosen),
         FactsKept: Transition(_case(CaseStage.CHILDREN), _STEP2, _facts_kept),
         ShowApproaches: Transition(_OPEN, None, _show_approaches),
         ShowApproach: Transition(_OPEN, None, _show_approach),

@@ -103,8 +103,21 @@ def _views(case: Case, view: str | None) -> str:
 
 
 def child_summary(turn: Turn, case: Case, child: Child) -> str:
-    """One child's talk and follow-ups at a glance."""
-    parts = [f"{name(child.nickname)} ({role_text(child)})"]
+    """One child's step 1, talk and follow-ups at a glance."""
+    consent = {
+        Consent.NOT_ASKED: _("not asked yet"),
+        Consent.AGREED: _("agreed"),
+        Consent.DECLINED: _("did not agree (yet)"),
+    }[Consent(child.consent)]
+    parts = [
+        f"{name(child.nickname)} ({role_text(child)})",
+        _("Step 1: %(consent)s") % {"consent": consent}
+        + (
+            ("\n   " + _("You may tell: %(text)s") % {"text": typed(child.may_tell)})
+            if child.may_tell
+            else ""
+        ),
+    ]
     if child.held_at is None:
         parts.append(_("talk prepared") if child.facts is not None else _("talk not prepared yet"))
         return "\n   ".join(parts)
@@ -133,20 +146,9 @@ def child_summary(turn: Turn, case: Case, child: Child) -> str:
 def overview(turn: Turn, case: Case) -> None:
     """One case at a glance, with its next step as the first button."""
     step = next_step(case, turn.now)
-    consent = {
-        Consent.NOT_ASKED: _("not asked yet"),
-        Consent.AGREED: _("agreed"),
-        Consent.DECLINED: _("did not agree (yet)"),
-    }[Consent(case.consent)]
     lines = [
         title(_("Case %(victim)s") % {"victim": name(case.victim_nickname)}),
         _("Started on %(date)s") % {"date": day(case.created_at)},
-        _("Step 1: %(consent)s") % {"consent": consent}
-        + (
-            ("\n" + _("You may tell: %(text)s") % {"text": typed(case.may_tell)})
-            if case.may_tell
-            else ""
-        ),
     ]
     lines += [
         extra for extra in (approaches.approach_line(case), approaches.history_lines(case)) if extra
@@ -169,6 +171,7 @@ def overview(turn: Turn, case: Case) -> None:
             cancel = case_button(case.id, protocol.CancelFollowUp(child.id))
             rows.append([(_("🗓 Move the follow-up with %(child)s") % values, move)])
             rows.append([(_("✖️ Cancel the follow-up with %(child)s") % values, cancel)])
+        rows.append([(_("➕ Another child"), case_button(case.id, protocol.AddChild(0)))])
         rows.append([(_("✏️ Correct something"), case_button(case.id, protocol.Correct(0)))])
         rows.append([(_("🧭 Other approaches"), case_button(case.id, protocol.ShowApproaches(0)))])
         rows.append([(_("🗂 Close the case"), case_button(case.id, protocol.Close(0)))])

@@ -64,11 +64,13 @@ DRAW: dict[Screen, Draw] = {
     Screen.NICKNAME_TAKEN: lambda turn, case, child, shown: setup.nickname_taken(turn),
     Screen.ASK_ROLE: lambda turn, case, child, shown: setup.ask_role(turn, case, child),
     Screen.CHILDREN_SO_FAR: lambda turn, case, child, shown: setup.children_so_far(turn, case),
-    Screen.ASK_CONSENT: lambda turn, case, child, shown: step1.ask_consent(turn, case),
-    Screen.DECLINED: lambda turn, case, child, shown: step1_waiting.declined(turn, case),
-    Screen.NOT_ASKED_YET: lambda turn, case, child, shown: step1_waiting.not_asked_yet(turn, case),
-    Screen.ASK_MAY_TELL: lambda turn, case, child, shown: step1.ask_may_tell(turn, case),
-    Screen.STEP1_DONE: lambda turn, case, child, shown: step1.step1_done(turn, case),
+    Screen.ASK_CONSENT: lambda turn, case, child, shown: step1.ask_consent(turn, case, child),
+    Screen.DECLINED: lambda turn, case, child, shown: step1_waiting.declined(turn, case, child),
+    Screen.NOT_ASKED_YET: lambda turn, case, child, shown: step1_waiting.not_asked_yet(
+        turn, case, child
+    ),
+    Screen.ASK_MAY_TELL: lambda turn, case, child, shown: step1.ask_may_tell(turn, case, child),
+    Screen.STEP1_DONE: lambda turn, case, child, shown: step1.step1_done(turn, case, child),
     Screen.ASK_WITNESSED: lambda turn, case, child, shown: step2.ask_witnessed(turn, case, child),
     Screen.ASK_FACTS: lambda turn, case, child, shown: step2.ask_facts(turn, case, child),
     Screen.ASK_FEELING: lambda turn, case, child, shown: step2.ask_feeling(turn, case, child),
@@ -126,7 +128,7 @@ DRAW: dict[Screen, Draw] = {
     Screen.CLOSED: lambda turn, case, child, shown: cases.closed(turn, case),
     # When the protocol does not fit, or does not work.
     Screen.STEP1_WAITING: lambda turn, case, child, shown: step1_waiting.waiting(
-        turn, case, Step1Choice(_detail(shown))
+        turn, case, child, Step1Choice(_detail(shown))
     ),
     Screen.FACTS_HINT: lambda turn, case, child, shown: facts_hint.facts_hint(turn, case, child),
     Screen.APPROACHES: lambda turn, case, child, shown: approaches.approaches(turn, case),

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from bot.callback_data import CasePress, Menu, MenuPress, case_button
 from bot.screens.format import moment, name, numbered, quoted, short_moment, title
-from bot.screens.step1 import bullies
-from bot.storage.models import Case
+from bot.storage.models import Case, Child
 from bot.turn import Rows, Turn
 from flows import phrasing, protocol
 from flows.case import Consent, Next, NextStep, ReminderRecord, open_reminder
@@ -14,36 +13,32 @@ from flows.history import Step1Choice
 from flows.language import _
 
 
-def step1_reminder(case: Case) -> ReminderRecord | None:
-    """The case's open step-1 reminder, if there is one."""
-    for child in case.children:
-        found = open_reminder(child, ReminderKind.STEP1)
-        if found is not None:
-            return found
-    return None
+def step1_reminder(child: Child) -> ReminderRecord | None:
+    """The open step-1 reminder about ``child``, if there is one."""
+    return open_reminder(child, ReminderKind.STEP1)
 
 
-def _when(turn: Turn, case: Case) -> str | None:
-    reminder = step1_reminder(case)
+def _when(turn: Turn, child: Child) -> str | None:
+    reminder = step1_reminder(child)
     if reminder is None:
         return None
     return moment(reminder.due_at, turn.now, turn.leader.rhythm.zone)
 
 
-def nothing_behind_their_back(case: Case) -> str:
+def nothing_behind_their_back(case: Case, child: Child) -> str:
     """Why nothing happens without the bullied child's "yes"."""
     return _(
         "Nothing happens behind %(victim)s's back: without %(victim)s's permission you "
         "do not talk with %(bullies)s. The case stays open in step 1."
-    ) % {"victim": name(case.victim_nickname), "bullies": phrasing.names(bullies(case))}
+    ) % {"victim": name(case.victim_nickname), "bullies": name(child.nickname)}
 
 
-def declined(turn: Turn, case: Case) -> None:
+def declined(turn: Turn, case: Case, child: Child) -> None:
     """The child who is bullied did not agree (yet): why that counts, and what can be done."""
     victim = name(case.victim_nickname)
     parts = [
         title(_("Step 1 — %(victim)s does not agree (yet)") % {"victim": victim}),
-        nothing_behind_their_back(case),
+        nothing_behind_their_back(case, child),
         _("What you can do now:")
         + "\n"
         + "\n".join(
@@ -58,18 +53,18 @@ def declined(turn: Turn, case: Case) -> None:
             ]
         ),
     ]
-    when = _when(turn, case)
+    when = _when(turn, child)
     if when is not None:
         parts.append(_("🔔 I will remind you on %(moment)s.") % {"moment": when})
-    turn.say("\n\n".join(parts), _declined_rows(case))
+    turn.say("\n\n".join(parts), _declined_rows(case, child))
 
 
-def _declined_rows(case: Case) -> Rows:
+def _declined_rows(case: Case, child: Child) -> Rows:
     def choose(choice: Step1Choice) -> CasePress:
-        return case_button(case.id, protocol.Step1Chosen(0, choice))
+        return case_button(case.id, protocol.Step1Chosen(child.id, choice))
 
     return [
-        [(_("🔁 Ask again now"), case_button(case.id, protocol.AskAgain(0)))],
+        [(_("🔁 Ask again now"), case_button(case.id, protocol.AskAgain(child.id)))],
         [(_("⏰ Ask again later"), choose(Step1Choice.TRY_LATER))],
         [(_("👥 Talk it over with the team"), choose(Step1Choice.TEAM))],
         [(_("👀 Keep watching"), choose(Step1Choice.WATCH))],
@@ -79,10 +74,10 @@ def _declined_rows(case: Case) -> Rows:
     ]
 
 
-def not_asked_yet(turn: Turn, case: Case) -> None:
+def not_asked_yet(turn: Turn, case: Case, child: Child) -> None:
     """The leader has not talked with the child who is bullied yet: a reminder comes."""
     victim = name(case.victim_nickname)
-    when = _when(turn, case)
+    when = _when(turn, child)
     text = _(
         "Fine. Talk with %(victim)s first; come back to this case with /cases when you have."
     ) % {"victim": victim}
@@ -94,7 +89,7 @@ def not_asked_yet(turn: Turn, case: Case) -> None:
     turn.say(text, [[(_("📂 My cases"), MenuPress(Menu.CASES))]])
 
 
-def waiting(turn: Turn, case: Case, choice: Step1Choice) -> None:
+def waiting(turn: Turn, case: Case, child: Child, choice: Step1Choice) -> None:
     """After a "no": what the leader chose to do meanwhile, and when the reminder comes."""
     victim = name(case.victim_nickname)
     texts = {
@@ -112,7 +107,7 @@ def waiting(turn: Turn, case: Case, choice: Step1Choice) -> None:
         ),
     }
     parts = [texts[choice] % {"victim": victim}]
-    when = _when(turn, case)
+    when = _when(turn, child)
     if when is not None:
         parts.append(
             _("🔔 I will remind you on %(moment)s to ask %(victim)s again.")
@@ -127,11 +122,11 @@ def waiting(turn: Turn, case: Case, choice: Step1Choice) -> None:
     )
 
 
-def step1_nudge(case: Case) -> tuple[str, Rows]:
-    """The reminder of step 1: ask the child who is bullied (again)."""
+def step1_nudge(case: Case, child: Child) -> tuple[str, Rows]:
+    """The reminder of step 1: ask the child who is bullied (again) about ``child``."""
     victim = name(case.victim_nickname)
     heading = title(_("🔔 Step 1 — with %(victim)s") % {"victim": victim})
-    if case.consent == Consent.DECLINED:
+    if child.consent == Consent.DECLINED:
         text = "\n\n".join(
             [
                 heading,
@@ -140,39 +135,41 @@ def step1_nudge(case: Case) -> tuple[str, Rows]:
                     "ask again?"
                 )
                 % {"victim": victim},
-                nothing_behind_their_back(case),
+                nothing_behind_their_back(case, child),
             ]
         )
         return text, [
-            [(_("🔁 Ask again now"), case_button(case.id, protocol.AskAgain(0)))],
+            [(_("🔁 Ask again now"), case_button(case.id, protocol.AskAgain(child.id)))],
             [
                 (
                     _("⏰ Ask again later"),
-                    case_button(case.id, protocol.Step1Chosen(0, Step1Choice.TRY_LATER)),
+                    case_button(case.id, protocol.Step1Chosen(child.id, Step1Choice.TRY_LATER)),
                 )
             ],
             [
                 (
                     _("👀 Keep watching"),
-                    case_button(case.id, protocol.Step1Chosen(0, Step1Choice.WATCH)),
+                    case_button(case.id, protocol.Step1Chosen(child.id, Step1Choice.WATCH)),
                 )
             ],
             [(_("🧭 Other approaches"), case_button(case.id, protocol.ShowApproaches(0)))],
         ]
-    sentences = phrasing.step1_sentences(bullies(case), case.may_tell)
+    sentences = phrasing.step1_sentences([child.nickname], child.may_tell)
     text = "\n\n".join(
         [
             heading,
             _("Have you asked %(victim)s yet? Find a quiet moment and ask:") % {"victim": victim},
             numbered(quoted(s) for s in sentences[:2]),
             _("Did %(victim)s agree that you talk with %(bullies)s?")
-            % {"victim": victim, "bullies": phrasing.names(bullies(case))},
+            % {"victim": victim, "bullies": name(child.nickname)},
         ]
     )
+    agreed = protocol.ConsentAnswered(child.id, True)
+    refused = protocol.ConsentAnswered(child.id, False)
     return text, [
-        [(_("✅ Yes, agreed"), case_button(case.id, protocol.ConsentAnswered(0, True)))],
-        [(_("✋ No, not (yet)"), case_button(case.id, protocol.ConsentAnswered(0, False)))],
-        [(_("⏳ Not asked yet"), case_button(case.id, protocol.NotAskedYet(0)))],
+        [(_("✅ Yes, agreed"), case_button(case.id, agreed))],
+        [(_("✋ No, not (yet)"), case_button(case.id, refused))],
+        [(_("⏳ Not asked yet"), case_button(case.id, protocol.NotAskedYet(child.id)))],
     ]
 
 
@@ -180,7 +177,8 @@ def next_note(turn: Turn, case: Case, step: NextStep) -> str:
     """For the case list: when a case waiting in step 1 will remind the leader."""
     if step.what not in (Next.ASK_CONSENT, Next.CONSENT_DECLINED):
         return ""
-    reminder = step1_reminder(case)
+    child = next((c for c in case.children if c.id == step.child_id), None)
+    reminder = step1_reminder(child) if child is not None else None
     if reminder is None:
         return ""
     return " — " + _("reminder on %(when)s") % {

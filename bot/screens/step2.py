@@ -149,7 +149,7 @@ def script(turn: Turn, case: Case, child: Child) -> None:
                 + quoted(_(phrasing.DISAPPROVE_BEHAVIOUR)),
                 numbered(quoted(s) for s in sentences),
                 _("🤝 What %(victim)s allowed you to tell: %(may_tell)s")
-                % {"victim": name(case.victim_nickname), "may_tell": typed(case.may_tell or "")},
+                % {"victim": name(case.victim_nickname), "may_tell": typed(child.may_tell or "")},
                 _("After the talk, write down what %(child)s proposed to do.")
                 % {"child": name(child.nickname)},
             ]

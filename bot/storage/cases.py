@@ -83,7 +83,6 @@ def new_case(
         leader_id=leader.id,
         victim_nickname=victim_nickname,
         criteria_mask=mask,
-        consent=Consent.NOT_ASKED,
         created_at=now,
         updated_at=now,
         children=[],
@@ -97,7 +96,8 @@ def add_child(case: Case, nickname: str) -> Child:
     child = Child(
         nickname=nickname,
         role=NO_ROLE,
-        position=len(case.children),
+        consent=Consent.NOT_ASKED,
+        position=max((c.position for c in case.children), default=-1) + 1,
         witnessed=True,
         agreements=[],
     )
@@ -170,6 +170,9 @@ class CaseRows:
         """A child added by mistake, with everything recorded for them."""
         assert isinstance(case, Case) and isinstance(child, Child)
         case.children.remove(child)
+        # Its history goes with it (ON DELETE CASCADE); the loaded list follows suit.
+        for entry in [h for h in case.history if h.child_id == child.id]:
+            case.history.remove(entry)
 
     def add_history(
         self,

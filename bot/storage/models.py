@@ -89,7 +89,7 @@ class Leader(Base):
 
 
 class Case(Base):
-    """One bullying situation, with its child who is bullied and step 1."""
+    """One bullying situation: the child who is bullied, and the children who bully."""
 
     __tablename__ = "cases"
     # A leader's open cases, newest first, counted and paged from the index alone.
@@ -99,8 +99,6 @@ class Case(Base):
     leader_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("leaders.id", ondelete="CASCADE"))
     victim_nickname: Mapped[str] = mapped_column(EncryptedText)
     criteria_mask: Mapped[int | None] = mapped_column(Integer)
-    consent: Mapped[str] = mapped_column(String(16), default=Consent.NOT_ASKED)
-    may_tell: Mapped[str | None] = mapped_column(EncryptedText)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
@@ -132,6 +130,9 @@ class Child(Base):
     position: Mapped[int] = mapped_column(Integer)
     nickname: Mapped[str] = mapped_column(EncryptedText)
     role: Mapped[str] = mapped_column(String(16))
+    # Step 1, for this child: may the leader talk with them, and what may be told.
+    consent: Mapped[str] = mapped_column(String(16), default=Consent.NOT_ASKED)
+    may_tell: Mapped[str | None] = mapped_column(EncryptedText)
     # Step 2: "I see/hear that … has happened", "I feel …".
     witnessed: Mapped[bool] = mapped_column(default=True)
     facts: Mapped[str | None] = mapped_column(EncryptedText)

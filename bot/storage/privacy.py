@@ -40,8 +40,6 @@ async def export(session: AsyncSession, leader: Leader) -> dict[str, Any]:
                 "quick_check": [
                     _(CRITERION_TEXT[c]) for c in sorted(from_mask(case.criteria_mask or 0))
                 ],
-                "step1_consent": case.consent,
-                "may_tell": case.may_tell,
                 "started": _time(case.created_at),
                 "closed": _time(case.closed_at),
                 "approach": case.approach,
@@ -60,6 +58,8 @@ async def export(session: AsyncSession, leader: Leader) -> dict[str, Any]:
                     {
                         "nickname": child.nickname,
                         "role": child.role,
+                        "step1_consent": child.consent,
+                        "may_tell": child.may_tell,
                         "saw_it_myself": child.witnessed,
                         "facts": child.facts,
                         "feeling": child.feeling,

@@ -230,6 +230,8 @@ async def seed_database(
                             "position": (i - 1) // leaders,
                             "nickname": f"K{i:0{width}d}",
                             "role": Role.PESTER,
+                            "consent": Consent.AGREED,
+                            "may_tell": "that it hurts",
                             "witnessed": True,
                             "facts": "pushed Sam at the campfire",
                             "feeling": "sad",
@@ -290,7 +292,6 @@ def _case_row(case_id: int, leader_id: int, now: datetime) -> dict[str, Any]:
         "id": case_id,
         "leader_id": leader_id,
         "victim_nickname": "Sam",
-        "consent": Consent.AGREED,
         "created_at": now - timedelta(days=7),
         "updated_at": now - timedelta(days=2),
     }

@@ -56,8 +56,8 @@ from sqlalchemy import insert
 
 from bot.storage.database import Database
 from bot.storage.encryption import DataCipher, use_cipher
-from bot.storage.models import Case, ConversationState, Leader
-from flows.case import Consent
+from bot.storage.models import Case, Leader
+from flows.protocol import Awaiting
 from tests.support.bot_api_standin import TOKEN, BotApiStandin, BotMessage, SimUser
 from tests.support.running_bot import TEST_DATA_KEY
 
@@ -199,10 +199,9 @@ async def seed_database(path: Path, stored_leaders: int, stored_cases: int) -> f
         for chunk in range(0, owners, SEED_CHUNK):
             part = ids[chunk : chunk + SEED_CHUNK]
             async with database.session() as session, session.begin():
-                await session.execute(insert(Leader), [_leader(i, now) for i in part])
-                if chunk < stored_leaders:
-                    states = [_state(i) for i in part]
-                    await session.execute(insert(ConversationState), states)
+                # Each stored leader is in the middle of something: waiting for the facts.
+                waiting = chunk < stored_leaders
+                await session.execute(insert(Leader), [_leader(i, now, waiting) for i in part])
         for chunk in range(0, stored_cases, SEED_CHUNK):
             numbers = range(chunk, min(chunk + SEED_CHUNK, stored_cases))
             async with database.session() as session, session.begin():
@@ -213,9 +212,10 @@ async def seed_database(path: Path, stored_leaders: int, stored_cases: int) -> f
     return time.perf_counter() - started
 
 
-def _leader(leader_id: int, now: datetime) -> dict[str, Any]:
+def _leader(leader_id: int, now: datetime, waiting: bool) -> dict[str, Any]:
     return {
         "id": leader_id,
+        "awaiting": Awaiting.FACTS if waiting else Awaiting.NOTHING,
         "language": "en",
         "created_at": now - timedelta(days=30),
         "last_seen_at": now - timedelta(days=2),
@@ -225,15 +225,10 @@ def _leader(leader_id: int, now: datetime) -> dict[str, Any]:
     }
 
 
-def _state(leader_id: int) -> dict[str, Any]:
-    return {"name": "leader", "chat_id": leader_id, "user_id": leader_id, "state": '"facts"'}
-
-
 def _case(leader_id: int, now: datetime) -> Case:
     return Case(
         leader_id=leader_id,
         victim_nickname="Sam",
-        consent=Consent.AGREED,
         created_at=now - timedelta(days=7),
         updated_at=now - timedelta(days=2),
     )

@@ -99,10 +99,11 @@ def test_the_console_never_opens_the_bots_own_database(tmp_path: Path) -> None:
 
 
 def test_the_console_reads_a_prepared_script_and_stops_at_its_end(tmp_path: Path) -> None:
-    script = "/criteria\n4\n6\n1\n:time\n"
+    script = "/criteria\n3\n5\n1\n7\n:time\n"
     run = console_run(tmp_path, script, console_environment(LANG="nl_BE.UTF-8"))
     assert run.returncode == 0, run.stderr
-    # Dutch for a Dutch terminal; three ticks (leaders' support among them) say it fits.
+    # Dutch for a Dutch terminal; three ticks (leaders' support among them), then the
+    # answer: it fits.
     assert "Wat wil je doen?" in run.stdout
     assert "Een één-op-ééngesprek past bij deze situatie." in run.stdout
     assert "Het is nu" in run.stdout

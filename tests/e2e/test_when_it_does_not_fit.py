@@ -46,7 +46,10 @@ async def gesprek_gevoerd(leader: SimUser, step1: BotMessage) -> None:
     await leader.press(await leader.expect("1 afspraak genoteerd"), "Klaar")
     await leader.press(await leader.expect("Wanneer wil je nogmaals met Tom"), "Over 2 dagen")
     await leader.expect("herinner ik je eraan om nogmaals met Tom te spreken")
-    await leader.press(await leader.expect("beloofde"), "teruggekoppeld naar Sam")
+    await leader.send("/cases")
+    await leader.press(await leader.expect("Mijn pestsituaties"), "1. Sam")
+    await leader.press(await leader.expect("Pestsituatie rond Sam"), "Teruggekoppeld naar Sam")
+    await leader.expect_new_message()
 
 
 async def nieuw_voorstel(leader: SimUser, voorstel: str) -> None:

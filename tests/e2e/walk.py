@@ -27,11 +27,17 @@ async def new_case(leader: SimUser, victim: str, children: list[tuple[str, str]]
 
 
 async def settle_step1(leader: SimUser, step1: BotMessage, may_tell: str) -> BotMessage:
-    """Consent given and what may be told typed; returns the "step 1 is done" screen."""
-    await leader.press(step1, "Yes, agreed")
-    await leader.expect("What may you tell")
-    await leader.send(may_tell)
-    return await leader.expect("Step 1 is done")
+    """Consent given and what may be told typed, for each child in turn; returns the
+    "step 1 is done" screen."""
+    while True:
+        await leader.press(step1, "Yes, agreed")
+        await leader.expect("What may you tell")
+        await leader.send(may_tell)
+        done = await leader.expect("End your talk with")
+        if "Step 1 is done" in done.text:
+            return done
+        await leader.press(done, "Go on with")
+        step1 = await leader.expect("Step 1")
 
 
 async def reach_facts(leader: SimUser, seen: str = "I saw it") -> None:

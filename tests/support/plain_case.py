@@ -50,6 +50,8 @@ class Round:
 class Child:
     nickname: str = "T."
     role: str = Role.PESTER
+    consent: str = Consent.NOT_ASKED
+    may_tell: str | None = None
     witnessed: bool = True
     facts: str | None = None
     feeling: str | None = None
@@ -64,8 +66,6 @@ class Child:
 @dataclass
 class Case:
     victim_nickname: str = "S."
-    consent: str = Consent.NOT_ASKED
-    may_tell: str | None = None
     updated_at: datetime = datetime(2026, 1, 1, tzinfo=UTC)
     closed_at: datetime | None = None
     children: list[Child] = field(default_factory=list)
@@ -132,6 +132,8 @@ class Records:
     def remove_child(self, case: CaseRecord, child: ChildRecord) -> None:
         assert isinstance(case, Case) and isinstance(child, Child)
         case.children.remove(child)
+        # As the database's ON DELETE CASCADE does: a child added by mistake leaves nothing.
+        case.history = [h for h in case.history if h.child_id != child.id]
 
     def erase_reminders(self, case: CaseRecord) -> None:
         assert isinstance(case, Case)

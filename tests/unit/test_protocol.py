@@ -46,7 +46,9 @@ def at(now: datetime = NOW) -> Moment:
 
 
 def settled(*children: Child) -> Case:
-    return Case(consent=Consent.AGREED, may_tell="that it hurts", children=list(children))
+    for child in children:
+        child.consent, child.may_tell = Consent.AGREED, "that it hurts"
+    return Case(children=list(children))
 
 
 def talked(**fields: object) -> Child:
@@ -65,21 +67,22 @@ def test_a_new_case_asks_who_bullies_first() -> None:
 
 
 def test_then_step_1_asks_the_child_who_is_bullied() -> None:
-    assert next_step(Case(children=[Child()]), NOW) == NextStep(Next.ASK_CONSENT)
+    tom = Child()
+    assert next_step(Case(children=[tom]), NOW) == NextStep(Next.ASK_CONSENT, tom.id)
 
 
 def test_a_refusal_keeps_the_case_in_step_1_and_offers_no_step_2() -> None:
-    child = Child(facts="x", feeling="sad")
-    case = Case(consent=Consent.DECLINED, children=[child])
-    assert next_step(case, NOW) == NextStep(Next.CONSENT_DECLINED)
+    child = Child(facts="x", feeling="sad", consent=Consent.DECLINED)
+    case = Case(children=[child])
+    assert next_step(case, NOW) == NextStep(Next.CONSENT_DECLINED, child.id)
     assert child_stage(case, child, NOW) is Stage.WAITING_FOR_STEP1
     assert not protocol.allowed(case, protocol.TalkHeld(child.id), NOW)
 
 
 def test_agreement_without_what_may_be_told_is_not_settled() -> None:
-    child = Child()
-    case = Case(consent=Consent.AGREED, children=[child])
-    assert next_step(case, NOW) == NextStep(Next.RECORD_MAY_TELL)
+    child = Child(consent=Consent.AGREED)
+    case = Case(children=[child])
+    assert next_step(case, NOW) == NextStep(Next.RECORD_MAY_TELL, child.id)
     assert not protocol.allowed(case, protocol.Witnessed(child.id, seen=True), NOW)
 
 
@@ -170,15 +173,31 @@ def test_every_screen_says_what_it_waits_for() -> None:
 
 
 def test_consent_then_what_may_be_told_settle_step_1() -> None:
-    tom = Child()
-    case = Case(children=[tom])
-    reply = protocol.handle(case, protocol.ConsentAnswered(0, agreed=True), at())
+    tom, lies = Child(), Child()
+    case = Case(children=[tom, lies])
+    reply = protocol.handle(case, protocol.ConsentAnswered(tom.id, agreed=True), at())
     assert reply.shown[-1].screen is Screen.ASK_MAY_TELL
-    assert reply.awaiting is Awaiting.MAY_TELL
-    reply = protocol.handle(case, protocol.MayTellTyped(0, "  that it hurts "), at())
-    assert case.may_tell == "that it hurts"
+    assert reply.awaiting is Awaiting.MAY_TELL and reply.child is tom
+    reply = protocol.handle(case, protocol.MayTellTyped(tom.id, "  that it hurts "), at())
+    assert tom.may_tell == "that it hurts"
     assert reply.shown[-1].screen is Screen.STEP1_DONE
     assert child_stage(case, tom, NOW) is Stage.FACTS
+    # The question is per child: Lies's comes next, in the same talk, before step 2.
+    assert next_step(case, NOW) == NextStep(Next.ASK_CONSENT, lies.id)
+    protocol.handle(case, protocol.ConsentAnswered(lies.id, agreed=False), at())
+    # A "no" for Lies holds up nothing for Tom.
+    assert next_step(case, NOW) == NextStep(Next.PREPARE_CONVERSATION, tom.id)
+    assert child_stage(case, lies, NOW) is Stage.WAITING_FOR_STEP1
+
+
+def test_a_child_added_after_step_1_started_gets_a_step_1_of_their_own() -> None:
+    tom = Child()
+    case = settled(tom)
+    reply = protocol.handle(case, protocol.ChildNamed(0, "Mo"), at())
+    mo = reply.child
+    assert mo is not None and mo.consent == Consent.NOT_ASKED and not mo.role
+    reply = protocol.handle(case, protocol.RoleChosen(mo.id, Role.MEEPESTER), at())
+    assert reply.shown[-1] == protocol.Shown(Screen.ASK_CONSENT, mo)
 
 
 def test_a_refused_text_keeps_the_leader_where_they_were() -> None:
@@ -301,11 +320,11 @@ _EVENTS: list[tuple[MakeEvent, st.SearchStrategy[object]]] = [
     (lambda c, v: protocol.RoleChosen(c, Role(str(v))), st.sampled_from(list(Role))),
     (lambda c, v: protocol.NicknameCorrected(c, str(v)), _TEXTS),
     (lambda c, v: protocol.SetupDone(0), st.none()),
-    (lambda c, v: protocol.ConsentAnswered(0, bool(v)), st.booleans()),
-    (lambda c, v: protocol.NotAskedYet(0), st.none()),
-    (lambda c, v: protocol.AskAgain(0), st.none()),
-    (lambda c, v: protocol.EditMayTell(0), st.none()),
-    (lambda c, v: protocol.MayTellTyped(0, str(v)), _TEXTS),
+    (lambda c, v: protocol.ConsentAnswered(c, bool(v)), st.booleans()),
+    (lambda c, v: protocol.NotAskedYet(c), st.none()),
+    (lambda c, v: protocol.AskAgain(c), st.none()),
+    (lambda c, v: protocol.EditMayTell(c), st.none()),
+    (lambda c, v: protocol.MayTellTyped(c, str(v)), _TEXTS),
     (lambda c, v: protocol.Witnessed(c, bool(v)), st.booleans()),
     (lambda c, v: protocol.EditFacts(c), st.none()),
     (lambda c, v: protocol.FactsTyped(c, str(v)), _TEXTS),
@@ -345,7 +364,7 @@ _EVENTS: list[tuple[MakeEvent, st.SearchStrategy[object]]] = [
     (lambda c, v: protocol.SameFactsAs(c, _CHILD_IDS[int(str(v)) % 2]), st.integers(0, 9)),
     (lambda c, v: protocol.SameFeelingAs(c, _CHILD_IDS[int(str(v)) % 2]), st.integers(0, 9)),
     # When the protocol does not fit, or does not work.
-    (lambda c, v: protocol.Step1Chosen(0, Step1Choice(str(v))), st.sampled_from(list(Step1Choice))),
+    (lambda c, v: protocol.Step1Chosen(c, Step1Choice(str(v))), st.sampled_from(list(Step1Choice))),
     (lambda c, v: protocol.FactsKept(c), st.none()),
     (lambda c, v: protocol.ShowApproaches(0), st.none()),
     (lambda c, v: protocol.ShowApproach(0, Approach(str(v))), st.sampled_from(list(Approach))),
@@ -445,13 +464,13 @@ def _forward_event(case: Case, data: st.DataObject, now: datetime) -> protocol.E
                 return protocol.RoleChosen(unsure.id, data.draw(st.sampled_from(list(Role))))
             if len(case.children) < 3 and data.draw(st.booleans()):
                 return protocol.ChildNamed(0, "Mo")
-            return protocol.ConsentAnswered(0, agreed=data.draw(st.integers(0, 4)) > 0)
+            return protocol.ConsentAnswered(c, agreed=data.draw(st.integers(0, 4)) > 0)
         case Next.CONSENT_DECLINED:
             if data.draw(st.booleans()):
-                return protocol.Step1Chosen(0, data.draw(st.sampled_from(list(Step1Choice))))
-            return protocol.AskAgain(0)
+                return protocol.Step1Chosen(c, data.draw(st.sampled_from(list(Step1Choice))))
+            return protocol.AskAgain(c)
         case Next.RECORD_MAY_TELL:
-            return protocol.MayTellTyped(0, "that it hurts")
+            return protocol.MayTellTyped(c, "that it hurts")
         case Next.PREPARE_CONVERSATION:
             return protocol.FactsTyped(c, "laughed at Sam")
         case Next.CHOOSE_FEELING:
@@ -590,8 +609,10 @@ def _keeps_the_promises_when_it_does_not_fit_or_work(
     case: Case, before: Case, history_before: list[object]
 ) -> None:
     """The invariants of step 1 waiting, the bullied child's view and the case's history."""
-    # The history only grows, and holds enum values only.
-    assert case.history[: len(history_before)] == history_before
+    # The history only grows (a child removed takes their own entries), enum values only.
+    kept = [h for h in history_before if any(c.id == h.child_id for c in case.children)]
+    kept_or_case = [h for h in history_before if h.child_id is None or h in kept]
+    assert case.history[: len(kept_or_case)] == kept_or_case
     for entry in case.history:
         enum = {
             HistoryKind.APPROACH: Approach,
@@ -604,16 +625,14 @@ def _keeps_the_promises_when_it_does_not_fit_or_work(
     chosen = [e.detail for e in case.history if e.kind == HistoryKind.APPROACH]
     assert case.approach == (chosen[-1] if chosen else None)
     # Step 1 never waits silently, and a settled step 1 leaves no reminder to ask.
-    step1_open = [
-        r
-        for c in case.children
-        for r in c.reminders
-        if r.kind == ReminderKind.STEP1 and r.status in OPEN_STATUSES
-    ]
-    if case.closed_at is None and case.consent == Consent.DECLINED:
-        assert len(step1_open) == 1
-    if case.consent == Consent.AGREED:
-        assert step1_open == []
+    for c in case.children:
+        step1_open = [
+            r for r in c.reminders if r.kind == ReminderKind.STEP1 and r.status in OPEN_STATUSES
+        ]
+        if case.closed_at is None and c.consent == Consent.DECLINED:
+            assert len(step1_open) == 1
+        if c.consent == Consent.AGREED:
+            assert step1_open == []
     # What the bullied child says weighs more: "not stopped" from them is never "stopped".
     for child in case.children:
         for round_ in child.follow_ups:
@@ -671,37 +690,43 @@ def open_reminders(case: Case, kind: ReminderKind) -> list[Reminder]:
 
 
 def test_not_asked_yet_plans_a_reminder_for_the_next_meeting_or_in_two_days() -> None:
-    case = Case(children=[Child()])
-    reply = protocol.handle(case, protocol.NotAskedYet(0), at())
+    tom = Child()
+    case = Case(children=[tom])
+    reply = protocol.handle(case, protocol.NotAskedYet(tom.id), at())
     assert reply.shown[-1].screen is Screen.NOT_ASKED_YET
     (reminder,) = open_reminders(case, ReminderKind.STEP1)
     assert reminder.choice == FollowUpChoice.NEXT_MEETING
     assert reminder.due_at > NOW
-    without_meeting = Case(children=[Child()])
-    protocol.handle(without_meeting, protocol.NotAskedYet(0), Moment(NOW, Rhythm(), Records()))
+    alone = Child()
+    without_meeting = Case(children=[alone])
+    protocol.handle(
+        without_meeting, protocol.NotAskedYet(alone.id), Moment(NOW, Rhythm(), Records())
+    )
     (reminder,) = open_reminders(without_meeting, ReminderKind.STEP1)
     assert reminder.choice == FollowUpChoice.IN_2_DAYS
 
 
 def test_a_no_in_step_1_plans_a_reminder_and_what_the_leader_does_is_kept() -> None:
-    case = Case(children=[Child()])
-    reply = protocol.handle(case, protocol.ConsentAnswered(0, agreed=False), at())
+    tom = Child()
+    case = Case(children=[tom])
+    reply = protocol.handle(case, protocol.ConsentAnswered(tom.id, agreed=False), at())
     assert reply.shown[-1].screen is Screen.DECLINED
     assert len(open_reminders(case, ReminderKind.STEP1)) == 1
-    reply = protocol.handle(case, protocol.Step1Chosen(0, Step1Choice.WATCH), at())
-    assert reply.shown[-1] == protocol.Shown(Screen.STEP1_WAITING, detail=Step1Choice.WATCH)
+    reply = protocol.handle(case, protocol.Step1Chosen(tom.id, Step1Choice.WATCH), at())
+    assert reply.shown[-1] == protocol.Shown(Screen.STEP1_WAITING, tom, detail=Step1Choice.WATCH)
     (reminder,) = open_reminders(case, ReminderKind.STEP1)
     assert reminder.choice == FollowUpChoice.IN_2_WEEKS
     assert [(e.kind, e.detail) for e in case.history] == [(HistoryKind.STEP1, Step1Choice.WATCH)]
-    assert next_step(case, NOW) == NextStep(Next.CONSENT_DECLINED)
+    assert next_step(case, NOW) == NextStep(Next.CONSENT_DECLINED, tom.id)
     # A "yes" after all: the reminder to ask goes.
-    protocol.handle(case, protocol.ConsentAnswered(0, agreed=True), at())
+    protocol.handle(case, protocol.ConsentAnswered(tom.id, agreed=True), at())
     assert open_reminders(case, ReminderKind.STEP1) == []
 
 
 def test_what_to_do_after_a_no_is_refused_once_step_1_is_agreed() -> None:
-    case = settled(Child())
-    reply = protocol.handle(case, protocol.Step1Chosen(0, Step1Choice.TRY_LATER), at())
+    tom = Child()
+    case = settled(tom)
+    reply = protocol.handle(case, protocol.Step1Chosen(tom.id, Step1Choice.TRY_LATER), at())
     assert not reply.accepted
     assert case.history == []
 
