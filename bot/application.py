@@ -56,7 +56,7 @@ from bot.callback_data import (
     TimeZoneChosen,
     parse,
 )
-from bot.handlers import case, case_list, language, menu, privacy, quick_check, settings
+from bot.handlers import case, case_list, language, menu, privacy, quick_check, settings, team
 from bot.handlers.commands import COMMANDS, menu_pressed
 from bot.handlers.errors import on_error
 from bot.handlers.group_chats import keep_groups_out
@@ -64,6 +64,7 @@ from bot.nudges import NudgeDispatcher
 from bot.retention import RetentionJob
 from bot.settings import Settings
 from bot.storage.database import Database
+from bot.team_callbacks import TEAM_BUTTONS, ShareOpen, ShareToggle
 from bot.turn import SERVICES_KEY, Context, Services
 from flows.language import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES, _, using_language
 
@@ -79,6 +80,8 @@ def handlers() -> list[BaseHandler[Update, Context, None]]:
     """Every handler of group 0, in the order they are tried."""
     new_messages = filters.UpdateType.MESSAGE
     return [
+        # An invitation link opens the bot with "/start <token>".
+        CommandHandler("start", team.join_command, filters=new_messages, has_args=1),
         *(CommandHandler(c.name, c.handler, filters=new_messages) for c in COMMANDS),
         CallbackQueryHandler(menu_pressed, pattern=pressed(MenuPress)),
         CallbackQueryHandler(
@@ -88,6 +91,11 @@ def handlers() -> list[BaseHandler[Update, Context, None]]:
         CallbackQueryHandler(case.pressed, pattern=pressed(CasePress)),
         CallbackQueryHandler(case_list.page_pressed, pattern=pressed(CasesPage)),
         CallbackQueryHandler(privacy.delete_pressed, pattern=pressed(PrivacyPress)),
+        CallbackQueryHandler(team.share_pressed, pattern=pressed(ShareOpen, ShareToggle)),
+        CallbackQueryHandler(
+            team.pressed,
+            pattern=pressed(*(b for b in TEAM_BUTTONS if b not in (ShareOpen, ShareToggle))),
+        ),
         CallbackQueryHandler(language.chosen, pattern=pressed(LanguagePress)),
         CallbackQueryHandler(
             settings.pressed,

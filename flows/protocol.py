@@ -81,6 +81,8 @@ class Awaiting(StrEnum):
     AGREEMENTS = "agreements"
     FOLLOW_UP_DATE = "follow_up_date"
     TIME_ZONE = "time_zone"
+    # A team's name (bot.handlers.team), outside any case.
+    TEAM_NAME = "team_name"
 
 
 class Screen(StrEnum):

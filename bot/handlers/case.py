@@ -6,7 +6,7 @@ screens come next and what typed answer the bot then waits for.
 
 The case is looked up with the leader's id on the server side, so a button
 replayed by another leader, or data crafted by hand, finds nothing and changes
-nothing.
+nothing; a case shared with the leader in a team is found while they are in it.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 
 from bot.callback_data import CasePress
-from bot.handlers import settings
+from bot.handlers import settings, team
 from bot.screens import menu, setup
 from bot.screens.reply import show
 from bot.storage import cases, leaders
@@ -62,7 +62,7 @@ async def pressed(turn: Turn) -> None:
     """A button in a case."""
     press = turn.callback
     assert isinstance(press, CasePress)
-    case = await cases.owned_case(turn.session, turn.leader, press.case_id)
+    case = await cases.visible_case(turn.session, turn.leader, press.case_id)
     if case is None:
         log.info("case button for a case not found: leader=%s", turn.leader.id)
         menu.not_found(turn)
@@ -94,8 +94,11 @@ async def typed(turn: Turn) -> None:
     if awaiting is Awaiting.TIME_ZONE:
         await settings.zone_typed(turn)
         return
+    if awaiting is Awaiting.TEAM_NAME:
+        await team.name_typed(turn)
+        return
     make_event = protocol.TYPED_EVENTS.get(awaiting)
-    case = await cases.owned_case(turn.session, turn.leader, turn.leader.active_case_id)
+    case = await cases.visible_case(turn.session, turn.leader, turn.leader.active_case_id)
     if make_event is None or case is None or case.closed_at is not None:
         leaders.place(turn.leader, Awaiting.NOTHING)
         menu.nothing_expected(turn)

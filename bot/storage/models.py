@@ -9,7 +9,16 @@ from __future__ import annotations
 from datetime import UTC, datetime, time
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -249,3 +258,86 @@ class UndeliveredReply(Base):
     text: Mapped[str] = mapped_column(EncryptedText)
     # The inline keyboard as Telegram's JSON; button data carry ids only, never a text.
     keyboard: Mapped[str | None] = mapped_column(Text)
+
+
+class Team(Base):
+    """A team of leaders ("leidingsploeg") that can share cases; see ``flows.team``."""
+
+    __tablename__ = "teams"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # A group's name can point to a place and its children: encrypted like them.
+    name: Mapped[str] = mapped_column(EncryptedText)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    members: Mapped[list[TeamMember]] = relationship(
+        back_populates="team",
+        order_by="TeamMember.joined_at",
+        lazy="selectin",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+
+class TeamMember(Base):
+    """A leader in a team, with their role and the name the others know them by."""
+
+    __tablename__ = "team_members"
+    __table_args__ = (UniqueConstraint("team_id", "leader_id"),)
+
+    # Buttons name a member by this id: a Telegram user id does not fit in 32 bits.
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    leader_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("leaders.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[str] = mapped_column(String(16))
+    # The leader's first name in Telegram when they joined: how the team sees them.
+    display_name: Mapped[str] = mapped_column(EncryptedText)
+    joined_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    team: Mapped[Team] = relationship(back_populates="members")
+
+
+class TeamInvite(Base):
+    """An invitation link: only the token's hash is kept, and it expires."""
+
+    __tablename__ = "team_invites"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class CaseShare(Base):
+    """A case shared by its leader in a team: with the whole team (no leader), or one leader."""
+
+    __tablename__ = "case_shares"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    leader_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("leaders.id", ondelete="CASCADE"), index=True
+    )
+    shared_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class CaseEvent(Base):
+    """One line of a case's history: who did what when (ids and kinds, never a text)."""
+
+    __tablename__ = "case_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    kind: Mapped[str] = mapped_column(String(24))
+    # Who did it, and whom it concerns (shared with, handed to); empty once erased.
+    actor_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("leaders.id", ondelete="SET NULL")
+    )
+    other_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("leaders.id", ondelete="SET NULL")
+    )
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"))

@@ -1,0 +1,245 @@
+"""/team, joining through an invitation link, and sharing a case.
+
+Every press asks the database, at that moment, whether the leader is in the team
+(and a coordinator, for what only coordinators do) and whether the case is their
+own: a button kept from before a removal finds nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from bot.screens import menu
+from bot.screens import team as screens
+from bot.storage import cases, leaders, teams
+from bot.storage.models import Team, TeamMember
+from bot.team_callbacks import (
+    WHOLE_TEAM,
+    ShareOpen,
+    ShareToggle,
+    TeamInvite,
+    TeamLeave,
+    TeamLeaveConfirmed,
+    TeamMemberPress,
+    TeamNew,
+    TeamOpen,
+    TeamPromote,
+    TeamRemove,
+    TeamRevoke,
+    TeamsPress,
+)
+from bot.turn import Turn, leader_turn
+from flows.protocol import Awaiting
+from flows.team import (
+    INVITE_LIFETIME,
+    MEMBERS_PER_TEAM_MAX,
+    TEAMS_PER_LEADER_MAX,
+    Membership,
+    TeamRole,
+    clean_team_name,
+    invite_link,
+    looks_like_token,
+    may_leave,
+    may_remove,
+)
+
+log = logging.getLogger(__name__)
+
+
+def _shown_as(turn: Turn) -> str:
+    user = turn.update.effective_user
+    return teams.display_name(user.first_name if user else None)
+
+
+def _rules(team: Team) -> list[Membership]:
+    return [Membership(m.leader_id, TeamRole(m.role)) for m in team.members]
+
+
+async def show_teams(turn: Turn) -> None:
+    """The leader's teams and the cases shared with them."""
+    memberships = await teams.teams_of(turn.session, turn.leader.id)
+    shared = await teams.shared_with(turn.session, turn.leader.id)
+    leaders.place(turn.leader, Awaiting.NOTHING)
+    screens.teams_list(turn, memberships, shared)
+
+
+@leader_turn
+async def team_command(turn: Turn) -> None:
+    """/team: the leader's teams."""
+    await show_teams(turn)
+
+
+async def name_typed(turn: Turn) -> None:
+    """The name of a new team: the team is made, with the leader as its coordinator."""
+    team_name = clean_team_name(turn.text)
+    if team_name is None:
+        screens.team_name_refused(turn)
+        return
+    if len(await teams.teams_of(turn.session, turn.leader.id)) >= TEAMS_PER_LEADER_MAX:
+        leaders.place(turn.leader, Awaiting.NOTHING)
+        screens.too_many_teams(turn)
+        return
+    team = teams.create(turn.session, turn.leader.id, team_name, _shown_as(turn), turn.now)
+    await turn.session.flush()
+    leaders.place(turn.leader, Awaiting.NOTHING)
+    log.info("team made: leader=%s team=%s", turn.leader.id, team.id)
+    screens.team_screen(turn, team, team.members[0])
+
+
+@leader_turn
+async def join_command(turn: Turn) -> None:
+    """/start <token>: the leader opened an invitation link."""
+    args = turn.context.args or []
+    token = args[0] if args else ""
+    team = (
+        await teams.invited_team(turn.session, token, turn.now) if looks_like_token(token) else None
+    )
+    leaders.place(turn.leader, Awaiting.NOTHING)
+    if team is None:
+        log.info("invitation not usable: leader=%s", turn.leader.id)
+        screens.invitation_invalid(turn)
+        return
+    if await teams.membership(turn.session, team.id, turn.leader.id) is not None:
+        screens.already_member(turn, team)
+        return
+    if len(await teams.teams_of(turn.session, turn.leader.id)) >= TEAMS_PER_LEADER_MAX:
+        screens.too_many_teams(turn)
+        return
+    if len(team.members) >= MEMBERS_PER_TEAM_MAX:
+        screens.team_full(turn)
+        return
+    teams.add_member(team, turn.leader.id, _shown_as(turn), turn.now)
+    log.info("team joined: leader=%s team=%s", turn.leader.id, team.id)
+    screens.joined(turn, team)
+
+
+async def _my_team(turn: Turn, team_id: int) -> tuple[Team, TeamMember] | None:
+    """The team and the leader's membership, if they are in it now; else says so."""
+    me = await teams.membership(turn.session, team_id, turn.leader.id)
+    if me is None:
+        log.info("team button of a team the leader is not in: leader=%s", turn.leader.id)
+        screens.team_not_found(turn)
+        return None
+    return me.team, me
+
+
+async def _as_coordinator(turn: Turn, team_id: int) -> tuple[Team, TeamMember] | None:
+    found = await _my_team(turn, team_id)
+    if found is not None and found[1].role != TeamRole.COORDINATOR:
+        log.info("coordinator button of a member: leader=%s team=%s", turn.leader.id, team_id)
+        screens.team_not_found(turn)
+        return None
+    return found
+
+
+async def _other_member(turn: Turn, team: Team, member_id: int) -> TeamMember | None:
+    other = next((m for m in team.members if m.id == member_id), None)
+    if other is None or other.leader_id == turn.leader.id:
+        screens.team_not_found(turn)
+        return None
+    return other
+
+
+@leader_turn
+async def pressed(turn: Turn) -> None:
+    """A button of the team screens."""
+    press = turn.callback
+    leaders.place(turn.leader, Awaiting.NOTHING)
+    match press:
+        case TeamsPress():
+            await show_teams(turn)
+        case TeamNew():
+            leaders.place(turn.leader, Awaiting.TEAM_NAME)
+            screens.ask_team_name(turn)
+        case TeamOpen(team_id=team_id):
+            if found := await _my_team(turn, team_id):
+                screens.team_screen(turn, *found)
+        case TeamInvite(team_id=team_id):
+            if found := await _as_coordinator(turn, team_id):
+                team = found[0]
+                token = await teams.make_invite(turn.session, team, turn.now)
+                link = invite_link(turn.context.bot.username, token)
+                screens.invitation(turn, team, link, turn.now + INVITE_LIFETIME)
+        case TeamRevoke(team_id=team_id):
+            if found := await _as_coordinator(turn, team_id):
+                await teams.revoke_invites(turn.session, team_id)
+                screens.revoked(turn, found[0])
+        case TeamMemberPress(team_id=team_id, member_id=member_id):
+            if (found := await _as_coordinator(turn, team_id)) and (
+                other := await _other_member(turn, found[0], member_id)
+            ):
+                screens.member_screen(turn, found[0], other)
+        case TeamRemove(team_id=team_id, member_id=member_id):
+            if (found := await _as_coordinator(turn, team_id)) and (
+                other := await _other_member(turn, found[0], member_id)
+            ):
+                team, me = found
+                if may_remove(_rules(team), turn.leader.id, other.leader_id):
+                    shown_as = other.display_name
+                    await teams.remove_member(turn.session, team, other)
+                    # A link they kept must not let them back in.
+                    await teams.revoke_invites(turn.session, team.id)
+                    log.info("team member removed: team=%s by=%s", team.id, turn.leader.id)
+                    screens.member_removed(turn, team, shown_as)
+                screens.team_screen(turn, team, me)
+        case TeamPromote(team_id=team_id, member_id=member_id):
+            if (found := await _as_coordinator(turn, team_id)) and (
+                other := await _other_member(turn, found[0], member_id)
+            ):
+                other.role = TeamRole.COORDINATOR
+                screens.team_screen(turn, *found)
+        case TeamLeave(team_id=team_id):
+            if found := await _my_team(turn, team_id):
+                team = found[0]
+                if may_leave(_rules(team), turn.leader.id):
+                    screens.confirm_leave(turn, team)
+                else:
+                    screens.cannot_leave(turn, team)
+        case TeamLeaveConfirmed(team_id=team_id):
+            if found := await _my_team(turn, team_id):
+                team, me = found
+                if not may_leave(_rules(team), turn.leader.id):
+                    screens.cannot_leave(turn, team)
+                    return
+                team_name = team.name
+                await teams.remove_member(turn.session, team, me)
+                log.info("team left: leader=%s team=%s", turn.leader.id, team_id)
+                screens.left(turn, team_name)
+                await show_teams(turn)
+        case _:
+            menu.outdated(turn)
+
+
+@leader_turn
+async def share_pressed(turn: Turn) -> None:
+    """Sharing a case: only its own leader, only an open case, only in their own teams."""
+    press = turn.callback
+    assert isinstance(press, ShareOpen | ShareToggle)
+    case = await cases.owned_case(turn.session, turn.leader, press.case_id)
+    if case is None or case.closed_at is not None:
+        log.info("share button for a case not found: leader=%s", turn.leader.id)
+        menu.not_found(turn)
+        return
+    if isinstance(press, ShareToggle):
+        found = await _my_team(turn, press.team_id)
+        if found is None:
+            return
+        team, _me = found
+        with_leader: int | None = None
+        if press.member_id != WHOLE_TEAM:
+            other = await _other_member(turn, team, press.member_id)
+            if other is None:
+                return
+            with_leader = other.leader_id
+        shared = await teams.toggle_share(
+            turn.session, case, team.id, with_leader, turn.leader.id, turn.now
+        )
+        log.info(
+            "case %s: leader=%s case=%s team=%s",
+            "shared" if shared else "unshared",
+            turn.leader.id,
+            case.id,
+            team.id,
+        )
+    memberships = await teams.teams_of(turn.session, turn.leader.id)
+    screens.share_screen(turn, case, memberships, await teams.shares_of(turn.session, case.id))

@@ -1,0 +1,108 @@
+"""Teams of leaders, their invitations, cases shared in a team, and each case's history.
+
+Revision ID: 0007
+Revises: 0005 (0006 once it is merged)
+Create Date: 2026-11-26
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0007"
+down_revision = "0005"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "teams",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("name", sa.Text(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    op.create_table(
+        "team_members",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column(
+            "team_id",
+            sa.Integer(),
+            sa.ForeignKey("teams.id", ondelete="CASCADE"),
+            nullable=False,
+        ),
+        sa.Column(
+            "leader_id",
+            sa.BigInteger(),
+            sa.ForeignKey("leaders.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        ),
+        sa.Column("role", sa.String(16), nullable=False),
+        sa.Column("display_name", sa.Text(), nullable=False),
+        sa.Column("joined_at", sa.DateTime(timezone=True), nullable=False),
+        sa.UniqueConstraint("team_id", "leader_id"),
+    )
+    op.create_table(
+        "team_invites",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column(
+            "team_id",
+            sa.Integer(),
+            sa.ForeignKey("teams.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        ),
+        sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    op.create_table(
+        "case_shares",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column(
+            "case_id",
+            sa.Integer(),
+            sa.ForeignKey("cases.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        ),
+        sa.Column(
+            "team_id",
+            sa.Integer(),
+            sa.ForeignKey("teams.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        ),
+        sa.Column(
+            "leader_id",
+            sa.BigInteger(),
+            sa.ForeignKey("leaders.id", ondelete="CASCADE"),
+            index=True,
+        ),
+        sa.Column("shared_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    op.create_table(
+        "case_events",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column(
+            "case_id",
+            sa.Integer(),
+            sa.ForeignKey("cases.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        ),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("kind", sa.String(24), nullable=False),
+        sa.Column("actor_id", sa.BigInteger(), sa.ForeignKey("leaders.id", ondelete="SET NULL")),
+        sa.Column("other_id", sa.BigInteger(), sa.ForeignKey("leaders.id", ondelete="SET NULL")),
+        sa.Column("team_id", sa.Integer(), sa.ForeignKey("teams.id", ondelete="SET NULL")),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("case_events")
+    op.drop_table("case_shares")
+    op.drop_table("team_invites")
+    op.drop_table("team_members")
+    op.drop_table("teams")

@@ -1,0 +1,130 @@
+"""The buttons of teams and of sharing a case (see ``bot.callback_data`` for the format).
+
+Members are named by their row id in the team (a Telegram user id does not fit the
+32 bits a button's id may have); 0 stands for "the whole team" when sharing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from bot.callback_data import Callback
+
+#: ``member_id`` of :class:`ShareToggle` for the whole team.
+WHOLE_TEAM = 0
+
+
+@dataclass(frozen=True)
+class TeamsPress(Callback):
+    """The leader's teams (as /team)."""
+
+    prefix: ClassVar[str] = "t"
+
+
+@dataclass(frozen=True)
+class TeamNew(Callback):
+    """Start a new team: its name comes next."""
+
+    prefix: ClassVar[str] = "tn"
+
+
+@dataclass(frozen=True)
+class TeamOpen(Callback):
+    """One team: its members and the cases shared with the leader in it."""
+
+    prefix: ClassVar[str] = "to"
+    team_id: int
+
+
+@dataclass(frozen=True)
+class TeamInvite(Callback):
+    """A coordinator makes a new invitation link (the old one stops working)."""
+
+    prefix: ClassVar[str] = "ti"
+    team_id: int
+
+
+@dataclass(frozen=True)
+class TeamRevoke(Callback):
+    """A coordinator revokes the team's invitation link."""
+
+    prefix: ClassVar[str] = "tr"
+    team_id: int
+
+
+@dataclass(frozen=True)
+class TeamMemberPress(Callback):
+    """A coordinator opens one member: remove, or make coordinator."""
+
+    prefix: ClassVar[str] = "tm"
+    team_id: int
+    member_id: int
+
+
+@dataclass(frozen=True)
+class TeamRemove(Callback):
+    """A coordinator removes a member, at once."""
+
+    prefix: ClassVar[str] = "tx"
+    team_id: int
+    member_id: int
+
+
+@dataclass(frozen=True)
+class TeamPromote(Callback):
+    """A coordinator makes a member coordinator too."""
+
+    prefix: ClassVar[str] = "tp"
+    team_id: int
+    member_id: int
+
+
+@dataclass(frozen=True)
+class TeamLeave(Callback):
+    """Leave a team: asks first."""
+
+    prefix: ClassVar[str] = "tl"
+    team_id: int
+
+
+@dataclass(frozen=True)
+class TeamLeaveConfirmed(Callback):
+    """Leave a team, now."""
+
+    prefix: ClassVar[str] = "tlx"
+    team_id: int
+
+
+@dataclass(frozen=True)
+class ShareOpen(Callback):
+    """The case's leader opens "share this case"."""
+
+    prefix: ClassVar[str] = "sh"
+    case_id: int
+
+
+@dataclass(frozen=True)
+class ShareToggle(Callback):
+    """Share the case in a team with one member (or :data:`WHOLE_TEAM`), or stop sharing."""
+
+    prefix: ClassVar[str] = "sht"
+    case_id: int
+    team_id: int
+    member_id: int
+
+
+TEAM_BUTTONS: tuple[type[Callback], ...] = (
+    TeamsPress,
+    TeamNew,
+    TeamOpen,
+    TeamInvite,
+    TeamRevoke,
+    TeamMemberPress,
+    TeamRemove,
+    TeamPromote,
+    TeamLeave,
+    TeamLeaveConfirmed,
+    ShareOpen,
+    ShareToggle,
+)
