@@ -56,7 +56,18 @@ from bot.callback_data import (
     TimeZoneChosen,
     parse,
 )
-from bot.handlers import case, case_list, language, menu, privacy, quick_check, settings, team
+from bot.escalation import EscalationJob
+from bot.handlers import (
+    case,
+    case_list,
+    language,
+    menu,
+    privacy,
+    quick_check,
+    settings,
+    team,
+    team_case,
+)
 from bot.handlers.commands import COMMANDS, menu_pressed
 from bot.handlers.errors import on_error
 from bot.handlers.group_chats import keep_groups_out
@@ -64,7 +75,7 @@ from bot.nudges import NudgeDispatcher
 from bot.retention import RetentionJob
 from bot.settings import Settings
 from bot.storage.database import Database
-from bot.team_callbacks import TEAM_BUTTONS, ShareOpen, ShareToggle
+from bot.team_callbacks import CASE_TEAM_BUTTONS, TEAM_BUTTONS
 from bot.turn import SERVICES_KEY, Context, Services
 from flows.language import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES, _, using_language
 
@@ -91,11 +102,8 @@ def handlers() -> list[BaseHandler[Update, Context, None]]:
         CallbackQueryHandler(case.pressed, pattern=pressed(CasePress)),
         CallbackQueryHandler(case_list.page_pressed, pattern=pressed(CasesPage)),
         CallbackQueryHandler(privacy.delete_pressed, pattern=pressed(PrivacyPress)),
-        CallbackQueryHandler(team.share_pressed, pattern=pressed(ShareOpen, ShareToggle)),
-        CallbackQueryHandler(
-            team.pressed,
-            pattern=pressed(*(b for b in TEAM_BUTTONS if b not in (ShareOpen, ShareToggle))),
-        ),
+        CallbackQueryHandler(team.pressed, pattern=pressed(*TEAM_BUTTONS)),
+        CallbackQueryHandler(team_case.pressed, pattern=pressed(*CASE_TEAM_BUTTONS)),
         CallbackQueryHandler(language.chosen, pattern=pressed(LanguagePress)),
         CallbackQueryHandler(
             settings.pressed,
@@ -143,11 +151,13 @@ def build_application(
     dispatcher = NudgeDispatcher(database, services.clock, interval=settings.reminder_interval)
 
     retention = RetentionJob(database, settings, services.clock)
+    escalation = EscalationJob(database, services.clock)
 
     async def post_init(application: Application) -> None:  # type: ignore[type-arg]
         await set_commands(application)
         dispatcher.start(application)
         retention.start(application, interval=settings.retention_interval)
+        escalation.start(application, interval=settings.reminder_interval)
 
     async def post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
         # Closing the engine empties SQLite's write-ahead log (see Database.dispose).

@@ -39,6 +39,7 @@ from telegram.ext import Application, ContextTypes
 from bot.nudge_results import ResultRecorder, lock_reason
 from bot.screens.fitting import split_for_telegram
 from bot.screens.nudges import follow_up_nudge, inactive_nudge, report_back_nudge
+from bot.screens.team import escalation_nudge, handover_nudge
 from bot.storage import cases, reminders
 from bot.storage.database import Database
 from bot.storage.models import Case, Leader, Reminder
@@ -185,8 +186,14 @@ class NudgeDispatcher:
             with using_language(leader.language):
                 return inactive_nudge(case)
         child = cases.child_of(case, reminder.child_id)
+        if reminder.kind == ReminderKind.HANDOVER:
+            with using_language(leader.language):
+                return handover_nudge(case, child)
         if child is None:
             return None
+        if reminder.kind == ReminderKind.ESCALATION:
+            with using_language(leader.language):
+                return escalation_nudge(case, child)
         with using_language(leader.language):
             if reminder.kind == ReminderKind.REPORT_BACK:
                 if child.reported_back_at is not None:

@@ -114,7 +114,68 @@ class ShareToggle(Callback):
     member_id: int
 
 
+@dataclass(frozen=True)
+class TeamEscalation(Callback):
+    """A coordinator sets how long a nudge may go unanswered before co-leaders are asked."""
+
+    prefix: ClassVar[str] = "te"
+    team_id: int
+    hours: int
+
+
+@dataclass(frozen=True)
+class TakeOver(Callback):
+    """ "I'll take it": a co-leader takes a child's follow-up whose nudge went unanswered."""
+
+    prefix: ClassVar[str] = "tk"
+    case_id: int
+    child_id: int
+
+
+#: ``child_id`` of the hand-over buttons for the whole case.
+WHOLE_CASE = 0
+
+
+@dataclass(frozen=True)
+class HandoverOpen(Callback):
+    """Hand over the case or a child's follow-up: what?"""
+
+    prefix: ClassVar[str] = "ho"
+    case_id: int
+
+
+@dataclass(frozen=True)
+class HandoverWhat(Callback):
+    """Hand over a child's follow-up (or :data:`WHOLE_CASE`): to whom?"""
+
+    prefix: ClassVar[str] = "hw"
+    case_id: int
+    child_id: int
+
+
+@dataclass(frozen=True)
+class HandoverTo(Callback):
+    """Offer it to this member of a team."""
+
+    prefix: ClassVar[str] = "ht"
+    case_id: int
+    child_id: int
+    team_id: int
+    member_id: int
+
+
+@dataclass(frozen=True)
+class HandoverAnswer(Callback):
+    """The co-leader accepts or declines what was offered to them."""
+
+    prefix: ClassVar[str] = "ha"
+    case_id: int
+    child_id: int
+    accept: bool
+
+
 TEAM_BUTTONS: tuple[type[Callback], ...] = (
+    TeamEscalation,
     TeamsPress,
     TeamNew,
     TeamOpen,
@@ -125,6 +186,14 @@ TEAM_BUTTONS: tuple[type[Callback], ...] = (
     TeamPromote,
     TeamLeave,
     TeamLeaveConfirmed,
+)
+#: Buttons about one case, handled with the case's access check.
+CASE_TEAM_BUTTONS: tuple[type[Callback], ...] = (
     ShareOpen,
     ShareToggle,
+    TakeOver,
+    HandoverOpen,
+    HandoverWhat,
+    HandoverTo,
+    HandoverAnswer,
 )

@@ -35,6 +35,10 @@ class ReminderKind(StrEnum):
     """Report back to the child who is bullied, as promised in step 1."""
     INACTIVE = "inactive"
     """An open case without activity for a long time: close it?"""
+    ESCALATION = "escalation"
+    """A co-leader's follow-up nudge went unanswered: will you take it? (teams)"""
+    HANDOVER = "handover"
+    """A co-leader offers you a case or a child's follow-up: accept it? (teams)"""
 
 
 class ReminderStatus(StrEnum):

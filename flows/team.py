@@ -32,6 +32,10 @@ TEAM_NAME_MAX = 40
 #: group, and a bound on every screen that lists them.
 TEAMS_PER_LEADER_MAX = 8
 MEMBERS_PER_TEAM_MAX = 30
+#: After how many hours an unanswered follow-up nudge may go to the co-leaders who
+#: share the case: the choices a coordinator has, and the default.
+ESCALATION_HOURS = (12, 24, 48, 72)
+DEFAULT_ESCALATION_HOURS = 24
 
 
 class TeamRole(StrEnum):

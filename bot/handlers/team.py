@@ -1,4 +1,4 @@
-"""/team, joining through an invitation link, and sharing a case.
+"""/team, joining through an invitation link, roles, leaving and removal.
 
 Every press asks the database, at that moment, whether the leader is in the team
 (and a coordinator, for what only coordinators do) and whether the case is their
@@ -11,12 +11,10 @@ import logging
 
 from bot.screens import menu
 from bot.screens import team as screens
-from bot.storage import cases, leaders, teams
+from bot.storage import leaders, teams
 from bot.storage.models import Team, TeamMember
 from bot.team_callbacks import (
-    WHOLE_TEAM,
-    ShareOpen,
-    ShareToggle,
+    TeamEscalation,
     TeamInvite,
     TeamLeave,
     TeamLeaveConfirmed,
@@ -31,6 +29,7 @@ from bot.team_callbacks import (
 from bot.turn import Turn, leader_turn
 from flows.protocol import Awaiting
 from flows.team import (
+    ESCALATION_HOURS,
     INVITE_LIFETIME,
     MEMBERS_PER_TEAM_MAX,
     TEAMS_PER_LEADER_MAX,
@@ -113,7 +112,7 @@ async def join_command(turn: Turn) -> None:
     screens.joined(turn, team)
 
 
-async def _my_team(turn: Turn, team_id: int) -> tuple[Team, TeamMember] | None:
+async def my_team(turn: Turn, team_id: int) -> tuple[Team, TeamMember] | None:
     """The team and the leader's membership, if they are in it now; else says so."""
     me = await teams.membership(turn.session, team_id, turn.leader.id)
     if me is None:
@@ -124,7 +123,7 @@ async def _my_team(turn: Turn, team_id: int) -> tuple[Team, TeamMember] | None:
 
 
 async def _as_coordinator(turn: Turn, team_id: int) -> tuple[Team, TeamMember] | None:
-    found = await _my_team(turn, team_id)
+    found = await my_team(turn, team_id)
     if found is not None and found[1].role != TeamRole.COORDINATOR:
         log.info("coordinator button of a member: leader=%s team=%s", turn.leader.id, team_id)
         screens.team_not_found(turn)
@@ -132,7 +131,7 @@ async def _as_coordinator(turn: Turn, team_id: int) -> tuple[Team, TeamMember] |
     return found
 
 
-async def _other_member(turn: Turn, team: Team, member_id: int) -> TeamMember | None:
+async def other_member(turn: Turn, team: Team, member_id: int) -> TeamMember | None:
     other = next((m for m in team.members if m.id == member_id), None)
     if other is None or other.leader_id == turn.leader.id:
         screens.team_not_found(turn)
@@ -152,7 +151,11 @@ async def pressed(turn: Turn) -> None:
             leaders.place(turn.leader, Awaiting.TEAM_NAME)
             screens.ask_team_name(turn)
         case TeamOpen(team_id=team_id):
-            if found := await _my_team(turn, team_id):
+            if found := await my_team(turn, team_id):
+                screens.team_screen(turn, *found)
+        case TeamEscalation(team_id=team_id, hours=hours):
+            if (found := await _as_coordinator(turn, team_id)) and hours in ESCALATION_HOURS:
+                found[0].escalate_after_hours = hours
                 screens.team_screen(turn, *found)
         case TeamInvite(team_id=team_id):
             if found := await _as_coordinator(turn, team_id):
@@ -166,12 +169,12 @@ async def pressed(turn: Turn) -> None:
                 screens.revoked(turn, found[0])
         case TeamMemberPress(team_id=team_id, member_id=member_id):
             if (found := await _as_coordinator(turn, team_id)) and (
-                other := await _other_member(turn, found[0], member_id)
+                other := await other_member(turn, found[0], member_id)
             ):
                 screens.member_screen(turn, found[0], other)
         case TeamRemove(team_id=team_id, member_id=member_id):
             if (found := await _as_coordinator(turn, team_id)) and (
-                other := await _other_member(turn, found[0], member_id)
+                other := await other_member(turn, found[0], member_id)
             ):
                 team, me = found
                 if may_remove(_rules(team), turn.leader.id, other.leader_id):
@@ -184,19 +187,19 @@ async def pressed(turn: Turn) -> None:
                 screens.team_screen(turn, team, me)
         case TeamPromote(team_id=team_id, member_id=member_id):
             if (found := await _as_coordinator(turn, team_id)) and (
-                other := await _other_member(turn, found[0], member_id)
+                other := await other_member(turn, found[0], member_id)
             ):
                 other.role = TeamRole.COORDINATOR
                 screens.team_screen(turn, *found)
         case TeamLeave(team_id=team_id):
-            if found := await _my_team(turn, team_id):
+            if found := await my_team(turn, team_id):
                 team = found[0]
                 if may_leave(_rules(team), turn.leader.id):
                     screens.confirm_leave(turn, team)
                 else:
                     screens.cannot_leave(turn, team)
         case TeamLeaveConfirmed(team_id=team_id):
-            if found := await _my_team(turn, team_id):
+            if found := await my_team(turn, team_id):
                 team, me = found
                 if not may_leave(_rules(team), turn.leader.id):
                     screens.cannot_leave(turn, team)
@@ -208,38 +211,3 @@ async def pressed(turn: Turn) -> None:
                 await show_teams(turn)
         case _:
             menu.outdated(turn)
-
-
-@leader_turn
-async def share_pressed(turn: Turn) -> None:
-    """Sharing a case: only its own leader, only an open case, only in their own teams."""
-    press = turn.callback
-    assert isinstance(press, ShareOpen | ShareToggle)
-    case = await cases.owned_case(turn.session, turn.leader, press.case_id)
-    if case is None or case.closed_at is not None:
-        log.info("share button for a case not found: leader=%s", turn.leader.id)
-        menu.not_found(turn)
-        return
-    if isinstance(press, ShareToggle):
-        found = await _my_team(turn, press.team_id)
-        if found is None:
-            return
-        team, _me = found
-        with_leader: int | None = None
-        if press.member_id != WHOLE_TEAM:
-            other = await _other_member(turn, team, press.member_id)
-            if other is None:
-                return
-            with_leader = other.leader_id
-        shared = await teams.toggle_share(
-            turn.session, case, team.id, with_leader, turn.leader.id, turn.now
-        )
-        log.info(
-            "case %s: leader=%s case=%s team=%s",
-            "shared" if shared else "unshared",
-            turn.leader.id,
-            case.id,
-            team.id,
-        )
-    memberships = await teams.teams_of(turn.session, turn.leader.id)
-    screens.share_screen(turn, case, memberships, await teams.shares_of(turn.session, case.id))

@@ -12,10 +12,17 @@ from html import escape
 
 from bot.callback_data import Menu, MenuPress, case_button
 from bot.screens.format import day, name, title
-from bot.storage.models import Case, CaseShare, Team, TeamMember
+from bot.screens.nudges import follow_up_nudge
+from bot.storage.models import Case, CaseShare, Child, Team, TeamMember
 from bot.team_callbacks import (
+    WHOLE_CASE,
     WHOLE_TEAM,
+    HandoverAnswer,
+    HandoverTo,
+    HandoverWhat,
     ShareToggle,
+    TakeOver,
+    TeamEscalation,
     TeamInvite,
     TeamLeave,
     TeamLeaveConfirmed,
@@ -27,10 +34,11 @@ from bot.team_callbacks import (
     TeamRevoke,
     TeamsPress,
 )
-from bot.turn import Rows, Turn
+from bot.turn import Keyboard, Rows, Turn
 from flows import protocol
+from flows.case import ReminderRecord
 from flows.language import _
-from flows.team import ROLE_TEXT, TEAM_NAME_MAX, TeamRole
+from flows.team import ESCALATION_HOURS, ROLE_TEXT, TEAM_NAME_MAX, TeamRole
 
 
 def leader_name(member: TeamMember) -> str:
@@ -108,6 +116,14 @@ def team_screen(turn: Turn, team: Team, me: TeamMember) -> None:
     ]
     rows: Rows = []
     if coordinator:
+        parts.append(
+            _(
+                "An unanswered follow-up reminder goes to the co-leaders who share the case "
+                "after %(hours)d hours:"
+            )
+            % {"hours": team.escalate_after_hours}
+        )
+        rows += escalation_rows(team)
         rows.append([(_("🔗 Invitation link"), TeamInvite(team.id))])
         rows += [
             [(f"👤 {m.display_name}", TeamMemberPress(team.id, m.id))]
@@ -277,3 +293,143 @@ def share_screen(
     parts.append(_("Tap to share, tap again to stop sharing. ✅ = shared."))
     rows.append([(_("◀️ Back to the case"), case_button(case.id, protocol.Open(0)))])
     turn.show("\n\n".join(parts), rows)
+
+
+def escalation_rows(team: Team) -> Rows:
+    """A coordinator's choice: after how many hours co-leaders are asked."""
+    return [
+        [
+            (
+                ("✅ " if team.escalate_after_hours == hours else "") + f"{hours} h",
+                TeamEscalation(team.id, hours),
+            )
+            for hours in ESCALATION_HOURS
+        ]
+    ]
+
+
+def escalation_nudge(case: Case, child: Child) -> tuple[str, Keyboard]:
+    """A co-leader's follow-up nudge went unanswered: will you take it?"""
+    return (
+        _(
+            "🔔 The reminder to talk with %(child)s again (case %(victim)s) has not been "
+            "answered. Will you take this follow-up?"
+        )
+        % {"child": name(child.nickname), "victim": name(case.victim_nickname)},
+        [
+            [(_("🙋 I'll take it"), TakeOver(case.id, child.id))],
+            [(_("📁 Open the case"), case_button(case.id, protocol.Open(0)))],
+        ],
+    )
+
+
+def handover_nudge(case: Case, child: Child | None) -> tuple[str, Keyboard]:
+    """A co-leader offers you a case or a child's follow-up."""
+    values = {"victim": name(case.victim_nickname)}
+    if child is None:
+        text = _("🤝 A co-leader asks you to take over the case of %(victim)s.") % values
+    else:
+        text = _(
+            "🤝 A co-leader asks you to take over the follow-up with %(child)s (case %(victim)s)."
+        ) % {**values, "child": name(child.nickname)}
+    child_id = WHOLE_CASE if child is None else child.id
+    return (
+        text,
+        [
+            [(_("✅ Accept"), HandoverAnswer(case.id, child_id, True))],
+            [(_("✖️ Decline"), HandoverAnswer(case.id, child_id, False))],
+            [(_("📁 Open the case"), case_button(case.id, protocol.Open(0)))],
+        ],
+    )
+
+
+def already_taken(turn: Turn) -> None:
+    """Someone else took it first, or the nudge was answered meanwhile."""
+    turn.toast(_("Already taken care of."))
+    turn.say(
+        _("This follow-up is already taken care of: someone answered the reminder first."),
+        [[(_("📂 My cases"), MenuPress(Menu.CASES))]],
+    )
+
+
+def taken(turn: Turn, case: Case, child: Child, reminder: ReminderRecord) -> None:
+    """The co-leader follows the child up now: here is the nudge they take over."""
+    turn.say(
+        _("You follow up %(child)s from now on; the reminders come to you.")
+        % {"child": name(child.nickname)}
+    )
+    text, rows = follow_up_nudge(case, child, reminder, late=False)
+    turn.say(text, rows)
+
+
+def handover_what(turn: Turn, case: Case, children: Sequence[Child], whole: bool) -> None:
+    """What to hand over: the whole case, or one child's follow-up."""
+    rows: Rows = []
+    if whole:
+        rows.append([(_("📁 The whole case"), HandoverWhat(case.id, WHOLE_CASE))])
+    rows += [
+        [
+            (
+                _("🔁 The follow-up with %(child)s") % {"child": child.nickname},
+                HandoverWhat(case.id, child.id),
+            )
+        ]
+        for child in children
+    ]
+    rows.append([(_("◀️ Back to the case"), case_button(case.id, protocol.Open(0)))])
+    turn.show(
+        "\n\n".join(
+            [
+                title(_("Hand over: %(victim)s") % {"victim": name(case.victim_nickname)}),
+                _("What do you hand over? The other leader has to accept it first.")
+                if rows[:-1]
+                else _("Only the case's own leader, or who follows a child up, hands it over."),
+            ]
+        ),
+        rows,
+    )
+
+
+def handover_whom(
+    turn: Turn, case: Case, child: Child | None, memberships: Sequence[TeamMember]
+) -> None:
+    """To which co-leader, from the leader's teams."""
+    child_id = WHOLE_CASE if child is None else child.id
+    rows: Rows = [
+        [
+            (
+                f"👤 {member.display_name} ({membership.team.name})",
+                HandoverTo(case.id, child_id, membership.team_id, member.id),
+            )
+        ]
+        for membership in memberships
+        for member in membership.team.members
+        if member.leader_id != turn.leader.id
+    ]
+    parts = [
+        _("To whom? They can see the case from the moment you offer it.")
+        if rows
+        else _("There is nobody in your teams to hand it to. Invite co-leaders under /team.")
+    ]
+    rows.append([(_("◀️ Back to the case"), case_button(case.id, protocol.Open(0)))])
+    turn.show("\n\n".join(parts), rows)
+
+
+def handover_offered(turn: Turn, case: Case, to: TeamMember) -> None:
+    """The offer is on its way."""
+    turn.show(
+        _("Offered to %(leader)s. Until they accept, nothing changes.")
+        % {"leader": leader_name(to)},
+        [[(_("◀️ Back to the case"), case_button(case.id, protocol.Open(0)))]],
+    )
+
+
+def handover_gone(turn: Turn) -> None:
+    """The offer was answered, withdrawn or replaced."""
+    turn.toast(_("This offer is no longer open."))
+    turn.say(_("This offer is no longer open."), [[(_("📂 My cases"), MenuPress(Menu.CASES))]])
+
+
+def handover_declined(turn: Turn) -> None:
+    """Declined: the one who offered it stays responsible."""
+    turn.show(_("Declined. Nothing changes: the co-leader who asked stays responsible."))

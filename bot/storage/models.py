@@ -28,6 +28,7 @@ from flows.case import Consent
 from flows.follow_up import OPEN_STATUSES, ReminderStatus
 from flows.follow_up_timing import DEFAULT_TIME_ZONE, Rhythm
 from flows.protocol import Awaiting
+from flows.team import DEFAULT_ESCALATION_HOURS
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -158,6 +159,15 @@ class Child(Base):
         cascade="all, delete-orphan",
         passive_deletes=True,
     )
+    # Who follows this child up, when it is not the case's own leader.
+    responsibility: Mapped[Responsibility | None] = relationship(
+        lazy="selectin", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    @property
+    def responsible_id(self) -> int:
+        """The leader who follows this child up: the one it was handed to, or the case's."""
+        return self.responsibility.leader_id if self.responsibility else self.case.leader_id
 
 
 class Agreement(Base):
@@ -222,6 +232,8 @@ class Reminder(Base):
     late: Mapped[bool] = mapped_column(default=False)
     # An error class name or Telegram's description: never a message text.
     last_error: Mapped[str | None] = mapped_column(String(200))
+    # When the unanswered nudge went to the co-leaders who share the case (see bot.escalation).
+    escalated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     child: Mapped[Child | None] = relationship(back_populates="reminders")
 
@@ -269,6 +281,8 @@ class Team(Base):
     # A group's name can point to a place and its children: encrypted like them.
     name: Mapped[str] = mapped_column(EncryptedText)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # A follow-up nudge unanswered this long goes to the others who share the case.
+    escalate_after_hours: Mapped[int] = mapped_column(Integer, default=DEFAULT_ESCALATION_HOURS)
 
     members: Mapped[list[TeamMember]] = relationship(
         back_populates="team",
@@ -341,3 +355,34 @@ class CaseEvent(Base):
         BigInteger, ForeignKey("leaders.id", ondelete="SET NULL")
     )
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"))
+
+
+class Responsibility(Base):
+    """The leader a child's follow-up was handed to (see ``bot.storage.teams``)."""
+
+    __tablename__ = "responsibilities"
+
+    child_id: Mapped[int] = mapped_column(
+        ForeignKey("children.id", ondelete="CASCADE"), primary_key=True
+    )
+    leader_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("leaders.id", ondelete="CASCADE"), index=True
+    )
+    since: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Handover(Base):
+    """A case, or one child's follow-up, offered to a co-leader who has not answered yet."""
+
+    __tablename__ = "handovers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    # Empty: the whole case.
+    child_id: Mapped[int | None] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"))
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    from_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("leaders.id", ondelete="CASCADE"))
+    to_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("leaders.id", ondelete="CASCADE"), index=True
+    )
+    offered_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -10,15 +10,30 @@ effect at the next press.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, and_, delete, exists, or_, select
+from sqlalchemy import ColumnElement, and_, delete, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from bot.storage.models import Case, CaseEvent, CaseShare, Team, TeamInvite, TeamMember
+from bot.storage.models import (
+    Case,
+    CaseEvent,
+    CaseShare,
+    Child,
+    Handover,
+    Leader,
+    Reminder,
+    Responsibility,
+    Team,
+    TeamInvite,
+    TeamMember,
+)
+from flows.follow_up import OPEN_STATUSES, ReminderKind, ReminderStatus
+from flows.follow_up_timing import out_of_quiet_hours
 from flows.team import (
+    DEFAULT_ESCALATION_HOURS,
     INVITE_LIFETIME,
     TeamRole,
     invite_usable,
@@ -37,6 +52,11 @@ class EventKind(StrEnum):
 
     SHARED = "shared"
     UNSHARED = "unshared"
+    ESCALATED = "escalated"
+    TOOK_OVER = "took_over"
+    HANDOVER_OFFERED = "handover_offered"
+    HANDOVER_ACCEPTED = "handover_accepted"
+    HANDOVER_DECLINED = "handover_declined"
 
 
 def display_name(first_name: str | None) -> str:
@@ -54,6 +74,12 @@ def can_see(leader_id: int) -> ColumnElement[bool]:
         or_(CaseShare.leader_id.is_(None), CaseShare.leader_id == leader_id),
     )
     return or_(Case.leader_id == leader_id, shared)
+
+
+async def sees(session: AsyncSession, leader_id: int, case_id: int) -> bool:
+    """Whether ``leader_id`` may see case ``case_id`` now."""
+    found = await session.scalar(select(Case.id).where(Case.id == case_id, can_see(leader_id)))
+    return found is not None
 
 
 async def teams_of(session: AsyncSession, leader_id: int) -> Sequence[TeamMember]:
@@ -85,7 +111,9 @@ async def member(session: AsyncSession, team_id: int, member_id: int) -> TeamMem
 
 def create(session: AsyncSession, leader_id: int, name: str, shown_as: str, now: datetime) -> Team:
     """A new team with ``leader_id`` as its first coordinator."""
-    team = Team(name=name, created_at=now, members=[])
+    team = Team(
+        name=name, created_at=now, escalate_after_hours=DEFAULT_ESCALATION_HOURS, members=[]
+    )
     team.members.append(
         TeamMember(
             leader_id=leader_id, role=TeamRole.COORDINATOR, display_name=shown_as, joined_at=now
@@ -145,8 +173,45 @@ async def remove_member(session: AsyncSession, team: Team, gone: TeamMember) -> 
     )
     team.members.remove(gone)
     await session.flush()
+    await _after_leaving(session, gone.leader_id)
     if not team.members:
         await session.delete(team)
+
+
+async def _after_leaving(session: AsyncSession, leader_id: int) -> None:
+    """What a leader did for cases they no longer see goes back to each case's own leader.
+
+    Their follow-ups and reminders of such cases return to the case's leader, their
+    offers and "will you take it?" questions lapse, so no nudge about a case reaches
+    someone who may no longer see it.
+    """
+    unseen = select(Case.id).where(~can_see(leader_id))
+    await session.execute(
+        delete(Responsibility).where(
+            Responsibility.leader_id == leader_id,
+            Responsibility.child_id.in_(select(Child.id).where(Child.case_id.in_(unseen))),
+        )
+    )
+    await session.execute(
+        delete(Handover).where(
+            or_(Handover.to_id == leader_id, Handover.from_id == leader_id),
+            Handover.case_id.in_(unseen),
+        )
+    )
+    stranded = await session.scalars(
+        select(Reminder).where(
+            Reminder.leader_id == leader_id,
+            Reminder.status.in_(OPEN_STATUSES),
+            Reminder.case_id.in_(unseen),
+        )
+    )
+    for reminder in stranded:
+        if reminder.kind in (ReminderKind.ESCALATION, ReminderKind.HANDOVER):
+            reminder.status = ReminderStatus.CANCELLED
+        else:
+            owner = await session.scalar(select(Case.leader_id).where(Case.id == reminder.case_id))
+            assert owner is not None
+            reminder.leader_id = owner
 
 
 async def shares_of(session: AsyncSession, case_id: int) -> Sequence[CaseShare]:
@@ -205,5 +270,262 @@ def record(
     session.add(
         CaseEvent(
             case_id=case_id, at=now, kind=kind, actor_id=actor, other_id=other, team_id=team_id
+        )
+    )
+
+
+async def sharers(session: AsyncSession, case: Case) -> list[int]:
+    """Every leader who may see ``case`` now: its own leader first, then the co-leaders."""
+    whole = select(TeamMember.leader_id).where(
+        TeamMember.team_id.in_(
+            select(CaseShare.team_id).where(
+                CaseShare.case_id == case.id, CaseShare.leader_id.is_(None)
+            )
+        )
+    )
+    named = (
+        select(CaseShare.leader_id)
+        .join(
+            TeamMember,
+            and_(
+                TeamMember.team_id == CaseShare.team_id,
+                TeamMember.leader_id == CaseShare.leader_id,
+            ),
+        )
+        .where(CaseShare.case_id == case.id)
+    )
+    found = set((await session.scalars(whole)).all()) | set((await session.scalars(named)).all())
+    found.discard(case.leader_id)
+    return [case.leader_id, *sorted(i for i in found if i is not None)]
+
+
+async def escalation_delay(session: AsyncSession, case_id: int) -> timedelta | None:
+    """How long a nudge of this case may go unanswered: the shortest of its teams' settings.
+
+    ``None`` when the case is not shared: there is nobody to ask.
+    """
+    hours = await session.scalar(
+        select(func.min(Team.escalate_after_hours)).where(
+            Team.id.in_(select(CaseShare.team_id).where(CaseShare.case_id == case_id))
+        )
+    )
+    return None if hours is None else timedelta(hours=hours)
+
+
+async def escalate_due(session: AsyncSession, now: datetime) -> int:
+    """Ask the co-leaders about follow-up nudges left unanswered too long; returns how many.
+
+    Each unanswered nudge is escalated once: every other leader who shares the case gets
+    a reminder of its own ("will you take it?"), out of their quiet hours.
+    """
+    shared = exists().where(CaseShare.case_id == Reminder.case_id)
+    candidates = await session.scalars(
+        select(Reminder).where(
+            Reminder.kind == ReminderKind.FOLLOW_UP,
+            Reminder.status == ReminderStatus.SENT,
+            Reminder.escalated_at.is_(None),
+            Reminder.sent_at.is_not(None),
+            shared,
+        )
+    )
+    escalated = 0
+    for reminder in candidates.all():
+        delay = await escalation_delay(session, reminder.case_id)
+        if delay is None or reminder.sent_at is None or reminder.sent_at + delay > now:
+            continue
+        case = await session.get(Case, reminder.case_id)
+        if case is None or case.closed_at is not None:
+            continue
+        reminder.escalated_at = now
+        others = [i for i in await sharers(session, case) if i != reminder.leader_id]
+        for leader_id in others:
+            leader = await session.get(Leader, leader_id)
+            if leader is None:
+                continue
+            session.add(
+                Reminder(
+                    leader_id=leader_id,
+                    case_id=case.id,
+                    child_id=reminder.child_id,
+                    kind=ReminderKind.ESCALATION,
+                    due_at=out_of_quiet_hours(now, leader.rhythm),
+                    status=ReminderStatus.PENDING,
+                    attempts=0,
+                    created_at=now,
+                    late=False,
+                )
+            )
+        record(session, case.id, EventKind.ESCALATED, reminder.leader_id, now)
+        escalated += 1
+    return escalated
+
+
+def set_responsible(child: Child, leader_id: int, now: datetime) -> None:
+    """``leader_id`` follows ``child`` up from now on; the child's open nudges go to them."""
+    if leader_id == child.case.leader_id:
+        child.responsibility = None
+    elif child.responsibility is None:
+        child.responsibility = Responsibility(leader_id=leader_id, since=now)
+    else:
+        child.responsibility.leader_id = leader_id
+        child.responsibility.since = now
+    for reminder in child.reminders:
+        if reminder.is_open and reminder.kind in (ReminderKind.FOLLOW_UP, ReminderKind.REPORT_BACK):
+            reminder.leader_id = leader_id
+
+
+def take_over(child: Child, leader_id: int, now: datetime) -> bool:
+    """ "I'll take it": whether ``leader_id`` now follows ``child`` up.
+
+    Only while the escalated nudge is still unanswered and they were asked and did not
+    answer yet; the first to press takes it, the others' questions lapse.
+    """
+    mine = next(
+        (
+            r
+            for r in child.reminders
+            if r.kind == ReminderKind.ESCALATION and r.leader_id == leader_id and r.is_open
+        ),
+        None,
+    )
+    escalated = next(
+        (
+            r
+            for r in child.reminders
+            if r.kind == ReminderKind.FOLLOW_UP and r.is_open and r.escalated_at is not None
+        ),
+        None,
+    )
+    if mine is None or escalated is None:
+        if mine is not None:
+            mine.status = ReminderStatus.CANCELLED
+        return False
+    set_responsible(child, leader_id, now)
+    for reminder in child.reminders:
+        if reminder.kind == ReminderKind.ESCALATION and reminder.is_open:
+            reminder.status = (
+                ReminderStatus.ANSWERED if reminder is mine else ReminderStatus.CANCELLED
+            )
+    return True
+
+
+async def open_handover(
+    session: AsyncSession, case_id: int, child_id: int | None, to_id: int
+) -> Handover | None:
+    """The offer of this case (or child's follow-up) to ``to_id`` still waiting for them."""
+    return await session.scalar(
+        select(Handover).where(
+            Handover.case_id == case_id,
+            Handover.child_id.is_(None) if child_id is None else Handover.child_id == child_id,
+            Handover.to_id == to_id,
+        )
+    )
+
+
+async def offer_handover(
+    session: AsyncSession,
+    case: Case,
+    child: Child | None,
+    team_id: int,
+    from_id: int,
+    to_id: int,
+    now: datetime,
+) -> None:
+    """Offer the case (or ``child``'s follow-up) to ``to_id``; an earlier offer of it lapses.
+
+    The offer reaches them as a reminder of its own, due now (out of their quiet hours).
+    """
+    child_id = None if child is None else child.id
+    same = and_(
+        Handover.case_id == case.id,
+        Handover.child_id.is_(None) if child_id is None else Handover.child_id == child_id,
+    )
+    await session.execute(delete(Handover).where(same))
+    for reminder in await session.scalars(
+        select(Reminder).where(
+            Reminder.case_id == case.id,
+            Reminder.kind == ReminderKind.HANDOVER,
+            Reminder.status.in_(OPEN_STATUSES),
+            Reminder.child_id.is_(None) if child_id is None else Reminder.child_id == child_id,
+        )
+    ):
+        reminder.status = ReminderStatus.CANCELLED
+    session.add(
+        Handover(
+            case_id=case.id,
+            child_id=child_id,
+            team_id=team_id,
+            from_id=from_id,
+            to_id=to_id,
+            offered_at=now,
+        )
+    )
+    recipient = await session.get(Leader, to_id)
+    assert recipient is not None
+    session.add(
+        Reminder(
+            leader_id=to_id,
+            case_id=case.id,
+            child_id=child_id,
+            kind=ReminderKind.HANDOVER,
+            due_at=out_of_quiet_hours(now, recipient.rhythm),
+            status=ReminderStatus.PENDING,
+            attempts=0,
+            created_at=now,
+            late=False,
+        )
+    )
+    record(session, case.id, EventKind.HANDOVER_OFFERED, from_id, now, other=to_id, team_id=team_id)
+
+
+async def close_handover_reminders(
+    session: AsyncSession, case_id: int, child_id: int | None, to_id: int
+) -> None:
+    """The offer's reminder to ``to_id`` is answered."""
+    for reminder in await session.scalars(
+        select(Reminder).where(
+            Reminder.case_id == case_id,
+            Reminder.leader_id == to_id,
+            Reminder.kind == ReminderKind.HANDOVER,
+            Reminder.status.in_(OPEN_STATUSES),
+            Reminder.child_id.is_(None) if child_id is None else Reminder.child_id == child_id,
+        )
+    ):
+        reminder.status = ReminderStatus.ANSWERED
+
+
+async def hand_case_over(session: AsyncSession, case: Case, to_id: int, now: datetime) -> None:
+    """``to_id`` is the case's own leader now; what the old one followed up goes with it.
+
+    Shares in teams the new leader is not in end; children handed to the new leader
+    need no hand-over of their own any more.
+    """
+    old = case.leader_id
+    case.leader_id = to_id
+    case.updated_at = now
+    for child in case.children:
+        holder = child.responsibility.leader_id if child.responsibility else old
+        if holder in (old, to_id):
+            child.responsibility = None
+            for reminder in child.reminders:
+                if reminder.is_open and reminder.kind in (
+                    ReminderKind.FOLLOW_UP,
+                    ReminderKind.REPORT_BACK,
+                ):
+                    reminder.leader_id = to_id
+    for reminder in await session.scalars(
+        select(Reminder).where(
+            Reminder.case_id == case.id,
+            Reminder.child_id.is_(None),
+            Reminder.leader_id == old,
+            Reminder.status.in_(OPEN_STATUSES),
+        )
+    ):
+        reminder.leader_id = to_id
+    teams_of_new = select(TeamMember.team_id).where(TeamMember.leader_id == to_id)
+    await session.execute(
+        delete(CaseShare).where(
+            CaseShare.case_id == case.id,
+            or_(CaseShare.team_id.not_in(teams_of_new), CaseShare.leader_id == to_id),
         )
     )

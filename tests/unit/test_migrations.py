@@ -47,7 +47,15 @@ CIPHER = DataCipher((TEST_DATA_KEY,))
 TABLES_0001 = {"leaders", "cases", "children", "agreements", "conversation_states", "meta"}
 TABLES_0002 = {"follow_ups", "reminders"}
 TABLES_0005 = {"undelivered_replies"}
-TABLES_0007 = {"teams", "team_members", "team_invites", "case_shares", "case_events"}
+TABLES_0007 = {
+    "teams",
+    "team_members",
+    "team_invites",
+    "case_shares",
+    "case_events",
+    "responsibilities",
+    "handovers",
+}
 TABLES_HEAD = (TABLES_0001 | TABLES_0002 | TABLES_0005 | TABLES_0007) - {"conversation_states"}
 COLUMNS_0002 = {
     "leaders": {

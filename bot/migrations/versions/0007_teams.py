@@ -1,4 +1,4 @@
-"""Teams of leaders, their invitations, cases shared in a team, and each case's history.
+"""Teams of leaders, their invitations, shared cases, handovers, and each case's history.
 
 Revision ID: 0007
 Revises: 0005 (0006 once it is merged)
@@ -22,6 +22,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), primary_key=True),
         sa.Column("name", sa.Text(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("escalate_after_hours", sa.Integer(), nullable=False),
     )
     op.create_table(
         "team_members",
@@ -98,9 +99,61 @@ def upgrade() -> None:
         sa.Column("other_id", sa.BigInteger(), sa.ForeignKey("leaders.id", ondelete="SET NULL")),
         sa.Column("team_id", sa.Integer(), sa.ForeignKey("teams.id", ondelete="SET NULL")),
     )
+    op.create_table(
+        "responsibilities",
+        sa.Column(
+            "child_id",
+            sa.Integer(),
+            sa.ForeignKey("children.id", ondelete="CASCADE"),
+            primary_key=True,
+        ),
+        sa.Column(
+            "leader_id",
+            sa.BigInteger(),
+            sa.ForeignKey("leaders.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        ),
+        sa.Column("since", sa.DateTime(timezone=True), nullable=False),
+    )
+    op.create_table(
+        "handovers",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column(
+            "case_id",
+            sa.Integer(),
+            sa.ForeignKey("cases.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        ),
+        sa.Column("child_id", sa.Integer(), sa.ForeignKey("children.id", ondelete="CASCADE")),
+        sa.Column(
+            "team_id", sa.Integer(), sa.ForeignKey("teams.id", ondelete="CASCADE"), nullable=False
+        ),
+        sa.Column(
+            "from_id",
+            sa.BigInteger(),
+            sa.ForeignKey("leaders.id", ondelete="CASCADE"),
+            nullable=False,
+        ),
+        sa.Column(
+            "to_id",
+            sa.BigInteger(),
+            sa.ForeignKey("leaders.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        ),
+        sa.Column("offered_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    # A plain ADD COLUMN, as in 0005: a batch on SQLite would rebuild ``reminders``.
+    op.add_column("reminders", sa.Column("escalated_at", sa.DateTime(timezone=True)))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("reminders") as reminders:
+        reminders.drop_column("escalated_at")
+    op.drop_table("handovers")
+    op.drop_table("responsibilities")
     op.drop_table("case_events")
     op.drop_table("case_shares")
     op.drop_table("team_invites")
