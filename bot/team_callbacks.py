@@ -174,7 +174,16 @@ class HandoverAnswer(Callback):
     accept: bool
 
 
+@dataclass(frozen=True)
+class TeamOverview(Callback):
+    """A coordinator's overview of the team's open cases."""
+
+    prefix: ClassVar[str] = "tv"
+    team_id: int
+
+
 TEAM_BUTTONS: tuple[type[Callback], ...] = (
+    TeamOverview,
     TeamEscalation,
     TeamsPress,
     TeamNew,

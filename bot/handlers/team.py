@@ -21,6 +21,7 @@ from bot.team_callbacks import (
     TeamMemberPress,
     TeamNew,
     TeamOpen,
+    TeamOverview,
     TeamPromote,
     TeamRemove,
     TeamRevoke,
@@ -43,6 +44,9 @@ from flows.team import (
 )
 
 log = logging.getLogger(__name__)
+
+#: Cases listed in a coordinator's overview: what fits in one message.
+OVERVIEW_CASES_MAX = 15
 
 
 def _shown_as(turn: Turn) -> str:
@@ -153,6 +157,13 @@ async def pressed(turn: Turn) -> None:
         case TeamOpen(team_id=team_id):
             if found := await my_team(turn, team_id):
                 screens.team_screen(turn, *found)
+        case TeamOverview(team_id=team_id):
+            if found := await _as_coordinator(turn, team_id):
+                team = found[0]
+                listed, visible, total = await teams.team_open_cases(
+                    turn.session, team, turn.leader.id, OVERVIEW_CASES_MAX
+                )
+                screens.team_overview(turn, team, listed, visible, total)
         case TeamEscalation(team_id=team_id, hours=hours):
             if (found := await _as_coordinator(turn, team_id)) and hours in ESCALATION_HOURS:
                 found[0].escalate_after_hours = hours

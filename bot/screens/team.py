@@ -11,7 +11,7 @@ from datetime import datetime
 from html import escape
 
 from bot.callback_data import Menu, MenuPress, case_button
-from bot.screens.format import day, name, title
+from bot.screens.format import day, name, short_moment, title
 from bot.screens.nudges import follow_up_nudge
 from bot.storage.models import Case, CaseShare, Child, Team, TeamMember
 from bot.team_callbacks import (
@@ -29,6 +29,7 @@ from bot.team_callbacks import (
     TeamMemberPress,
     TeamNew,
     TeamOpen,
+    TeamOverview,
     TeamPromote,
     TeamRemove,
     TeamRevoke,
@@ -36,8 +37,8 @@ from bot.team_callbacks import (
 )
 from bot.turn import Keyboard, Rows, Turn
 from flows import protocol
-from flows.case import ReminderRecord
-from flows.language import _
+from flows.case import ReminderRecord, Stage, child_stage, planned_follow_up
+from flows.language import N_, _
 from flows.team import ESCALATION_HOURS, ROLE_TEXT, TEAM_NAME_MAX, TeamRole
 
 
@@ -124,6 +125,7 @@ def team_screen(turn: Turn, team: Team, me: TeamMember) -> None:
             % {"hours": team.escalate_after_hours}
         )
         rows += escalation_rows(team)
+        rows.append([(_("📊 Overview of open cases"), TeamOverview(team.id))])
         rows.append([(_("🔗 Invitation link"), TeamInvite(team.id))])
         rows += [
             [(f"👤 {m.display_name}", TeamMemberPress(team.id, m.id))]
@@ -433,3 +435,71 @@ def handover_gone(turn: Turn) -> None:
 def handover_declined(turn: Turn) -> None:
     """Declined: the one who offered it stays responsible."""
     turn.show(_("Declined. Nothing changes: the co-leader who asked stays responsible."))
+
+
+#: Where a child stands, without any name: the coordinator may not see the case.
+STAGE_TEXT = {
+    Stage.WAITING_FOR_STEP1: N_("step 1: permission of the child who is bullied"),
+    Stage.FACTS: N_("step 2: preparing the talk"),
+    Stage.FEELING: N_("step 2: preparing the talk"),
+    Stage.READY_TO_TALK: N_("step 2: talk to hold"),
+    Stage.TO_PLAN: N_("step 3: follow-up to plan"),
+    Stage.PLANNED: N_("step 3: follow-up planned"),
+    Stage.DUE: N_("step 3: follow-up due"),
+    Stage.NEW_PROPOSAL: N_("step 3: new proposal to write down"),
+    Stage.MONITORING: N_("step 3: stopped; follow up later or close"),
+    Stage.CLOSED: N_("closed"),
+}
+
+
+def team_overview(
+    turn: Turn, team: Team, found: Sequence[Case], visible: set[int], total: int
+) -> None:
+    """Per open case of the team: where each child stands, who follows up, what is overdue.
+
+    Nicknames only for cases the coordinator may see; the others by date and leader.
+    """
+    names = {m.leader_id: m.display_name for m in team.members}
+    zone = turn.leader.rhythm.zone
+
+    def who(leader_id: int) -> str:
+        return escape(names.get(leader_id, _("a leader outside the team")))
+
+    parts = [title(_("Open cases of team %(team)s") % {"team": name(team.name)})]
+    if not found:
+        parts.append(_("No member of the team has an open case."))
+    overdue = 0
+    rows: Rows = []
+    for case in found:
+        seen = case.id in visible
+        heading = (
+            name(case.victim_nickname)
+            if seen
+            else _("Case of %(date)s") % {"date": day(case.created_at)}
+        )
+        lines = [f"📁 {heading} — {who(case.leader_id)}"]
+        if not case.children:
+            lines.append("   " + _("set-up not finished"))
+        for number, child in enumerate(case.children, start=1):
+            label = name(child.nickname) if seen else _("child %(number)d") % {"number": number}
+            stage = child_stage(case, child, turn.now)
+            line = f"   {label}: {_(STAGE_TEXT[stage])}"
+            planned = planned_follow_up(child)
+            if planned is not None:
+                line += f" ({short_moment(planned.due_at, zone)})"
+                if stage is Stage.DUE:
+                    line += " ⚠️ " + _("overdue")
+                    overdue += 1
+            line += " — " + _("follows up: %(leader)s") % {"leader": who(child.responsible_id)}
+            lines.append(line)
+        parts.append("\n".join(lines))
+        if seen:
+            rows.append([(f"📁 {case.victim_nickname}", case_button(case.id, protocol.Open(0)))])
+    if total > len(found):
+        parts.append(_("…and %(count)d more.") % {"count": total - len(found)})
+    parts.append(
+        _("Overdue follow-ups: %(count)d. Names only for cases shared with you.")
+        % {"count": overdue}
+    )
+    rows.append([(_("◀️ Back to the team"), TeamOpen(team.id))])
+    turn.show("\n\n".join(parts), rows)

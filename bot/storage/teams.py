@@ -529,3 +529,21 @@ async def hand_case_over(session: AsyncSession, case: Case, to_id: int, now: dat
             or_(CaseShare.team_id.not_in(teams_of_new), CaseShare.leader_id == to_id),
         )
     )
+
+
+async def team_open_cases(
+    session: AsyncSession, team: Team, viewer_id: int, limit: int
+) -> tuple[Sequence[Case], set[int], int]:
+    """Open cases of the team's members, oldest first, at most ``limit``.
+
+    Also which of them ``viewer_id`` may see (their own or shared with them), and how
+    many open cases there are in all.
+    """
+    members = [m.leader_id for m in team.members]
+    where = (Case.leader_id.in_(members), Case.closed_at.is_(None))
+    total = await session.scalar(select(func.count()).select_from(Case).where(*where)) or 0
+    found = (await session.scalars(select(Case).where(*where).order_by(Case.id).limit(limit))).all()
+    visible = await session.scalars(
+        select(Case.id).where(Case.id.in_([c.id for c in found]), can_see(viewer_id))
+    )
+    return found, set(visible.all()), total

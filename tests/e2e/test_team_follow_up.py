@@ -31,12 +31,12 @@ async def team_of_three(api: BotApiStandin, base: int) -> tuple[SimUser, SimUser
     return ann, ben, cas
 
 
-async def talk_held(leader: SimUser) -> None:
-    """Sam's case with Tom, up to a talk held, a follow-up in a week, reported back."""
-    step1 = await walk.new_case(leader, "Sam", [("Tom", "Bullies")])
+async def talk_held(leader: SimUser, victim: str = "Sam", child: str = "Tom") -> None:
+    """A case (Sam's, with Tom) up to a talk held, a follow-up in a week, reported back."""
+    step1 = await walk.new_case(leader, victim, [(child, "Bullies")])
     done = await walk.settle_step1(leader, step1, "that it hurts")
-    script = await walk.prepare_talk(leader, done, "Prepare", "Tom pushed Sam", "angry")
-    promise = await walk.record_talk(leader, script, ["say sorry to Sam"])
+    script = await walk.prepare_talk(leader, done, "Prepare", f"{child} pushed {victim}", "angry")
+    promise = await walk.record_talk(leader, script, [f"say sorry to {victim}"])
     await leader.press(promise, "Yes, I reported back")
     await leader.expect_new_message()
 
@@ -151,3 +151,39 @@ async def test_a_follow_up_and_then_the_whole_case_handed_over_once_accepted(
     await ben.expect("Step 3: talk with Tom again")
     for leader in (ann, cas):
         assert not [m for m in leader.messages if "Step 3: talk with Tom again" in m.text]
+
+
+async def test_the_coordinators_overview_names_only_cases_shared_with_them(
+    api: BotApiStandin, bot: Application, clock: TestClock
+) -> None:
+    ann, ben, cas = await team_of_three(api, 6200)
+    await talk_held(ben, "Noor", "Wout")
+    await walk.new_case(ben, "Lies", [("Bram", "Joins in")])
+    await share_with(ben, "Lies", "▫️ Ann")
+    # Ben's follow-up with Wout comes and goes unanswered: overdue.
+    clock.advance(days=7, hours=1, minutes=5)
+    await ben.expect("Step 3: talk with Wout again")
+    clock.advance(days=2)
+
+    await ann.send("/team")
+    await ann.press(await ann.expect("My teams"), "Kapoenen")
+    await ann.press(await ann.expect("Team Kapoenen"), "Overview of open cases")
+    overview = await ann.expect("Open cases of team Kapoenen")
+    for secret in ("Noor", "Wout", "that it hurts", "pushed", "say sorry"):
+        assert secret not in overview.text, secret
+    assert "Case of Nov 24, 2026 — Ben" in overview.text
+    assert "child 1: step 3: follow-up due" in overview.text
+    assert "overdue — follows up: Ben" in overview.text
+    assert "Lies — Ben" in overview.text
+    assert "Bram: step 1: permission of the child who is bullied" in overview.text
+    assert "Overdue follow-ups: 1." in overview.text
+    assert [t for t in overview.button_texts if t.startswith("📁")] == ["📁 Lies"]
+
+    # A member who is no coordinator gets nothing from the same button.
+    data = next(d for row in overview.buttons for t, d in row if "Back to the team" in t)
+    assert data is not None
+    overview_data = data.replace("to:", "tv:", 1)
+    await cas.press_data(999_999, overview_data)
+    await cas.expect("That team was not found")
+    await ben.press_data(999_999, overview_data)
+    await ben.expect("That team was not found")
