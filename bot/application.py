@@ -60,6 +60,7 @@ from bot.escalation import EscalationJob
 from bot.handlers import (
     case,
     case_list,
+    history,
     language,
     menu,
     privacy,
@@ -75,7 +76,7 @@ from bot.nudges import NudgeDispatcher
 from bot.retention import RetentionJob
 from bot.settings import Settings
 from bot.storage.database import Database
-from bot.team_callbacks import CASE_TEAM_BUTTONS, TEAM_BUTTONS
+from bot.team_callbacks import CASE_TEAM_BUTTONS, HISTORY_BUTTONS, TEAM_BUTTONS
 from bot.turn import SERVICES_KEY, Context, Services
 from flows.language import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES, _, using_language
 
@@ -104,6 +105,7 @@ def handlers() -> list[BaseHandler[Update, Context, None]]:
         CallbackQueryHandler(privacy.delete_pressed, pattern=pressed(PrivacyPress)),
         CallbackQueryHandler(team.pressed, pattern=pressed(*TEAM_BUTTONS)),
         CallbackQueryHandler(team_case.pressed, pattern=pressed(*CASE_TEAM_BUTTONS)),
+        CallbackQueryHandler(history.pressed, pattern=pressed(*HISTORY_BUTTONS)),
         CallbackQueryHandler(language.chosen, pattern=pressed(LanguagePress)),
         CallbackQueryHandler(
             settings.pressed,

@@ -196,6 +196,26 @@ TEAM_BUTTONS: tuple[type[Callback], ...] = (
     TeamLeave,
     TeamLeaveConfirmed,
 )
+
+
+@dataclass(frozen=True)
+class CaseHistory(Callback):
+    """A case's history (who did what when)."""
+
+    prefix: ClassVar[str] = "hy"
+    case_id: int
+
+
+@dataclass(frozen=True)
+class CaseHistoryDocument(Callback):
+    """A case's history as a print-ready document."""
+
+    prefix: ClassVar[str] = "hd"
+    case_id: int
+
+
+#: The buttons of a case's history.
+HISTORY_BUTTONS: tuple[type[Callback], ...] = (CaseHistory, CaseHistoryDocument)
 #: Buttons about one case, handled with the case's access check.
 CASE_TEAM_BUTTONS: tuple[type[Callback], ...] = (
     ShareOpen,

@@ -17,7 +17,7 @@ from bot.callback_data import CasePress
 from bot.handlers import settings, team
 from bot.screens import menu, setup
 from bot.screens.reply import show
-from bot.storage import cases, leaders
+from bot.storage import cases, history, leaders, teams
 from bot.storage.cases import CaseRows
 from bot.storage.models import Case
 from bot.turn import Turn, leader_turn
@@ -32,6 +32,7 @@ async def act(turn: Turn, case: Case, event: protocol.Event) -> None:
     """Let the protocol handle ``event`` in ``case``, save, and show what comes next."""
     records = CaseRows(turn.session)
     moment = protocol.Moment(turn.now, turn.leader.rhythm, records)
+    before = history.snapshot(case)
     reply = protocol.handle(case, event, moment)
     if not reply.accepted:
         log.info(
@@ -41,6 +42,7 @@ async def act(turn: Turn, case: Case, event: protocol.Event) -> None:
             type(event).__name__,
         )
     await records.flush()
+    history.note_changes(turn.session, case, before, turn.leader.id, turn.now)
     show(turn, case, reply)
 
 
@@ -80,6 +82,7 @@ async def _victim_named(turn: Turn) -> None:
     case = cases.new_case(turn.session, leader, nickname, leader.draft_criteria_mask, turn.now)
     leader.draft_criteria_mask = None
     await turn.session.flush()
+    teams.record(turn.session, case.id, teams.EventKind.CREATED, leader.id, turn.now)
     leaders.place(leader, Awaiting.CHILD_NAME, case.id)
     setup.ask_child(turn, case)
 

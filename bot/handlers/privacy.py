@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 from bot.callback_data import Erasure, PrivacyPress
+from bot.handlers import history
+from bot.screens import history as history_screens
 from bot.screens import privacy as screens
 from bot.storage import privacy
 from bot.turn import Turn, leader_turn
@@ -23,6 +25,9 @@ async def export_command(turn: Turn) -> None:
     content = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
     filename = f"pestgesprek-{turn.now.date().isoformat()}.json"
     turn.send_file(content, filename, screens.export_caption())
+    # Each case's history (who did what when) as a document to print or pass on.
+    document, document_name = await history.export_document(turn)
+    turn.send_file(document, document_name, history_screens.export_caption())
 
 
 @leader_turn

@@ -108,7 +108,9 @@ async def _take_over(turn: Turn, case_id: int, child_id: int) -> None:
     if not teams.take_over(child, turn.leader.id, turn.now):
         screens.already_taken(turn)
         return
-    teams.record(turn.session, case.id, EventKind.TOOK_OVER, turn.leader.id, turn.now)
+    teams.record(
+        turn.session, case.id, EventKind.TOOK_OVER, turn.leader.id, turn.now, child_id=child.id
+    )
     log.info("follow-up taken over: leader=%s case=%s", turn.leader.id, case.id)
     reminder = open_reminder(child, ReminderKind.FOLLOW_UP)
     assert reminder is not None
@@ -206,6 +208,7 @@ async def _handover_answer(turn: Turn, press: HandoverAnswer) -> None:
         turn.now,
         other=offer.from_id,
         team_id=offer.team_id,
+        child_id=child_id,
     )
     log.info(
         "hand-over %s: leader=%s case=%s",

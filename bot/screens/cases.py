@@ -9,7 +9,7 @@ from bot.callback_data import CasesPage, Menu, MenuPress, case_button
 from bot.screens.format import bulleted, day, name, short_moment, title, typed
 from bot.storage.cases import child_of
 from bot.storage.models import Case, Child
-from bot.team_callbacks import HandoverOpen, ShareOpen
+from bot.team_callbacks import CaseHistory, HandoverOpen, ShareOpen
 from bot.turn import Keyboard, Rows, Turn
 from flows import protocol
 from flows.case import ROLE_TEXT, Consent, Next, NextStep, Role, next_step, planned_follow_up
@@ -149,6 +149,7 @@ def overview(turn: Turn, case: Case) -> None:
             case.leader_id == turn.leader.id
         ):
             rows.append([(_("🤝 Hand over"), HandoverOpen(case.id))])
+    rows.append([(_("🕓 History"), CaseHistory(case.id))])
     rows.append([(_("📂 My cases"), MenuPress(Menu.CASES))])
     turn.say("\n\n".join(lines), rows)
 

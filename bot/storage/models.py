@@ -355,6 +355,9 @@ class CaseEvent(Base):
         BigInteger, ForeignKey("leaders.id", ondelete="SET NULL")
     )
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"))
+    # The child it is about, if one; and a value such as the outcome (never a typed text).
+    child_id: Mapped[int | None] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"))
+    detail: Mapped[str | None] = mapped_column(String(24))
 
 
 class Responsibility(Base):

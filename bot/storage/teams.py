@@ -50,6 +50,13 @@ DISPLAY_NAME_MAX = 64
 class EventKind(StrEnum):
     """What a line of a case's history says happened."""
 
+    CREATED = "created"
+    CONSENT = "consent"
+    TALK_HELD = "talk_held"
+    AGREEMENT = "agreement"
+    OUTCOME = "outcome"
+    REPORTED_BACK = "reported_back"
+    CLOSED = "closed"
     SHARED = "shared"
     UNSHARED = "unshared"
     ESCALATED = "escalated"
@@ -265,11 +272,20 @@ def record(
     *,
     other: int | None = None,
     team_id: int | None = None,
+    child_id: int | None = None,
+    detail: str | None = None,
 ) -> None:
     """One line in the case's history."""
     session.add(
         CaseEvent(
-            case_id=case_id, at=now, kind=kind, actor_id=actor, other_id=other, team_id=team_id
+            case_id=case_id,
+            at=now,
+            kind=kind,
+            actor_id=actor,
+            other_id=other,
+            team_id=team_id,
+            child_id=child_id,
+            detail=detail,
         )
     )
 
@@ -355,7 +371,14 @@ async def escalate_due(session: AsyncSession, now: datetime) -> int:
                     late=False,
                 )
             )
-        record(session, case.id, EventKind.ESCALATED, reminder.leader_id, now)
+        record(
+            session,
+            case.id,
+            EventKind.ESCALATED,
+            reminder.leader_id,
+            now,
+            child_id=reminder.child_id,
+        )
         escalated += 1
     return escalated
 
@@ -475,7 +498,16 @@ async def offer_handover(
             late=False,
         )
     )
-    record(session, case.id, EventKind.HANDOVER_OFFERED, from_id, now, other=to_id, team_id=team_id)
+    record(
+        session,
+        case.id,
+        EventKind.HANDOVER_OFFERED,
+        from_id,
+        now,
+        other=to_id,
+        team_id=team_id,
+        child_id=child_id,
+    )
 
 
 async def close_handover_reminders(

@@ -98,6 +98,8 @@ def upgrade() -> None:
         sa.Column("actor_id", sa.BigInteger(), sa.ForeignKey("leaders.id", ondelete="SET NULL")),
         sa.Column("other_id", sa.BigInteger(), sa.ForeignKey("leaders.id", ondelete="SET NULL")),
         sa.Column("team_id", sa.Integer(), sa.ForeignKey("teams.id", ondelete="SET NULL")),
+        sa.Column("child_id", sa.Integer(), sa.ForeignKey("children.id", ondelete="CASCADE")),
+        sa.Column("detail", sa.String(24)),
     )
     op.create_table(
         "responsibilities",
