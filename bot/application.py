@@ -56,7 +56,6 @@ from bot.callback_data import (
     TimeZoneChosen,
     parse,
 )
-from bot.escalation import EscalationJob
 from bot.handlers import (
     case,
     case_list,
@@ -77,6 +76,7 @@ from bot.retention import RetentionJob
 from bot.settings import Settings
 from bot.storage.database import Database
 from bot.team_callbacks import CASE_TEAM_BUTTONS, HISTORY_BUTTONS, TEAM_BUTTONS
+from bot.team_rounds import TeamRounds
 from bot.turn import SERVICES_KEY, Context, Services
 from flows.language import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES, _, using_language
 
@@ -153,13 +153,13 @@ def build_application(
     dispatcher = NudgeDispatcher(database, services.clock, interval=settings.reminder_interval)
 
     retention = RetentionJob(database, settings, services.clock)
-    escalation = EscalationJob(database, services.clock)
+    team_rounds = TeamRounds(database, services.clock)
 
     async def post_init(application: Application) -> None:  # type: ignore[type-arg]
         await set_commands(application)
         dispatcher.start(application)
         retention.start(application, interval=settings.retention_interval)
-        escalation.start(application, interval=settings.reminder_interval)
+        team_rounds.start(application, interval=settings.reminder_interval)
 
     async def post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
         # Closing the engine empties SQLite's write-ahead log (see Database.dispose).

@@ -39,7 +39,7 @@ from telegram.ext import Application, ContextTypes
 from bot.nudge_results import ResultRecorder, lock_reason
 from bot.screens.fitting import split_for_telegram
 from bot.screens.nudges import follow_up_nudge, inactive_nudge, report_back_nudge
-from bot.screens.team import escalation_nudge, handover_nudge
+from bot.screens.team import escalation_nudge, handover_nudge, new_year_nudge
 from bot.storage import cases, reminders
 from bot.storage.database import Database
 from bot.storage.models import Case, Leader, Reminder
@@ -189,6 +189,9 @@ class NudgeDispatcher:
         if reminder.kind == ReminderKind.HANDOVER:
             with using_language(leader.language):
                 return handover_nudge(case, child)
+        if reminder.kind == ReminderKind.NEW_YEAR:
+            with using_language(leader.language):
+                return new_year_nudge(case)
         if child is None:
             return None
         if reminder.kind == ReminderKind.ESCALATION:

@@ -182,7 +182,26 @@ class TeamOverview(Callback):
     team_id: int
 
 
+@dataclass(frozen=True)
+class TeamYearMonths(Callback):
+    """A coordinator picks the month the working year starts in."""
+
+    prefix: ClassVar[str] = "ty"
+    team_id: int
+
+
+@dataclass(frozen=True)
+class TeamYearStart(Callback):
+    """The working year starts on the 1st of ``month`` (1–12)."""
+
+    prefix: ClassVar[str] = "tys"
+    team_id: int
+    month: int
+
+
 TEAM_BUTTONS: tuple[type[Callback], ...] = (
+    TeamYearMonths,
+    TeamYearStart,
     TeamOverview,
     TeamEscalation,
     TeamsPress,

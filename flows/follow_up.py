@@ -39,6 +39,8 @@ class ReminderKind(StrEnum):
     """A co-leader's follow-up nudge went unanswered: will you take it? (teams)"""
     HANDOVER = "handover"
     """A co-leader offers you a case or a child's follow-up: accept it? (teams)"""
+    NEW_YEAR = "new_year"
+    """A new working year: hand this case over, close it, or keep it? (teams)"""
 
 
 class ReminderStatus(StrEnum):

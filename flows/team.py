@@ -15,7 +15,7 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from flows.language import N_
@@ -36,6 +36,8 @@ MEMBERS_PER_TEAM_MAX = 30
 #: share the case: the choices a coordinator has, and the default.
 ESCALATION_HOURS = (12, 24, 48, 72)
 DEFAULT_ESCALATION_HOURS = 24
+#: The working year starts on the 1st of this month unless the coordinator picks another.
+DEFAULT_YEAR_START_MONTH = 9
 
 
 class TeamRole(StrEnum):
@@ -104,6 +106,17 @@ def may_leave(members: list[Membership], leader_id: int) -> bool:
     others = [m for m in members if m.leader_id != leader_id]
     alone_in_charge = [m.leader_id for m in coordinators] == [leader_id]
     return not (alone_in_charge and others)
+
+
+def last_year_start(today: date, month: int) -> int:
+    """The year of the newest working-year start (the 1st of ``month``) on or before ``today``."""
+    return today.year if (today.month, today.day) >= (month, 1) else today.year - 1
+
+
+def new_year_due(today: date, month: int, asked: int) -> int | None:
+    """The working year whose start-of-year question is due now, if it was not asked yet."""
+    year = last_year_start(today, month)
+    return year if year > asked else None
 
 
 def clean_team_name(text: str) -> str | None:

@@ -26,6 +26,8 @@ from bot.team_callbacks import (
     TeamRemove,
     TeamRevoke,
     TeamsPress,
+    TeamYearMonths,
+    TeamYearStart,
 )
 from bot.turn import Turn, leader_turn
 from flows.protocol import Awaiting
@@ -38,6 +40,7 @@ from flows.team import (
     TeamRole,
     clean_team_name,
     invite_link,
+    last_year_start,
     looks_like_token,
     may_leave,
     may_remove,
@@ -116,6 +119,12 @@ async def join_command(turn: Turn) -> None:
     screens.joined(turn, team)
 
 
+def _other_coordinator(team: Team, me: TeamMember) -> int | None:
+    """Who the cases of a leader who leaves are offered to: another coordinator."""
+    others = [m for m in team.members if m.id != me.id and m.role == TeamRole.COORDINATOR]
+    return others[0].leader_id if others else None
+
+
 async def my_team(turn: Turn, team_id: int) -> tuple[Team, TeamMember] | None:
     """The team and the leader's membership, if they are in it now; else says so."""
     me = await teams.membership(turn.session, team_id, turn.leader.id)
@@ -157,6 +166,16 @@ async def pressed(turn: Turn) -> None:
         case TeamOpen(team_id=team_id):
             if found := await my_team(turn, team_id):
                 screens.team_screen(turn, *found)
+        case TeamYearMonths(team_id=team_id):
+            if found := await _as_coordinator(turn, team_id):
+                screens.year_months(turn, found[0])
+        case TeamYearStart(team_id=team_id, month=month):
+            if (found := await _as_coordinator(turn, team_id)) and 1 <= month <= 12:
+                team = found[0]
+                team.year_start_month = month
+                # From the newest start on or before today: the next one is asked about.
+                team.year_asked = last_year_start(turn.now.date(), month)
+                screens.team_screen(turn, *found)
         case TeamOverview(team_id=team_id):
             if found := await _as_coordinator(turn, team_id):
                 team = found[0]
@@ -190,11 +209,13 @@ async def pressed(turn: Turn) -> None:
                 team, me = found
                 if may_remove(_rules(team), turn.leader.id, other.leader_id):
                     shown_as = other.display_name
-                    await teams.remove_member(turn.session, team, other)
+                    offered = await teams.remove_member(
+                        turn.session, team, other, turn.now, hand_to=turn.leader.id
+                    )
                     # A link they kept must not let them back in.
                     await teams.revoke_invites(turn.session, team.id)
                     log.info("team member removed: team=%s by=%s", team.id, turn.leader.id)
-                    screens.member_removed(turn, team, shown_as)
+                    screens.member_removed(turn, team, shown_as, offered)
                 screens.team_screen(turn, team, me)
         case TeamPromote(team_id=team_id, member_id=member_id):
             if (found := await _as_coordinator(turn, team_id)) and (
@@ -206,7 +227,8 @@ async def pressed(turn: Turn) -> None:
             if found := await my_team(turn, team_id):
                 team = found[0]
                 if may_leave(_rules(team), turn.leader.id):
-                    screens.confirm_leave(turn, team)
+                    orphans = await teams.orphaned_cases(turn.session, team, turn.leader.id)
+                    screens.confirm_leave(turn, team, orphans)
                 else:
                     screens.cannot_leave(turn, team)
         case TeamLeaveConfirmed(team_id=team_id):
@@ -216,7 +238,9 @@ async def pressed(turn: Turn) -> None:
                     screens.cannot_leave(turn, team)
                     return
                 team_name = team.name
-                await teams.remove_member(turn.session, team, me)
+                await teams.remove_member(
+                    turn.session, team, me, turn.now, hand_to=_other_coordinator(team, me)
+                )
                 log.info("team left: leader=%s team=%s", turn.leader.id, team_id)
                 screens.left(turn, team_name)
                 await show_teams(turn)

@@ -190,13 +190,12 @@ async def _handover_answer(turn: Turn, press: HandoverAnswer) -> None:
     if offer is None or (press.child_id != WHOLE_CASE and child is None):
         screens.handover_gone(turn)
         return
-    # Still theirs to give, and both still in the team, at this moment.
+    # Still theirs to give (they may have left the team since), and the taker in it, now.
     holder = case.leader_id if child is None else child.responsible_id
     in_team = await teams.membership(turn.session, offer.team_id, turn.leader.id) is not None
-    giver_in_team = await teams.membership(turn.session, offer.team_id, offer.from_id) is not None
     await turn.session.delete(offer)
     await teams.close_handover_reminders(turn.session, case.id, child_id, turn.leader.id)
-    if holder != offer.from_id or not in_team or not giver_in_team:
+    if holder != offer.from_id or not in_team:
         screens.handover_gone(turn)
         return
     kind = EventKind.HANDOVER_ACCEPTED if press.accept else EventKind.HANDOVER_DECLINED

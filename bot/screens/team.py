@@ -7,8 +7,10 @@ escaped like everything typed.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from html import escape
+
+from babel.dates import format_date
 
 from bot.callback_data import Menu, MenuPress, case_button
 from bot.screens.format import day, name, short_moment, title
@@ -18,6 +20,7 @@ from bot.team_callbacks import (
     WHOLE_CASE,
     WHOLE_TEAM,
     HandoverAnswer,
+    HandoverOpen,
     HandoverTo,
     HandoverWhat,
     ShareToggle,
@@ -34,11 +37,13 @@ from bot.team_callbacks import (
     TeamRemove,
     TeamRevoke,
     TeamsPress,
+    TeamYearMonths,
+    TeamYearStart,
 )
 from bot.turn import Keyboard, Rows, Turn
 from flows import protocol
 from flows.case import ReminderRecord, Stage, child_stage, planned_follow_up
-from flows.language import N_, _
+from flows.language import N_, _, babel_locale, ngettext
 from flows.team import ESCALATION_HOURS, ROLE_TEXT, TEAM_NAME_MAX, TeamRole
 
 
@@ -125,6 +130,14 @@ def team_screen(turn: Turn, team: Team, me: TeamMember) -> None:
             % {"hours": team.escalate_after_hours}
         )
         rows += escalation_rows(team)
+        rows.append(
+            [
+                (
+                    _("🍂 New working year: %(date)s") % {"date": _year_start(team)},
+                    TeamYearMonths(team.id),
+                )
+            ]
+        )
         rows.append([(_("📊 Overview of open cases"), TeamOverview(team.id))])
         rows.append([(_("🔗 Invitation link"), TeamInvite(team.id))])
         rows += [
@@ -212,8 +225,17 @@ def member_screen(turn: Turn, team: Team, member: TeamMember) -> None:
     turn.show(f"{leader_name(member)} — {_role(member)}", rows)
 
 
-def member_removed(turn: Turn, team: Team, shown_as: str) -> None:
+def member_removed(turn: Turn, team: Team, shown_as: str, offered: int) -> None:
     """Said above the team after a removal."""
+    if offered:
+        turn.say(
+            ngettext(
+                "%(count)d open case of theirs was shared in the team: it is offered to you.",
+                "%(count)d open cases of theirs were shared in the team: they are offered to you.",
+                offered,
+            )
+            % {"count": offered}
+        )
     turn.say(
         _(
             "%(leader)s is no longer in team %(team)s, and no longer sees any case through "
@@ -223,19 +245,29 @@ def member_removed(turn: Turn, team: Team, shown_as: str) -> None:
     )
 
 
-def confirm_leave(turn: Turn, team: Team) -> None:
-    """Ask before leaving."""
-    turn.show(
+def confirm_leave(turn: Turn, team: Team, orphans: Sequence[Case]) -> None:
+    """Ask before leaving; open cases shared in the team are best handed over first."""
+    parts = [
         _(
             "Leave team %(team)s? Cases shared with you there are no longer visible to you, "
             "and your cases are no longer shared there."
         )
-        % {"team": name(team.name)},
-        [
-            [(_("🚪 Yes, leave"), TeamLeaveConfirmed(team.id))],
-            [(_("↩️ No, stay"), TeamOpen(team.id))],
-        ],
-    )
+        % {"team": name(team.name)}
+    ]
+    rows: Rows = []
+    if orphans:
+        parts.append(
+            _(
+                "Hand over your open cases shared in this team first. If you leave "
+                "anyway, they are offered to the team's coordinator."
+            )
+        )
+        rows += [[(f"🤝 {case.victim_nickname}", HandoverOpen(case.id))] for case in orphans]
+    rows += [
+        [(_("🚪 Yes, leave"), TeamLeaveConfirmed(team.id))],
+        [(_("↩️ No, stay"), TeamOpen(team.id))],
+    ]
+    turn.show("\n\n".join(parts), rows)
 
 
 def cannot_leave(turn: Turn, team: Team) -> None:
@@ -503,3 +535,46 @@ def team_overview(
     )
     rows.append([(_("◀️ Back to the team"), TeamOpen(team.id))])
     turn.show("\n\n".join(parts), rows)
+
+
+def _year_start(team: Team, month: int | None = None) -> str:
+    """The 1st of the team's start month, in the leader's language ("1 September")."""
+    return format_date(
+        date(2000, month or team.year_start_month, 1), format="d MMMM", locale=babel_locale()
+    )
+
+
+def year_months(turn: Turn, team: Team) -> None:
+    """A coordinator picks the month the working year starts in."""
+    months = [
+        (
+            ("✅ " if team.year_start_month == month else "") + _year_start(team, month),
+            TeamYearStart(team.id, month),
+        )
+        for month in range(1, 13)
+    ]
+    rows: Rows = [months[i : i + 3] for i in range(0, 12, 3)]
+    rows.append([(_("◀️ Back to the team"), TeamOpen(team.id))])
+    turn.show(
+        _(
+            "When does the working year start? On that day every member is asked, for each "
+            "open case, to hand it over or close it."
+        ),
+        rows,
+    )
+
+
+def new_year_nudge(case: Case) -> tuple[str, Keyboard]:
+    """The working year starts: what happens to this case?"""
+    return (
+        _(
+            "🍂 A new working year starts. What happens to the case of %(victim)s? Hand it "
+            "over to who follows it up this year, or close it if the bullying has stopped."
+        )
+        % {"victim": name(case.victim_nickname)},
+        [
+            [(_("🤝 Hand over"), HandoverOpen(case.id))],
+            [(_("🗂 Close the case"), case_button(case.id, protocol.Close(0)))],
+            [(_("▶️ I keep following it up"), case_button(case.id, protocol.KeepOpen(0)))],
+        ],
+    )

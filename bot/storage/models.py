@@ -28,7 +28,7 @@ from flows.case import Consent
 from flows.follow_up import OPEN_STATUSES, ReminderStatus
 from flows.follow_up_timing import DEFAULT_TIME_ZONE, Rhythm
 from flows.protocol import Awaiting
-from flows.team import DEFAULT_ESCALATION_HOURS
+from flows.team import DEFAULT_ESCALATION_HOURS, DEFAULT_YEAR_START_MONTH
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -232,7 +232,7 @@ class Reminder(Base):
     late: Mapped[bool] = mapped_column(default=False)
     # An error class name or Telegram's description: never a message text.
     last_error: Mapped[str | None] = mapped_column(String(200))
-    # When the unanswered nudge went to the co-leaders who share the case (see bot.escalation).
+    # When the unanswered nudge went to the co-leaders who share the case (bot.team_rounds).
     escalated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     child: Mapped[Child | None] = relationship(back_populates="reminders")
@@ -283,6 +283,10 @@ class Team(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     # A follow-up nudge unanswered this long goes to the others who share the case.
     escalate_after_hours: Mapped[int] = mapped_column(Integer, default=DEFAULT_ESCALATION_HOURS)
+    # The working year starts on the 1st of this month; ``year_asked`` is the last year
+    # whose start its members were asked about their open cases.
+    year_start_month: Mapped[int] = mapped_column(Integer, default=DEFAULT_YEAR_START_MONTH)
+    year_asked: Mapped[int] = mapped_column(Integer)
 
     members: Mapped[list[TeamMember]] = relationship(
         back_populates="team",

@@ -34,10 +34,13 @@ from flows.follow_up import OPEN_STATUSES, ReminderKind, ReminderStatus
 from flows.follow_up_timing import out_of_quiet_hours
 from flows.team import (
     DEFAULT_ESCALATION_HOURS,
+    DEFAULT_YEAR_START_MONTH,
     INVITE_LIFETIME,
     TeamRole,
     invite_usable,
+    last_year_start,
     new_token,
+    new_year_due,
     token_hash,
 )
 
@@ -119,7 +122,13 @@ async def member(session: AsyncSession, team_id: int, member_id: int) -> TeamMem
 def create(session: AsyncSession, leader_id: int, name: str, shown_as: str, now: datetime) -> Team:
     """A new team with ``leader_id`` as its first coordinator."""
     team = Team(
-        name=name, created_at=now, escalate_after_hours=DEFAULT_ESCALATION_HOURS, members=[]
+        name=name,
+        created_at=now,
+        escalate_after_hours=DEFAULT_ESCALATION_HOURS,
+        year_start_month=DEFAULT_YEAR_START_MONTH,
+        # A team made after this year's start is first asked at the next one.
+        year_asked=last_year_start(now.date(), DEFAULT_YEAR_START_MONTH),
+        members=[],
     )
     team.members.append(
         TeamMember(
@@ -165,12 +174,22 @@ def add_member(team: Team, leader_id: int, shown_as: str, now: datetime) -> Team
     return joined
 
 
-async def remove_member(session: AsyncSession, team: Team, gone: TeamMember) -> None:
+async def remove_member(
+    session: AsyncSession,
+    team: Team,
+    gone: TeamMember,
+    now: datetime,
+    hand_to: int | None = None,
+) -> int:
     """``gone`` is out of ``team`` at once, with every share that reached them through it.
 
     Shares of their own cases in the team end too (a case is shared by its leader as a
-    member), and so do shares naming them. The last member out ends the team.
+    member), and so do shares naming them. Their open cases that were shared in the
+    team are offered to ``hand_to`` (a coordinator), who keeps seeing each by name
+    until they answer, so none is orphaned. The last member out ends the team.
+    Returns how many cases were offered.
     """
+    orphans = await orphaned_cases(session, team, gone.leader_id) if hand_to else []
     own_cases = select(Case.id).where(Case.leader_id == gone.leader_id)
     await session.execute(
         delete(CaseShare).where(
@@ -178,11 +197,16 @@ async def remove_member(session: AsyncSession, team: Team, gone: TeamMember) -> 
             or_(CaseShare.leader_id == gone.leader_id, CaseShare.case_id.in_(own_cases)),
         )
     )
+    for case in orphans:
+        assert hand_to is not None
+        session.add(CaseShare(case_id=case.id, team_id=team.id, leader_id=hand_to, shared_at=now))
+        await offer_handover(session, case, None, team.id, gone.leader_id, hand_to, now)
     team.members.remove(gone)
     await session.flush()
     await _after_leaving(session, gone.leader_id)
     if not team.members:
         await session.delete(team)
+    return len(orphans)
 
 
 async def _after_leaving(session: AsyncSession, leader_id: int) -> None:
@@ -579,3 +603,61 @@ async def team_open_cases(
         select(Case.id).where(Case.id.in_([c.id for c in found]), can_see(viewer_id))
     )
     return found, set(visible.all()), total
+
+
+async def ask_new_year(session: AsyncSession, now: datetime) -> int:
+    """At a team's working-year start, ask each member about each of their open cases.
+
+    One reminder per open case of every member ("hand it over, close it, or keep
+    it?"), once per year and team; a case already asked about is not asked twice
+    (a leader in two teams). Returns how many reminders were planned.
+    """
+    planned = 0
+    # A team asked this calendar year is not due again before the next one.
+    candidates = select(Team).where(Team.year_asked < now.year).order_by(Team.id)
+    for team in (await session.scalars(candidates)).all():
+        year = new_year_due(now.date(), team.year_start_month, team.year_asked)
+        if year is None:
+            continue
+        team.year_asked = year
+        members = [m.leader_id for m in team.members]
+        asked = select(Reminder.case_id).where(
+            Reminder.kind == ReminderKind.NEW_YEAR, Reminder.status.in_(OPEN_STATUSES)
+        )
+        open_cases = await session.scalars(
+            select(Case).where(
+                Case.leader_id.in_(members), Case.closed_at.is_(None), Case.id.not_in(asked)
+            )
+        )
+        for case in open_cases.all():
+            leader = await session.get(Leader, case.leader_id)
+            assert leader is not None
+            session.add(
+                Reminder(
+                    leader_id=case.leader_id,
+                    case_id=case.id,
+                    kind=ReminderKind.NEW_YEAR,
+                    due_at=out_of_quiet_hours(now, leader.rhythm),
+                    status=ReminderStatus.PENDING,
+                    attempts=0,
+                    created_at=now,
+                    late=False,
+                )
+            )
+            planned += 1
+        await session.flush()
+    return planned
+
+
+async def orphaned_cases(session: AsyncSession, team: Team, leader_id: int) -> Sequence[Case]:
+    """The leader's open cases shared in ``team``: they would be orphaned by leaving it."""
+    found = await session.scalars(
+        select(Case)
+        .where(
+            Case.leader_id == leader_id,
+            Case.closed_at.is_(None),
+            Case.id.in_(select(CaseShare.case_id).where(CaseShare.team_id == team.id)),
+        )
+        .order_by(Case.id)
+    )
+    return found.all()

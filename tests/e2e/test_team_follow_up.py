@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from bot.escalation import EscalationJob
 from bot.storage.database import Database
+from bot.team_rounds import TeamRounds
 from tests.e2e import walk
 from tests.e2e.test_team import invitation_token, make_team, open_case
 from tests.support.bot_api_standin import BotApiStandin, BotMessage, SimUser
@@ -63,7 +63,7 @@ async def test_an_unanswered_nudge_goes_to_the_co_leader_who_takes_it(
     clock.advance(hours=23)
     database = Database(database_url)
     try:
-        assert await EscalationJob(database, clock).run_once() == 0
+        assert await TeamRounds(database, clock).run_once() == (0, 0)
     finally:
         await database.dispose()
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from flows.team import (
     INVITE_LIFETIME,
@@ -11,10 +11,12 @@ from flows.team import (
     clean_team_name,
     invite_link,
     invite_usable,
+    last_year_start,
     looks_like_token,
     may_leave,
     may_remove,
     new_token,
+    new_year_due,
     token_hash,
 )
 
@@ -68,3 +70,17 @@ def test_a_team_name_is_one_trimmed_line() -> None:
     assert clean_team_name("  Kapoenen \n  Chiro ") == "Kapoenen Chiro"
     assert clean_team_name("   ") is None
     assert clean_team_name("x" * 41) is None
+
+
+def test_the_working_year_question_comes_once_from_the_chosen_first_of_the_month() -> None:
+    september = 9
+    assert last_year_start(date(2026, 8, 31), september) == 2025
+    assert last_year_start(date(2026, 9, 1), september) == 2026
+    # A team made in November 2026 was "asked" for 2026: next on 1 September 2027.
+    asked = last_year_start(date(2026, 11, 24), september)
+    assert new_year_due(date(2027, 8, 31), september, asked) is None
+    assert new_year_due(date(2027, 9, 1), september, asked) == 2027
+    assert new_year_due(date(2027, 10, 1), september, 2027) is None
+    # January as the start: the 1st of January itself is the day.
+    assert new_year_due(date(2027, 1, 1), 1, 2026) == 2027
+    assert new_year_due(date(2026, 12, 31), 1, 2026) is None

@@ -23,6 +23,8 @@ def upgrade() -> None:
         sa.Column("name", sa.Text(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("escalate_after_hours", sa.Integer(), nullable=False),
+        sa.Column("year_start_month", sa.Integer(), nullable=False),
+        sa.Column("year_asked", sa.Integer(), nullable=False),
     )
     op.create_table(
         "team_members",

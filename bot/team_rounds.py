@@ -1,11 +1,16 @@
-"""Follow-up nudges nobody answered go to the co-leaders who share the case.
+"""The teams' rounds: unanswered nudges go to co-leaders; the new working year's question.
 
 Runs as a job as often as the nudges are looked for, in one bot process at a time.
+
 A follow-up nudge of a shared case that was sent and not acted on within the team's
 setting (``teams.escalate_after_hours``, 24 hours unless the coordinator chose
 otherwise) becomes a reminder for each other leader who shares the case, with
 "I'll take it" (see ``bot.storage.teams.escalate_due``); the nudge dispatcher sends
 those like any other.
+
+On the 1st of the month a team chose as the start of its working year (September
+unless its coordinator picked another), each member is asked about each of their
+open cases: hand it over, close it, or keep it (see ``bot.storage.teams.ask_new_year``).
 """
 
 from __future__ import annotations
@@ -21,13 +26,13 @@ from bot.storage.database import STARTUP_LOCK, Database
 
 log = logging.getLogger(__name__)
 
-JOB_NAME = "escalation"
-#: The advisory lock key of an escalation round (see ``Database.take_turn``).
-ESCALATION_LOCK = STARTUP_LOCK + 2
+JOB_NAME = "team_rounds"
+#: The advisory lock key of a round (see ``Database.take_turn``).
+TEAM_ROUNDS_LOCK = STARTUP_LOCK + 2
 
 
-class EscalationJob:
-    """Looks for unanswered nudges of shared cases and asks the co-leaders."""
+class TeamRounds:
+    """Asks co-leaders about unanswered nudges, and members about the new working year."""
 
     def __init__(self, database: Database, clock: Callable[[], datetime]) -> None:
         self.database = database
@@ -44,13 +49,18 @@ class EscalationJob:
         """One round."""
         await self.run_once()
 
-    async def run_once(self) -> int:
-        """Escalate what is due; returns how many nudges were escalated."""
+    async def run_once(self) -> tuple[int, int]:
+        """One round; returns (nudges escalated, new-year questions planned)."""
         now = self.clock()
         async with self.database.session() as session, session.begin():
-            if not await self.database.take_turn(session, ESCALATION_LOCK):
-                return 0
+            if not await self.database.take_turn(session, TEAM_ROUNDS_LOCK):
+                return 0, 0
             escalated = await teams.escalate_due(session, now)
-        if escalated:
-            log.info("escalation: %d unanswered nudge(s) went to co-leaders", escalated)
-        return escalated
+            asked = await teams.ask_new_year(session, now)
+        if escalated or asked:
+            log.info(
+                "teams: %d unanswered nudge(s) went to co-leaders, %d new-year question(s)",
+                escalated,
+                asked,
+            )
+        return escalated, asked
