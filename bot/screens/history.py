@@ -133,6 +133,8 @@ def _line(event: CaseEvent, values: dict[str, str]) -> str | None:
                 if whole
                 else _("%(actor)s declined the follow-up with %(child)s from %(other)s")
             )
+        case EventKind.PASSED_ON:
+            text = _("%(actor)s erased their data; the case passed to %(other)s")
         case _:
             return None
     return text % values

@@ -16,6 +16,7 @@ from bot.callback_data import Menu, MenuPress, case_button
 from bot.screens.format import day, name, short_moment, title
 from bot.screens.nudges import follow_up_nudge
 from bot.storage.models import Case, CaseShare, Child, Team, TeamMember
+from bot.storage.teams import ErasurePlan
 from bot.team_callbacks import (
     WHOLE_CASE,
     WHOLE_TEAM,
@@ -578,3 +579,24 @@ def new_year_nudge(case: Case) -> tuple[str, Keyboard]:
             [(_("▶️ I keep following it up"), case_button(case.id, protocol.KeepOpen(0)))],
         ],
     )
+
+
+def before_erasure(turn: Turn, plan: ErasurePlan) -> None:
+    """Before /delete's question: which shared cases pass to whom, which teams end."""
+    parts = []
+    if plan.passed_on:
+        parts.append(
+            _("These cases are shared: they pass to a co-leader, with everything in them:")
+            + "\n"
+            + "\n".join(
+                f"• {name(case.victim_nickname)} → {escape(heir)}" for case, heir in plan.passed_on
+            )
+        )
+    if plan.teams_ended:
+        parts.append(
+            _("You are the last coordinator of these teams: they are deleted too:")
+            + "\n"
+            + "\n".join(f"• {name(team_name)}" for team_name in plan.teams_ended)
+        )
+    if parts:
+        turn.say("\n\n".join(parts))
