@@ -66,11 +66,14 @@ from bot.handlers import (
     approaches,
     case,
     case_list,
+    history,
     language,
     menu,
     privacy,
     quick_check,
     settings,
+    team,
+    team_case,
 )
 from bot.handlers.commands import COMMANDS, menu_pressed
 from bot.handlers.errors import on_error
@@ -79,6 +82,8 @@ from bot.nudges import NudgeDispatcher
 from bot.retention import RetentionJob
 from bot.settings import Settings
 from bot.storage.database import Database
+from bot.team_callbacks import CASE_TEAM_BUTTONS, HISTORY_BUTTONS, TEAM_BUTTONS
+from bot.team_rounds import TeamRounds
 from bot.turn import SERVICES_KEY, Context, Services
 from flows.language import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES, _, using_language
 
@@ -94,6 +99,8 @@ def handlers() -> list[BaseHandler[Update, Context, None]]:
     """Every handler of group 0, in the order they are tried."""
     new_messages = filters.UpdateType.MESSAGE
     return [
+        # An invitation link opens the bot with "/start <token>".
+        CommandHandler("start", team.join_command, filters=new_messages, has_args=1),
         *(CommandHandler(c.name, c.handler, filters=new_messages) for c in COMMANDS),
         CallbackQueryHandler(menu_pressed, pattern=pressed(MenuPress)),
         CallbackQueryHandler(
@@ -108,6 +115,9 @@ def handlers() -> list[BaseHandler[Update, Context, None]]:
         CallbackQueryHandler(case.keep_first_part, pattern=pressed(KeepFirstPart)),
         CallbackQueryHandler(case_list.page_pressed, pattern=pressed(CasesPage)),
         CallbackQueryHandler(privacy.delete_pressed, pattern=pressed(PrivacyPress)),
+        CallbackQueryHandler(team.pressed, pattern=pressed(*TEAM_BUTTONS)),
+        CallbackQueryHandler(team_case.pressed, pattern=pressed(*CASE_TEAM_BUTTONS)),
+        CallbackQueryHandler(history.pressed, pattern=pressed(*HISTORY_BUTTONS)),
         CallbackQueryHandler(language.chosen, pattern=pressed(LanguagePress)),
         CallbackQueryHandler(
             settings.pressed,
@@ -162,11 +172,13 @@ def build_application(
     )
 
     retention = RetentionJob(database, settings, services.clock)
+    team_rounds = TeamRounds(database, services.clock)
 
     async def post_init(application: Application) -> None:  # type: ignore[type-arg]
         await set_commands(application)
         dispatcher.start(application)
         retention.start(application, interval=settings.retention_interval)
+        team_rounds.start(application, interval=settings.reminder_interval)
 
     async def post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
         # Closing the engine empties SQLite's write-ahead log (see Database.dispose).

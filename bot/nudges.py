@@ -41,6 +41,7 @@ from bot.nudge_results import ResultRecorder, lock_reason
 from bot.screens.fitting import split_for_telegram
 from bot.screens.nudges import follow_up_nudge, inactive_nudge, report_back_nudge
 from bot.screens.step1_waiting import step1_nudge
+from bot.screens.team import escalation_nudge, handover_nudge, new_year_nudge
 from bot.storage import cases, reminders
 from bot.storage.database import Database
 from bot.storage.models import Case, Leader, Reminder
@@ -208,8 +209,17 @@ class NudgeDispatcher:
             with using_language(leader.language):
                 return step1_nudge(case, about)
         child = cases.child_of(case, reminder.child_id)
+        if reminder.kind == ReminderKind.HANDOVER:
+            with using_language(leader.language):
+                return handover_nudge(case, child)
+        if reminder.kind == ReminderKind.NEW_YEAR:
+            with using_language(leader.language):
+                return new_year_nudge(case)
         if child is None:
             return None
+        if reminder.kind == ReminderKind.ESCALATION:
+            with using_language(leader.language):
+                return escalation_nudge(case, child)
         with using_language(leader.language):
             if reminder.kind == ReminderKind.REPORT_BACK:
                 if child.reported_back_at is not None:

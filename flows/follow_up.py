@@ -37,6 +37,12 @@ class ReminderKind(StrEnum):
     """An open case without activity for a long time: close it?"""
     STEP1 = "step1"
     """Step 1 not asked yet, or refused: ask (again), never silently (flows.step1_waiting)."""
+    ESCALATION = "escalation"
+    """A co-leader's follow-up nudge went unanswered: will you take it? (teams)"""
+    HANDOVER = "handover"
+    """A co-leader offers you a case or a child's follow-up: accept it? (teams)"""
+    NEW_YEAR = "new_year"
+    """A new working year: hand this case over, close it, or keep it? (teams)"""
 
 
 class ReminderStatus(StrEnum):

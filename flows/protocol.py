@@ -97,6 +97,8 @@ class Awaiting(StrEnum):
     TIME_ZONE = "time_zone"
     VICTIM_RENAME = "victim_rename"
     AGREEMENT_EDIT = "agreement_edit"
+    # A team's name (bot.handlers.team), outside any case.
+    TEAM_NAME = "team_name"
 
 
 class Screen(StrEnum):

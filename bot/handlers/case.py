@@ -6,7 +6,7 @@ screens come next and what typed answer the bot then waits for.
 
 The case is looked up with the leader's id on the server side, so a button
 replayed by another leader, or data crafted by hand, finds nothing and changes
-nothing.
+nothing; a case shared with the leader in a team is found while they are in it.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from __future__ import annotations
 import logging
 
 from bot.callback_data import CasePress
-from bot.handlers import settings
+from bot.handlers import settings, team
 from bot.handlers.case_event import act
 from bot.screens import menu, setup
-from bot.storage import cases, leaders
+from bot.storage import cases, leaders, teams
 from bot.turn import Turn, leader_turn
 from flows import protocol
 from flows.case import NICKNAME_MAX, clean_text
@@ -44,7 +44,7 @@ async def pressed(turn: Turn) -> None:
     """A button in a case."""
     press = turn.callback
     assert isinstance(press, CasePress)
-    case = await cases.owned_case(turn.session, turn.leader, press.case_id)
+    case = await cases.visible_case(turn.session, turn.leader, press.case_id)
     if case is None:
         log.info("case button for a case not found: leader=%s", turn.leader.id)
         menu.not_found(turn)
@@ -62,6 +62,7 @@ async def _victim_named(turn: Turn, text: str) -> None:
     case = cases.new_case(turn.session, leader, nickname, leader.draft_criteria_mask, turn.now)
     leader.draft_criteria_mask = None
     await turn.session.flush()
+    teams.record(turn.session, case.id, teams.EventKind.CREATED, leader.id, turn.now)
     leaders.place(leader, Awaiting.CHILD_NAME, case.id)
     setup.ask_child(turn, case)
 
@@ -101,8 +102,11 @@ async def answer(turn: Turn, awaiting: Awaiting, text: str) -> None:
     if awaiting is Awaiting.TIME_ZONE:
         await settings.zone_typed(turn, text)
         return
+    if awaiting is Awaiting.TEAM_NAME:
+        await team.name_typed(turn)
+        return
     make_event = protocol.TYPED_EVENTS.get(awaiting)
-    case = await cases.owned_case(turn.session, turn.leader, turn.leader.active_case_id)
+    case = await cases.visible_case(turn.session, turn.leader, turn.leader.active_case_id)
     if make_event is None or case is None or case.closed_at is not None:
         leaders.place(turn.leader, Awaiting.NOTHING)
         menu.nothing_expected(turn)

@@ -9,7 +9,7 @@ from typing import Any
 from telegram import Update
 
 from bot.callback_data import Menu, MenuPress
-from bot.handlers import case, case_list, language, menu, privacy, quick_check, settings
+from bot.handlers import case, case_list, language, menu, privacy, quick_check, settings, team
 from bot.screens import menu as menu_screens
 from bot.storage import leaders
 from bot.turn import Context, Turn, leader_turn
@@ -64,6 +64,7 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command("new", N_("Start a new case"), case.new_command),
     Command("cases", N_("Your open cases"), case_list.cases_command),
+    Command("team", N_("Your team: co-leaders and shared cases"), team.team_command),
     Command("settings", N_("Meeting day, quiet hours, time zone"), settings.settings_command),
     Command("language", N_("Choose the language"), language.language_command),
     Command("privacy", N_("What is stored, and your rights"), privacy.privacy_command),

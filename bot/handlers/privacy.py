@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 
 from bot.callback_data import Erasure, PrivacyPress
+from bot.handlers import history
+from bot.screens import history as history_screens
 from bot.screens import privacy as screens
-from bot.storage import privacy
+from bot.screens import team as team_screens
+from bot.storage import privacy, teams
 from bot.turn import Turn, leader_turn
 
 
@@ -23,11 +26,16 @@ async def export_command(turn: Turn) -> None:
     content = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
     filename = f"pestgesprek-{turn.now.date().isoformat()}.json"
     turn.send_file(content, filename, screens.export_caption())
+    # Each case's history (who did what when) as a document to print or pass on.
+    document, document_name = await history.export_document(turn)
+    turn.send_file(document, document_name, history_screens.export_caption())
 
 
 @leader_turn
 async def delete_command(turn: Turn) -> None:
-    """/delete: asks first."""
+    """/delete: asks first, saying what happens to shared cases and teams."""
+    plan = await teams.erasure_plan(turn.session, turn.leader.id)
+    team_screens.before_erasure(turn, plan)
     screens.confirm_delete(turn)
 
 
@@ -39,6 +47,7 @@ async def delete_pressed(turn: Turn) -> None:
     if pressed.action is Erasure.KEEP:
         screens.kept(turn)
         return
+    await teams.before_erasure(turn.session, turn.leader.id, turn.now)
     await privacy.erase_leader(turn.session, turn.leader)
     turn.session.expunge(turn.leader)
     screens.erased(turn)

@@ -12,6 +12,7 @@ from bot.screens.format import bulleted, day, name, short_moment, title, typed
 from bot.screens.setup import role_text
 from bot.storage.cases import child_of
 from bot.storage.models import Case, Child
+from bot.team_callbacks import CaseHistory, HandoverOpen, ShareOpen
 from bot.turn import Keyboard, Rows, Turn
 from flows import protocol
 from flows.case import (
@@ -175,6 +176,13 @@ def overview(turn: Turn, case: Case) -> None:
         rows.append([(_("✏️ Correct something"), case_button(case.id, protocol.Correct(0)))])
         rows.append([(_("🧭 Other approaches"), case_button(case.id, protocol.ShowApproaches(0)))])
         rows.append([(_("🗂 Close the case"), case_button(case.id, protocol.Close(0)))])
+        if case.leader_id == turn.leader.id:
+            rows.append([(_("👥 Share with co-leaders"), ShareOpen(case.id))])
+        if any(c.responsible_id == turn.leader.id for c in case.children) or (
+            case.leader_id == turn.leader.id
+        ):
+            rows.append([(_("🤝 Hand over"), HandoverOpen(case.id))])
+    rows.append([(_("🕓 History"), CaseHistory(case.id))])
     rows.append([(_("📂 My cases"), MenuPress(Menu.CASES))])
     turn.say("\n\n".join(lines), rows)
 

@@ -9,7 +9,16 @@ from __future__ import annotations
 from datetime import UTC, datetime, time
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -19,6 +28,7 @@ from flows.case import Consent
 from flows.follow_up import OPEN_STATUSES, ReminderStatus
 from flows.follow_up_timing import DEFAULT_TIME_ZONE, Rhythm
 from flows.protocol import Awaiting
+from flows.team import DEFAULT_ESCALATION_HOURS, DEFAULT_YEAR_START_MONTH
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -162,6 +172,15 @@ class Child(Base):
         cascade="all, delete-orphan",
         passive_deletes=True,
     )
+    # Who follows this child up, when it is not the case's own leader.
+    responsibility: Mapped[Responsibility | None] = relationship(
+        lazy="selectin", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    @property
+    def responsible_id(self) -> int:
+        """The leader who follows this child up: the one it was handed to, or the case's."""
+        return self.responsibility.leader_id if self.responsibility else self.case.leader_id
 
 
 class Agreement(Base):
@@ -228,6 +247,8 @@ class Reminder(Base):
     late: Mapped[bool] = mapped_column(default=False)
     # An error class name or Telegram's description: never a message text.
     last_error: Mapped[str | None] = mapped_column(String(200))
+    # When the unanswered nudge went to the co-leaders who share the case (bot.team_rounds).
+    escalated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     child: Mapped[Child | None] = relationship(back_populates="reminders")
 
@@ -281,3 +302,126 @@ class CaseHistory(Base):
     at: Mapped[datetime] = mapped_column(UtcDateTime)
     kind: Mapped[str] = mapped_column(String(24))
     detail: Mapped[str] = mapped_column(String(24))
+
+
+class Team(Base):
+    """A team of leaders ("leidingsploeg") that can share cases; see ``flows.team``."""
+
+    __tablename__ = "teams"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # A group's name can point to a place and its children: encrypted like them.
+    name: Mapped[str] = mapped_column(EncryptedText)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # A follow-up nudge unanswered this long goes to the others who share the case.
+    escalate_after_hours: Mapped[int] = mapped_column(Integer, default=DEFAULT_ESCALATION_HOURS)
+    # The working year starts on the 1st of this month; ``year_asked`` is the last year
+    # whose start its members were asked about their open cases.
+    year_start_month: Mapped[int] = mapped_column(Integer, default=DEFAULT_YEAR_START_MONTH)
+    year_asked: Mapped[int] = mapped_column(Integer)
+
+    members: Mapped[list[TeamMember]] = relationship(
+        back_populates="team",
+        order_by="TeamMember.joined_at",
+        lazy="selectin",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+
+class TeamMember(Base):
+    """A leader in a team, with their role and the name the others know them by."""
+
+    __tablename__ = "team_members"
+    __table_args__ = (UniqueConstraint("team_id", "leader_id"),)
+
+    # Buttons name a member by this id: a Telegram user id does not fit in 32 bits.
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    leader_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("leaders.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[str] = mapped_column(String(16))
+    # The leader's first name in Telegram when they joined: how the team sees them.
+    display_name: Mapped[str] = mapped_column(EncryptedText)
+    joined_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    team: Mapped[Team] = relationship(back_populates="members")
+
+
+class TeamInvite(Base):
+    """An invitation link: only the token's hash is kept, and it expires."""
+
+    __tablename__ = "team_invites"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class CaseShare(Base):
+    """A case shared by its leader in a team: with the whole team (no leader), or one leader."""
+
+    __tablename__ = "case_shares"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    leader_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("leaders.id", ondelete="CASCADE"), index=True
+    )
+    shared_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class CaseEvent(Base):
+    """One line of a case's history: who did what when (ids and kinds, never a text)."""
+
+    __tablename__ = "case_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    kind: Mapped[str] = mapped_column(String(24))
+    # Who did it, and whom it concerns (shared with, handed to); empty once erased.
+    actor_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("leaders.id", ondelete="SET NULL")
+    )
+    other_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("leaders.id", ondelete="SET NULL")
+    )
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"))
+    # The child it is about, if one; and a value such as the outcome (never a typed text).
+    child_id: Mapped[int | None] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"))
+    detail: Mapped[str | None] = mapped_column(String(24))
+
+
+class Responsibility(Base):
+    """The leader a child's follow-up was handed to (see ``bot.storage.teams``)."""
+
+    __tablename__ = "responsibilities"
+
+    child_id: Mapped[int] = mapped_column(
+        ForeignKey("children.id", ondelete="CASCADE"), primary_key=True
+    )
+    leader_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("leaders.id", ondelete="CASCADE"), index=True
+    )
+    since: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Handover(Base):
+    """A case, or one child's follow-up, offered to a co-leader who has not answered yet."""
+
+    __tablename__ = "handovers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    # Empty: the whole case.
+    child_id: Mapped[int | None] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"))
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    from_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("leaders.id", ondelete="CASCADE"))
+    to_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("leaders.id", ondelete="CASCADE"), index=True
+    )
+    offered_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -48,8 +48,12 @@ def plan(
         for old in child.reminders:
             if old.kind == kind and old.is_open:
                 old.status = ReminderStatus.CANCELLED
+    # A child's follow-up may have been handed to a co-leader: their reminders go to them.
+    leader_id = case.leader_id
+    if child is not None and child.responsibility is not None:
+        leader_id = child.responsibility.leader_id
     reminder = Reminder(
-        leader_id=case.leader_id,
+        leader_id=leader_id,
         case_id=case.id,
         kind=kind,
         due_at=due_at,

@@ -244,13 +244,16 @@ async def test_every_screen_renders_in_every_language(
     assert exported.document is not None
     data = json.loads(exported.document.data)
     assert data["cases"][0]["child_who_is_bullied"] == NICK
+    history = await screen(leader)
+    assert history.document is not None and history.document.filename.endswith(".html")
     await leader.send("/language")
     await screen(leader)
     await leader.send("/cases")
     listed = await screen(leader)
     await tap(leader, listed, 0)
     overview = await screen(leader)
-    await tap(leader, overview, len(overview.buttons) - 2)  # close
+    close = next(i for i, row in enumerate(overview.buttons) if (row[0][1] or "").startswith("x:"))
+    await tap(leader, overview, close)
     await tap(leader, await screen(leader), 0)
     await screen(leader)
     await leader.send("/delete")

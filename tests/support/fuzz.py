@@ -404,7 +404,8 @@ class FuzzedLeader:
     async def check_export(self) -> None:
         """/export holds exactly texts that were typed, and every one that was accepted."""
         await self._settle_export()
-        exported = self.leader.messages[-1]
+        # The data as JSON (the cases' history follows it as a document of its own).
+        exported = next(m for m in reversed(self.leader.messages) if _is_json(m))
         assert exported.document is not None, "/export sent a file"
         data = json.loads(exported.document.data)
         found = set(_texts(data))
@@ -423,14 +424,14 @@ class FuzzedLeader:
         await self.leader.send("/export")
         await wait_until(
             lambda: (
-                any(e.message.document is not None for e in self.leader.chat.events[chat_events:])
+                any(_is_json(e.message) for e in self.leader.chat.events[chat_events:])
                 or any(_lost_note(e.text) for e in self.leader.chat.events[chat_events:])
                 or any(e.text in EXPORT_LOST for e in self.leader.chat.events[chat_events:])
             ),
             "the export",
             30,
         )
-        if not any(e.message.document for e in self.leader.chat.events[chat_events:]):
+        if not any(_is_json(e.message) for e in self.leader.chat.events[chat_events:]):
             # The owed screen came first and stopped nothing, or the file was lost: ask again.
             await self._settle_export()
 
@@ -464,6 +465,11 @@ def callback_data(message: BotMessage) -> list[str]:
     """The data of the message's current callback buttons, as Telegram sends them back."""
     rows = (message.reply_markup or {}).get("inline_keyboard", [])
     return [b["callback_data"] for row in rows for b in row if "callback_data" in b]
+
+
+def _is_json(message: BotMessage) -> bool:
+    """Whether the message is the export's JSON file."""
+    return message.document is not None and message.document.filename.endswith(".json")
 
 
 def _texts(data: Any) -> Iterator[str]:

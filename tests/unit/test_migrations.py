@@ -48,7 +48,18 @@ TABLES_0001 = {"leaders", "cases", "children", "agreements", "conversation_state
 TABLES_0002 = {"follow_ups", "reminders"}
 TABLES_0005 = {"undelivered_replies"}
 TABLES_0006 = {"case_history"}
-TABLES_HEAD = (TABLES_0001 | TABLES_0002 | TABLES_0005 | TABLES_0006) - {"conversation_states"}
+TABLES_0009 = {
+    "teams",
+    "team_members",
+    "team_invites",
+    "case_shares",
+    "case_events",
+    "responsibilities",
+    "handovers",
+}
+TABLES_HEAD = (TABLES_0001 | TABLES_0002 | TABLES_0005 | TABLES_0006 | TABLES_0009) - {
+    "conversation_states"
+}
 COLUMNS_0002 = {
     "leaders": {
         "time_zone",
