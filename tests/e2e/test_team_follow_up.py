@@ -36,8 +36,8 @@ async def talk_held(leader: SimUser, victim: str = "Sam", child: str = "Tom") ->
     step1 = await walk.new_case(leader, victim, [(child, "Bullies")])
     done = await walk.settle_step1(leader, step1, "that it hurts")
     script = await walk.prepare_talk(leader, done, "Prepare", f"{child} pushed {victim}", "angry")
-    promise = await walk.record_talk(leader, script, [f"say sorry to {victim}"])
-    await leader.press(promise, "Yes, I reported back")
+    await walk.record_talk(leader, script, [f"say sorry to {victim}"])
+    await walk.report_back(leader, victim, child)
     await leader.expect_new_message()
 
 
@@ -74,7 +74,7 @@ async def test_an_unanswered_nudge_goes_to_the_co_leader_who_takes_it(
     await ben.expect("You follow up Tom from now on")
     nudge = await ben.expect("Step 3: talk with Tom again")
     assert "say sorry to Sam" in nudge.text
-    await ben.press(nudge, "Bullying has stopped")
+    await walk.answer_follow_up(ben, nudge, "Bullying has stopped")
     stopped = await ben.expect("Good news about Tom")
     await ben.press(stopped, "⭐")
     await ben.expect("I will remind you to talk with Tom again")

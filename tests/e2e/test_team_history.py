@@ -108,9 +108,10 @@ async def test_the_history_document_lists_who_did_what_in_order(
     await ben.send("angry")
     script = await ben.expect("Your script for the talk with")
     await step(clock)
-    promise = await walk.record_talk(ben, script, ["say sorry to Sam", "play fair"])
+    await walk.record_talk(ben, script, ["say sorry to Sam", "play fair"])
     await step(clock)
-    await ben.press(promise, "Yes, I reported back")
+    overview = await open_shared_case(ben, "Sam")
+    await ben.press(overview, "Reported back to Sam on Tom")
     await ben.expect_new_message()
 
     await step(clock)
@@ -122,7 +123,9 @@ async def test_the_history_document_lists_who_did_what_in_order(
     await cas.expect("Case Sam")
 
     clock.advance(days=7, hours=1)
-    await cas.press(await cas.expect("Step 3: talk with Tom again"), "Bullying has stopped")
+    await walk.answer_follow_up(
+        cas, await cas.expect("Step 3: talk with Tom again"), "Bullying has stopped"
+    )
     await cas.expect("Good news about Tom")
 
     # In the chat: the newest lines, in the leader's words.

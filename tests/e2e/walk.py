@@ -86,7 +86,7 @@ async def record_talk(
 async def report_back(leader: SimUser, victim: str, child: str) -> None:
     """From the case list: the promise of step 1 kept for the talk with ``child``."""
     await leader.send("/cases")
-    await leader.press(await leader.expect("My cases"), f"1. {victim}")
+    await leader.press(await leader.expect("My cases"), f". {victim}")
     overview = await leader.expect(f"Case {victim}")
     await leader.press(overview, f"Reported back to {victim} on {child}")
 

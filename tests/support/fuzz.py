@@ -182,6 +182,8 @@ class FuzzedLeader:
         self.probe = api.user(PROBE_ID, "Probe", language_code="en")
         #: Every (message id, button data) the leader was ever shown.
         self.seen: dict[tuple[int, str], None] = {}
+        #: The label of every button data seen, to know what a press (or a guess from it) does.
+        self.labels: dict[str, str] = {}
         #: Everything the leader typed, in the forms the bot may keep it.
         self.typed: set[str] = set()
         #: Texts the bot showed back after they were typed: accepted, so exported.
@@ -261,7 +263,16 @@ class FuzzedLeader:
             message_id, data = self.last_message_id(), action[-1] if kind == "random_data" else "x"
             kind = "random_data"
             self.figures.tried["presses with random data"] += 1
+        if kind != "random_data" and self._corrects(data):
+            # A correction may rightly change or delete what was typed and shown before.
+            self.accepted.clear()
+            self.figures.tried["presses of a correction (edit, delete, remove)"] += 1
         return kind, await self.leader.press_data(message_id, data)
+
+    def _corrects(self, data: str) -> bool:
+        """Whether the button (or the one a guess was made from) edits or deletes something."""
+        origins = [data, *(seen for _, seen in self.seen if data in guesses(seen))]
+        return any(self.labels.get(d, "").startswith(("✏️", "🗑", "➖")) for d in origins)
 
     def _send_non_text(self, what: str) -> None:
         payloads: dict[str, dict[str, Any]] = {
@@ -352,6 +363,10 @@ class FuzzedLeader:
         for event in new_events:
             for data in callback_data(event.message):
                 self.seen[(event.message.message_id, data)] = None
+            for row in event.message.buttons:
+                for label, data in row:
+                    if data is not None:
+                        self.labels[data] = label
         shown = "\n".join(new_texts)
         for text in self.typed - self.accepted:
             if len(text) >= 8 and text in shown and not text.startswith("/"):
