@@ -11,6 +11,7 @@ from pathlib import Path
 from bot import __version__
 from bot.application import build_application
 from bot.console.session import console_settings, run_console
+from bot.intake.polling import run_polling
 from bot.log_format import TEXT, make_formatter
 from bot.settings import ConfigurationError, Settings, load_settings
 from bot.storage import key_rotation
@@ -88,9 +89,7 @@ def run(settings: Settings) -> None:
     if settings.webhook_url:
         asyncio.run(run_webhook(application, database, settings))
         return
-    application.run_polling(
-        allowed_updates=["message", "callback_query"], drop_pending_updates=False
-    )
+    asyncio.run(run_polling(application, database))
 
 
 def main(argv: list[str] | None = None) -> int:

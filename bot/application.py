@@ -59,6 +59,7 @@ from bot.handlers import (
 )
 from bot.handlers.errors import on_error
 from bot.handlers.group_chats import keep_groups_out
+from bot.intake.edits import edits_are_not_read
 from bot.nudges import NudgeDispatcher
 from bot.retention import RetentionJob
 from bot.settings import Settings
@@ -201,6 +202,10 @@ def build_application(
     application.bot_data[SERVICES_KEY] = services
 
     leader_conversation = conversation(database)
+    # An edit is never new input (see bot.intake.edits).
+    application.add_handler(
+        MessageHandler(filters.UpdateType.EDITED_MESSAGE, edits_are_not_read), group=-3
+    )
     application.add_handler(TypeHandler(Update, keep_groups_out), group=-2)
     application.add_handler(TypeHandler(Update, leader_conversation.refresh), group=-1)
     application.add_handler(leader_conversation, group=0)

@@ -29,7 +29,7 @@ from telegram.ext import ContextTypes
 from bot.callback_data import Callback, parse
 from bot.screens.fitting import split_for_telegram
 from bot.settings import Settings
-from bot.storage import leaders
+from bot.storage import inbox, leaders
 from bot.storage.conversation_state import store_state
 from bot.storage.database import Database
 from bot.storage.models import Leader
@@ -191,6 +191,8 @@ def leader_turn(handler: Handler) -> Callable[[Update, Context], Coroutine[Any, 
                     await store_state(
                         session, CONVERSATION, update.effective_chat.id, user.id, state
                     )
+                # Handled exactly once: the inbox row is marked with the effects, or neither.
+                await inbox.mark_done(session, update.update_id)
             await turn.deliver()
         return state
 

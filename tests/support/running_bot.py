@@ -13,6 +13,7 @@ from datetime import datetime
 from telegram.ext import Application
 
 from bot.application import build_application
+from bot.intake.polling import PollingIntake
 from bot.settings import Settings, load_settings
 from bot.storage.database import Database
 from bot.storage.encryption import DataCipher, use_cipher
@@ -45,7 +46,7 @@ async def running_bot(
     *,
     polling: bool = True,
 ) -> AsyncIterator[Application]:  # type: ignore[type-arg]
-    """Migrate, start (and poll, unless told not to), yield the application, stop cleanly."""
+    """Migrate, start (and poll through the inbox, unless told not to), yield, stop cleanly."""
     settings = settings_for_standin(api, database_url)
     use_cipher(DataCipher(settings.data_keys))
     database = Database(settings.database_url)
@@ -56,14 +57,14 @@ async def running_bot(
     if application.post_init:
         await application.post_init(application)
     await application.start()
-    assert application.updater is not None
+    # The production intake: stored in the inbox first, then confirmed and handled.
+    intake = PollingIntake(application, database, timeout=1)
     if polling:
-        await application.updater.start_polling(poll_interval=0.0, timeout=1)
+        await intake.start()
     try:
         yield application
     finally:
-        if application.updater.running:
-            await application.updater.stop()
+        await intake.stop()
         await application.stop()
         await application.shutdown()
         await database.dispose()
