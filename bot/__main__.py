@@ -89,7 +89,7 @@ def run(settings: Settings) -> None:
     if settings.webhook_url:
         asyncio.run(run_webhook(application, database, settings))
         return
-    asyncio.run(run_polling(application, database))
+    asyncio.run(run_polling(application, database, settings.intake_concurrency))
 
 
 def main(argv: list[str] | None = None) -> int:

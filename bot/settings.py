@@ -43,6 +43,8 @@ class Settings:
     webhook_secret: str = ""
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
+    intake_concurrency: int = 32
+    """How many leaders' updates are handled at once (each leader's in order)."""
 
     @property
     def bot_api_base_url(self) -> str:
@@ -120,6 +122,7 @@ def load_settings(*, require_token: bool = True, environ: dict[str, str] | None 
         webhook_secret=webhook_secret,
         webhook_listen=environ.get("WEBHOOK_LISTEN", "").strip() or "0.0.0.0",
         webhook_port=int(port),
+        intake_concurrency=int(_positive_float(environ, "INTAKE_CONCURRENCY", 32)),
     )
 
 

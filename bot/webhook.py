@@ -92,7 +92,7 @@ async def run_webhook(application: Application, database: Database, settings: Se
     """Register the webhook, serve it until SIGTERM or SIGINT, then stop cleanly."""
     assert settings.webhook_url and settings.webhook_secret
     path = urlsplit(settings.webhook_url).path or "/"
-    dispatcher = InboxDispatcher(application, database)
+    dispatcher = InboxDispatcher(application, database, concurrency=settings.intake_concurrency)
     web = WebApplication(
         [
             (

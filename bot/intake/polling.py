@@ -105,7 +105,11 @@ class PollingIntake:
             self.dispatcher.wake(inbox.sender_of(update) for update in updates)
 
 
-async def run_polling(application: Application, database: Database) -> None:  # type: ignore[type-arg]
+async def run_polling(
+    application: Application,  # type: ignore[type-arg]
+    database: Database,
+    concurrency: int = CONCURRENCY,
+) -> None:
     """Poll until SIGTERM or SIGINT, then finish the updates in hand and stop cleanly."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -117,7 +121,7 @@ async def run_polling(application: Application, database: Database) -> None:  # 
         await application.start()
         # A webhook set before would make Telegram refuse getUpdates.
         await application.bot.delete_webhook(drop_pending_updates=False)
-        intake = PollingIntake(application, database)
+        intake = PollingIntake(application, database, concurrency=concurrency)
         await intake.start()
         log.info("polling for updates")
         await intake.until_stopped(stop)

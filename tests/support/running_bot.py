@@ -23,7 +23,7 @@ from tests.support.bot_api_standin import TOKEN, BotApiStandin
 TEST_DATA_KEY = "m5S0yuYlk9Lk1dFVv8MBpUuOzcfMF6nTvo8fq6uHSyY="
 
 
-def settings_for_standin(api: BotApiStandin, database_url: str) -> Settings:
+def settings_for_standin(api: BotApiStandin, database_url: str, **overrides: str) -> Settings:
     """Settings as a leader's operator would give them, pointing at the stand-in."""
     return load_settings(
         environ={
@@ -34,6 +34,7 @@ def settings_for_standin(api: BotApiStandin, database_url: str) -> Settings:
             # The tests move the clock; the dispatcher looks often so nudges come promptly.
             "REMINDER_INTERVAL_SECONDS": "0.1",
             "RETENTION_INTERVAL_SECONDS": "0.2",
+            **overrides,
         }
     )
 
@@ -45,9 +46,10 @@ async def running_bot(
     clock: Callable[[], datetime],
     *,
     polling: bool = True,
+    **environ: str,
 ) -> AsyncIterator[Application]:  # type: ignore[type-arg]
     """Migrate, start (and poll through the inbox, unless told not to), yield, stop cleanly."""
-    settings = settings_for_standin(api, database_url)
+    settings = settings_for_standin(api, database_url, **environ)
     use_cipher(DataCipher(settings.data_keys))
     database = Database(settings.database_url)
     await database.migrate()
@@ -58,7 +60,9 @@ async def running_bot(
         await application.post_init(application)
     await application.start()
     # The production intake: stored in the inbox first, then confirmed and handled.
-    intake = PollingIntake(application, database, timeout=1)
+    intake = PollingIntake(
+        application, database, timeout=1, concurrency=settings.intake_concurrency
+    )
     if polling:
         await intake.start()
     try:
