@@ -21,6 +21,9 @@ import pytest
 from telegram import Update
 from telegram.ext import TypeHandler
 
+from bot.intake.dispatcher import InboxDispatcher
+from bot.storage import inbox
+from bot.turn import SERVICES_KEY
 from tests.e2e import walk
 from tests.e2e.test_webhook import free_port
 from tests.support.bot_api_standin import BotApiStandin, SimUser, WebhookDelivery
@@ -324,3 +327,57 @@ async def test_a_slow_leader_does_not_hold_up_the_others(
         second = await slow.expect_new_message()
     assert "What do you want to do?" in first.text
     assert "/criteria" in second.text
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_two_processes_never_handle_one_leader_at_once_and_keep_their_order(
+    api: BotApiStandin, database_url: str, clock: TestClock
+) -> None:
+    leader = api.user(7201, "Jo", language_code="en")
+    gate = asyncio.Event()
+    held: list[int] = []
+
+    async def hold(update: Update, _context: object) -> None:
+        held.append(update.update_id)
+        if len(held) == 1:
+            await gate.wait()
+
+    async with (
+        running_bot(api, database_url, clock, polling=False) as first,
+        running_bot(api, database_url, clock, polling=False) as second,
+    ):
+        for application in (first, second):
+            application.add_handler(TypeHandler(Update, hold), group=-10)
+        databases = [app.bot_data[SERVICES_KEY].database for app in (first, second)]
+        dispatchers = [
+            InboxDispatcher(first, databases[0]),
+            InboxDispatcher(second, databases[1]),
+        ]
+        try:
+            # The first update reaches the first process (a load balancer's choice) ...
+            await leader.send("/start")
+            [one] = await first.bot.get_updates(timeout=1)
+            await inbox.store(databases[0], [one])
+            dispatchers[0].wake([leader.id])
+            await wait_until(lambda: held == [one.update_id], "the first update in hand")
+            # ... the second the other, while the first is still being handled.
+            await leader.send("/help")
+            [two] = await first.bot.get_updates(offset=one.update_id + 1, timeout=1)
+            await inbox.store(databases[1], [two])
+            dispatchers[1].wake([leader.id])
+            await dispatchers[1].idle()
+            assert dispatchers[1].handled == 0, "the leader is claimed by the first process"
+            assert held == [one.update_id]
+
+            gate.set()
+            first_answer = await leader.expect_new_message()
+            second_answer = await leader.expect_new_message()
+            await dispatchers[0].idle()
+        finally:
+            for dispatcher in dispatchers:
+                await dispatcher.stop()
+    assert "What do you want to do?" in first_answer.text
+    assert "/criteria" in second_answer.text
+    assert held == [one.update_id, two.update_id]
+    assert [d.handled for d in dispatchers] == [2, 0]
+    assert await count(database_url, PENDING) == 0
