@@ -381,3 +381,34 @@ async def test_two_processes_never_handle_one_leader_at_once_and_keep_their_orde
     assert held == [one.update_id, two.update_id]
     assert [d.handled for d in dispatchers] == [2, 0]
     assert await count(database_url, PENDING) == 0
+
+
+async def test_updates_no_handler_saves_anything_for_are_marked_done_too(
+    api: BotApiStandin, database_url: str, clock: TestClock
+) -> None:
+    leader = api.user(7301, "Jo", language_code="en")
+    async with running_bot(api, database_url, clock):
+        await leader.send("/start")
+        menu = await leader.expect("What do you want to do?")
+        # A group, a photo and a button nobody knows: no unit of work in the database.
+        await leader.send_in_group(-100_200, "/start")
+        await api.chat(-100_200).expect("I only work in a private chat")
+        api.queue_update(
+            "message",
+            {
+                "message_id": 9001,
+                "from": leader.to_json(),
+                "chat": leader.chat.chat,
+                "date": 0,
+                "photo": [{"file_id": "p1", "file_unique_id": "u1", "width": 1, "height": 1}],
+            },
+        )
+        await leader.expect_new_message()
+        await leader.press_data(menu.message_id, "zz:top")
+        await settled(api, database_url)
+        assert (
+            await count(database_url, "SELECT count(*) FROM inbox WHERE payload IS NOT NULL") == 0
+        )
+        # And the leader goes on: nothing of theirs waits behind those updates.
+        await leader.send("/help")
+        await leader.expect("/criteria")
