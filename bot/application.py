@@ -1,6 +1,7 @@
 """The whole bot at a glance: every handler wired in one place.
 
-Order matters: group -2 keeps group chats out before anything else runs; group
+Order matters: group -3 answers an edited message and stops there (an edit is
+not new input); group -2 keeps group chats out before anything else runs; group
 -1 reads the leader's place in the flow from the database; group 0 is the
 conversation (commands, buttons, typed answers), then an answer for any
 message it did not expect. Each handler saves the leader's new state itself, in
