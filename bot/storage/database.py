@@ -30,6 +30,11 @@ _KEY_CHECK_TEXT = "pestgesprek"
 STARTUP_LOCK = 0x50657374  # "Pest"
 #: The advisory lock key of a retention round.
 RETENTION_LOCK = STARTUP_LOCK + 1
+#: Connections kept open at most: the intake's leaders at once (32), the reminders and the
+#: leaders' claims. A connection beyond the pool is closed when it is handed back, so a
+#: pool smaller than the work opens a new connection for almost every update. Connections
+#: are only opened when needed.
+POOL_SIZE = 40
 
 
 def alembic_config(url: str) -> Config:
@@ -59,6 +64,8 @@ class Database:
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
         self.url = url
         # hide_parameters: no bound value (a child's text) ever shows up in an error or log.
+        if url != "sqlite://" and ":memory:" not in url:
+            engine_options.setdefault("pool_size", POOL_SIZE)
         self.engine: AsyncEngine = create_async_engine(url, hide_parameters=True, **engine_options)
         if url.startswith("sqlite"):
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
