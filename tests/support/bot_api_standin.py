@@ -693,6 +693,8 @@ class BotApiStandin:
         self.long_poll_cap = long_poll_cap
         self.webhook_attempts = webhook_attempts
         self.webhook_retry_delay = webhook_retry_delay
+        self.latency = 0.0
+        """Seconds every method but getUpdates waits before answering, like a far server."""
 
         self.refusals: list[tuple[str, str]] = []
         """Every refusal as ``(method, description)``, except injected and flood ones."""
@@ -938,6 +940,8 @@ class BotApiStandin:
         return await asyncio.shield(task)
 
     async def _respond(self, name: str, handler: _Handler, params: _Params) -> web.Response:
+        if self.latency and name != "getUpdates":
+            await asyncio.sleep(self.latency)
         injected = self._take_injection(name)
         if injected is not None:
             if injected.delay:
