@@ -181,7 +181,7 @@ def leader_turn(handler: Handler) -> Callable[[Update, Context], Coroutine[Any, 
         now = shared.clock()
         pressed = parse(update.callback_query.data) if update.callback_query else None
         async with shared.database.session() as session:
-            async with session.begin():
+            async with shared.database.writing(), session.begin():
                 leader = await leaders.get_or_create(session, user.id, user.language_code, now)
                 set_language(leader.language)
                 turn = Turn(update, context, session, leader, now, callback=pressed)

@@ -134,7 +134,8 @@ class InboxDispatcher:
             await self._application.process_update(update)
         # The turn marks its update in its own transaction. An update no turn took (a
         # group, a stale button, a photo, an error) has no effects to go with: mark it.
-        async with self._database.session() as session, session.begin():
+        database = self._database
+        async with database.writing(), database.session() as session, session.begin():
             await inbox.mark_done(session, update_id)
         self.handled += 1
         self._handled_since_purge += 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -70,6 +71,7 @@ class Database:
         if url.startswith("sqlite"):
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self._write_lock: asyncio.Lock | None = None
 
     @property
     def kind(self) -> str:
@@ -79,6 +81,23 @@ class Database:
     def session(self) -> AsyncSession:
         """A new session; use as ``async with db.session() as s, s.begin(): …``."""
         return self.sessions()
+
+    @asynccontextmanager
+    async def writing(self) -> AsyncIterator[None]:
+        """This process's turn to write, for the length of a write transaction.
+
+        SQLite takes one writer at a time, and a writer that finds the file locked
+        retries at random for ``busy_timeout``: with many leaders handled at once the
+        unlucky one gave up with "database is locked". Here writers of one process wait
+        in line instead, in the order they asked. PostgreSQL locks rows: nothing to hold.
+        """
+        if self.kind != "sqlite":
+            yield
+            return
+        if self._write_lock is None:
+            self._write_lock = asyncio.Lock()
+        async with self._write_lock:
+            yield
 
     @asynccontextmanager
     async def startup_lock(self) -> AsyncIterator[None]:

@@ -55,7 +55,7 @@ async def store(database: Database, updates: Sequence[Update]) -> None:
     ]
     insert = postgresql_insert if database.kind == "postgresql" else sqlite_insert
     statement = insert(InboxUpdate).on_conflict_do_nothing(index_elements=["update_id"])
-    async with database.session() as session, session.begin():
+    async with database.writing(), database.session() as session, session.begin():
         await session.execute(statement, rows)
 
 
@@ -119,7 +119,7 @@ async def purge(database: Database, *, acknowledged_below: int | None, before: d
         if acknowledged_below is not None
         else handled_long_ago
     )
-    async with database.session() as session, session.begin():
+    async with database.writing(), database.session() as session, session.begin():
         result = await session.execute(
             delete(InboxUpdate)
             .where(InboxUpdate.done_at.is_not(None), condition)
