@@ -31,7 +31,6 @@ from babel import Locale
 from babel.dates import get_day_names
 
 from flows import fact_words, step1_waiting
-from flows.approaches import Approach
 from flows.case import (
     AGREEMENT_MAX,
     AGREEMENTS_PER_CONVERSATION_MAX,
@@ -43,16 +42,12 @@ from flows.case import (
     CaseRecord,
     ChildRecord,
     Consent,
-    Feeling,
-    Next,
-    Role,
     RoundRecord,
     Stage,
     child_stage,
     clean_text,
     current_round,
     last_outcome,
-    next_step,
     open_reminder,
     planned_follow_up,
     role_of,
@@ -60,12 +55,67 @@ from flows.case import (
     same_nickname,
     step1_settled,
 )
-from flows.escalation import VictimView, weighed_outcome
+from flows.escalation import weighed_outcome
+from flows.events import (
+    AddChild,
+    AgreementEdited,
+    AgreementsDone,
+    AgreementTyped,
+    ApproachChosen,
+    AskAgain,
+    AskFeeling,
+    AskPlan,
+    AskRole,
+    AskSnooze,
+    CancelFollowUp,
+    ChildNamed,
+    ChildRemoved,
+    Close,
+    CloseConfirmed,
+    ConsentAnswered,
+    Continue,
+    Correct,
+    DateTyped,
+    DeleteAgreement,
+    EditAgreement,
+    EditFacts,
+    EditMayTell,
+    Event,
+    FactsKept,
+    FactsTyped,
+    FeelingChosen,
+    FeelingTyped,
+    KeepOpen,
+    MayTellTyped,
+    NextStepChosen,
+    NicknameCorrected,
+    NotAskedYet,
+    Open,
+    OutcomeGiven,
+    OutcomeWithView,
+    PlanChosen,
+    RemoveChild,
+    RenameVictim,
+    ReportBackLater,
+    ReportedBack,
+    RoleChosen,
+    SameFactsAs,
+    SameFeelingAs,
+    SetupDone,
+    ShowApproach,
+    ShowApproaches,
+    ShowNextSteps,
+    Snoozed,
+    Step1Chosen,
+    TalkHeld,
+    VictimRenamed,
+    VictimViewGiven,
+    Witnessed,
+)
 from flows.follow_up import (
     Outcome,
     ReminderKind,
     ReminderStatus,
-    Snooze,
     needs_new_proposal,
     proposed_next_choice,
     report_back_moment,
@@ -79,469 +129,17 @@ from flows.follow_up_timing import (
 )
 from flows.history import HistoryKind, NextStepChoice, Step1Choice
 from flows.language import N_, _, babel_locale
-
-
-class Awaiting(StrEnum):
-    """The typed answer the bot waits for; buttons and commands work whatever it is."""
-
-    NOTHING = "nothing"
-    VICTIM_NAME = "victim_name"
-    CHILD_NAME = "child_name"
-    CHILD_ROLE = "child_role"
-    """The role question is open: a typed text corrects the nickname just given."""
-    MAY_TELL = "may_tell"
-    FACTS = "facts"
-    FEELING = "feeling"
-    AGREEMENTS = "agreements"
-    FOLLOW_UP_DATE = "follow_up_date"
-    TIME_ZONE = "time_zone"
-    VICTIM_RENAME = "victim_rename"
-    AGREEMENT_EDIT = "agreement_edit"
-    # A team's name (bot.handlers.team), outside any case.
-    TEAM_NAME = "team_name"
-
-
-class Screen(StrEnum):
-    """What the bot shows a leader in a case. Each waits for one kind of typed answer."""
-
-    # Setting up the case.
-    ASK_VICTIM = "ask_victim"
-    ASK_CHILD = "ask_child"
-    NICKNAME_REFUSED = "nickname_refused"
-    NICKNAME_TAKEN = "nickname_taken"
-    ASK_ROLE = "ask_role"
-    CHILDREN_SO_FAR = "children_so_far"
-    # Step 1.
-    ASK_CONSENT = "ask_consent"
-    DECLINED = "declined"
-    NOT_ASKED_YET = "not_asked_yet"
-    ASK_MAY_TELL = "ask_may_tell"
-    STEP1_DONE = "step1_done"
-    # Step 2.
-    ASK_WITNESSED = "ask_witnessed"
-    ASK_FACTS = "ask_facts"
-    ASK_FEELING = "ask_feeling"
-    TEXT_REFUSED = "text_refused"
-    SCRIPT = "script"
-    ASK_AGREEMENTS = "ask_agreements"
-    AGREEMENTS_SO_FAR = "agreements_so_far"
-    AGREEMENT_REFUSED = "agreement_refused"
-    AGREEMENTS_FULL = "agreements_full"
-    NO_AGREEMENTS_YET = "no_agreements_yet"
-    HELD = "held"
-    REPORT_BACK = "report_back"
-    REPORT_BACK_SNOOZED = "report_back_snoozed"
-    # Step 3.
-    PLAN = "plan"
-    ASK_DATE = "ask_date"
-    DATE_REFUSED = "date_refused"
-    MEETING_NOT_SET = "meeting_not_set"
-    PLANNED = "planned"
-    ALREADY_PLANNED = "already_planned"
-    RECORD_OUTCOME = "record_outcome"
-    ALREADY_RECORDED = "already_recorded"
-    SNOOZE_OPTIONS = "snooze_options"
-    SNOOZED = "snoozed"
-    NEW_PROPOSAL = "new_proposal"
-    STOPPED = "stopped"
-    FOLLOW_UP_CANCELLED = "follow_up_cancelled"
-    # Corrections, at any step.
-    CORRECTIONS = "corrections"
-    ASK_VICTIM_RENAME = "ask_victim_rename"
-    ASK_AGREEMENT_TEXT = "ask_agreement_text"
-    CONFIRM_REMOVE_CHILD = "confirm_remove_child"
-    # The case as a whole.
-    OVERVIEW = "overview"
-    CONFIRM_CLOSE = "confirm_close"
-    CLOSED = "closed"
-    # When the protocol does not fit, or does not work (the section at the end).
-    STEP1_WAITING = "step1_waiting"
-    FACTS_HINT = "facts_hint"
-    APPROACHES = "approaches"
-    APPROACH = "approach"
-    APPROACH_CHOSEN = "approach_chosen"
-    OUTCOME_WITH_VIEW = "outcome_with_view"
-    VIEWS_WEIGHED = "views_weighed"
-    NEXT_STEPS = "next_steps"
-    NEXT_STEP_CHOSEN = "next_step_chosen"
-
-
-#: What each screen waits for. ``None``: a refusal, the leader stays where they were.
-AWAITS: dict[Screen, Awaiting | None] = {
-    Screen.ASK_VICTIM: Awaiting.VICTIM_NAME,
-    Screen.ASK_CHILD: Awaiting.CHILD_NAME,
-    Screen.NICKNAME_REFUSED: None,
-    Screen.NICKNAME_TAKEN: None,
-    Screen.ASK_ROLE: Awaiting.CHILD_ROLE,
-    Screen.CHILDREN_SO_FAR: Awaiting.NOTHING,
-    Screen.ASK_CONSENT: Awaiting.NOTHING,
-    Screen.DECLINED: Awaiting.NOTHING,
-    Screen.NOT_ASKED_YET: Awaiting.NOTHING,
-    Screen.ASK_MAY_TELL: Awaiting.MAY_TELL,
-    Screen.STEP1_DONE: Awaiting.NOTHING,
-    Screen.ASK_WITNESSED: Awaiting.NOTHING,
-    Screen.ASK_FACTS: Awaiting.FACTS,
-    Screen.ASK_FEELING: Awaiting.FEELING,
-    Screen.TEXT_REFUSED: None,
-    Screen.SCRIPT: Awaiting.NOTHING,
-    Screen.ASK_AGREEMENTS: Awaiting.AGREEMENTS,
-    Screen.AGREEMENTS_SO_FAR: Awaiting.AGREEMENTS,
-    Screen.AGREEMENT_REFUSED: None,
-    Screen.AGREEMENTS_FULL: None,
-    Screen.NO_AGREEMENTS_YET: None,
-    Screen.HELD: Awaiting.NOTHING,
-    Screen.REPORT_BACK: Awaiting.NOTHING,
-    Screen.REPORT_BACK_SNOOZED: Awaiting.NOTHING,
-    Screen.PLAN: Awaiting.NOTHING,
-    Screen.ASK_DATE: Awaiting.FOLLOW_UP_DATE,
-    Screen.DATE_REFUSED: None,
-    Screen.MEETING_NOT_SET: Awaiting.NOTHING,
-    Screen.PLANNED: Awaiting.NOTHING,
-    Screen.ALREADY_PLANNED: None,
-    Screen.RECORD_OUTCOME: Awaiting.NOTHING,
-    Screen.ALREADY_RECORDED: None,
-    Screen.SNOOZE_OPTIONS: Awaiting.NOTHING,
-    Screen.SNOOZED: Awaiting.NOTHING,
-    Screen.NEW_PROPOSAL: Awaiting.AGREEMENTS,
-    Screen.STOPPED: Awaiting.NOTHING,
-    Screen.FOLLOW_UP_CANCELLED: Awaiting.NOTHING,
-    Screen.CORRECTIONS: Awaiting.NOTHING,
-    Screen.ASK_VICTIM_RENAME: Awaiting.VICTIM_RENAME,
-    Screen.ASK_AGREEMENT_TEXT: Awaiting.AGREEMENT_EDIT,
-    Screen.CONFIRM_REMOVE_CHILD: Awaiting.NOTHING,
-    Screen.OVERVIEW: Awaiting.NOTHING,
-    Screen.CONFIRM_CLOSE: Awaiting.NOTHING,
-    Screen.CLOSED: Awaiting.NOTHING,
-}
-
-#: The screen for each next thing to do in a case.
-NEXT_SCREEN: dict[Next, Screen] = {
-    Next.ADD_CHILD: Screen.ASK_CHILD,
-    Next.ASK_CONSENT: Screen.ASK_CONSENT,
-    Next.CONSENT_DECLINED: Screen.DECLINED,
-    Next.RECORD_MAY_TELL: Screen.ASK_MAY_TELL,
-    Next.PREPARE_CONVERSATION: Screen.ASK_WITNESSED,
-    Next.CHOOSE_FEELING: Screen.ASK_FEELING,
-    Next.HOLD_CONVERSATION: Screen.SCRIPT,
-    Next.PLAN_FOLLOW_UP: Screen.PLAN,
-    Next.REPORT_BACK: Screen.REPORT_BACK,
-    Next.RECORD_FOLLOW_UP: Screen.RECORD_OUTCOME,
-    Next.FOLLOW_UP: Screen.OVERVIEW,
-    Next.CLOSED: Screen.OVERVIEW,
-}
-
-
-# --- Events: one per thing a leader does in a case. ---------------------------------------
-# Every event names its child by id (0 when it concerns the case). Their fields are ints,
-# bools and enums only, so a button can carry one as it is (see bot.callback_data).
-
-
-@dataclass(frozen=True)
-class Event:
-    """Something the leader did in a case."""
-
-    child_id: int
-
-
-@dataclass(frozen=True)
-class Open(Event):
-    """Open the case: it at a glance."""
-
-
-@dataclass(frozen=True)
-class Continue(Event):
-    """Straight to the next thing to do."""
-
-
-@dataclass(frozen=True)
-class AddChild(Event):
-    """Another child who bullies or joins in (before step 1 is asked)."""
-
-
-@dataclass(frozen=True)
-class ChildNamed(Event):
-    """The nickname of a child who bullies or joins in, typed."""
-
-    text: str
-
-
-@dataclass(frozen=True)
-class NicknameCorrected(Event):
-    """A nickname typed again while the role question was open: the name corrected."""
-
-    text: str
-
-
-@dataclass(frozen=True)
-class RoleChosen(Event):
-    """Bullies, or joins in."""
-
-    role: Role
-
-
-@dataclass(frozen=True)
-class SetupDone(Event):
-    """Everyone is in: on to step 1."""
-
-
-@dataclass(frozen=True)
-class ConsentAnswered(Event):
-    """Step 1: did the child who is bullied agree?"""
-
-    agreed: bool
-
-
-@dataclass(frozen=True)
-class NotAskedYet(Event):
-    """Step 1: the leader has not asked yet."""
-
-
-@dataclass(frozen=True)
-class AskAgain(Event):
-    """Step 1 after a "no": the question once more."""
-
-
-@dataclass(frozen=True)
-class EditMayTell(Event):
-    """Type what may be told (again)."""
-
-
-@dataclass(frozen=True)
-class MayTellTyped(Event):
-    """What the child who is bullied allows the leader to tell, typed."""
-
-    text: str
-
-
-@dataclass(frozen=True)
-class Witnessed(Event):
-    """Step 2: seen ("I see") or heard ("I hear")."""
-
-    seen: bool
-
-
-@dataclass(frozen=True)
-class EditFacts(Event):
-    """Step 2: the facts once more, from "seen or heard"."""
-
-
-@dataclass(frozen=True)
-class FactsTyped(Event):
-    """Step 2: the facts for "… has happened", typed."""
-
-    text: str
-
-
-@dataclass(frozen=True)
-class AskFeeling(Event):
-    """Step 2: the feeling question (again)."""
-
-
-@dataclass(frozen=True)
-class FeelingChosen(Event):
-    """Step 2: a feeling the protocol names."""
-
-    feeling: Feeling
-
-
-@dataclass(frozen=True)
-class FeelingTyped(Event):
-    """Step 2: a feeling in the leader's own word."""
-
-    text: str
-
-
-@dataclass(frozen=True)
-class TalkHeld(Event):
-    """Step 2: the talk took place; the agreements come next."""
-
-
-@dataclass(frozen=True)
-class AgreementTyped(Event):
-    """One agreement of step 2's proposal or of a new proposal in step 3."""
-
-    text: str
-
-
-@dataclass(frozen=True)
-class AgreementsDone(Event):
-    """Every agreement of the proposal is in."""
-
-
-@dataclass(frozen=True)
-class ReportedBack(Event):
-    """The promise of step 1 is kept: the leader reported back on this talk."""
-
-
-@dataclass(frozen=True)
-class ReportBackLater(Event):
-    """Remind me tomorrow of reporting back."""
-
-
-@dataclass(frozen=True)
-class AskPlan(Event):
-    """Step 3: when to follow up (again, or moved)."""
-
-
-@dataclass(frozen=True)
-class PlanChosen(Event):
-    """Step 3: an interval, the next meeting, or "a date" for the next follow-up."""
-
-    choice: FollowUpChoice
-
-
-@dataclass(frozen=True)
-class DateTyped(Event):
-    """Step 3: the date of the next follow-up, typed."""
-
-    text: str
-
-
-@dataclass(frozen=True)
-class CancelFollowUp(Event):
-    """Step 3: no reminder for this child's follow-up."""
-
-
-@dataclass(frozen=True)
-class OutcomeGiven(Event):
-    """Step 3: how far the bullying has stopped."""
-
-    outcome: Outcome
-
-
-@dataclass(frozen=True)
-class AskSnooze(Event):
-    """Step 3: not talked yet; when to remind again?"""
-
-
-@dataclass(frozen=True)
-class Snoozed(Event):
-    """Step 3: not talked yet; remind again at this moment."""
-
-    snooze: Snooze
-
-
-@dataclass(frozen=True)
-class KeepOpen(Event):
-    """An inactive case stays open."""
-
-
-@dataclass(frozen=True)
-class Close(Event):
-    """Close the case: asks first."""
-
-
-@dataclass(frozen=True)
-class CloseConfirmed(Event):
-    """Close the case, confirmed."""
-
-
-@dataclass(frozen=True)
-class Correct(Event):
-    """What can be corrected in the case: names, roles, facts, feelings, agreements."""
-
-
-@dataclass(frozen=True)
-class RenameVictim(Event):
-    """Type the nickname of the child who is bullied again."""
-
-
-@dataclass(frozen=True)
-class VictimRenamed(Event):
-    """The nickname of the child who is bullied, typed again."""
-
-    text: str
-
-
-@dataclass(frozen=True)
-class AskRole(Event):
-    """Bullies or joins in, asked again (a name typed then corrects the nickname)."""
-
-
-@dataclass(frozen=True)
-class EditAgreement(Event):
-    """Type an agreement again."""
-
-    agreement_id: int
-
-
-@dataclass(frozen=True)
-class AgreementEdited(Event):
-    """An agreement, typed again."""
-
-    agreement_id: int
-    text: str
-
-
-@dataclass(frozen=True)
-class DeleteAgreement(Event):
-    """An agreement written down by mistake, deleted."""
-
-    agreement_id: int
-
-
-@dataclass(frozen=True)
-class RemoveChild(Event):
-    """A child added by mistake: asks first."""
-
-
-@dataclass(frozen=True)
-class ChildRemoved(Event):
-    """A child added by mistake, removed, confirmed."""
-
-
-@dataclass(frozen=True)
-class SameFactsAs(Event):
-    """The facts for this child are those already written for another child of the case."""
-
-    other_id: int
-
-
-@dataclass(frozen=True)
-class SameFeelingAs(Event):
-    """The feeling for this child is the one already named for another child."""
-
-    other_id: int
-
-
-# --- What the machine answers. ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Shown:
-    """One screen to show, about the case or one of its children."""
-
-    screen: Screen
-    child: ChildRecord | None = None
-    proposed: FollowUpChoice | None = None
-    """The interval to propose first on a plan screen."""
-    item: int | None = None
-    """The record the screen is about within the child (an agreement being corrected)."""
-    detail: str | None = None
-    """The value a screen is about: an approach, the bullied child's view, a choice made."""
-
-
-@dataclass(frozen=True)
-class Reply:
-    """What :func:`handle` answers: the screens to show, in order, and what is awaited."""
-
-    shown: tuple[Shown, ...]
-    accepted: bool = True
-
-    @property
-    def awaiting(self) -> Awaiting | None:
-        """The typed answer to wait for after the last screen (``None``: unchanged)."""
-        return AWAITS[self.shown[-1].screen]
-
-    @property
-    def child(self) -> ChildRecord | None:
-        """The child the awaited answer is about, if any."""
-        return self.shown[-1].child
-
-    @property
-    def item(self) -> int | None:
-        """The record the awaited answer is about, if any (an agreement being corrected)."""
-        return self.shown[-1].item
+from flows.replies import (
+    AWAITS,
+    NEXT_SCREEN,
+    Awaiting,
+    Reply,
+    Screen,
+    Shown,
+    next_screen,
+    show,
+    where_it_stands,
+)
 
 
 class Records(Protocol):
@@ -647,28 +245,12 @@ def case_stage(case: CaseRecord) -> CaseStage:
     return CaseStage.CHILDREN
 
 
-def _show(screen: Screen, child: ChildRecord | None = None) -> Reply:
-    return Reply((Shown(screen, child),))
-
-
-def next_screen(case: CaseRecord, now: datetime) -> Shown:
-    """The screen of the one next thing to do in ``case``."""
-    step = next_step(case, now)
-    child = next((c for c in case.children if c.id == step.child_id), None)
-    return Shown(NEXT_SCREEN[step.what], child)
-
-
-def where_it_stands(case: CaseRecord, now: datetime, *before: Shown) -> Reply:
-    """Screens ``before``, then the next thing to do."""
-    return Reply((*before, next_screen(case, now)))
-
-
 def _touch(case: CaseRecord, at: Moment) -> None:
     case.updated_at = at.now
 
 
 def _open(case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment) -> Reply:
-    return _show(Screen.OVERVIEW)
+    return show(Screen.OVERVIEW)
 
 
 def _continue(case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment) -> Reply:
@@ -677,22 +259,22 @@ def _continue(case: CaseRecord, child: ChildRecord | None, event: Event, at: Mom
 
 def _add_child(case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment) -> Reply:
     if len(case.children) >= CHILDREN_PER_CASE_MAX:
-        return _show(Screen.CHILDREN_SO_FAR)
-    return _show(Screen.ASK_CHILD)
+        return show(Screen.CHILDREN_SO_FAR)
+    return show(Screen.ASK_CHILD)
 
 
 def _child_named(case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment) -> Reply:
     assert isinstance(event, ChildNamed)
     nickname = clean_text(event.text, NICKNAME_MAX, single_line=True)
     if nickname is None:
-        return _show(Screen.NICKNAME_REFUSED)
+        return show(Screen.NICKNAME_REFUSED)
     if same_nickname(case, nickname):
-        return _show(Screen.NICKNAME_TAKEN)
+        return show(Screen.NICKNAME_TAKEN)
     if len(case.children) >= CHILDREN_PER_CASE_MAX:
-        return _show(Screen.CHILDREN_SO_FAR)
+        return show(Screen.CHILDREN_SO_FAR)
     added = at.records.add_child(case, nickname)
     _touch(case, at)
-    return _show(Screen.ASK_ROLE, added)
+    return show(Screen.ASK_ROLE, added)
 
 
 def _nickname_corrected(
@@ -702,12 +284,12 @@ def _nickname_corrected(
     assert isinstance(event, NicknameCorrected) and child is not None
     nickname = clean_text(event.text, NICKNAME_MAX, single_line=True)
     if nickname is None:
-        return _show(Screen.NICKNAME_REFUSED, child)
+        return show(Screen.NICKNAME_REFUSED, child)
     if same_nickname(case, nickname, besides=child.id):
-        return _show(Screen.NICKNAME_TAKEN, child)
+        return show(Screen.NICKNAME_TAKEN, child)
     child.nickname = nickname
     _touch(case, at)
-    return _show(Screen.ASK_ROLE, child)
+    return show(Screen.ASK_ROLE, child)
 
 
 def _role_chosen(case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment) -> Reply:
@@ -715,10 +297,10 @@ def _role_chosen(case: CaseRecord, child: ChildRecord | None, event: Event, at: 
     child.role = event.role
     _touch(case, at)
     if case_stage(case) is CaseStage.SETUP:
-        return _show(Screen.CHILDREN_SO_FAR)
+        return show(Screen.CHILDREN_SO_FAR)
     if child.consent == Consent.NOT_ASKED:
         return where_it_stands(case, at.now)  # a child added later: their step 1 is next
-    return _show(Screen.OVERVIEW)  # a correction, later on
+    return show(Screen.OVERVIEW)  # a correction, later on
 
 
 def _without_role(case: CaseRecord) -> ChildRecord | None:
@@ -727,11 +309,11 @@ def _without_role(case: CaseRecord) -> ChildRecord | None:
 
 def _setup_done(case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment) -> Reply:
     if not case.children:
-        return _show(Screen.ASK_CHILD)
+        return show(Screen.ASK_CHILD)
     unsure = _without_role(case)
     if unsure is not None:
         # Step 1 names the children by what they do: every role is picked first.
-        return _show(Screen.ASK_ROLE, unsure)
+        return show(Screen.ASK_ROLE, unsure)
     return where_it_stands(case, at.now)  # step 1, for the first child not asked yet
 
 
@@ -740,17 +322,17 @@ def _consent(case: CaseRecord, child: ChildRecord | None, event: Event, at: Mome
     assert isinstance(event, ConsentAnswered) and child is not None
     unsure = _without_role(case)
     if unsure is not None:
-        return _show(Screen.ASK_ROLE, unsure)
+        return show(Screen.ASK_ROLE, unsure)
     child.consent = Consent.AGREED if event.agreed else Consent.DECLINED
     _touch(case, at)
     if event.agreed:
         _cancel_step1_reminder(child)
         if child.may_tell:
             return where_it_stands(case, at.now)
-        return _show(Screen.ASK_MAY_TELL, child)
+        return show(Screen.ASK_MAY_TELL, child)
     # Never silently: a reminder to ask again comes, whatever the leader does next.
     _remind_step1(case, child, step1_waiting.AFTER_NO[Step1Choice.TRY_LATER], at)
-    return _show(Screen.DECLINED, child)
+    return show(Screen.DECLINED, child)
 
 
 def _not_asked_yet(case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment) -> Reply:
@@ -758,21 +340,21 @@ def _not_asked_yet(case: CaseRecord, child: ChildRecord | None, event: Event, at
     if child.consent == Consent.AGREED:
         return where_it_stands(case, at.now)
     _remind_step1(case, child, step1_waiting.ask_reminder(at.rhythm), at)
-    return _show(Screen.NOT_ASKED_YET, child)
+    return show(Screen.NOT_ASKED_YET, child)
 
 
 def _ask_again(case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment) -> Reply:
     assert child is not None
     if child.consent == Consent.AGREED:
         return where_it_stands(case, at.now)
-    return _show(Screen.ASK_CONSENT, child)
+    return show(Screen.ASK_CONSENT, child)
 
 
 def _edit_may_tell(case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment) -> Reply:
     assert child is not None
     if child.consent != Consent.AGREED:
         return where_it_stands(case, at.now)
-    return _show(Screen.ASK_MAY_TELL, child)
+    return show(Screen.ASK_MAY_TELL, child)
 
 
 def _may_tell_typed(case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment) -> Reply:
@@ -781,64 +363,64 @@ def _may_tell_typed(case: CaseRecord, child: ChildRecord | None, event: Event, a
         return where_it_stands(case, at.now)
     text = clean_text(event.text, LONG_TEXT_MAX)
     if text is None:
-        return _show(Screen.TEXT_REFUSED, child)
+        return show(Screen.TEXT_REFUSED, child)
     child.may_tell = text
     _touch(case, at)
-    return _show(Screen.STEP1_DONE, child)
+    return show(Screen.STEP1_DONE, child)
 
 
 def _witnessed(case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment) -> Reply:
     assert isinstance(event, Witnessed) and child is not None
     child.witnessed = event.seen
-    return _show(Screen.ASK_FACTS, child)
+    return show(Screen.ASK_FACTS, child)
 
 
 def _edit_facts(case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment) -> Reply:
-    return _show(Screen.ASK_WITNESSED, child)
+    return show(Screen.ASK_WITNESSED, child)
 
 
 def _facts_typed(case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment) -> Reply:
     assert isinstance(event, FactsTyped) and child is not None
     facts = clean_text(event.text, LONG_TEXT_MAX)
     if facts is None:
-        return _show(Screen.TEXT_REFUSED, child)
+        return show(Screen.TEXT_REFUSED, child)
     child.facts = facts
     _touch(case, at)
     if fact_words.judgements(facts):
         # A gentle hint, never a block: the facts are kept; typing again replaces them.
-        return _show(Screen.FACTS_HINT, child)
+        return show(Screen.FACTS_HINT, child)
     return _after_facts(child)
 
 
 def _after_facts(child: ChildRecord) -> Reply:
     if child.held_at is not None:
-        return _show(Screen.OVERVIEW)  # a correction after the talk
-    return _show(Screen.SCRIPT if child.feeling is not None else Screen.ASK_FEELING, child)
+        return show(Screen.OVERVIEW)  # a correction after the talk
+    return show(Screen.SCRIPT if child.feeling is not None else Screen.ASK_FEELING, child)
 
 
 def _ask_feeling(case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment) -> Reply:
     assert child is not None
-    return _show(Screen.ASK_FACTS if child.facts is None else Screen.ASK_FEELING, child)
+    return show(Screen.ASK_FACTS if child.facts is None else Screen.ASK_FEELING, child)
 
 
 def _feeling(case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment) -> Reply:
     assert isinstance(event, FeelingChosen | FeelingTyped) and child is not None
     if child.facts is None:
-        return _show(Screen.ASK_FACTS, child)
+        return show(Screen.ASK_FACTS, child)
     if isinstance(event, FeelingChosen):
         feeling: str | None = event.feeling
     else:
         feeling = clean_text(event.text, FEELING_MAX, single_line=True)
         if feeling is None:
-            return _show(Screen.TEXT_REFUSED, child)
+            return show(Screen.TEXT_REFUSED, child)
     assert feeling is not None
     child.feeling = feeling
     _touch(case, at)
-    return _show(Screen.OVERVIEW if child.held_at is not None else Screen.SCRIPT, child)
+    return show(Screen.OVERVIEW if child.held_at is not None else Screen.SCRIPT, child)
 
 
 def _talk_held(case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment) -> Reply:
-    return _show(Screen.ASK_AGREEMENTS, child)
+    return show(Screen.ASK_AGREEMENTS, child)
 
 
 def _agreement_typed(
@@ -848,13 +430,13 @@ def _agreement_typed(
     assert isinstance(event, AgreementTyped) and child is not None
     text = clean_text(event.text, AGREEMENT_MAX)
     if text is None:
-        return _show(Screen.AGREEMENT_REFUSED, child)
+        return show(Screen.AGREEMENT_REFUSED, child)
     round_ = current_round(child)
     if len(round_agreements(child, round_)) >= AGREEMENTS_PER_CONVERSATION_MAX:
-        return _show(Screen.AGREEMENTS_FULL, child)
+        return show(Screen.AGREEMENTS_FULL, child)
     at.records.add_agreement(child, text, round_, at.now)
     _touch(case, at)
-    return _show(Screen.AGREEMENTS_SO_FAR, child)
+    return show(Screen.AGREEMENTS_SO_FAR, child)
 
 
 def _agreements_done(
@@ -896,11 +478,11 @@ def _report_back_later(
         return where_it_stands(case, at.now)
     when = follow_up_moment(FollowUpChoice.TOMORROW, at.now, at.rhythm)
     at.records.plan_reminder(case, child, ReminderKind.REPORT_BACK, when, at.now)
-    return _show(Screen.REPORT_BACK_SNOOZED, child)
+    return show(Screen.REPORT_BACK_SNOOZED, child)
 
 
 def _ask_plan(case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment) -> Reply:
-    return _show(Screen.PLAN, child)
+    return show(Screen.PLAN, child)
 
 
 def _schedule(
@@ -910,7 +492,7 @@ def _schedule(
     current = planned_follow_up(child)
     if current is not None and current.due_at == when and current.choice == choice:
         # The same choice pressed twice: planned once, said once.
-        return _show(Screen.ALREADY_PLANNED, child)
+        return show(Screen.ALREADY_PLANNED, child)
     at.records.plan_reminder(case, child, ReminderKind.FOLLOW_UP, when, at.now, choice)
     _touch(case, at)
     planned = Shown(Screen.PLANNED, child)
@@ -924,11 +506,11 @@ def _schedule(
 def _plan_chosen(case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment) -> Reply:
     assert isinstance(event, PlanChosen) and child is not None
     if event.choice not in FOLLOW_UP_CHOICES:
-        return _show(Screen.PLAN, child)
+        return show(Screen.PLAN, child)
     if event.choice is FollowUpChoice.ON_DATE:
-        return _show(Screen.ASK_DATE, child)
+        return show(Screen.ASK_DATE, child)
     if event.choice is FollowUpChoice.NEXT_MEETING and not at.rhythm.has_meeting:
-        return _show(Screen.MEETING_NOT_SET, child)
+        return show(Screen.MEETING_NOT_SET, child)
     return _schedule(case, child, event.choice, None, at)
 
 
@@ -982,7 +564,7 @@ def _date_typed(case: CaseRecord, child: ChildRecord | None, event: Event, at: M
     today = at.now.astimezone(at.rhythm.zone).date()
     day = parse_day(event.text, today)
     if day is None or day <= today or day > today + LATEST_DATE_AHEAD:
-        return _show(Screen.DATE_REFUSED, child)
+        return show(Screen.DATE_REFUSED, child)
     return _schedule(case, child, FollowUpChoice.ON_DATE, day, at)
 
 
@@ -993,7 +575,7 @@ def _cancel_follow_up(
     planned = planned_follow_up(child)
     assert planned is not None
     planned.status = ReminderStatus.CANCELLED
-    return _show(Screen.FOLLOW_UP_CANCELLED, child)
+    return show(Screen.FOLLOW_UP_CANCELLED, child)
 
 
 def _outcome(case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment) -> Reply:
@@ -1004,13 +586,13 @@ def _outcome(case: CaseRecord, child: ChildRecord | None, event: Event, at: Mome
     at.records.add_round(child, event.outcome, planned.choice, at.now)
     _touch(case, at)
     if needs_new_proposal(event.outcome):
-        return _show(Screen.NEW_PROPOSAL, child)
+        return show(Screen.NEW_PROPOSAL, child)
     proposed = proposed_next_choice(event.outcome, planned.choice)
     return Reply((Shown(Screen.STOPPED, child, proposed),))
 
 
 def _ask_snooze(case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment) -> Reply:
-    return _show(Screen.SNOOZE_OPTIONS, child)
+    return show(Screen.SNOOZE_OPTIONS, child)
 
 
 def _snoozed(case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment) -> Reply:
@@ -1020,16 +602,16 @@ def _snoozed(case: CaseRecord, child: ChildRecord | None, event: Event, at: Mome
     planned.due_at = snoozed_until(event.snooze, at.now, at.rhythm)
     planned.status = ReminderStatus.PENDING
     planned.late = False
-    return _show(Screen.SNOOZED, child)
+    return show(Screen.SNOOZED, child)
 
 
 def _keep_open(case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment) -> Reply:
     _touch(case, at)
-    return _show(Screen.OVERVIEW)
+    return show(Screen.OVERVIEW)
 
 
 def _close(case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment) -> Reply:
-    return _show(Screen.CONFIRM_CLOSE)
+    return show(Screen.CONFIRM_CLOSE)
 
 
 def _close_confirmed(
@@ -1038,31 +620,31 @@ def _close_confirmed(
     case.closed_at = at.now
     _touch(case, at)
     at.records.erase_reminders(case)
-    return _show(Screen.CLOSED)
+    return show(Screen.CLOSED)
 
 
 def _correct(case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment) -> Reply:
-    return _show(Screen.CORRECTIONS)
+    return show(Screen.CORRECTIONS)
 
 
 def _rename_victim(case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment) -> Reply:
-    return _show(Screen.ASK_VICTIM_RENAME)
+    return show(Screen.ASK_VICTIM_RENAME)
 
 
 def _victim_renamed(case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment) -> Reply:
     assert isinstance(event, VictimRenamed)
     nickname = clean_text(event.text, NICKNAME_MAX, single_line=True)
     if nickname is None:
-        return _show(Screen.NICKNAME_REFUSED)
+        return show(Screen.NICKNAME_REFUSED)
     if nickname.casefold() in {c.nickname.casefold() for c in case.children}:
-        return _show(Screen.NICKNAME_TAKEN)
+        return show(Screen.NICKNAME_TAKEN)
     case.victim_nickname = nickname
     _touch(case, at)
-    return _show(Screen.OVERVIEW)
+    return show(Screen.OVERVIEW)
 
 
 def _ask_role(case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment) -> Reply:
-    return _show(Screen.ASK_ROLE, child)
+    return show(Screen.ASK_ROLE, child)
 
 
 def _agreement(child: ChildRecord, agreement_id: int) -> AgreementRecord | None:
@@ -1085,10 +667,10 @@ def _agreement_edited(
         return where_it_stands(case, at.now)
     text = clean_text(event.text, AGREEMENT_MAX)
     if text is None:
-        return _show(Screen.AGREEMENT_REFUSED, child)
+        return show(Screen.AGREEMENT_REFUSED, child)
     agreement.text = text
     _touch(case, at)
-    return _show(Screen.CORRECTIONS)
+    return show(Screen.CORRECTIONS)
 
 
 def _delete_agreement(
@@ -1100,11 +682,11 @@ def _delete_agreement(
         return where_it_stands(case, at.now)
     at.records.remove_agreement(child, agreement)
     _touch(case, at)
-    return _show(Screen.CORRECTIONS)
+    return show(Screen.CORRECTIONS)
 
 
 def _remove_child(case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment) -> Reply:
-    return _show(Screen.CONFIRM_REMOVE_CHILD, child)
+    return show(Screen.CONFIRM_REMOVE_CHILD, child)
 
 
 def _child_removed(case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment) -> Reply:
@@ -1135,7 +717,7 @@ def _same_feeling(case: CaseRecord, child: ChildRecord | None, event: Event, at:
         return where_it_stands(case, at.now)
     child.feeling = other.feeling
     _touch(case, at)
-    return _show(Screen.OVERVIEW if child.held_at is not None else Screen.SCRIPT, child)
+    return show(Screen.OVERVIEW if child.held_at is not None else Screen.SCRIPT, child)
 
 
 _OPEN = frozenset({CaseStage.SETUP, CaseStage.STEP1, CaseStage.CHILDREN})
@@ -1327,64 +909,6 @@ def everyone_stopped(case: CaseRecord) -> bool:
 # history (flows.history).
 
 
-@dataclass(frozen=True)
-class Step1Chosen(Event):
-    """Step 1 after a "no": ask again later, talk it over with the team, or keep watching."""
-
-    choice: Step1Choice
-
-
-@dataclass(frozen=True)
-class FactsKept(Event):
-    """Step 2: keep the facts as typed, whatever the hint said."""
-
-
-@dataclass(frozen=True)
-class ShowApproaches(Event):
-    """The other approaches, and which fits better."""
-
-
-@dataclass(frozen=True)
-class ShowApproach(Event):
-    """One approach: what it is, what the leader does first, where it is described."""
-
-    approach: Approach
-
-
-@dataclass(frozen=True)
-class ApproachChosen(Event):
-    """The case goes on with this approach."""
-
-    approach: Approach
-
-
-@dataclass(frozen=True)
-class VictimViewGiven(Event):
-    """Step 3: what the child who is bullied says (asked before the outcome question)."""
-
-    view: VictimView
-
-
-@dataclass(frozen=True)
-class OutcomeWithView(Event):
-    """Step 3: how far the bullying has stopped, with the bullied child's view beside it."""
-
-    outcome: Outcome
-    view: VictimView
-
-
-@dataclass(frozen=True)
-class ShowNextSteps(Event):
-    """Step 3: it does not stop; what can be done next."""
-
-
-@dataclass(frozen=True)
-class NextStepChosen(Event):
-    """Step 3: the next step the leader takes, recorded in the case's history."""
-
-    choice: NextStepChoice
-
-
 def _remind_step1(case: CaseRecord, child: ChildRecord, choice: FollowUpChoice, at: Moment) -> None:
     """A step-1 reminder about ``child`` (replacing an open one)."""
     when = step1_waiting.reminder_moment(choice, at.now, at.rhythm)
@@ -1410,14 +934,14 @@ def _step1_chosen(case: CaseRecord, child: ChildRecord | None, event: Event, at:
 def _facts_kept(case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment) -> Reply:
     assert child is not None
     if child.facts is None:
-        return _show(Screen.ASK_FACTS, child)
-    return _show(Screen.SCRIPT if child.feeling is not None else Screen.ASK_FEELING, child)
+        return show(Screen.ASK_FACTS, child)
+    return show(Screen.SCRIPT if child.feeling is not None else Screen.ASK_FEELING, child)
 
 
 def _show_approaches(
     case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment
 ) -> Reply:
-    return _show(Screen.APPROACHES)
+    return show(Screen.APPROACHES)
 
 
 def _show_approach(case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment) -> Reply:
@@ -1457,7 +981,7 @@ def _outcome_with_view(
 def _show_next_steps(
     case: CaseRecord, child: ChildRecord | None, event: Event, at: Moment
 ) -> Reply:
-    return _show(Screen.NEXT_STEPS, child)
+    return show(Screen.NEXT_STEPS, child)
 
 
 def _next_step_chosen(
@@ -1471,21 +995,6 @@ def _next_step_chosen(
         return Reply((chosen, Shown(Screen.APPROACHES)))
     return Reply((chosen,))
 
-
-AWAITS.update(
-    {
-        Screen.STEP1_WAITING: Awaiting.NOTHING,
-        # Typing the facts again replaces them; a button keeps them.
-        Screen.FACTS_HINT: Awaiting.FACTS,
-        Screen.APPROACHES: Awaiting.NOTHING,
-        Screen.APPROACH: Awaiting.NOTHING,
-        Screen.APPROACH_CHOSEN: Awaiting.NOTHING,
-        Screen.OUTCOME_WITH_VIEW: Awaiting.NOTHING,
-        Screen.VIEWS_WEIGHED: Awaiting.NOTHING,
-        Screen.NEXT_STEPS: Awaiting.NOTHING,
-        Screen.NEXT_STEP_CHOSEN: Awaiting.NOTHING,
-    }
-)
 
 TRANSITIONS.update(
     {
@@ -1507,3 +1016,71 @@ _REFUSAL.update(
         OutcomeWithView: Screen.ALREADY_RECORDED,
     }
 )
+
+
+#: The protocol's public face: its events and replies are used as ``protocol.X``.
+__all__ = [
+    "AWAITS",
+    "NEXT_SCREEN",
+    "AddChild",
+    "AgreementEdited",
+    "AgreementTyped",
+    "AgreementsDone",
+    "ApproachChosen",
+    "AskAgain",
+    "AskFeeling",
+    "AskPlan",
+    "AskRole",
+    "AskSnooze",
+    "Awaiting",
+    "CancelFollowUp",
+    "ChildNamed",
+    "ChildRemoved",
+    "Close",
+    "CloseConfirmed",
+    "ConsentAnswered",
+    "Continue",
+    "Correct",
+    "DateTyped",
+    "DeleteAgreement",
+    "EditAgreement",
+    "EditFacts",
+    "EditMayTell",
+    "Event",
+    "FactsKept",
+    "FactsTyped",
+    "FeelingChosen",
+    "FeelingTyped",
+    "KeepOpen",
+    "MayTellTyped",
+    "NextStepChosen",
+    "NicknameCorrected",
+    "NotAskedYet",
+    "Open",
+    "OutcomeGiven",
+    "OutcomeWithView",
+    "PlanChosen",
+    "RemoveChild",
+    "RenameVictim",
+    "Reply",
+    "ReportBackLater",
+    "ReportedBack",
+    "RoleChosen",
+    "SameFactsAs",
+    "SameFeelingAs",
+    "Screen",
+    "SetupDone",
+    "ShowApproach",
+    "ShowApproaches",
+    "ShowNextSteps",
+    "Shown",
+    "Snoozed",
+    "Step1Chosen",
+    "TalkHeld",
+    "VictimRenamed",
+    "VictimViewGiven",
+    "Witnessed",
+    "next_screen",
+    "show",
+    "where_it_stands",
+]

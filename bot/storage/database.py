@@ -120,9 +120,10 @@ class Database:
                 sqlite_file = True
         self.url = url
         # hide_parameters: no bound value (a child's text) ever shows up in an error or log.
-        if url != "sqlite://" and ":memory:" not in url:
-            engine_options.setdefault("pool_size", POOL_SIZE)
-        self.engine: AsyncEngine = create_async_engine(url, hide_parameters=True, **engine_options)
+        pool = {"pool_size": POOL_SIZE} if url != "sqlite://" and ":memory:" not in url else {}
+        self.engine: AsyncEngine = create_async_engine(
+            url, hide_parameters=True, **{**pool, **engine_options}
+        )
         if url.startswith("sqlite"):
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas(lock_wait))
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
