@@ -61,7 +61,7 @@ class Screen:
         return cls(text, markup)
 
 
-def lost(error: TelegramError) -> bool:
+def lost(error: BaseException) -> bool:
     """Whether the reply did not arrive for a reason other than a bug of ours."""
     return is_temporary(error) or isinstance(error, Forbidden)
 
