@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.support.bot_api_standin import FAULTS, BotApiStandin, BotMessage, SimUser
+from tests.support.bot_api_standin import BOT_USERNAME, FAULTS, BotApiStandin, BotMessage, SimUser
 from tests.support.database_peek import count
 from tests.support.waiting import wait_until
 
@@ -338,7 +338,13 @@ class FuzzedLeader:
         if not self.in_group:
             return
         said = "\n".join(m.text for m in self.api.chat(GROUP_ID).messages)
-        leaked = [t for t in self.typed if len(t) >= 6 and t in said and not t.startswith("/")]
+        # The pointer to a private chat names the bot: typing its name is no leak.
+        mine = f"@{BOT_USERNAME}"
+        leaked = [
+            t
+            for t in self.typed
+            if len(t) >= 6 and t in said and not t.startswith("/") and t not in mine
+        ]
         assert not leaked, f"typed texts shown in a group: {leaked}"
 
     def _check_refusals(self) -> None:
