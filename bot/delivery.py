@@ -37,6 +37,7 @@ from bot.storage import undelivered
 from bot.storage.database import Database
 from bot.storage.models import Leader
 from bot.telegram_faults import RetryPolicy, is_temporary, with_retries
+from flows.language import _
 
 log = logging.getLogger(__name__)
 
@@ -109,8 +110,11 @@ async def show(
 
 async def send_document(
     bot: Bot, chat_id: int, document: tuple[bytes, str, str], policy: RetryPolicy
-) -> None:
-    """Send a file; one that never arrives is logged (asking again sends it again)."""
+) -> Screen | None:
+    """Send a file; for one that never arrives, the screen that says so instead.
+
+    The file itself is not kept: it holds everything, and asking again makes it anew.
+    """
     data, filename, caption = document
     send = functools.partial(
         bot.send_document, chat_id, InputFile(data, filename=filename), caption=caption
@@ -121,6 +125,8 @@ async def send_document(
         if not lost(error):
             raise
         log.warning("file to chat %s not delivered (%s)", chat_id, type(error).__name__)
+        return Screen(_("The file did not reach you. Send /export to try again."), None)
+    return None
 
 
 async def show_all(

@@ -153,3 +153,17 @@ async def test_a_fault_met_by_a_handler_that_answers_itself_is_a_warning_not_a_t
     assert api.injected == [("answerCallbackQuery", "disconnect")]
     assert [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info] == []
     assert any("Telegram did not take an answer" in r.getMessage() for r in caplog.records)
+
+
+async def test_an_export_file_that_never_arrives_is_said_and_the_next_one_comes(
+    api: BotApiStandin, quick: Application
+) -> None:
+    leader = english(api, 9108)
+    await leader.send("/start")
+    await leader.expect_new_message()
+    api.inject("sendDocument", FAULTS["502"], count=QUICK.attempts)
+    await leader.send("/export")
+    await leader.expect("The file did not reach you. Send /export to try again.")
+    await leader.send("/export")
+    exported = await leader.expect("All your data")
+    assert exported.document is not None

@@ -29,6 +29,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from flows.language import SUPPORTED_LANGUAGES, translations
 from tests.support.bot_api_standin import BOT_USERNAME, FAULTS, BotApiStandin, BotMessage, SimUser
 from tests.support.database_peek import count
 from tests.support.waiting import wait_until
@@ -84,7 +85,11 @@ HUGE_IDS_CRASH = "an id beyond 32 bits crashes the handler on PostgreSQL (issue 
 KNOWN_HANDLER_DEFECTS = frozenset({UNKNOWN_DATA_UNANSWERED, HUGE_IDS_CRASH})
 
 NON_TEXT = ["sticker", "photo", "location", "contact", "dice", "voice"]
-LOST_NOTE = "did not reach you"
+#: The note before screens that did not arrive, in every language the bot speaks.
+LOST_NOTES = [
+    translations(code).gettext("A message of mine did not reach you. This is where we are:")
+    for code in SUPPORTED_LANGUAGES
+]
 PROBE_ID = 8_999_999
 GROUP_ID = -1_009_876_543
 _DIGITS = re.compile(r"\d+")
@@ -309,10 +314,10 @@ class FuzzedLeader:
         used = self.api.injected[injected:]
         private = kind in ("text", "command", "non_text", "press", "stale", "guess")
         was_owed = self.owed
-        if any(method == "sendMessage" for method, _ in used) or self.owed:
+        if any(method.startswith("send") for method, _ in used) or self.owed:
             self.owed = await self._kept()
         if was_owed and private and not self.owed:
-            assert any(LOST_NOTE in t for t in new_texts), "the lost reply came next"
+            assert any(lost_note(t) for t in new_texts), "the lost reply came next"
             self.figures.tried["lost replies shown at the next step"] += 1
         lost = self.owed
         if lost:
@@ -382,6 +387,7 @@ class FuzzedLeader:
 
     async def check_export(self) -> None:
         """/export holds exactly texts that were typed, and every one that was accepted."""
+        self.api.clear_injections()
         await self._settle_export()
         exported = self.leader.messages[-1]
         assert exported.document is not None, "/export sent a file"
@@ -403,7 +409,7 @@ class FuzzedLeader:
         await wait_until(
             lambda: (
                 any(e.message.document is not None for e in self.leader.chat.events[chat_events:])
-                or any(LOST_NOTE in e.text for e in self.leader.chat.events[chat_events:])
+                or any(lost_note(e.text) for e in self.leader.chat.events[chat_events:])
             ),
             "the export",
             30,
@@ -436,6 +442,11 @@ class FuzzedLeader:
         assert not leaked, f"the second leader was shown: {leaked!r}"
         assert not self.errors.records, [r.getMessage() for r in self.errors.records]
         self._check_refusals()
+
+
+def lost_note(text: str) -> bool:
+    """Whether ``text`` starts the screens that did not arrive before."""
+    return any(note in text for note in LOST_NOTES)
 
 
 def callback_data(message: BotMessage) -> list[str]:
