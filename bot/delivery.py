@@ -63,7 +63,13 @@ class Screen:
 
 
 def lost(error: BaseException) -> bool:
-    """Whether the reply did not arrive for a reason other than a bug of ours."""
+    """Whether the reply did not arrive for a reason other than a bug of ours.
+
+    Telegram failing for a while, the leader having blocked the bot, or a press
+    answered too late (after a restart or a backlog: "query is too old").
+    """
+    if isinstance(error, BadRequest):
+        return "query is too old" in error.message.lower()
     return is_temporary(error) or isinstance(error, Forbidden)
 
 

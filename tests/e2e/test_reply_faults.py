@@ -140,17 +140,18 @@ async def test_a_command_after_a_lost_reply_shows_it_and_then_does_what_it_says(
     await wait_until(lambda: api.injected and not api.pending_updates, "the updates handled")
 
 
+@pytest.mark.parametrize("fault", ["disconnect", "query too old"])
 async def test_a_fault_met_by_a_handler_that_answers_itself_is_a_warning_not_a_traceback(
-    api: BotApiStandin, quick: Application, caplog: pytest.LogCaptureFixture
+    api: BotApiStandin, quick: Application, caplog: pytest.LogCaptureFixture, fault: str
 ) -> None:
     leader = english(api, 9107)
     group = -100_555_001
     await leader.send_in_group(group, "hallo")  # in a group with the bot
-    api.inject("answerCallbackQuery", FAULTS["disconnect"], chat_id=leader.id)
+    api.inject("answerCallbackQuery", FAULTS[fault], chat_id=leader.id)
     await leader.press_data(1, "anything", chat_id=group)
     await leader.send("/help")
     await leader.expect("/cases")
-    assert api.injected == [("answerCallbackQuery", "disconnect")]
+    assert api.injected == [("answerCallbackQuery", fault)]
     assert [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info] == []
     assert any("Telegram did not take an answer" in r.getMessage() for r in caplog.records)
 

@@ -168,8 +168,6 @@ class FuzzedLeader:
         self.seen: dict[tuple[int, str], None] = {}
         #: Everything the leader typed, in the forms the bot may keep it.
         self.typed: set[str] = set()
-        #: Texts the bot showed back after they were typed: accepted, so exported.
-        self.accepted: set[str] = set()
         self.owed = False
         self.in_group = False
 
@@ -183,6 +181,7 @@ class FuzzedLeader:
         injected = len(self.api.injected)
         expect_reply = False
         query_id: str | None = None
+        typed_now: set[str] = set()
         if kind == "fault":
             method, name, times = action[1]
             # Faults on this leader's chat only: the probe is served as usual.
@@ -193,7 +192,8 @@ class FuzzedLeader:
         if kind == "text":
             text = action[1]
             await self.leader.send(text)
-            self.typed |= cleaned_forms(text)
+            typed_now = cleaned_forms(text)
+            self.typed |= typed_now
             expect_reply = True
         elif kind == "command":
             await self.leader.send(action[1])
@@ -218,7 +218,7 @@ class FuzzedLeader:
         else:
             raise ValueError(f"unknown step {kind}")
         await self._settle()
-        await self._check(kind, chat_events, injected, expect_reply, query_id)
+        await self._check(kind, chat_events, injected, expect_reply, query_id, typed_now)
 
     async def _press(self, kind: str, action: tuple[Any, ...]) -> tuple[str, str]:
         """Press as ``kind`` says, or random data when there is nothing to press yet."""
@@ -304,6 +304,7 @@ class FuzzedLeader:
         injected: int,
         expect_reply: bool,
         query_id: str | None,
+        typed_now: set[str],
     ) -> None:
         problems = [
             f"{r.name}: {r.getMessage()} {r.exc_info[1]!r}" if r.exc_info else r.getMessage()
@@ -334,12 +335,13 @@ class FuzzedLeader:
         for event in new_events:
             for data in callback_data(event.message):
                 self.seen[(event.message.message_id, data)] = None
-        shown = "\n".join(new_texts)
-        for text in self.typed - self.accepted:
-            if len(text) >= 8 and text in shown and not text.startswith("/"):
-                self.accepted.add(text)
         self._check_groups()
         self.figures.tried.update(f"fault used: {m} {n}" for m, n in self.api.injected[injected:])
+        # A text the bot shows back in its answer was taken: it is in the export now.
+        shown = "\n".join(new_texts)
+        accepted = {t for t in typed_now if len(t) >= 8 and t in shown and not t.startswith("/")}
+        if accepted:
+            await self.check_export(accepted)
 
     def _check_groups(self) -> None:
         if not self.in_group:
@@ -387,38 +389,40 @@ class FuzzedLeader:
 
     # at the end
 
-    async def check_export(self) -> None:
-        """/export holds exactly texts that were typed, and every one that was accepted."""
+    async def check_export(self, accepted: set[str] | None = None) -> None:
+        """/export holds only texts that were typed, and the ``accepted`` ones among them."""
         self.api.clear_injections()
-        await self._settle_export()
-        exported = self.leader.messages[-1]
-        assert exported.document is not None, "/export sent a file"
-        data = json.loads(exported.document.data)
+        data = json.loads(await self._export())
         found = set(_texts(data))
         labels = {
             label for message in self.leader.messages for row in message.buttons for label, _ in row
         }
         strange = {t for t in found if t not in self.typed and not _a_buttons_word(t, labels)}
         assert not strange, f"exported texts nobody typed: {strange!r}"
-        missing = {t for t in self.accepted if not any(t in f for f in found)}
+        # The time zone is the leader's own setting (a default one too), not a text typed.
+        settings = {str(data.get("leader", {}).get("time_zone"))}
+        missing = {t for t in accepted or set() if t not in found | settings}
         assert not missing, f"accepted texts missing from the export: {missing!r}"
         self.figures.tried["exports checked"] += 1
-        self.figures.tried["accepted texts found in the export"] += len(self.accepted)
+        self.figures.tried["typed texts shown back, found in the export"] += len(accepted or ())
 
-    async def _settle_export(self) -> None:
+    async def _export(self) -> bytes:
+        """The file /export sends (after any screens owed from before)."""
         chat_events = len(self.leader.chat.events)
         await self.leader.send("/export")
-        await wait_until(
-            lambda: (
-                any(e.message.document is not None for e in self.leader.chat.events[chat_events:])
-                or any(lost_note(e.text) for e in self.leader.chat.events[chat_events:])
-            ),
-            "the export",
-            30,
-        )
-        if not any(e.message.document for e in self.leader.chat.events[chat_events:]):
-            # The owed screen came first and stopped nothing: ask again.
-            await self._settle_export()
+
+        def document() -> bytes | None:
+            for event in self.leader.chat.events[chat_events:]:
+                if event.message.document is not None:
+                    return event.message.document.data
+            return None
+
+        await wait_until(lambda: document() is not None, "the export", 30)
+        await self._settle()
+        self.owed = await self._kept()
+        found = document()
+        assert found is not None
+        return found
 
     async def check_access(self, other: SimUser, guessed: int | None) -> None:
         """A second leader presses every data the first was shown, and guesses: nothing shows.
