@@ -36,6 +36,7 @@ from bot.storage import undelivered
 from bot.storage.database import Database
 from bot.storage.models import Leader
 from bot.telegram_faults import RetryPolicy, is_temporary, with_retries
+from flows.language import _
 
 log = logging.getLogger(__name__)
 
@@ -60,8 +61,14 @@ class Screen:
         return cls(text, markup)
 
 
-def lost(error: TelegramError) -> bool:
-    """Whether the reply did not arrive for a reason other than a bug of ours."""
+def lost(error: BaseException) -> bool:
+    """Whether the reply did not arrive for a reason other than a bug of ours.
+
+    Telegram failing for a while, the leader having blocked the bot, or a press
+    answered too late (after a restart or a backlog: "query is too old").
+    """
+    if isinstance(error, BadRequest):
+        return "query is too old" in error.message.lower()
     return is_temporary(error) or isinstance(error, Forbidden)
 
 
@@ -108,8 +115,11 @@ async def show(
 
 async def send_document(
     bot: Bot, chat_id: int, document: tuple[bytes, str, str], policy: RetryPolicy
-) -> bool:
-    """Send a file; whether it arrived (asking again sends it again)."""
+) -> Screen | None:
+    """Send a file; for one that never arrives, the screen that says so instead.
+
+    The file itself is not kept: it holds everything, and asking again makes it anew.
+    """
     data, filename, caption = document
     send = functools.partial(
         bot.send_document, chat_id, InputFile(data, filename=filename), caption=caption
@@ -120,8 +130,8 @@ async def send_document(
         if not lost(error):
             raise
         log.warning("file to chat %s not delivered (%s)", chat_id, type(error).__name__)
-        return False
-    return True
+        return Screen(_("The file did not reach you. Send /export to try again."), None)
+    return None
 
 
 async def show_all(

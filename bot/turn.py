@@ -150,12 +150,13 @@ class Turn:
         if chat is None:
             return
         shared = services(self.context)
+        screens = [delivery.Screen(o.text, o.markup, o.edit) for o in self._outgoing]
         for document in self._documents:
-            if not await delivery.send_document(
+            instead = await delivery.send_document(
                 self.context.bot, chat.id, document, shared.reply_retry
-            ):
-                # Said like any screen: kept for the next update if this fails as well.
-                self.say(_("The file did not reach you. Ask for it again with /export."))
+            )
+            if instead is not None:
+                screens.insert(0, instead)
         # A message Telegram no longer shows the bot (deleted, too old) cannot be edited.
         message = query.message if query else None
         pressed = message if isinstance(message, Message) and message.is_accessible else None
@@ -164,7 +165,7 @@ class Turn:
             shared.database,
             self.leader.id,
             chat.id,
-            [delivery.Screen(o.text, o.markup, o.edit) for o in self._outgoing],
+            screens,
             pressed,
             shared.reply_retry,
             self.now,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.error import Forbidden
 
+from bot.delivery import lost as lost_on_the_way
 from bot.telegram_faults import is_temporary
 from bot.turn import Context
 from flows.language import _
@@ -17,7 +17,17 @@ log = logging.getLogger(__name__)
 async def on_error(update: object, context: Context) -> None:
     """Log the error without any message text, and say sorry in the chat if there is one."""
     error = context.error
-    if isinstance(update, Update):
+    if isinstance(update, Update) and error is not None and lost_on_the_way(error):
+        # Telegram's weather (a 5xx, a time-out, a dropped connection) or a block, met by
+        # a handler that talks to Telegram itself: nothing of ours to fix, no traceback.
+        chat_id = update.effective_chat.id if update.effective_chat else None
+        log.warning(
+            "update %s in chat %s: Telegram did not take an answer (%s)",
+            update.update_id,
+            chat_id,
+            type(error).__name__,
+        )
+    elif isinstance(update, Update):
         chat_id = update.effective_chat.id if update.effective_chat else None
         log.error(
             "error handling update %s in chat %s: %s",
@@ -26,10 +36,8 @@ async def on_error(update: object, context: Context) -> None:
             type(error).__name__,
             exc_info=error,
         )
-        # A temporary failure or a block would swallow the apology too; a refusal (a
-        # BadRequest, although a NetworkError subclass) is a bug of ours: say sorry.
-        swallowed = isinstance(error, Forbidden) or (error is not None and is_temporary(error))
-        if chat_id is not None and not swallowed:
+        # A refusal (a BadRequest, although a NetworkError subclass) is a bug of ours.
+        if chat_id is not None:
             try:
                 await context.bot.send_message(
                     chat_id,

@@ -113,6 +113,11 @@ def steps() -> st.SearchStrategy[tuple[Any, ...]]:
         on_screen,
         text,
         st.tuples(st.just("command"), st.sampled_from(COMMANDS)),
+        st.tuples(
+            st.just("series"),
+            st.sampled_from(["/new", "/settings", "/cases"]),
+            st.lists(texts(), min_size=1, max_size=3),
+        ),
         st.tuples(st.just("stale"), index),
         st.tuples(st.just("guess"), index, index),
         st.tuples(st.just("random_data"), button_data()),

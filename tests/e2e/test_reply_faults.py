@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 import pytest
@@ -137,3 +138,33 @@ async def test_a_command_after_a_lost_reply_shows_it_and_then_does_what_it_says(
     await leader.expect("Name your feeling")
     await leader.expect("/cases")
     await wait_until(lambda: api.injected and not api.pending_updates, "the updates handled")
+
+
+@pytest.mark.parametrize("fault", ["disconnect", "query too old"])
+async def test_a_fault_met_by_a_handler_that_answers_itself_is_a_warning_not_a_traceback(
+    api: BotApiStandin, quick: Application, caplog: pytest.LogCaptureFixture, fault: str
+) -> None:
+    leader = english(api, 9107)
+    group = -100_555_001
+    await leader.send_in_group(group, "hallo")  # in a group with the bot
+    api.inject("answerCallbackQuery", FAULTS[fault], chat_id=leader.id)
+    await leader.press_data(1, "anything", chat_id=group)
+    await leader.send("/help")
+    await leader.expect("/cases")
+    assert api.injected == [("answerCallbackQuery", fault)]
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info] == []
+    assert any("Telegram did not take an answer" in r.getMessage() for r in caplog.records)
+
+
+async def test_an_export_file_that_never_arrives_is_said_and_the_next_one_comes(
+    api: BotApiStandin, quick: Application
+) -> None:
+    leader = english(api, 9108)
+    await leader.send("/start")
+    await leader.expect_new_message()
+    api.inject("sendDocument", FAULTS["502"], count=QUICK.attempts)
+    await leader.send("/export")
+    await leader.expect("The file did not reach you. Send /export to try again.")
+    await leader.send("/export")
+    exported = await leader.expect("All your data")
+    assert exported.document is not None

@@ -27,16 +27,12 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from html import escape
 from typing import Any
 
-from flows.language import SUPPORTED_LANGUAGES, translations
-from tests.support.bot_api_standin import (
-    BOT_USERNAME,
-    FAULTS,
-    BotApiStandin,
-    BotMessage,
-    SimUser,
-)
+from flows.language import SUPPORTED_LANGUAGES, translations, using_language
+from flows.phrasing import feeling_words
+from tests.support.bot_api_standin import BOT_USERNAME, FAULTS, BotApiStandin, BotMessage, SimUser
 from tests.support.database_peek import count
 from tests.support.waiting import wait_until
 
@@ -83,31 +79,12 @@ FAULT_PLAN = [
     ("getUpdates", "disconnect", 1),
 ]
 
-UNKNOWN_DATA_UNANSWERED = "button data of no known kind is never answered (issue 12, item 5)"
-HUGE_IDS_CRASH = "an id beyond 32 bits crashes the handler on PostgreSQL (issue 12, item 6)"
-#: Defects in the handlers, found by this fuzzer and being fixed with the handlers'
-#: rework; what each would fail is relaxed (an unanswered random press) or not drawn
-#: (ids beyond 32 bits) until then. Remove an entry once its fix is in.
-KNOWN_HANDLER_DEFECTS = frozenset({UNKNOWN_DATA_UNANSWERED, HUGE_IDS_CRASH})
-
 NON_TEXT = ["sticker", "photo", "location", "contact", "dice", "voice"]
-
-
-def _in_every_language(message: str) -> frozenset[str]:
-    return frozenset(translations(language).ugettext(message) for language in SUPPORTED_LANGUAGES)
-
-
-#: The note above screens that did not arrive, in every language a leader may switch to.
-LOST_NOTES = _in_every_language("A message of mine did not reach you. This is where we are:")
-#: Said when the export file itself did not arrive.
-EXPORT_LOST = _in_every_language("The file did not reach you. Ask for it again with /export.")
-
-
-def _lost_note(text: str) -> bool:
-    """Whether ``text`` is the note above screens that did not arrive."""
-    return any(note in text for note in LOST_NOTES)
-
-
+#: The note before screens that did not arrive, in every language the bot speaks.
+LOST_NOTES = [
+    translations(code).gettext("A message of mine did not reach you. This is where we are:")
+    for code in SUPPORTED_LANGUAGES
+]
 PROBE_ID = 8_999_999
 GROUP_ID = -1_009_876_543
 _DIGITS = re.compile(r"\d+")
@@ -152,8 +129,8 @@ def guesses(data: str) -> list[str]:
     variants = []
     for match in found:
         number = int(match.group())
-        huge = () if HUGE_IDS_CRASH in KNOWN_HANDLER_DEFECTS else (2147483648, 999999999999)
-        for other in (number + 1, max(0, number - 1), 1, 2147483647, *huge):
+        # Ids beyond the database's 32 bits too: they are no ids of ours, never a crash.
+        for other in (number + 1, max(0, number - 1), 1, 2147483647, 2147483648, 999999999999):
             variants.append(data[: match.start()] + str(other) + data[match.end() :])
     return [v for v in dict.fromkeys(variants) if v != data and len(v.encode()) <= 64]
 
@@ -182,25 +159,29 @@ class FuzzedLeader:
         self.probe = api.user(PROBE_ID, "Probe", language_code="en")
         #: Every (message id, button data) the leader was ever shown.
         self.seen: dict[tuple[int, str], None] = {}
-        #: The label of every button data seen, to know what a press (or a guess from it) does.
-        self.labels: dict[str, str] = {}
         #: Everything the leader typed, in the forms the bot may keep it.
         self.typed: set[str] = set()
-        #: Texts the bot showed back after they were typed: accepted, so exported.
-        self.accepted: set[str] = set()
         self.owed = False
         self.in_group = False
+        #: The texts about children in the leader's last export.
+        self.exported: set[str] = set()
 
     # steps
 
     async def step(self, action: tuple[Any, ...]) -> None:
         """Carry out one action and check everything a leader would notice."""
         kind = action[0]
+        if kind == "series":
+            # A command and the answers typed right after it, as a leader starting a task.
+            for step in [("command", action[1]), *(("text", text) for text in action[2])]:
+                await self.step(step)
+            return
         self.figures.tried["steps"] += 1
         chat_events = len(self.leader.chat.events)
         injected = len(self.api.injected)
         expect_reply = False
         query_id: str | None = None
+        typed_now: set[str] = set()
         if kind == "fault":
             method, name, times = action[1]
             # Faults on this leader's chat only: the probe is served as usual.
@@ -211,7 +192,8 @@ class FuzzedLeader:
         if kind == "text":
             text = action[1]
             await self.leader.send(text)
-            self.typed |= cleaned_forms(text)
+            typed_now = cleaned_forms(text)
+            self.typed |= typed_now
             expect_reply = True
         elif kind == "command":
             await self.leader.send(action[1])
@@ -236,7 +218,7 @@ class FuzzedLeader:
         else:
             raise ValueError(f"unknown step {kind}")
         await self._settle()
-        await self._check(kind, chat_events, injected, expect_reply, query_id)
+        await self._check(kind, chat_events, injected, expect_reply, query_id, typed_now)
 
     async def _press(self, kind: str, action: tuple[Any, ...]) -> tuple[str, str]:
         """Press as ``kind`` says, or random data when there is nothing to press yet."""
@@ -263,16 +245,7 @@ class FuzzedLeader:
             message_id, data = self.last_message_id(), action[-1] if kind == "random_data" else "x"
             kind = "random_data"
             self.figures.tried["presses with random data"] += 1
-        if kind != "random_data" and self._corrects(data):
-            # A correction may rightly change or delete what was typed and shown before.
-            self.accepted.clear()
-            self.figures.tried["presses of a correction (edit, delete, remove)"] += 1
         return kind, await self.leader.press_data(message_id, data)
-
-    def _corrects(self, data: str) -> bool:
-        """Whether the button (or the one a guess was made from) edits or deletes something."""
-        origins = [data, *(seen for _, seen in self.seen if data in guesses(seen))]
-        return any(self.labels.get(d, "").startswith(("✏️", "🗑", "➖")) for d in origins)
 
     def _send_non_text(self, what: str) -> None:
         payloads: dict[str, dict[str, Any]] = {
@@ -331,6 +304,7 @@ class FuzzedLeader:
         injected: int,
         expect_reply: bool,
         query_id: str | None,
+        typed_now: set[str],
     ) -> None:
         problems = [
             f"{r.name}: {r.getMessage()} {r.exc_info[1]!r}" if r.exc_info else r.getMessage()
@@ -343,19 +317,17 @@ class FuzzedLeader:
         used = self.api.injected[injected:]
         private = kind in ("text", "command", "non_text", "press", "stale", "guess")
         was_owed = self.owed
-        if any(method == "sendMessage" for method, _ in used) or self.owed:
+        if any(method.startswith("send") for method, _ in used) or self.owed:
             self.owed = await self._kept()
         if was_owed and private and not self.owed:
-            assert any(note in t for note in LOST_NOTES for t in new_texts), (
-                "the lost reply came next"
-            )
+            assert any(lost_note(t) for t in new_texts), "the lost reply came next"
             self.figures.tried["lost replies shown at the next step"] += 1
         lost = self.owed
         if lost:
             self.figures.tried["replies lost for good, kept for the next step"] += 1
         if query_id is not None:
             answered = self._answer_tried(query_id)
-            assert answered or self._tolerated(kind), f"a {kind} press was not answered"
+            assert answered, f"a {kind} press was not answered"
             self.figures.tried["presses answered"] += answered
         if expect_reply and not lost:
             assert new_events, f"no reply to a {kind} step"
@@ -363,24 +335,25 @@ class FuzzedLeader:
         for event in new_events:
             for data in callback_data(event.message):
                 self.seen[(event.message.message_id, data)] = None
-            for row in event.message.buttons:
-                for label, data in row:
-                    if data is not None:
-                        self.labels[data] = label
-        shown = "\n".join(new_texts)
-        for text in self.typed - self.accepted:
-            if len(text) >= 8 and text in shown and not text.startswith("/"):
-                self.accepted.add(text)
         self._check_groups()
         self.figures.tried.update(f"fault used: {m} {n}" for m, n in self.api.injected[injected:])
+        # A text the bot shows back in its answer was taken: it is in the export now.
+        shown = "\n".join(new_texts)
+        accepted = {t for t in typed_now if len(t) >= 8 and t in shown and not t.startswith("/")}
+        if accepted:
+            await self.check_export(accepted)
 
     def _check_groups(self) -> None:
         if not self.in_group:
             return
-        # The pointer to a private chat names the bot itself; that is no leaked text.
         said = "\n".join(m.text for m in self.api.chat(GROUP_ID).messages)
-        said = said.replace(f"@{BOT_USERNAME}", "")
-        leaked = [t for t in self.typed if len(t) >= 6 and t in said and not t.startswith("/")]
+        # The pointer to a private chat names the bot: typing its name is no leak.
+        mine = f"@{BOT_USERNAME}"
+        leaked = [
+            t
+            for t in self.typed
+            if len(t) >= 6 and t in said and not t.startswith("/") and t not in mine
+        ]
         assert not leaked, f"typed texts shown in a group: {leaked}"
 
     def _check_refusals(self) -> None:
@@ -394,11 +367,6 @@ class FuzzedLeader:
             self.api.refusals.remove(refusal)
         self.figures.tried["repeated edits answered 'not modified'"] += len(same)
         assert self.api.refusals == [], f"the stand-in refused: {self.api.refusals}"
-
-    @staticmethod
-    def _tolerated(kind: str) -> bool:
-        """Whether a press of this kind may go unanswered for a defect fixed elsewhere."""
-        return kind == "random_data" and UNKNOWN_DATA_UNANSWERED in KNOWN_HANDLER_DEFECTS
 
     # what the leader sees
 
@@ -416,39 +384,41 @@ class FuzzedLeader:
 
     # at the end
 
-    async def check_export(self) -> None:
-        """/export holds exactly texts that were typed, and every one that was accepted."""
-        await self._settle_export()
-        # The data as JSON (the cases' history follows it as a document of its own).
-        exported = next(m for m in reversed(self.leader.messages) if _is_json(m))
-        assert exported.document is not None, "/export sent a file"
-        data = json.loads(exported.document.data)
+    async def check_export(self, accepted: set[str] | None = None) -> None:
+        """/export holds only texts that were typed, and the ``accepted`` ones among them."""
+        self.api.clear_injections()
+        data = json.loads(await self._export())
         found = set(_texts(data))
         labels = {
             label for message in self.leader.messages for row in message.buttons for label, _ in row
         }
-        strange = {t for t in found if t not in self.typed and t not in labels}
+        strange = {t for t in found if t not in self.typed and not _a_buttons_word(t, labels)}
         assert not strange, f"exported texts nobody typed: {strange!r}"
-        missing = {t for t in self.accepted if not any(t in f for f in found)}
+        # The time zone is the leader's own setting (a default one too), not a text typed.
+        settings = {str(data.get("leader", {}).get("time_zone"))}
+        missing = {t for t in accepted or set() if t not in found | settings}
         assert not missing, f"accepted texts missing from the export: {missing!r}"
+        self.exported = found
         self.figures.tried["exports checked"] += 1
-        self.figures.tried["accepted texts found in the export"] += len(self.accepted)
+        self.figures.tried["typed texts shown back, found in the export"] += len(accepted or ())
 
-    async def _settle_export(self) -> None:
+    async def _export(self) -> bytes:
+        """The file /export sends (after any screens owed from before)."""
         chat_events = len(self.leader.chat.events)
         await self.leader.send("/export")
-        await wait_until(
-            lambda: (
-                any(_is_json(e.message) for e in self.leader.chat.events[chat_events:])
-                or any(_lost_note(e.text) for e in self.leader.chat.events[chat_events:])
-                or any(e.text in EXPORT_LOST for e in self.leader.chat.events[chat_events:])
-            ),
-            "the export",
-            30,
-        )
-        if not any(_is_json(e.message) for e in self.leader.chat.events[chat_events:]):
-            # The owed screen came first and stopped nothing, or the file was lost: ask again.
-            await self._settle_export()
+
+        def document() -> bytes | None:
+            for event in self.leader.chat.events[chat_events:]:
+                if _is_json(event.message) and event.message.document is not None:
+                    return event.message.document.data
+            return None
+
+        await wait_until(lambda: document() is not None, "the export", 30)
+        await self._settle()
+        self.owed = await self._kept()
+        found = document()
+        assert found is not None
+        return found
 
     async def check_access(self, other: SimUser, guessed: int | None) -> None:
         """A second leader presses every data the first was shown, and guesses: nothing shows.
@@ -460,7 +430,8 @@ class FuzzedLeader:
         datas = list(dict.fromkeys(d for _, d in self.seen))
         variants = [g for d in datas for g in guesses(d)]
         pressed = [*datas, *variants[:guessed]]
-        secrets = {t for t in self.typed if len(t) >= 4 and not t.startswith("/")}
+        # What the first leader told about children, as their last export holds it.
+        secrets = {t for t in self.exported if len(t) >= 6}
         for data in pressed:
             query_id = await other.press_data(1, data)
             await wait_until(lambda q=query_id: self._answer_tried(q), "the press answered", 30)
@@ -476,15 +447,32 @@ class FuzzedLeader:
         self._check_refusals()
 
 
+def _a_buttons_word(value: str, labels: set[str]) -> bool:
+    """Whether an exported value is what a button says, as stored (a feeling's code)."""
+    if value in labels:
+        return True
+    for code in SUPPORTED_LANGUAGES:
+        with using_language(code):
+            word = feeling_words(value)
+        if word != escape(value) and any(word in label for label in labels):
+            return True
+    return False
+
+
+def _is_json(message: BotMessage) -> bool:
+    """Whether the message is the export's JSON file (a case's history comes as HTML)."""
+    return message.document is not None and message.document.filename.endswith(".json")
+
+
+def lost_note(text: str) -> bool:
+    """Whether ``text`` starts the screens that did not arrive before."""
+    return any(note in text for note in LOST_NOTES)
+
+
 def callback_data(message: BotMessage) -> list[str]:
     """The data of the message's current callback buttons, as Telegram sends them back."""
     rows = (message.reply_markup or {}).get("inline_keyboard", [])
     return [b["callback_data"] for row in rows for b in row if "callback_data" in b]
-
-
-def _is_json(message: BotMessage) -> bool:
-    """Whether the message is the export's JSON file."""
-    return message.document is not None and message.document.filename.endswith(".json")
 
 
 def _texts(data: Any) -> Iterator[str]:
