@@ -32,6 +32,7 @@ from typing import Any
 
 from flows.language import SUPPORTED_LANGUAGES, translations, using_language
 from flows.phrasing import feeling_words
+from flows.protocol import TEXT_LIMITS, first_part
 from tests.support.bot_api_standin import BOT_USERNAME, FAULTS, BotApiStandin, BotMessage, SimUser
 from tests.support.database_peek import count
 from tests.support.waiting import wait_until
@@ -136,8 +137,11 @@ def guesses(data: str) -> list[str]:
 
 
 def cleaned_forms(text: str) -> set[str]:
-    """The forms in which the bot may store what was typed: trimmed, or on one line."""
-    return {text.strip(), " ".join(text.split())} - {""}
+    """The forms in which the bot may store what was typed: trimmed, or on one line, or
+    the first part of a text typed too long (the leader may take it)."""
+    whole = {text.strip(), " ".join(text.split())}
+    parts = {first_part(form, limit) for form in whole for limit in set(TEXT_LIMITS.values())}
+    return (whole | parts | {" ".join(p.split()) for p in parts}) - {""}
 
 
 class FuzzedLeader:

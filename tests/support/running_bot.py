@@ -13,7 +13,6 @@ from datetime import datetime
 from telegram.ext import Application
 
 from bot.application import build_application
-from bot.intake.polling import PollingIntake
 from bot.settings import Settings, load_settings
 from bot.storage.database import Database
 from bot.storage.encryption import DataCipher, use_cipher
@@ -23,7 +22,7 @@ from tests.support.bot_api_standin import TOKEN, BotApiStandin
 TEST_DATA_KEY = "m5S0yuYlk9Lk1dFVv8MBpUuOzcfMF6nTvo8fq6uHSyY="
 
 
-def settings_for_standin(api: BotApiStandin, database_url: str, **overrides: str) -> Settings:
+def settings_for_standin(api: BotApiStandin, database_url: str) -> Settings:
     """Settings as a leader's operator would give them, pointing at the stand-in."""
     return load_settings(
         environ={
@@ -34,7 +33,6 @@ def settings_for_standin(api: BotApiStandin, database_url: str, **overrides: str
             # The tests move the clock; the dispatcher looks often so nudges come promptly.
             "REMINDER_INTERVAL_SECONDS": "0.1",
             "RETENTION_INTERVAL_SECONDS": "0.2",
-            **overrides,
         }
     )
 
@@ -46,10 +44,9 @@ async def running_bot(
     clock: Callable[[], datetime],
     *,
     polling: bool = True,
-    **environ: str,
 ) -> AsyncIterator[Application]:  # type: ignore[type-arg]
-    """Migrate, start (and poll through the inbox, unless told not to), yield, stop cleanly."""
-    settings = settings_for_standin(api, database_url, **environ)
+    """Migrate, start (and poll, unless told not to), yield the application, stop cleanly."""
+    settings = settings_for_standin(api, database_url)
     use_cipher(DataCipher(settings.data_keys))
     database = Database(settings.database_url)
     await database.migrate()
@@ -59,16 +56,21 @@ async def running_bot(
     if application.post_init:
         await application.post_init(application)
     await application.start()
-    # The production intake: stored in the inbox first, then confirmed and handled.
-    intake = PollingIntake(
-        application, database, timeout=1, concurrency=settings.intake_concurrency
-    )
+    assert application.updater is not None
     if polling:
-        await intake.start()
+        # As Application.run_polling does: a failed getUpdates goes to the error handler.
+        await application.updater.start_polling(
+            poll_interval=0.0,
+            timeout=1,
+            error_callback=lambda error: application.create_task(
+                application.process_error(update=None, error=error)
+            ),
+        )
     try:
         yield application
     finally:
-        await intake.stop()
+        if application.updater.running:
+            await application.updater.stop()
         await application.stop()
         await application.shutdown()
         await database.dispose()
