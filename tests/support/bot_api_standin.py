@@ -768,6 +768,8 @@ class BotApiStandin:
         """Every injected fault that was used, as ``(method, fault name)``."""
         self.webhook_deliveries: list[WebhookDelivery] = []
         self.chat_actions: list[tuple[int, str]] = []
+        self.open_polls = 0
+        """getUpdates calls being answered right now (a long poll waits here)."""
 
         self._users: dict[int, SimUser] = {}
         self._groups: dict[int, ChatLog] = {}
@@ -1265,6 +1267,7 @@ class BotApiStandin:
             self._active_poll.terminated.set()
         poll = _Poll()
         self._active_poll = poll
+        self.open_polls += 1
         try:
             self._confirm(offset)
             loop = asyncio.get_running_loop()
@@ -1286,6 +1289,7 @@ class BotApiStandin:
                     [self._updates_changed.event(), poll.terminated, self._closing], remaining
                 )
         finally:
+            self.open_polls -= 1
             if self._active_poll is poll:
                 self._active_poll = None
 

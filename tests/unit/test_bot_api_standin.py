@@ -25,6 +25,7 @@ from telegram.error import BadRequest, Conflict, Forbidden, NetworkError, RetryA
 
 from tests.support.bot_api_standin import BOT_ID, FAULTS, TOKEN, BotApiStandin, BotMessage
 from tests.support.telegram_html import TelegramHtmlError, html_to_text, parse_html
+from tests.support.waiting import wait_until
 
 LIEN = 1001
 
@@ -464,11 +465,11 @@ async def test_long_poll_wakes_up_for_a_new_update_and_is_capped(
     assert await bot.get_updates(timeout=30) == ()
     assert time.monotonic() - started < 2.5  # capped at 1 s
 
-    async def write_soon() -> None:
-        await asyncio.sleep(0.2)
+    async def write_while_polling() -> None:
+        await wait_until(lambda: api.open_polls == 1, "the long poll to wait")
         await api.user(LIEN).send("hallo")
 
-    writer = asyncio.create_task(write_soon())
+    writer = asyncio.create_task(write_while_polling())
     (update,) = await bot.get_updates(timeout=30)
     await writer
     assert update.message is not None and update.message.text == "hallo"
@@ -480,7 +481,7 @@ async def test_a_second_poller_terminates_the_first(api: BotApiStandin) -> None:
         Bot(TOKEN, base_url=api.base_url) as second,
     ):
         waiting = asyncio.create_task(first.get_updates(timeout=1))
-        await asyncio.sleep(0.2)
+        await wait_until(lambda: api.open_polls == 1, "the first long poll to wait")
         assert await second.get_updates(timeout=0) == ()
         with pytest.raises(Conflict, match="terminated by other getUpdates request"):
             await waiting
@@ -498,10 +499,11 @@ async def test_an_abandoned_long_poll_is_no_conflict(api: BotApiStandin) -> None
         Bot(TOKEN, base_url=api.base_url) as second,
     ):
         waiting = asyncio.create_task(first.get_updates(timeout=1))
-        await asyncio.sleep(0.2)
+        await wait_until(lambda: api.open_polls == 1, "the first long poll to wait")
         waiting.cancel()
         assert await second.get_updates(timeout=0) == ()
-        await asyncio.sleep(0.3)
+        # The abandoned poll is answered (or refused) once the stand-in has decided.
+        await wait_until(lambda: api.open_polls == 0, "the abandoned poll to be answered")
     assert api.refusals == []
 
 
@@ -587,10 +589,9 @@ async def test_webhook_delivery_posts_with_the_secret_and_retries(
         with pytest.raises(Conflict, match="webhook is active"):
             await bot.get_updates(timeout=0)
         await api.user(LIEN).send("/start")
-        for _ in range(100):
-            if len(received) >= 2:
-                break
-            await asyncio.sleep(0.05)
+        # The stand-in notes a delivery when the receiver's answer has come back, which
+        # is after the receiver saw it: wait for the stand-in's record, not the receiver's.
+        await wait_until(lambda: len(api.webhook_deliveries) >= 2, "the second delivery")
         assert [secret for secret, _ in received] == ["geheim-123", "geheim-123"]
         assert received[0][1] == received[1][1]
         assert received[0][1]["message"]["text"] == "/start"
@@ -711,7 +712,7 @@ async def test_stop_answers_open_long_polls_promptly() -> None:
     await api.start()
     async with Bot(TOKEN, base_url=api.base_url) as bot:
         poll = asyncio.create_task(bot.get_updates(timeout=30, read_timeout=40))
-        await asyncio.sleep(0.2)
+        await wait_until(lambda: api.open_polls == 1, "the long poll to wait")
         started = time.monotonic()
         await api.stop()
         assert await poll == ()
