@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -12,6 +10,7 @@ from telegram.ext import Application
 from tests.e2e import walk
 from tests.support.bot_api_standin import BotApiStandin, BotMessage, SimUser
 from tests.support.clock import TestClock
+from tests.support.dispatch_rounds import dispatch_round
 from tests.support.running_bot import running_bot
 from tests.support.waiting import wait_until
 
@@ -39,7 +38,8 @@ async def test_a_nudge_brings_the_agreements_and_not_stopped_leads_to_a_new_prop
     await leader.send("/cases")
     listed = await leader.expect("My cases")
     assert "Step 3: follow-up with Tom on" in listed.text
-    assert nudges(leader) == []
+    await dispatch_round(bot)
+    assert nudges(leader) == [], "not due before the week is over"
 
     # Due a week later at 19:00 Brussels time (18:00 UTC); the clock started at 17:00 UTC.
     clock.advance(days=1, hours=1, minutes=5)
@@ -73,6 +73,7 @@ async def test_a_nudge_brings_the_agreements_and_not_stopped_leads_to_a_new_prop
     clock.advance(weeks=4)
     await leader.send("/cases")
     await leader.expect("no open cases")
+    await dispatch_round(bot)
     assert len(nudges(leader)) == 2, "no nudge after the case was closed"
 
 
@@ -116,9 +117,8 @@ async def test_not_talked_yet_puts_the_nudge_off(
     await leader.press(await leader.expect("When shall I remind you again"), "In 3 days")
     await leader.expect("OK, I will remind you of the talk with Tom on")
     clock.advance(days=2)
-    await leader.send("/help")
-    await leader.expect("/cases")
-    assert len(nudges(leader)) == 1
+    await dispatch_round(bot)
+    assert len(nudges(leader)) == 1, "not again before the three days are over"
     clock.advance(days=2)
     await leader.expect("Step 3: talk with Tom again")
     assert len(nudges(leader)) == 2
@@ -136,9 +136,8 @@ async def test_moving_and_cancelling_a_follow_up_from_the_case(
     await leader.press(await leader.expect("When do you want"), "In 2 weeks")
     await leader.expect("I will remind you")
     clock.advance(days=8)
-    await leader.send("/help")
-    await leader.expect("/cases")
-    assert nudges(leader) == []
+    await dispatch_round(bot)
+    assert nudges(leader) == [], "moved to two weeks: not due after eight days"
     await leader.send("/cases")
     await leader.press(await leader.expect("My cases"), "1. Sam")
     overview = await leader.expect("Case Sam")
@@ -147,7 +146,8 @@ async def test_moving_and_cancelling_a_follow_up_from_the_case(
     clock.advance(days=30)
     await leader.send("/cases")
     assert "Step 3: plan the next follow-up with Tom" in (await leader.expect("My cases")).text
-    assert nudges(leader) == []
+    await dispatch_round(bot)
+    assert nudges(leader) == [], "a cancelled follow-up sends no nudge"
 
 
 async def test_a_reminder_to_report_back_comes_a_day_after_the_talk(
@@ -160,10 +160,10 @@ async def test_a_reminder_to_report_back_comes_a_day_after_the_talk(
     planned = await walk.record_talk(leader, script, ["say sorry"], "In 2 weeks")
     # Reporting back is not asked straight after the talk: the reminder asks it.
     assert "I will ask you tomorrow whether you did" in planned.text
+    promised = sum("you promised Sam" in m.text for m in leader.messages)
     clock.advance(hours=12)
-    await leader.send("/help")
-    await leader.expect("/cases")
-    assert not any("you promised Sam" in m.text for m in leader.messages[-2:])
+    await dispatch_round(bot)
+    assert sum("you promised Sam" in m.text for m in leader.messages) == promised, "not yet"
     clock.advance(hours=24)
     reminder = await leader.expect(
         "In step 1 you promised Sam to report back on your talk with Tom"
@@ -194,7 +194,7 @@ async def test_a_blocked_leader_gets_no_nudge_until_they_write_again(
     tries = len(api.calls)
     # While blocked, the bot does not try again, however long it waits.
     clock.advance(days=3)
-    await asyncio.sleep(0.5)
+    await dispatch_round(bot)
     assert [c for c in api.calls[tries:] if c.method == "sendMessage"] == []
 
     await leader.send("/help")  # writing again unblocks, as in Telegram
@@ -213,18 +213,17 @@ async def test_a_429_is_waited_out_and_the_nudge_comes_once(
     clock.advance(days=8)
     await leader.expect("Step 3: talk with Tom again", timeout=10)
     clock.advance(minutes=5)
-    await leader.send("/help")
-    await leader.expect("/cases")
+    await dispatch_round(bot)
     assert len(nudges(leader)) == 1
 
 
 @pytest.mark.parametrize(
-    ("delay", "settle"),
-    [(None, 0.5), (6.0, 6.5)],
+    "delay",
+    [None, 6.0],
     ids=["server error", "time-out"],  # 6 s: longer than the HTTP client waits for an answer
 )
 async def test_a_failed_send_is_retried_with_back_off_and_the_nudge_is_not_lost(
-    api: BotApiStandin, bot: Application, clock: TestClock, delay: float | None, settle: float
+    api: BotApiStandin, bot: Application, clock: TestClock, delay: float | None
 ) -> None:
     leader = api.user(4008, "Jo", language_code="en")
     await held_talk(leader)
@@ -234,7 +233,9 @@ async def test_a_failed_send_is_retried_with_back_off_and_the_nudge_is_not_lost(
     await wait_until(
         lambda: any(c.method == "sendMessage" for c in api.calls[calls:]), "a first try"
     )
-    await asyncio.sleep(settle)
+    # The round of the first try ends when its answer (or time-out) is recorded; the
+    # round after it finds the nudge waiting for its back-off.
+    await dispatch_round(bot)
     assert nudges(leader) == [], "not sent, and not retried before the back-off"
     clock.advance(seconds=31)
     await leader.expect("Step 3: talk with Tom again")
@@ -247,10 +248,11 @@ async def test_a_restart_with_a_reminder_pending_still_sends_it_on_time(
     leader = api.user(4009, "Jo", language_code="en")
     async with running_bot(api, database_url, clock):
         await held_talk(leader)
-    async with running_bot(api, database_url, clock):
+    async with running_bot(api, database_url, clock) as application:
         clock.advance(days=7, hours=1, minutes=5)
         nudge = await leader.expect("Step 3: talk with Tom again")
         assert "comes late" not in nudge.text
+        await dispatch_round(application)
     assert len(nudges(leader)) == 1
 
 
@@ -261,15 +263,13 @@ async def test_reminders_that_fell_due_while_down_are_sent_once_at_start_marked_
     async with running_bot(api, database_url, clock):
         await held_talk(leader)
     clock.advance(days=10)  # the bot is down when the follow-up falls due
-    async with running_bot(api, database_url, clock):
+    async with running_bot(api, database_url, clock) as application:
         nudge = await leader.expect("Step 3: talk with Tom again")
         assert "This reminder comes late" in nudge.text
         clock.advance(minutes=10)
-        await leader.send("/help")
-        await leader.expect("/cases")
-    async with running_bot(api, database_url, clock):
-        await leader.send("/help")
-        await leader.expect("/cases")
+        await dispatch_round(application)
+    async with running_bot(api, database_url, clock) as application:
+        await dispatch_round(application)
     assert len(nudges(leader)) == 1
 
     engine = create_async_engine(database_url)
@@ -313,8 +313,7 @@ async def test_a_planned_follow_up_follows_a_new_meeting_day_and_a_new_time_zone
     assert "follow-up with Tom on Fri 27 Nov, 20:00" in (await leader.expect("My cases")).text
 
     clock.advance(days=3, hours=2, minutes=5)  # Friday 19:05 in London: not yet
-    await leader.send("/help")
-    await leader.expect("/cases")
+    await dispatch_round(bot)
     assert not nudges(leader)
     clock.advance(hours=1)
     await leader.expect("Step 3: talk with Tom again")

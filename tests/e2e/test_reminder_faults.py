@@ -10,6 +10,7 @@ from tests.e2e.test_reply_faults import quick_retries
 from tests.support.bot_api_standin import FAULTS, BotApiStandin, SimUser
 from tests.support.clock import TestClock
 from tests.support.database_peek import eventually_count
+from tests.support.dispatch_rounds import dispatch_round
 
 
 async def nudged(api: BotApiStandin, clock: TestClock, user_id: int) -> SimUser:
@@ -31,7 +32,8 @@ async def test_a_nudge_that_met_a_temporary_fault_comes_once_after_the_back_off(
     retried = "SELECT count(*) FROM reminders WHERE status = 'pending' AND attempts = 1"
     await eventually_count(database_url, retried, 1)
     assert api.injected == [("sendMessage", fault)]
-    assert nudges(leader) == []
+    await dispatch_round(bot)
+    assert nudges(leader) == [], "not sent again before the back-off"
     clock.advance(seconds=31)
     await leader.expect("Step 3: talk with Tom again")
     assert len(nudges(leader)) == 1
@@ -47,8 +49,7 @@ async def test_a_nudge_telegram_refuses_is_marked_failed_and_not_sent_again(
     failed = "SELECT count(*) FROM reminders WHERE status = 'failed'"
     await eventually_count(database_url, failed, 1)
     clock.advance(days=1)
-    await leader.send("/help")
-    await leader.expect("/cases")
+    await dispatch_round(bot)
     assert nudges(leader) == []
 
 

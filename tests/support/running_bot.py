@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
 
+import pytest
 from telegram.ext import Application
 
 from bot.application import build_application
@@ -17,6 +18,7 @@ from bot.settings import Settings, load_settings
 from bot.storage.database import Database
 from bot.storage.encryption import DataCipher, use_cipher
 from tests.support.bot_api_standin import TOKEN, BotApiStandin
+from tests.support.dispatch_rounds import count_rounds
 
 #: A fixed data key for the tests (a real one, made with `python -m bot make-key`).
 TEST_DATA_KEY = "m5S0yuYlk9Lk1dFVv8MBpUuOzcfMF6nTvo8fq6uHSyY="
@@ -45,7 +47,11 @@ async def running_bot(
     *,
     polling: bool = True,
 ) -> AsyncIterator[Application]:  # type: ignore[type-arg]
-    """Migrate, start (and poll, unless told not to), yield the application, stop cleanly."""
+    """Migrate, start (and poll, unless told not to), yield the application, stop cleanly.
+
+    The nudge dispatcher's rounds are counted, so a test can wait for a whole one
+    (:func:`tests.support.dispatch_rounds.dispatch_round`).
+    """
     settings = settings_for_standin(api, database_url)
     use_cipher(DataCipher(settings.data_keys))
     database = Database(settings.database_url)
@@ -67,7 +73,9 @@ async def running_bot(
             ),
         )
     try:
-        yield application
+        with pytest.MonkeyPatch.context() as patch:
+            count_rounds(application, patch)
+            yield application
     finally:
         if application.updater.running:
             await application.updater.stop()
