@@ -87,14 +87,6 @@ class Assessment:
         return self.verdict in (Verdict.FITS, Verdict.MAY_FIT)
 
 
-def to_mask(ticked: frozenset[Criterion] | set[Criterion]) -> int:
-    """Pack ticked criteria into a bit mask."""
-    mask = 0
-    for criterion in ticked:
-        mask |= 1 << criterion
-    return mask
-
-
 def from_mask(mask: int) -> frozenset[Criterion]:
     """Unpack a bit mask into ticked criteria; bits of no criterion are refused."""
     if mask < 0 or mask & ~FULL_MASK:
