@@ -437,3 +437,22 @@ async def test_two_cases_three_children_and_four_follow_up_rounds_in_dutch(
     await leader.send("/cases")
     listed = await leader.expect("Je hebt 1 open pestsituatie.")
     assert "Noor" in listed.text and "Lotte" not in listed.text
+
+
+async def test_a_child_added_after_step_1_gets_their_own_step_1(
+    api: BotApiStandin, bot: Application
+) -> None:
+    leader = dutch_leader(api, 6130)
+    await dutch_case(leader, "Lotte", [("Jonas", "Pest")])
+    await settle_step1_dutch(leader, "dat het haar pijn doet")
+    await leader.send("/cases")
+    await leader.press(await leader.expect("Mijn pestsituaties"), "1. Lotte")
+    await leader.press(await leader.expect("Pestsituatie rond Lotte"), "Nog een kind")
+    await leader.expect("het volgende kind")
+    await leader.send("Mila")
+    await leader.press(await leader.expect("Wat doet Mila: pesten of meepesten?"), "Pest mee")
+    step1 = await leader.expect("Stap 1 — met Lotte")
+    assert "“Mag ik met je Mila spreken" in step1.text
+    assert "Jonas" not in step1.text
+    await leader.press(step1, "Ja, akkoord")
+    await leader.expect("Wat mag je aan Mila vertellen?")
