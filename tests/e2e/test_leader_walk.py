@@ -15,6 +15,13 @@ def dutch_leader(api: BotApiStandin, user_id: int) -> SimUser:
     return api.user(user_id, "An", language_code="nl")
 
 
+async def open_case(leader: SimUser, victim: str) -> BotMessage:
+    """/cases, then the case of ``victim``; returns its overview."""
+    await leader.send("/cases")
+    await leader.press(await leader.expect("Mijn pestsituaties"), f". {victim}")
+    return await leader.expect(f"Pestsituatie rond {victim}")
+
+
 async def settle_step1_dutch(leader: SimUser, may_tell: str) -> BotMessage:
     """Step 1 in Dutch, a "yes" and the same text for each child in turn; returns its end."""
     step1 = await leader.expect("Stap 1")
@@ -61,9 +68,7 @@ async def test_a_name_typed_while_the_role_question_is_open_corrects_the_name(
     again = await leader.expect("Wat doet Jonas: pesten of meepesten?")
     assert again.button_texts == ["Pest", "Pest mee"]
     # Nothing was picked for the leader in the meantime.
-    await leader.send("/cases")
-    await leader.press(await leader.expect("Mijn pestsituaties"), "1. Lotte")
-    overview = await leader.expect("Pestsituatie rond Lotte")
+    overview = await open_case(leader, "Lotte")
     assert "Jonas (pest of pest mee: nog niet gekozen)" in overview.text
     assert "Jonsa" not in overview.text
 
@@ -74,9 +79,7 @@ async def test_the_same_nickname_twice_in_a_case_is_refused(
     leader = dutch_leader(api, 6102)
     await dutch_case(leader, "Lotte", [("Jonas", "Pest")])
     await leader.expect("Stap 1")
-    await leader.send("/cases")
-    await leader.press(await leader.expect("Mijn pestsituaties"), "1. Lotte")
-    await leader.expect("Pestsituatie rond Lotte")
+    await open_case(leader, "Lotte")
     await leader.send("/new")
     await leader.send("Mila")
     await leader.expect("pest of pest mee")
@@ -161,9 +164,7 @@ async def test_a_weekday_or_tomorrow_is_a_follow_up_date(
     await leader.send("zondag")
     planned = await leader.expect("herinner ik je eraan om nogmaals met Jonas te spreken")
     assert "zondag 29 november" in planned.text
-    await leader.send("/cases")
-    await leader.press(await leader.expect("Mijn pestsituaties"), "1. Lotte")
-    overview = await leader.expect("Pestsituatie rond Lotte")
+    overview = await open_case(leader, "Lotte")
     await leader.press(overview, "Opvolggesprek met Jonas verzetten")
     await leader.press(await leader.expect("Wanneer wil je"), "Op een datum die ik kies")
     await leader.send("morgen")
@@ -216,9 +217,7 @@ async def test_a_nudge_shows_the_agreements_that_stand_and_asks_first(
     await talk_held_with_jonas(leader)
     await leader.press(await leader.expect("Wanneer wil je"), "Over 1 week")
     await leader.expect("herinner ik je eraan")
-    await leader.send("/cases")
-    await leader.press(await leader.expect("Mijn pestsituaties"), "1. Lotte")
-    overview = await leader.expect("Pestsituatie rond Lotte")
+    overview = await open_case(leader, "Lotte")
     await leader.press(overview, "Teruggekoppeld naar Lotte over Jonas")
     # Round 1: not stopped, and a new proposal.
     clock.advance(days=8)
@@ -302,9 +301,7 @@ async def test_corrections_at_any_step_and_the_same_facts_for_the_next_child(
     await leader.expect("Pestsituatie rond Lotje")
     await leader.press(await corrections(), "Bo weghalen uit deze pestsituatie")
     await leader.press(await leader.expect("Bo weghalen uit de pestsituatie"), "Ja, weghalen")
-    await leader.send("/cases")
-    await leader.press(await leader.expect("Mijn pestsituaties"), "1. Lotje")
-    overview = await leader.expect("Pestsituatie rond Lotje")
+    overview = await open_case(leader, "Lotje")
     assert "Jonah zegt sorry tegen Lotte" in overview.text
     assert "Jonas lacht niet meer" not in overview.text
     assert "Bo" not in overview.text
@@ -445,9 +442,7 @@ async def test_a_child_added_after_step_1_gets_their_own_step_1(
     leader = dutch_leader(api, 6130)
     await dutch_case(leader, "Lotte", [("Jonas", "Pest")])
     await settle_step1_dutch(leader, "dat het haar pijn doet")
-    await leader.send("/cases")
-    await leader.press(await leader.expect("Mijn pestsituaties"), "1. Lotte")
-    await leader.press(await leader.expect("Pestsituatie rond Lotte"), "Nog een kind")
+    await leader.press(await open_case(leader, "Lotte"), "Nog een kind")
     await leader.expect("het volgende kind")
     await leader.send("Mila")
     await leader.press(await leader.expect("Wat doet Mila: pesten of meepesten?"), "Pest mee")
