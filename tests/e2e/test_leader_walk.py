@@ -141,37 +141,6 @@ async def test_after_a_language_switch_a_button_leads_back_to_the_case(
     await leader.expect("What may you tell Jonas?")
 
 
-async def test_a_weekday_or_tomorrow_is_a_follow_up_date(
-    api: BotApiStandin, bot: Application, clock: TestClock
-) -> None:
-    leader = dutch_leader(api, 6106)
-    await dutch_case(leader, "Lotte", [("Jonas", "Pest")])
-    await leader.press(await leader.expect("Stap 1"), "Ja, akkoord")
-    await leader.send("dat ze uitgelachen wordt")
-    await leader.press(await leader.expect("Stap 1 is klaar"), "Bereid dat gesprek voor")
-    await leader.press(await leader.expect("Heb je zelf gezien"), "Ik zag het")
-    await leader.send("Lotte zaterdag werd uitgelachen")
-    await leader.press(await leader.expect("Benoem je gevoel"), "boos")
-    await leader.press(await leader.expect("Jouw leidraad"), "Gesprek gevoerd")
-    await leader.send("Jonas lacht niet meer")
-    await leader.press(await leader.expect("1 afspraak genoteerd"), "Klaar")
-    plan = await leader.expect("Wanneer wil je nogmaals met Jonas spreken?")
-    assert "spreek je nogmaals met Jonas" in plan.text
-    await leader.press(plan, "Op een datum die ik kies")
-    asked = await leader.expect("Op welke dag?")
-    assert "een weekdag of “morgen”" in asked.text
-    # The clock stands on Tuesday 24 November 2026: Sunday is the 29th.
-    await leader.send("zondag")
-    planned = await leader.expect("herinner ik je eraan om nogmaals met Jonas te spreken")
-    assert "zondag 29 november" in planned.text
-    overview = await open_case(leader, "Lotte")
-    await leader.press(overview, "Opvolggesprek met Jonas verzetten")
-    await leader.press(await leader.expect("Wanneer wil je"), "Op een datum die ik kies")
-    await leader.send("morgen")
-    moved = await leader.expect("herinner ik je eraan om nogmaals met Jonas te spreken")
-    assert "woensdag 25 november" in moved.text
-
-
 async def not_stopped(leader: SimUser, nudge: BotMessage) -> None:
     """On a nudge: Lotte was not asked this time; with Jonas, it has not stopped."""
     await leader.press(nudge, "Ik heb het Lotte deze keer niet gevraagd")
@@ -191,6 +160,28 @@ async def talk_held_with_jonas(leader: SimUser) -> None:
     await leader.press(await leader.expect("Jouw leidraad"), "Gesprek gevoerd")
     await leader.send("Jonas lacht niet meer")
     await leader.press(await leader.expect("1 afspraak genoteerd"), "Klaar")
+
+
+async def test_a_weekday_or_tomorrow_is_a_follow_up_date(
+    api: BotApiStandin, bot: Application, clock: TestClock
+) -> None:
+    leader = dutch_leader(api, 6106)
+    await talk_held_with_jonas(leader)
+    plan = await leader.expect("Wanneer wil je nogmaals met Jonas spreken?")
+    assert "spreek je nogmaals met Jonas" in plan.text
+    await leader.press(plan, "Op een datum die ik kies")
+    asked = await leader.expect("Op welke dag?")
+    assert "een weekdag of “morgen”" in asked.text
+    # The clock stands on Tuesday 24 November 2026: Sunday is the 29th.
+    await leader.send("zondag")
+    planned = await leader.expect("herinner ik je eraan om nogmaals met Jonas te spreken")
+    assert "zondag 29 november" in planned.text
+    overview = await open_case(leader, "Lotte")
+    await leader.press(overview, "Opvolggesprek met Jonas verzetten")
+    await leader.press(await leader.expect("Wanneer wil je"), "Op een datum die ik kies")
+    await leader.send("morgen")
+    moved = await leader.expect("herinner ik je eraan om nogmaals met Jonas te spreken")
+    assert "woensdag 25 november" in moved.text
 
 
 async def test_setting_the_meeting_day_from_the_plan_returns_to_the_plan(
