@@ -231,6 +231,7 @@ def leader_turn(handler: Handler) -> Callable[[Update, Context], Coroutine[Any, 
                     await handler(turn)
                 # Handled exactly once: the inbox row is marked with the effects, or neither.
                 await inbox.mark_done(session, update.update_id)
+            inbox.turn_committed(update.update_id)
             # What the turn erased is unreadable on disk before the leader hears it is gone.
             await shared.database.erased(session)
             await turn.deliver()

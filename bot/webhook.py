@@ -25,7 +25,6 @@ from tornado.web import RequestHandler
 from bot.intake.dispatcher import InboxDispatcher
 from bot.intake.polling import ALLOWED_UPDATES
 from bot.settings import Settings
-from bot.storage import inbox
 from bot.storage.database import Database
 
 log = logging.getLogger(__name__)
@@ -41,12 +40,10 @@ class WebhookHandler(RequestHandler):
         self,
         telegram: Application,  # type: ignore[type-arg]
         secret: str,
-        database: Database,
         dispatcher: InboxDispatcher,
     ) -> None:
         self.telegram = telegram
         self.secret = secret
-        self.database = database
         self.dispatcher = dispatcher
 
     async def post(self) -> None:
@@ -61,13 +58,12 @@ class WebhookHandler(RequestHandler):
             self.set_status(400)
             return
         try:
-            await inbox.store(self.database, [update])
+            await self.dispatcher.take_in([update])
         except Exception:
             # Not stored, so not acknowledged: Telegram posts it again.
             log.exception("could not store update %s", update.update_id)
             self.set_status(500)
             return
-        self.dispatcher.wake([inbox.sender_of(update)])
         self.set_status(200)
 
 
@@ -101,7 +97,6 @@ async def run_webhook(application: Application, database: Database, settings: Se
                 {
                     "telegram": application,
                     "secret": settings.webhook_secret,
-                    "database": database,
                     "dispatcher": dispatcher,
                 },
             ),

@@ -18,7 +18,6 @@ from telegram.error import InvalidToken, TelegramError, TimedOut
 from telegram.ext import Application
 
 from bot.intake.dispatcher import CONCURRENCY, InboxDispatcher
-from bot.storage import inbox
 from bot.storage.database import Database
 
 log = logging.getLogger(__name__)
@@ -94,7 +93,7 @@ class PollingIntake:
                 backoff = 0.0
                 continue
             try:
-                await inbox.store(self._database, updates)
+                await self.dispatcher.take_in(updates)
             except Exception:
                 # Not stored, so not confirmed: the next call gets the same updates again.
                 backoff = min(max(backoff * 2, 1.0), MAX_BACKOFF)
@@ -102,7 +101,6 @@ class PollingIntake:
                 continue
             backoff = 0.0
             offset = updates[-1].update_id + 1
-            self.dispatcher.wake(inbox.sender_of(update) for update in updates)
 
 
 async def run_polling(

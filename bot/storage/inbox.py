@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
@@ -39,10 +40,14 @@ def sender_of(update: Update) -> int:
     return 0
 
 
-async def store(database: Database, updates: Sequence[Update]) -> None:
-    """Store ``updates`` in one transaction; an update stored before is left as it is."""
+async def store(database: Database, updates: Sequence[Update]) -> set[int]:
+    """Store ``updates`` in one transaction; which of them were new.
+
+    An update stored before (Telegram gives the last unconfirmed batch again after a
+    restart) is left as it is, handled or not.
+    """
     if not updates:
-        return
+        return set()
     now = datetime.now(UTC)
     rows: list[dict[str, Any]] = [
         {
@@ -54,45 +59,87 @@ async def store(database: Database, updates: Sequence[Update]) -> None:
         for item in updates
     ]
     insert = postgresql_insert if database.kind == "postgresql" else sqlite_insert
-    statement = insert(InboxUpdate).on_conflict_do_nothing(index_elements=["update_id"])
+    statement = (
+        insert(InboxUpdate)
+        .on_conflict_do_nothing(index_elements=["update_id"])
+        .returning(InboxUpdate.update_id)
+    )
     async with database.write_turn(), database.session() as session, session.begin():
-        await session.execute(statement, rows)
+        stored = await session.scalars(statement, rows)
+        return set(stored.all())
 
 
-async def mark_done(session: AsyncSession, update_id: int) -> bool:
+class _Marks:
+    """The update whose turn is running in this task, and whether its turn committed."""
+
+    __slots__ = ("committed", "update_id")
+
+    def __init__(self, update_id: int) -> None:
+        self.update_id = update_id
+        self.committed = False
+
+
+_marks: ContextVar[_Marks | None] = ContextVar("inbox_marks", default=None)
+
+
+def expect_turn(update_id: int) -> _Marks:
+    """Before handing ``update_id`` to the handlers: learn whether a turn marked it done.
+
+    The handlers run in the caller's task (python-telegram-bot awaits a blocking
+    handler directly), so what the turn records here the caller reads afterwards.
+    """
+    marks = _Marks(update_id)
+    _marks.set(marks)
+    return marks
+
+
+async def mark_done(session: AsyncSession, update_id: int) -> None:
     """Mark update ``update_id`` handled, in ``session``'s transaction (the turn's own).
 
-    The payload is cleared at once. Whether a row was marked: an update that did not
-    come through the inbox (the console) has none, and that is fine.
+    The payload is cleared at once. An update that did not come through the inbox
+    (the console) has no row, and that is fine.
     """
-    result = await session.execute(
+    await session.execute(
         update(InboxUpdate)
         .where(InboxUpdate.update_id == update_id, InboxUpdate.done_at.is_(None))
         .values(done_at=datetime.now(UTC), payload=None)
         .execution_options(synchronize_session=False)
     )
-    return bool(getattr(result, "rowcount", 0))
 
 
-async def next_pending(database: Database, sender_id: int) -> tuple[int, str] | None:
-    """The oldest unhandled update of ``sender_id``: its id and its JSON."""
+def turn_committed(update_id: int) -> None:
+    """The turn that marked ``update_id`` done has committed: no second mark is needed."""
+    marks = _marks.get()
+    if marks is not None and marks.update_id == update_id:
+        marks.committed = True
+
+
+async def mark_done_alone(database: Database, update_id: int) -> None:
+    """Mark ``update_id`` handled in a transaction of its own: no turn took it."""
+    async with database.write_turn(), database.session() as session, session.begin():
+        await mark_done(session, update_id)
+
+
+async def pending_of(database: Database, sender_id: int) -> list[int]:
+    """The unhandled updates of ``sender_id``, oldest first (their ids only)."""
     async with database.session() as session:
-        row = (
-            await session.execute(
-                select(InboxUpdate.update_id, InboxUpdate.payload)
-                .where(InboxUpdate.sender_id == sender_id, InboxUpdate.done_at.is_(None))
-                .order_by(InboxUpdate.update_id)
-                .limit(1)
+        rows = await session.execute(
+            select(InboxUpdate.update_id)
+            .where(InboxUpdate.sender_id == sender_id, InboxUpdate.done_at.is_(None))
+            .order_by(InboxUpdate.update_id)
+        )
+        return [int(update_id) for (update_id,) in rows.all()]
+
+
+async def payload_of(database: Database, update_id: int) -> str | None:
+    """The stored JSON of an unhandled update (``None`` once handled)."""
+    async with database.session() as session:
+        found = await session.scalar(
+            select(InboxUpdate.payload).where(
+                InboxUpdate.update_id == update_id, InboxUpdate.done_at.is_(None)
             )
-        ).first()
-    if row is None:
-        return None
-    return int(row.update_id), str(row.payload)
-
-
-async def has_pending(database: Database, sender_id: int) -> bool:
-    """Whether ``sender_id`` has an unhandled update."""
-    return await next_pending(database, sender_id) is not None
+        )
+    return None if found is None else str(found)
 
 
 async def pending_senders(database: Database) -> list[int]:
