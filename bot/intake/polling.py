@@ -126,3 +126,7 @@ async def run_polling(
         log.info("stopping: finishing the updates in hand, the rest waits in the inbox")
         await intake.stop()
         await application.stop()
+    # As Application.run_polling does: close the database (see Database.dispose), which
+    # empties SQLite's write-ahead log.
+    if application.post_shutdown:
+        await application.post_shutdown(application)
