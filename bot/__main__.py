@@ -10,6 +10,7 @@ from pathlib import Path
 
 from bot import __version__
 from bot.application import build_application
+from bot.intake.polling import run_polling
 from bot.log_format import TEXT, make_formatter
 from bot.settings import ConfigurationError, Settings, load_settings, read_environment
 from bot.storage.database import Database
@@ -91,9 +92,7 @@ def run(settings: Settings) -> None:
 
         asyncio.run(run_webhook(application, database, settings))
         return
-    application.run_polling(
-        allowed_updates=["message", "callback_query"], drop_pending_updates=False
-    )
+    asyncio.run(run_polling(application, database, settings.intake_concurrency))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,7 +8,8 @@ keeps states in each process's memory, which two processes sharing one database
 hold differently. Instead, a typed message goes to :func:`bot.handlers.case.typed`,
 which reads what the leader's place waits for; buttons carry what they do.
 
-Order matters: group -2 keeps group chats out before anything else runs; in
+Order matters: group -3 answers an edited message and stops there (an edit is
+not new input, see ``bot.intake.edits``); group -2 keeps group chats out; in
 group 0 the first handler that matches an update takes it: commands, buttons by
 their kind, a typed answer, then an answer for anything else (a button that is
 not ours, a photo, an unknown command).
@@ -78,6 +79,7 @@ from bot.handlers import (
 from bot.handlers.commands import COMMANDS, menu_pressed
 from bot.handlers.errors import on_error
 from bot.handlers.group_chats import keep_groups_out
+from bot.intake.edits import edits_are_not_read
 from bot.nudges import NudgeDispatcher
 from bot.retention import RetentionJob
 from bot.settings import Settings
@@ -209,6 +211,10 @@ def build_application(
     application = builder.build()
     application.bot_data[SERVICES_KEY] = services
 
+    # An edit is never new input (see bot.intake.edits).
+    application.add_handler(
+        MessageHandler(filters.UpdateType.EDITED_MESSAGE, edits_are_not_read), group=-3
+    )
     application.add_handler(TypeHandler(Update, keep_groups_out), group=-2)
     application.add_handlers(handlers(), group=0)
     application.add_error_handler(on_error)

@@ -45,6 +45,8 @@ class Settings:
     webhook_port: int = 8443
     escalate_after_rounds: int = 2
     """Follow-ups in a row without "stopped" for one child before the next steps are offered."""
+    intake_concurrency: int = 32
+    """How many leaders' updates are handled at once (each leader's in order)."""
 
     @property
     def bot_api_base_url(self) -> str:
@@ -128,6 +130,7 @@ def load_settings(*, require_token: bool = True, environ: dict[str, str] | None 
         webhook_listen=environ.get("WEBHOOK_LISTEN", "").strip() or "0.0.0.0",
         webhook_port=int(port),
         escalate_after_rounds=int(_positive_float(environ, "ESCALATE_AFTER_ROUNDS", 2)),
+        intake_concurrency=int(_positive_float(environ, "INTAKE_CONCURRENCY", 32)),
     )
 
 

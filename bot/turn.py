@@ -31,7 +31,7 @@ from telegram.ext import ContextTypes
 from bot import delivery
 from bot.callback_data import Pressed, parse
 from bot.settings import Settings
-from bot.storage import leaders, undelivered
+from bot.storage import inbox, leaders, undelivered
 from bot.storage.database import Database
 from bot.storage.models import Leader, UndeliveredReply
 from bot.telegram_faults import RetryPolicy
@@ -220,7 +220,7 @@ def leader_turn(handler: Handler) -> Callable[[Update, Context], Coroutine[Any, 
         now = shared.clock()
         pressed = parse(update.callback_query.data) if update.callback_query else None
         async with shared.database.session() as session:
-            async with session.begin():
+            async with shared.database.write_turn(), session.begin():
                 leader = await leaders.get_or_create(session, user.id, user.language_code, now)
                 set_language(leader.language)
                 turn = Turn(update, context, session, leader, now, callback=pressed)
@@ -229,6 +229,9 @@ def leader_turn(handler: Handler) -> Callable[[Update, Context], Coroutine[Any, 
                 if not answered_unseen:
                     # The new place in the flow is saved with the data, before any answer.
                     await handler(turn)
+                # Handled exactly once: the inbox row is marked with the effects, or neither.
+                await inbox.mark_done(session, update.update_id)
+            inbox.turn_committed(update.update_id)
             # What the turn erased is unreadable on disk before the leader hears it is gone.
             await shared.database.erased(session)
             await turn.deliver()

@@ -22,6 +22,8 @@ from tornado.httpserver import HTTPServer
 from tornado.web import Application as WebApplication
 from tornado.web import RequestHandler
 
+from bot.intake.dispatcher import InboxDispatcher
+from bot.intake.polling import ALLOWED_UPDATES
 from bot.settings import Settings
 from bot.storage.database import Database
 
@@ -32,11 +34,17 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
 class WebhookHandler(RequestHandler):
-    """Takes one update from Telegram and queues it for the application."""
+    """Takes one update from Telegram: stored in the inbox before the ``200`` says so."""
 
-    def initialize(self, telegram: Application, secret: str) -> None:  # type: ignore[type-arg]
+    def initialize(
+        self,
+        telegram: Application,  # type: ignore[type-arg]
+        secret: str,
+        dispatcher: InboxDispatcher,
+    ) -> None:
         self.telegram = telegram
         self.secret = secret
+        self.dispatcher = dispatcher
 
     async def post(self) -> None:
         if self.request.headers.get(SECRET_HEADER) != self.secret:
@@ -49,7 +57,13 @@ class WebhookHandler(RequestHandler):
         except (ValueError, TypeError, KeyError):
             self.set_status(400)
             return
-        await self.telegram.update_queue.put(update)
+        try:
+            await self.dispatcher.take_in([update])
+        except Exception:
+            # Not stored, so not acknowledged: Telegram posts it again.
+            log.exception("could not store update %s", update.update_id)
+            self.set_status(500)
+            return
         self.set_status(200)
 
 
@@ -74,9 +88,18 @@ async def run_webhook(application: Application, database: Database, settings: Se
     """Register the webhook, serve it until SIGTERM or SIGINT, then stop cleanly."""
     assert settings.webhook_url and settings.webhook_secret
     path = urlsplit(settings.webhook_url).path or "/"
+    dispatcher = InboxDispatcher(application, database, concurrency=settings.intake_concurrency)
     web = WebApplication(
         [
-            (path, WebhookHandler, {"telegram": application, "secret": settings.webhook_secret}),
+            (
+                path,
+                WebhookHandler,
+                {
+                    "telegram": application,
+                    "secret": settings.webhook_secret,
+                    "dispatcher": dispatcher,
+                },
+            ),
             (HEALTH_PATH, HealthHandler, {"database": database}),
         ]
     )
@@ -88,17 +111,19 @@ async def run_webhook(application: Application, database: Database, settings: Se
         if application.post_init:
             await application.post_init(application)
         await application.start()
+        await dispatcher.start()
         server = HTTPServer(web)
         server.listen(settings.webhook_port, settings.webhook_listen)
         await application.bot.set_webhook(
             settings.webhook_url,
             secret_token=settings.webhook_secret,
-            allowed_updates=["message", "callback_query"],
+            allowed_updates=ALLOWED_UPDATES,
         )
         log.info("webhook served on %s:%s", settings.webhook_listen, settings.webhook_port)
         await stop.wait()
         log.info("stopping: finishing the update in hand, reminders stay in the database")
         server.stop()
+        await dispatcher.stop()
         await application.stop()
     # As run_polling does with post_shutdown: close the database (see Database.dispose).
     if application.post_shutdown:

@@ -36,7 +36,13 @@ STARTUP_LOCK = 0x50657374  # "Pest"
 RETENTION_LOCK = STARTUP_LOCK + 1
 #: The newest revision in ``bot/migrations/versions`` (a test keeps the two the same): a
 #: database already there is not handed to Alembic at start-up, which is not even loaded.
-SCHEMA_REVISION = "0009"
+SCHEMA_REVISION = "0010"
+
+#: Connections kept open at most: the intake's leaders at once (32), the reminders and the
+#: leaders' claims. A connection beyond the pool is closed when it is handed back, so a
+#: pool smaller than the work opens a new connection for almost every update. Connections
+#: are only opened when needed.
+POOL_SIZE = 40
 
 
 def alembic_config(url: str) -> Config:
@@ -114,7 +120,10 @@ class Database:
                 sqlite_file = True
         self.url = url
         # hide_parameters: no bound value (a child's text) ever shows up in an error or log.
-        self.engine: AsyncEngine = create_async_engine(url, hide_parameters=True, **engine_options)
+        pool = {"pool_size": POOL_SIZE} if url != "sqlite://" and ":memory:" not in url else {}
+        self.engine: AsyncEngine = create_async_engine(
+            url, hide_parameters=True, **{**pool, **engine_options}
+        )
         if url.startswith("sqlite"):
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas(lock_wait))
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
@@ -166,6 +175,22 @@ class Database:
         event.listen(writer.sync_engine, "connect", _manual_begin)
         event.listen(writer.sync_engine, "begin", _begin_immediate)
         return writer
+
+    @asynccontextmanager
+    async def write_turn(self) -> AsyncIterator[None]:
+        """This process's turn to write, for the length of a write transaction.
+
+        SQLite takes one writer at a time, and a writer that finds the file locked
+        retries at random for ``busy_timeout``: with many leaders handled at once the
+        unlucky one gave up with "database is locked". Here writers of one process —
+        leaders' turns, the intake, and the nudges' writer — wait in line instead, in
+        the order they asked. PostgreSQL locks rows: nothing to hold.
+        """
+        if self._writer_url is None:
+            yield
+            return
+        async with self._write_turn:
+            yield
 
     @asynccontextmanager
     async def startup_lock(self) -> AsyncIterator[None]:

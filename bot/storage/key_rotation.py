@@ -24,20 +24,27 @@ def encrypted_columns() -> list[tuple[str, str]]:
     ]
 
 
+def _primary_key(table_name: str) -> str:
+    """The name of the one primary-key column of a table (``id``, or the inbox's ``update_id``)."""
+    [key] = Base.metadata.tables[table_name].primary_key.columns
+    return str(key.name)
+
+
 async def rotate(database: Database, cipher: DataCipher) -> int:
     """Re-encrypt every token under the cipher's first key; returns how many were."""
     count = 0
     async with database.session() as session, session.begin():
         for table_name, column_name in encrypted_columns():
             # Untyped table objects: the raw tokens, not the decrypted texts.
-            raw = table(table_name, column("id"), column(column_name))
-            rows = (await session.execute(select(raw.c.id, raw.c[column_name]))).all()
+            key = _primary_key(table_name)
+            raw = table(table_name, column(key), column(column_name))
+            rows = (await session.execute(select(raw.c[key], raw.c[column_name]))).all()
             for row_id, token in rows:
                 if token is None:
                     continue
                 await session.execute(
                     update(raw)
-                    .where(raw.c.id == row_id)
+                    .where(raw.c[key] == row_id)
                     .values({column_name: cipher.rotate(token)})
                 )
                 count += 1

@@ -425,3 +425,26 @@ class Handover(Base):
         BigInteger, ForeignKey("leaders.id", ondelete="CASCADE"), index=True
     )
     offered_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class InboxUpdate(Base):
+    """An update from Telegram, stored before Telegram is told it arrived (see ``bot.intake``).
+
+    ``payload`` is the update as JSON, encrypted: it holds what the leader typed. Once
+    the update is handled, ``done_at`` is set in the same transaction as its effects and
+    the payload is cleared; the row stays a little while as a tombstone, so that Telegram
+    delivering the update again (after a restart, or a lost acknowledgement) is skipped.
+    """
+
+    __tablename__ = "inbox"
+    __table_args__ = (
+        Index("ix_inbox_sender", "sender_id", "update_id"),
+        Index("ix_inbox_done", "done_at"),
+    )
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    # Whose updates must be handled in order: the user's id (a leader), else the chat's.
+    sender_id: Mapped[int] = mapped_column(BigInteger)
+    payload: Mapped[str | None] = mapped_column(EncryptedText)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    done_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

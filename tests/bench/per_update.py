@@ -30,6 +30,9 @@ CPU per update; updates over the round's wall-clock seconds the throughput. The 
 pressed are found in the bots' replies, so the benchmark follows the handlers wherever
 they go. Medians over the pairs, and their ratios, are printed as a Markdown table and
 written as JSON to ``tests/bench/results/``. A script, not a test.
+
+``BENCH_PROFILE=FILE`` runs Pestgesprek under ``cProfile`` and leaves its statistics in
+``FILE`` (the CPU figures then count the profiler too).
 """
 
 from __future__ import annotations
@@ -178,7 +181,9 @@ def pestgesprek(api: BotApiStandin, workdir: Path, database: Path) -> Contender:
         "TELEGRAM_RATE_LIMIT": "off",
         "PYTHONPATH": str(ROOT),
     }
-    return Contender("pestgesprek", [sys.executable, "-m", "bot"], env, workdir)
+    profile = os.environ.get("BENCH_PROFILE")
+    command = [sys.executable, *(["-m", "cProfile", "-o", profile] if profile else []), "-m", "bot"]
+    return Contender("pestgesprek", command, env, workdir)
 
 
 # -- the database ----------------------------------------------------------------------------

@@ -41,6 +41,7 @@ from tests.support.fuzz import (
     Figures,
     FuzzedLeader,
 )
+from tests.support.running_bot import all_handled
 
 PROFILES = {
     # sequences, and steps in each (from half the number to the number), per database;
@@ -177,7 +178,12 @@ async def test_random_leaders_never_break_the_bot(
     leader_id = 100_000 + figures.tried["sequences"] * 2
     language = ["en", "nl", "fr", "de", None][number % 5]
     fuzzed = FuzzedLeader(
-        api, api.user(leader_id, "Jo", language_code=language), database_url, errors, figures
+        api,
+        api.user(leader_id, "Jo", language_code=language),
+        database_url,
+        errors,
+        figures,
+        lambda: all_handled(bot),
     )
     # Telegram's "Start" button: a private chat begins with /start, or a press could not be.
     for action in [("command", "/start"), *walk]:

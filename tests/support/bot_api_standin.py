@@ -758,6 +758,8 @@ class BotApiStandin:
         self.long_poll_cap = long_poll_cap
         self.webhook_attempts = webhook_attempts
         self.webhook_retry_delay = webhook_retry_delay
+        self.latency = 0.0
+        """Seconds every method but getUpdates waits before answering, like a far server."""
 
         self.refusals: list[tuple[str, str]] = []
         """Every refusal as ``(method, description)``, except injected and flood ones."""
@@ -766,6 +768,11 @@ class BotApiStandin:
         self.calls: list[ApiCall] = []
         self.injected: list[tuple[str, str]] = []
         """Every injected fault that was used, as ``(method, fault name)``."""
+        self.update_listeners: list[Callable[[list[int]], None]] = []
+        """Called with the update ids of each getUpdates answer, just before it is sent."""
+        self._handed_out: dict[int, dict[str, Any]] = {}
+        self.webhook_listeners: list[Callable[[WebhookDelivery], Awaitable[None]]] = []
+        """Awaited after each webhook post, before the next one is made."""
         self.webhook_deliveries: list[WebhookDelivery] = []
         self.chat_actions: list[tuple[int, str]] = []
         self.open_polls = 0
@@ -960,6 +967,13 @@ class BotApiStandin:
         self._updates_changed.notify()
         return update_id
 
+    def deliver_again(self, update_id: int) -> None:
+        """Give an update handed out by getUpdates once more, as Telegram does when the
+        confirmation of a batch did not reach it."""
+        update = self._handed_out[update_id]
+        self._pending = sorted([*self._pending, update], key=lambda u: int(u["update_id"]))
+        self._updates_changed.notify()
+
     @property
     def pending_updates(self) -> list[dict[str, Any]]:
         """Updates not yet confirmed by getUpdates or delivered to the webhook."""
@@ -1016,6 +1030,8 @@ class BotApiStandin:
     async def _respond(
         self, name: str, handler: _Handler, params: _Params, request: web.Request
     ) -> web.Response:
+        if self.latency and name != "getUpdates":
+            await asyncio.sleep(self.latency)
         injected = self._take_injection(name, params)
         if injected is not None:
             self.injected.append((name, injected.name))
@@ -1284,6 +1300,10 @@ class BotApiStandin:
                 updates = self._deliverable()[:limit]
                 remaining = deadline - loop.time()
                 if updates or self._closing.is_set() or remaining <= 0:
+                    if updates:
+                        self._handed_out.update((u["update_id"], u) for u in updates)
+                        for listener in list(self.update_listeners):
+                            listener([u["update_id"] for u in updates])
                     return updates
                 await _wait_any(
                     [self._updates_changed.event(), poll.terminated, self._closing], remaining
@@ -1398,9 +1418,10 @@ class BotApiStandin:
                 webhook, update = self._webhook, pending[0]
                 status, error = await _post_update(session, webhook, update)
                 attempt = self._webhook_attempts.get(update["update_id"], 0) + 1
-                self.webhook_deliveries.append(
-                    WebhookDelivery(update["update_id"], webhook.url, status, attempt, error)
-                )
+                delivery = WebhookDelivery(update["update_id"], webhook.url, status, attempt, error)
+                self.webhook_deliveries.append(delivery)
+                for listener in list(self.webhook_listeners):
+                    await listener(delivery)
                 if status is not None and 200 <= status < 300:
                     self._drop_update(update)
                     continue

@@ -14,8 +14,10 @@ After every step (see :meth:`FuzzedLeader.step`):
 * the stand-in refused nothing (no 400: the bot sends only what Telegram accepts);
 * nothing of the leader's texts went to a group.
 
-A step is over when a probe (another user asking /help) has been answered: the bot
-handles updates one at a time, so everything before the probe is done by then.
+A step is over when a probe (another user asking /help) has been answered and the
+intake has nothing in hand: updates are taken in in order, so by the probe's answer
+everything before it is stored, and different leaders are handled at once, so the
+leader's own update may still be in hand until the intake is idle.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import json
 import logging
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html import escape
@@ -154,8 +156,10 @@ class FuzzedLeader:
         database_url: str,
         errors: ErrorLog,
         figures: Figures,
+        all_handled: Callable[[], Awaitable[None]],
     ) -> None:
         self.api = api
+        self._all_handled = all_handled
         self.leader = leader
         self.database_url = database_url
         self.errors = errors
@@ -289,6 +293,7 @@ class FuzzedLeader:
         probes = len(self.probe.chat.events)
         await self.probe.send("/help")
         await wait_until(lambda: len(self.probe.chat.events) > probes, "the probe's reply", 30)
+        await self._all_handled()
 
     def _answer_tried(self, query_id: str) -> bool:
         return any(
@@ -441,9 +446,7 @@ class FuzzedLeader:
             await wait_until(lambda q=query_id: self._answer_tried(q), "the press answered", 30)
             self.figures.tried["presses by a second leader of the first one's data"] += 1
         self.figures.tried["of which with a guessed id"] += len(pressed) - len(datas)
-        probes = len(self.probe.chat.events)
-        await self.probe.send("/help")
-        await wait_until(lambda: len(self.probe.chat.events) > probes, "the probe's reply", 30)
+        await self._settle()
         seen_by_other = "\n".join(e.text for e in other.chat.events)
         leaked = [s for s in secrets if s in seen_by_other]
         assert not leaked, f"the second leader was shown: {leaked!r}"

@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
+from weakref import WeakKeyDictionary
 
 import pytest
 from telegram.ext import Application
 
 from bot.application import build_application
+from bot.intake.polling import PollingIntake
 from bot.settings import Settings, load_settings
 from bot.storage.database import Database
 from bot.storage.encryption import DataCipher, use_cipher
@@ -24,7 +26,20 @@ from tests.support.dispatch_rounds import count_rounds
 TEST_DATA_KEY = "m5S0yuYlk9Lk1dFVv8MBpUuOzcfMF6nTvo8fq6uHSyY="
 
 
-def settings_for_standin(api: BotApiStandin, database_url: str) -> Settings:
+#: The intake of each running bot, for tests that wait until everything taken in is handled.
+_intakes: WeakKeyDictionary[Application, PollingIntake] = WeakKeyDictionary()  # type: ignore[type-arg]
+
+
+async def all_handled(application: Application) -> None:  # type: ignore[type-arg]
+    """Wait until no update taken in by ``application``'s intake is still being handled.
+
+    Different leaders are handled at once, so another user's answer says nothing about
+    this leader's update; the dispatcher's own count of what it has in hand does.
+    """
+    await _intakes[application].dispatcher.idle()
+
+
+def settings_for_standin(api: BotApiStandin, database_url: str, **overrides: str) -> Settings:
     """Settings as a leader's operator would give them, pointing at the stand-in."""
     return load_settings(
         environ={
@@ -35,6 +50,7 @@ def settings_for_standin(api: BotApiStandin, database_url: str) -> Settings:
             # The tests move the clock; the dispatcher looks often so nudges come promptly.
             "REMINDER_INTERVAL_SECONDS": "0.1",
             "RETENTION_INTERVAL_SECONDS": "0.2",
+            **overrides,
         }
     )
 
@@ -46,13 +62,14 @@ async def running_bot(
     clock: Callable[[], datetime],
     *,
     polling: bool = True,
+    **environ: str,
 ) -> AsyncIterator[Application]:  # type: ignore[type-arg]
-    """Migrate, start (and poll, unless told not to), yield the application, stop cleanly.
+    """Migrate, start (and poll through the inbox, unless told not to), yield, stop cleanly.
 
     The nudge dispatcher's rounds are counted, so a test can wait for a whole one
     (:func:`tests.support.dispatch_rounds.dispatch_round`).
     """
-    settings = settings_for_standin(api, database_url)
+    settings = settings_for_standin(api, database_url, **environ)
     use_cipher(DataCipher(settings.data_keys))
     database = Database(settings.database_url)
     await database.migrate()
@@ -62,23 +79,19 @@ async def running_bot(
     if application.post_init:
         await application.post_init(application)
     await application.start()
-    assert application.updater is not None
+    # The production intake: stored in the inbox first, then confirmed and handled.
+    intake = PollingIntake(
+        application, database, timeout=1, concurrency=settings.intake_concurrency
+    )
+    _intakes[application] = intake
     if polling:
-        # As Application.run_polling does: a failed getUpdates goes to the error handler.
-        await application.updater.start_polling(
-            poll_interval=0.0,
-            timeout=1,
-            error_callback=lambda error: application.create_task(
-                application.process_error(update=None, error=error)
-            ),
-        )
+        await intake.start()
     try:
         with pytest.MonkeyPatch.context() as patch:
             count_rounds(application, patch)
             yield application
     finally:
-        if application.updater.running:
-            await application.updater.stop()
+        await intake.stop()
         await application.stop()
         await application.shutdown()
         await database.dispose()

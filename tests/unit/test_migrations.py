@@ -32,6 +32,7 @@ from bot.storage.models import (
     Case,
     Child,
     FollowUp,
+    InboxUpdate,
     Leader,
     Meta,
     Reminder,
@@ -57,9 +58,10 @@ TABLES_0009 = {
     "responsibilities",
     "handovers",
 }
-TABLES_HEAD = (TABLES_0001 | TABLES_0002 | TABLES_0005 | TABLES_0006 | TABLES_0009) - {
-    "conversation_states"
-}
+TABLES_0010 = {"inbox"}
+TABLES_HEAD = (
+    TABLES_0001 | TABLES_0002 | TABLES_0005 | TABLES_0006 | TABLES_0009 | TABLES_0010
+) - {"conversation_states"}
 COLUMNS_0002 = {
     "leaders": {
         "time_zone",
@@ -495,6 +497,62 @@ async def test_downgrade_to_an_empty_database_and_up_again(database_url: str) ->
         await database.migrate()
         assert await current_revision(database.engine) == head_revision()
         assert await schema_differences(database.engine) == []
+    finally:
+        await operator.dispose()
+        await database.dispose()
+
+
+async def store_in_inbox(database: Database) -> None:
+    """What 0003 is for: an update waiting in the inbox, and one handled (a tombstone)."""
+    use_cipher(CIPHER)
+    async with database.session() as session, session.begin():
+        session.add(
+            InboxUpdate(
+                update_id=900_000_001, sender_id=LEADER_ID, payload='{"x": 1}', received_at=SEEN
+            )
+        )
+        session.add(
+            InboxUpdate(update_id=900_000_002, sender_id=LEADER_ID, received_at=SEEN, done_at=SEEN)
+        )
+    async with database.session() as session:
+        waiting = await session.get(InboxUpdate, 900_000_001)
+        assert waiting is not None and waiting.payload == '{"x": 1}'
+        assert waiting.received_at == SEEN and waiting.done_at is None
+
+
+async def test_rows_survive_the_inbox_revision_and_its_downgrade(database_url: str) -> None:
+    database = Database(database_url)
+    operator = operator_engine(database_url)
+    try:
+        await run_alembic(database.engine, lambda config: command.upgrade(config, PREVIOUS))
+        ids = await insert_0001_rows(database.engine)
+        await database.migrate()
+        await write_step_3(database, ids)
+        assert await current_revision(database.engine) == head_revision()
+        assert await schema_differences(database.engine) == []
+        await store_in_inbox(database)
+        async with operator.connect() as connection:
+            stored = (await connection.execute(text("SELECT payload FROM inbox"))).scalars().all()
+        # The payload holds what the leader typed: only its token is in the database.
+        assert '{"x": 1}' not in stored and CIPHER.decrypt(str(stored[0])) == '{"x": 1}'
+
+        await run_alembic(operator, lambda config: command.downgrade(config, "0009"))
+        assert await current_revision(operator) == "0009"
+        assert set(await tables_and_columns(operator)) == (
+            TABLES_HEAD - TABLES_0010 | {"alembic_version"}
+        )
+        await database.migrate()
+        assert await schema_differences(database.engine) == []
+        async with database.session() as session:
+            # The step-3 rows written on 0002 are all there, read through the models.
+            bully = await session.get(Child, ids["bully"])
+            assert bully is not None and bully.nickname == BULLY
+            assert [a.text for a in bully.agreements] == [*AGREEMENTS, "say sorry to Noor"]
+            assert [f.outcome for f in bully.follow_ups] == ["partly"]
+            planned = planned_follow_up(bully)
+            assert planned is not None and planned.due_at == CLOSED
+            assert await session.scalar(select(func.count()).select_from(InboxUpdate)) == 0
+        await store_in_inbox(database)
     finally:
         await operator.dispose()
         await database.dispose()

@@ -1,0 +1,132 @@
+"""Polling: our own loop over ``Bot.get_updates``, storing each batch before confirming it.
+
+Telegram confirms the updates of one ``getUpdates`` call when the next call asks
+for a higher ``offset``. The offset moves past a batch only once the batch is in
+the inbox, so a process killed at any moment has either stored an update or will
+be given it again. At shutdown no last call is made to confirm the final batch:
+Telegram gives it again at the next start, and the inbox's tombstones skip it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+
+from telegram.error import InvalidToken, TelegramError, TimedOut
+from telegram.ext import Application
+
+from bot.intake.dispatcher import CONCURRENCY, InboxDispatcher
+from bot.storage.database import Database
+
+log = logging.getLogger(__name__)
+
+#: What the bot reads; an edit is taken in only to say that edits are not read.
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
+#: Seconds Telegram holds a long poll open when there is nothing to give.
+POLL_TIMEOUT = 10.0
+#: The longest wait before asking again after Telegram or the database failed.
+MAX_BACKOFF = 30.0
+
+
+class PollingIntake:
+    """Fetch updates, store them, confirm them, and hand them to the dispatcher."""
+
+    def __init__(
+        self,
+        application: Application,  # type: ignore[type-arg]
+        database: Database,
+        *,
+        timeout: float = POLL_TIMEOUT,
+        concurrency: int = CONCURRENCY,
+    ) -> None:
+        self._application = application
+        self._database = database
+        self._timeout = timeout
+        self.dispatcher = InboxDispatcher(application, database, concurrency=concurrency)
+        self._task: asyncio.Task[None] | None = None
+
+    async def until_stopped(self, stop: asyncio.Event) -> None:
+        """Return when ``stop`` is set, or when polling gave up (a refused token)."""
+        assert self._task is not None
+        stopping = asyncio.create_task(stop.wait())
+        await asyncio.wait({stopping, self._task}, return_when=asyncio.FIRST_COMPLETED)
+        stopping.cancel()
+
+    async def start(self) -> None:
+        """Handle what the inbox still holds, then poll."""
+        await self.dispatcher.start()
+        self._task = asyncio.create_task(self._poll(), name="get-updates")
+
+    async def stop(self) -> None:
+        """Stop polling (the batch on its way is not confirmed) and finish the updates in hand."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        await self.dispatcher.stop()
+
+    async def _poll(self) -> None:
+        offset: int | None = None
+        backoff = 0.0
+        while True:
+            if backoff:
+                await asyncio.sleep(backoff)
+            try:
+                updates = await self._application.bot.get_updates(
+                    offset=offset, timeout=self._timeout, allowed_updates=ALLOWED_UPDATES
+                )
+            except TimedOut:
+                continue
+            except InvalidToken:
+                log.error("Telegram refuses the bot token; polling stops")
+                return
+            except TelegramError as error:
+                backoff = min(max(backoff * 2, 1.0), MAX_BACKOFF)
+                log.warning("getUpdates failed (%s); again in %g s", type(error).__name__, backoff)
+                continue
+            # This call confirmed everything below ``offset``: its tombstones may go.
+            self.dispatcher.acknowledged_below = offset
+            if not updates:
+                backoff = 0.0
+                continue
+            try:
+                await self.dispatcher.take_in(updates)
+            except Exception:
+                # Not stored, so not confirmed: the next call gets the same updates again.
+                backoff = min(max(backoff * 2, 1.0), MAX_BACKOFF)
+                log.exception("could not store %s updates; again in %g s", len(updates), backoff)
+                continue
+            backoff = 0.0
+            offset = updates[-1].update_id + 1
+
+
+async def run_polling(
+    application: Application,  # type: ignore[type-arg]
+    database: Database,
+    concurrency: int = CONCURRENCY,
+) -> None:
+    """Poll until SIGTERM or SIGINT, then finish the updates in hand and stop cleanly."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    async with application:
+        if application.post_init:
+            await application.post_init(application)
+        await application.start()
+        # A webhook set before would make Telegram refuse getUpdates.
+        await application.bot.delete_webhook(drop_pending_updates=False)
+        intake = PollingIntake(application, database, concurrency=concurrency)
+        await intake.start()
+        log.info("polling for updates")
+        await intake.until_stopped(stop)
+        log.info("stopping: finishing the updates in hand, the rest waits in the inbox")
+        await intake.stop()
+        await application.stop()
+    # As Application.run_polling does: close the database (see Database.dispose), which
+    # empties SQLite's write-ahead log.
+    if application.post_shutdown:
+        await application.post_shutdown(application)
