@@ -56,9 +56,10 @@ from flows.escalation import VICTIM_VIEW_TEXT, VictimView
 from flows.fact_words import judgements
 from flows.follow_up import OUTCOME_TEXT, SNOOZE_TEXT, Outcome, Snooze
 from flows.follow_up_timing import FOLLOW_UP_CHOICES, FollowUpChoice
+from flows.help_lines import help_line
 from flows.history import NextStepChoice, Step1Choice
 from flows.language import SUPPORTED_LANGUAGES, _, native_name, ngettext, using_language
-from flows.protocol import TOMORROW_WORD
+from flows.protocol import TOMORROW_WORD, first_part
 from flows.replies import Screen, Shown
 from tests.support.bot_api_standin import BotApiStandin, BotMessage, SimUser
 from tests.support.clock import TestClock
@@ -550,24 +551,39 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
             *my_cases,
         ],
     )
-    await leader.press(declined, t("👥 Talk it over with the team"))
-    waiting = await see(
-        leader,
-        [
-            t(
-                "Talk it over with your team: what do you see, what does %(victim)s need, and "
-                "which approach fits? Nothing happens behind %(victim)s's back.",
-                victim=name(NICK),
-            ),
-            *t.around(
-                "🔔 I will remind you on %(moment)s to ask %(victim)s again.",
-                "moment",
-                victim=name(NICK),
-                moment="",
-            ),
-        ],
-        [[t("🧭 Other approaches")], *my_cases],
-    )
+    # What the leader does meanwhile: each choice says what it means, and is kept.
+    meanwhile = {
+        Step1Choice.TEAM: (
+            t("👥 Talk it over with the team"),
+            "Talk it over with your team: what do you see, what does %(victim)s need, and "
+            "which approach fits? Nothing happens behind %(victim)s's back.",
+        ),
+        Step1Choice.TRY_LATER: (
+            t("⏰ Ask again later"),
+            "OK. Give %(victim)s time. Until %(victim)s agrees, nothing happens behind "
+            "%(victim)s's back.",
+        ),
+        Step1Choice.WATCH: (
+            t("👀 Keep watching"),
+            "Keep an eye on how things go for %(victim)s, and stay close to %(victim)s. "
+            "If it gets worse, talk with your team straight away.",
+        ),
+    }
+    for button, text in meanwhile.values():
+        await leader.press(declined, button)
+        waiting = await see(
+            leader,
+            [
+                t(text, victim=name(NICK)),
+                *t.around(
+                    "🔔 I will remind you on %(moment)s to ask %(victim)s again.",
+                    "moment",
+                    victim=name(NICK),
+                    moment="",
+                ),
+            ],
+            [[t("🧭 Other approaches")], *my_cases],
+        )
     await leader.press(waiting, t("🧭 Other approaches"))
     # The quick check said a one-on-one conversation fits: the case lists them in its order.
     order = [*recommended(frozenset(ticked))]
@@ -663,7 +679,10 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
         return parts, [*rows, [t("🕓 History")], *my_cases]
 
     step1_choices = [
-        f"{FIRST}: " + t("step 1: %(choice)s", choice=t.raw(STEP1_CHOICE_TEXT[Step1Choice.TEAM])),
+        *(
+            f"{FIRST}: " + t("step 1: %(choice)s", choice=t.raw(STEP1_CHOICE_TEXT[choice]))
+            for choice in meanwhile
+        ),
         t("approach: %(approach)s", approach=restorative),
     ]
     await see(
@@ -1388,24 +1407,67 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
     follow_up = await see(leader, *nudge(SECOND, [NICK], rounds=2))
     await leader.press(follow_up, t("🧭 Next steps"))
     shown = await see(leader, *next_steps(2))
-    await leader.press(shown, t.label("💬 Support for %(victim)s", victim=NICK))
-    shown = await see(
-        leader,
-        [
-            t(
-                "Written down in the case: %(choice)s.",
-                choice=t.raw(NEXT_STEP_TEXT[NextStepChoice.SUPPORT]),
-            ),
-            t(
-                "Make sure %(victim)s has someone to talk to: a leader %(victim)s trusts, the "
-                "parents, and a help line.",
-                victim=name(NICK),
-            ),
-        ],
-        [[t("▶️ Back to the case")], [t("🧭 Next steps")], *my_cases],
+    # The leader is in Europe/Brussels: the help line there, or how to find one.
+    line = help_line("Europe/Brussels", language)
+    help_text = (
+        t(
+            "Children and young people can call or chat with %(name)s, for free and "
+            "anonymously: %(phone)s (%(url)s).",
+            name=line.name,
+            phone=line.phone,
+            url=line.url,
+        )
+        if line is not None
+        else t("Look up the free help line for children and young people in your country.")
     )
-    await leader.press(shown, t("🧭 Next steps"))
-    shown = await see(leader, *next_steps(2))
+    guides = {
+        NextStepChoice.TEAM: (
+            t("👥 Team or group leadership"),
+            [
+                t(
+                    "Bring it to your next leaders' meeting or call the group leader. Decide "
+                    "together who talks with whom, and keep following up."
+                )
+            ],
+        ),
+        NextStepChoice.PARENTS: (
+            t("👪 Talk with the parents"),
+            [
+                t(
+                    "Agree with your team who contacts the parents and what you tell them. "
+                    "Tell %(victim)s first: nothing happens behind %(victim)s's back.",
+                    victim=name(NICK),
+                )
+            ],
+        ),
+        NextStepChoice.SUPPORT: (
+            t.label("💬 Support for %(victim)s", victim=NICK),
+            [
+                t(
+                    "Make sure %(victim)s has someone to talk to: a leader %(victim)s trusts, "
+                    "the parents, and a help line.",
+                    victim=name(NICK),
+                ),
+                help_text,
+            ],
+        ),
+        NextStepChoice.GO_ON: (
+            t("🔁 One more round first"),
+            [t("OK: one more round. The next steps stay on the reminder until it has stopped.")],
+        ),
+    }
+    for choice, (button, guide) in guides.items():
+        await leader.press(shown, button)
+        chosen = await see(
+            leader,
+            [
+                t("Written down in the case: %(choice)s.", choice=t.raw(NEXT_STEP_TEXT[choice])),
+                *guide,
+            ],
+            [[t("▶️ Back to the case")], [t("🧭 Next steps")], *my_cases],
+        )
+        await leader.press(chosen, t("🧭 Next steps"))
+        shown = await see(leader, *next_steps(2))
     await leader.press(shown, t("🧭 Another approach"))
     await see(
         leader,
@@ -1496,7 +1558,8 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
         ],
     )
     await leader.send(NICK)
-    shown = (await screen(leader)).message
+    at_a_glance = overview([], [], history=step1_choices, planned=[FIRST, SECOND])
+    shown = await see(leader, *at_a_glance)
     await leader.press(shown, t("✏️ Correct something"))
     shown = await see(leader, *corrections())
     await leader.press(shown, f"✏️ 1. {short(agreements[0])}")
@@ -1510,16 +1573,32 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
             ),
         ],
     )
-    await leader.send(agreements[0])
+    # Typed too long: kept, and its first part taken.
+    draft = agreements[0] + " " + LONG_FACTS[: AGREEMENT_MAX - len(agreements[0])]
+    await leader.send(draft)
+    shown = await see(
+        leader,
+        [
+            t(
+                "That is %(length)d characters; here it can be at most %(limit)d. I kept what "
+                "you typed: take its first part, or type it again, shorter.",
+                length=len(draft.strip()),
+                limit=AGREEMENT_MAX,
+            )
+        ],
+        [[t("✂️ Take the first part")]],
+    )
+    await leader.press(shown, t("✂️ Take the first part"))
+    agreements[0] = first_part(draft, AGREEMENT_MAX)
     await leader.press(await see(leader, *corrections()), t("↩️ Back to the case"))
-    shown = await see(leader, *overview([], [], history=step1_choices, planned=[FIRST, SECOND]))
+    shown = await see(leader, *at_a_glance)
     await leader.press(shown, t("➕ Another child"))
     await see(
         leader, [t("What do you call the next child who bullies or joins in?"), one_at_a_time]
     )
     await leader.send(THIRD)
     await leader.press(await see(leader, *ask_role(THIRD)), t("Bullies"))
-    await screen(leader)  # where the case stands: step 1 for the new child
+    await see(leader, *ask_consent(THIRD))
     shown = await open_case([], [], history=step1_choices, planned=[FIRST, SECOND])
     await leader.press(shown, t("✏️ Correct something"))
     shown = await see(leader, *corrections(extra=THIRD))
@@ -1530,7 +1609,7 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
         [[t("➖ Yes, remove")], [t("↩️ No, keep")]],
     )
     await leader.press(shown, t("➖ Yes, remove"))
-    await screen(leader)  # where the case stands
+    await see(leader, *at_a_glance)
 
     # --- Privacy, export, language. ----------------------------------------------------
     await leader.send("/privacy")
@@ -1538,6 +1617,31 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
         leader,
         [
             t("Privacy"),
+            t(
+                "<b>What I store:</b> the nicknames or initials you give the children, what "
+                "you type about the situation (facts, what you may tell, agreements, "
+                "follow-ups), the quick check's ticks, and your settings. No full names, "
+                "ages, schools or photos: please don't type them."
+            ),
+            t(
+                "<b>Where:</b> in the database of the organisation that runs this bot. "
+                "Everything you typed about a child is stored encrypted."
+            ),
+            t(
+                "<b>Who sees it:</b> in this bot, only you: no other leader can open your "
+                "cases, and in a group chat I show nothing of them. The organisation "
+                "that runs the bot holds the key to the encrypted data."
+            ),
+            t.plural(
+                "<b>How long:</b> as long as a case is open. A closed case is erased "
+                "%(days)d day after closing; a case without activity for a long time "
+                "gets a reminder asking whether it can be closed.",
+                "<b>How long:</b> as long as a case is open. A closed case is erased "
+                "%(days)d days after closing; a case without activity for a long time "
+                "gets a reminder asking whether it can be closed.",
+                180,
+                days=180,
+            ),
             t(
                 "<b>Your rights:</b> /export sends you a file with all your data; "
                 "/delete erases all of it for good."
@@ -1600,7 +1704,7 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
     )
     await leader.press(shown, t("🗂 Close the case"))
     await leader.press(await see(leader, *confirm), t("↩️ No, keep it open"))
-    shown = (await screen(leader)).message
+    shown = await see(leader, *overview([], [], history=step1_choices, planned=[SECOND]))
     await leader.press(shown, t("🗂 Close the case"))
     await leader.press(await see(leader, *confirm), t("🗂 Yes, close it"))
     await see(
