@@ -15,10 +15,11 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from html import escape
 
 import pytest
+from babel.dates import format_date
 from telegram.ext import Application
 
 from bot.handlers.commands import COMMANDS
@@ -58,9 +59,22 @@ from flows.follow_up import OUTCOME_TEXT, SNOOZE_TEXT, Outcome, Snooze
 from flows.follow_up_timing import FOLLOW_UP_CHOICES, FollowUpChoice
 from flows.help_lines import help_line
 from flows.history import NextStepChoice, Step1Choice
-from flows.language import SUPPORTED_LANGUAGES, _, native_name, ngettext, using_language
+from flows.language import (
+    SUPPORTED_LANGUAGES,
+    _,
+    babel_locale,
+    native_name,
+    ngettext,
+    using_language,
+)
 from flows.protocol import TOMORROW_WORD, first_part
 from flows.replies import Screen, Shown
+from flows.team import (
+    DEFAULT_ESCALATION_HOURS,
+    DEFAULT_YEAR_START_MONTH,
+    ESCALATION_HOURS,
+    TEAM_NAME_MAX,
+)
 from tests.support.bot_api_standin import BotApiStandin, BotMessage, SimUser
 from tests.support.clock import TestClock
 from tests.support.telegram_html import html_to_text
@@ -77,6 +91,7 @@ BLANK = " \u3000 "
 SAME_AS_ENGLISH: dict[str, set[str]] = {
     "Pestgesprek": set(SUPPORTED_LANGUAGES),
     "Privacy": {"nl"},
+    "Team %(team)s": {"de"},
 }
 
 
@@ -523,6 +538,15 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
             bullies=name(child),
         )
 
+    declined_buttons = [
+        [t("🔁 Ask again now")],
+        [t("⏰ Ask again later")],
+        [t("👥 Talk it over with the team")],
+        [t("👀 Keep watching")],
+        [t("🧭 Other approaches")],
+        [t("🗂 Close the case")],
+        *my_cases,
+    ]
     step1 = await see(leader, *ask_consent(FIRST))
     await leader.press(step1, t("✋ No, not (yet)"))
     declined = await see(
@@ -541,15 +565,7 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
             + t("Keep watching how things go for %(victim)s, and stay close.", victim=name(NICK)),
             *t.around("🔔 I will remind you on %(moment)s.", "moment", moment=""),
         ],
-        [
-            [t("🔁 Ask again now")],
-            [t("⏰ Ask again later")],
-            [t("👥 Talk it over with the team")],
-            [t("👀 Keep watching")],
-            [t("🧭 Other approaches")],
-            [t("🗂 Close the case")],
-            *my_cases,
-        ],
+        declined_buttons,
     )
     # What the leader does meanwhile: each choice says what it means, and is kept.
     meanwhile = {
@@ -1598,7 +1614,34 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
     )
     await leader.send(THIRD)
     await leader.press(await see(leader, *ask_role(THIRD)), t("Bullies"))
-    await see(leader, *ask_consent(THIRD))
+    step1 = await see(leader, *ask_consent(THIRD))
+    # Not asked yet: the reminder to ask comes, with step 1's questions.
+    await leader.press(step1, t("⏳ Not asked yet"))
+    await screen(leader)  # "talk with the bullied child first", as checked above
+    clock.advance(days=2, hours=3)
+    reminder = await see(
+        leader,
+        [
+            t("🔔 Step 1 \u2014 with %(victim)s", victim=name(NICK)),
+            t("Have you asked %(victim)s yet? Find a quiet moment and ask:", victim=name(NICK)),
+            *(f"{n}. {quoted(s)}" for n, s in enumerate(step1_sentences(THIRD)[:2], start=1)),
+            t(
+                "Did %(victim)s agree that you talk with %(bullies)s?",
+                victim=name(NICK),
+                bullies=name(THIRD),
+            ),
+        ],
+        [[t("✅ Yes, agreed")], [t("✋ No, not (yet)")], [t("⏳ Not asked yet")]],
+    )
+    await leader.press(reminder, t("✋ No, not (yet)"))
+    await see(
+        leader,
+        [
+            t("Step 1 \u2014 %(victim)s does not agree (yet)", victim=name(NICK)),
+            behind_their_back(THIRD),
+        ],
+        declined_buttons,
+    )
     shown = await open_case([], [], history=step1_choices, planned=[FIRST, SECOND])
     await leader.press(shown, t("✏️ Correct something"))
     shown = await see(leader, *corrections(extra=THIRD))
@@ -1685,7 +1728,55 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
         leader,
         [t("The follow-up with %(child)s is cancelled: no reminder will come.", child=name(FIRST))],
     )
-    shown = await open_case([], [], history=step1_choices, planned=[SECOND])
+
+    def follow_ups(*rounds: tuple[Outcome, VictimView]) -> list[str]:
+        return [
+            piece
+            for outcome, view in rounds
+            for piece in [
+                *t.around(
+                    "follow-up on %(date)s: %(outcome)s",
+                    "date",
+                    date="",
+                    outcome=t.raw(OUTCOME_TEXT[outcome]),
+                ),
+                " \u2014 " + says(view),
+            ]
+        ]
+
+    talked = [t("talk held on %(date)s", date="").strip(), t("agreements:")]
+    shown = await open_case(
+        [
+            summary(
+                FIRST,
+                Role.PESTER,
+                "agreed",
+                t("You may tell: %(text)s", text=escape(KEPT)),
+                *talked,
+                *(f"\u2022 {a}" for a in agreements),
+                t("reported back ✅"),
+            ),
+            summary(
+                SECOND,
+                Role.MEEPESTER,
+                "agreed",
+                t("You may tell: %(text)s", text=escape(NICK)),
+                *talked,
+                *(f"\u2022 {a}" for a in written[SECOND]),
+                t("reported back ✅"),
+                *follow_ups(
+                    (Outcome.NOT_STOPPED, VictimView.NOT_STOPPED),
+                    (Outcome.PARTLY, VictimView.LESS),
+                    (Outcome.STOPPED, VictimView.STOPPED),
+                ),
+                *t.around("Next follow-up: %(when)s", "when", when=""),
+            ),
+        ],
+        # The first child's follow-up was cancelled: the next one is to be planned.
+        [t("Step 3: plan the next follow-up with %(child)s", child=name(FIRST))],
+        history=step1_choices,
+        planned=[SECOND],
+    )
     confirm = (
         [
             t("Still open in this case:"),
@@ -1720,6 +1811,91 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
         my_cases,
     )
 
+    # --- A team: none yet, a name refused, the team, its invitation. -------------------
+    def my_teams(member: bool) -> Expected:
+        if not member:
+            about = t(
+                "A team is the leaders of one group. In a team you can share a case with "
+                "co-leaders, so the follow-up goes on when you are away."
+            )
+            return [t("My teams"), about], [[t("➕ New team")]]
+        line = t(
+            "%(team)s: %(count)d leader(s), you are %(role)s",
+            team=name(NICK),
+            count=1,
+            role=t.raw("coordinator"),
+        )
+        return [t("My teams"), line], [[f"👥 {NICK}"], [t("➕ New team")]]
+
+    def team() -> Expected:
+        hours = [
+            ("\u2705 " if h == DEFAULT_ESCALATION_HOURS else "") + f"{h} h"
+            for h in ESCALATION_HOURS
+        ]
+        year = t.run(
+            lambda: format_date(
+                date(2000, DEFAULT_YEAR_START_MONTH, 1), format="d MMMM", locale=babel_locale()
+            )
+        )
+        return (
+            [
+                t("Team %(team)s", team=name(NICK)),
+                f"\u2022 Jo \u2014 {t('coordinator')} {t('(you)')}",
+                t("A case is shared only when its leader shares it, from the case itself."),
+                t(
+                    "An unanswered follow-up reminder goes to the co-leaders who share the case "
+                    "after %(hours)d hours:",
+                    hours=DEFAULT_ESCALATION_HOURS,
+                ),
+            ],
+            [
+                hours,
+                [t.label("🍂 New working year: %(date)s", date=year)],
+                [t("📊 Overview of open cases")],
+                [t("🔗 Invitation link")],
+                [t("🚪 Leave this team")],
+                [t("◀️ My teams")],
+            ],
+        )
+
+    await leader.send("/team")
+    shown = await see(leader, *my_teams(member=False))
+    await leader.press(shown, t("➕ New team"))
+    await see(
+        leader,
+        [
+            t(
+                "What is the team called? For example the group's name (at most %(max)d "
+                "characters).",
+                max=TEAM_NAME_MAX,
+            )
+        ],
+    )
+    await leader.send(BLANK)
+    await see(leader, [t("Please type a name of at most %(max)d characters.", max=TEAM_NAME_MAX)])
+    await leader.send(NICK)
+    shown = await see(leader, *team())
+    await leader.press(shown, t("🔗 Invitation link"))
+    shown = await see(
+        leader,
+        [
+            t("Invitation to team %(team)s", team=name(NICK)),
+            *t.around(
+                "Send this link to your co-leaders, in a private message. Whoever opens it "
+                "joins the team, until %(date)s or until you revoke it:",
+                "date",
+                date="",
+            ),
+            "https://t.me/",
+            t("Joining shows them no case: each case is shared by its own leader."),
+        ],
+        [[t("🚫 Revoke the link")], [t("◀️ Back to the team")]],
+    )
+    await leader.press(shown, t("◀️ Back to the team"))
+    shown = await see(leader, *team())
+    await leader.press(shown, t("◀️ My teams"))
+    await see(leader, *my_teams(member=True))
+
     # --- Erasing: kept once, then erased. -------------------------------------------------
     confirm = (
         [
@@ -1731,10 +1907,14 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
         ],
         [[t("🗑 Yes, erase everything")], [t("↩️ No, keep it")]],
     )
+    # The team ends with its last coordinator: said before the question.
+    team_ends = [t("You are the last coordinator of these teams: they are deleted too:"), NICK]
     await leader.send("/delete")
+    await see(leader, team_ends)
     await leader.press(await see(leader, *confirm), t("↩️ No, keep it"))
     await see(leader, [t("Nothing was erased.")])
     await leader.send("/delete")
+    await see(leader, team_ends)
     await leader.press(await see(leader, *confirm), t("🗑 Yes, erase everything"))
     await see(
         leader,
