@@ -8,6 +8,9 @@ here. The stand-in also refuses malformed HTML, texts over 4096 characters and
 callback data over 64 bytes, and the ``api`` fixture fails the test on any refusal;
 the nicknames and texts typed are long and full of markup, so nothing typed can
 break a message. The walk draws every screen of :class:`flows.replies.Screen`.
+
+Nothing here waits for a moment: each screen is the stand-in's own record of what the
+bot sent, and a reminder is awaited as the message it is, after the test clock moved.
 """
 
 from __future__ import annotations
@@ -440,7 +443,7 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
     )
     await see(leader, [t("New case"), t("What do you call the child who is bullied?"), advice])
     await leader.send("x" * (NICKNAME_MAX + 20))
-    too_long = await see(
+    await see(
         leader,
         [
             t(
@@ -452,7 +455,7 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
         ],
         [[t("✂️ Take the first part")]],
     )
-    del too_long  # a nickname is typed again instead
+    # Typed again, shorter (taking the first part is pressed below, on an agreement).
     await leader.send(NICK)
     one_at_a_time = t("One child at a time: you can add more after this one.")
     await see(
@@ -1076,8 +1079,14 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
         )
 
     async def open_case(
-        people: Sequence[list[str]], next_parts: Sequence[str], **kw: object
+        people: Sequence[list[str]],
+        next_parts: Sequence[str],
+        *,
+        history: Sequence[str] = (),
+        reported: Sequence[str] = (),
+        planned: Sequence[str] = (),
     ) -> BotMessage:
+        """/cases, the one case opened: its overview, checked."""
         await leader.send("/cases")
         listed = await see(
             leader,
@@ -1092,7 +1101,10 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
             [[f"1. {NICK}"], [t("➕ New case")]],
         )
         await leader.press(listed, f"1. {NICK}")
-        return await see(leader, *overview(people, next_parts, **kw))  # type: ignore[arg-type]
+        return await see(
+            leader,
+            *overview(people, next_parts, history=history, reported=reported, planned=planned),
+        )
 
     held = [t("talk held on %(date)s", date="").strip()]
     shown = await open_case(
@@ -1152,7 +1164,10 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
             [[t("🗓 Meeting day")], [t("🌙 Quiet hours")], [t("🌍 Time zone")]],
         )
 
-    days = [t.run(lambda d=d: weekday_name(d)) for d in range(7)]  # type: ignore[misc]
+    def day_name(weekday: int) -> str:
+        return t.run(lambda: weekday_name(weekday))
+
+    days = [day_name(d) for d in range(7)]
     weekdays = (
         [t("On which day does your group meet?")],
         [days[0:3], days[3:6], days[6:], [t("No weekly meeting")]],
