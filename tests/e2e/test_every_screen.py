@@ -1792,6 +1792,41 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
         history=step1_choices,
         planned=[SECOND],
     )
+    # The case's history: the newest lines, the document, and back.
+    await leader.press(shown, t("🕓 History"))
+    shown = await see(
+        leader,
+        [
+            t("History of the case of %(victim)s", victim=name(NICK)),
+            t("%(actor)s started the case", actor="Jo"),
+            t(
+                "%(actor)s wrote down that %(victim)s did not agree (yet)",
+                actor="Jo",
+                victim=name(NICK),
+            ),
+            t("%(actor)s held the talk with %(child)s", actor="Jo", child=name(FIRST)),
+            t(
+                "%(actor)s reported back to %(victim)s on the talk with %(child)s",
+                actor="Jo",
+                victim=name(NICK),
+                child=name(FIRST),
+            ),
+            t(
+                "%(actor)s followed up %(child)s: %(outcome)s",
+                actor="Jo",
+                child=name(SECOND),
+                outcome=t.raw(OUTCOME_TEXT[Outcome.STOPPED]),
+            ),
+        ],
+        [[t("📄 Print-ready document")], [t("◀️ Back to the case")]],
+    )
+    await leader.press(shown, t("📄 Print-ready document"))
+    printed = await see(leader, [t("The history of the case, ready to print.")])
+    assert printed.document is not None
+    history_title = t.raw("History of the case of %(victim)s") % {"victim": escape(NICK)}
+    assert f"<h1>{history_title}</h1>" in printed.document.data.decode()
+    await leader.press(shown, t("◀️ Back to the case"))
+    shown = await see(leader, *overview([], [], history=step1_choices, planned=[SECOND]))
     confirm = (
         [
             t("Still open in this case:"),
