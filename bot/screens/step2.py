@@ -99,7 +99,7 @@ def ask_feeling(turn: Turn, case: Case, child: Child) -> None:
                 _("Name your feeling:") + " " + quoted(second),
                 _("Tap one, or type another word (at most %(max)d characters).")
                 % {"max": FEELING_MAX},
-                *now_written(phrasing.feeling_words(child.feeling) if child.feeling else None),
+                *now_written(_feeling_as_written(child.feeling)),
             ]
         ),
         [
@@ -118,6 +118,16 @@ def ask_feeling(turn: Turn, case: Case, child: Child) -> None:
             ),
         ],
     )
+
+
+def _feeling_as_written(feeling: str | None) -> str | None:
+    """The feeling as plain text (``now_written`` escapes it): a button's word, or as typed."""
+    if not feeling:
+        return None
+    try:
+        return _(FEELING_TEXT[Feeling(feeling)])
+    except ValueError:
+        return feeling
 
 
 def script(turn: Turn, case: Case, child: Child) -> None:

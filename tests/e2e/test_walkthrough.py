@@ -27,7 +27,16 @@ async def test_a_leader_walks_the_whole_protocol_in_dutch(
     await leader.send("/criteria")
     checklist = await leader.expect("Snelle check")
     assert "confronterende aanpak" in checklist.text
-    assert len(checklist.button_texts) == 7  # six reasons and "see the answer"
+    # The protocol's six reasons, in its order, each a short label, then the answer.
+    assert checklist.button_texts == [
+        "▫️ Al lang(er) bezig",
+        "▫️ Grote impact",
+        "▫️ Pester heeft hoge status",
+        "▫️ Slachtoffer staat alleen",
+        "▫️ Leiding steunt de aanpak",
+        "▫️ Snelle correctie nodig",
+        "Bekijk het antwoord ➡️",
+    ]
     await leader.press(checklist, "Leiding steunt")
     checklist = await leader.expect("✅ Begeleider(s) steunen")
     assert "✋" not in checklist.text and "één-op-ééngesprek past" not in checklist.text

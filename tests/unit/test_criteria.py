@@ -8,22 +8,36 @@ import pytest
 
 from flows.criteria import (
     ALL_CRITERIA,
+    CRITERION_TEXT,
     FULL_MASK,
+    NATURE,
     Criterion,
     Verdict,
     assess,
     from_mask,
     toggle,
 )
+from flows.language import _, using_language
 
 SUPPORT = Criterion.LEADERS_SUPPORT
 REASONS = [c for c in ALL_CRITERIA if c != SUPPORT]
 
 
-def test_there_are_six_reasons_as_in_the_protocol() -> None:
-    # "= confronterende aanpak" is what the approach is, not a reason to tick.
-    assert len(ALL_CRITERIA) == 6
-    assert FULL_MASK == 0b1111110
+def test_the_checklist_reads_as_the_protocols_reasons_in_its_order() -> None:
+    with using_language("nl"):
+        nature = _(NATURE)
+        texts = [_(CRITERION_TEXT[c]) for c in ALL_CRITERIA]
+    # "= confronterende aanpak" is what the approach is, said above the reasons, not a
+    # reason to tick; then the protocol's list, word for word.
+    assert nature == "Een één-op-ééngesprek = confronterende aanpak."
+    assert texts == [
+        "Het pesten is al lang(er) bezig",
+        "Het pesten heeft een grote impact op het slachtoffer (en zijn/haar omgeving)",
+        "De pester geniet hoge status en krijgt ruime steun",
+        "Het slachtoffer staat (quasi) alleen",
+        "Begeleider(s) steunen de gekozen aanpak",
+        "Dwingende en snelle correctie van het probleemgedrag is nodig",
+    ]
 
 
 def test_a_mask_with_the_old_confrontation_bit_is_not_ours() -> None:

@@ -139,10 +139,6 @@ def test_choice_values_leave_room_in_64_byte_callback_data() -> None:
     assert max(len(c.value.encode()) for c in FollowUpChoice) <= 8
 
 
-def test_the_follow_up_choices_start_with_the_protocols_intervals() -> None:
-    assert FOLLOW_UP_CHOICES[:4] == (C.IN_1_DAY, C.IN_2_DAYS, C.IN_1_WEEK, C.IN_2_WEEKS)
-
-
 # --- N days ahead ---------------------------------------------------------------------
 
 

@@ -54,5 +54,13 @@ def test_everything_typed_is_escaped() -> None:
     assert "&lt;Jo&gt;" in phrasing.names(["<Jo>"])
 
 
-def test_step3_has_the_protocols_three_points() -> None:
-    assert len(phrasing.step3_points()) == 3
+def test_step3_has_the_protocols_three_points_in_its_words() -> None:
+    with using_language("nl"):
+        points = phrasing.step3_points()
+    assert points == [
+        "Vraag hen in hoeverre hij/zij zich aan de gemaakte afspraken houdt.",
+        "Motiveer hem/haar eventueel om een nieuw voorstel te bedenken.",
+        "Het speelt geen rol of alle afspraken consequent volgehouden worden, zolang de "
+        "pesterijen maar gestopt zijn. Blijf dit herhalen en voorzie voldoende tijd voor de "
+        "opvolging.",
+    ]
