@@ -174,6 +174,11 @@ def planned_follow_up(child: ChildRecord) -> ReminderRecord | None:
     return open_reminder(child, ReminderKind.FOLLOW_UP)
 
 
+def follow_up_number(child: ChildRecord) -> int:
+    """Which follow-up talk with ``child`` comes next: 1 for the first."""
+    return len(child.follow_ups) + 1
+
+
 def report_back_open(child: ChildRecord) -> bool:
     """The talk with ``child`` was held and the leader has not yet reported back on it."""
     return child.held_at is not None and child.reported_back_at is None

@@ -25,6 +25,18 @@ class Event:
 
 
 @dataclass(frozen=True)
+class FollowUpAnswer(Event):
+    """An answer about a follow-up talk, made on a reminder or in the case.
+
+    ``follow_up`` is which follow-up talk with the child it answers (1 for the first,
+    :func:`flows.case.follow_up_number`): a button of a reminder already answered,
+    pressed once the next talk is planned, finds its talk recorded and changes nothing.
+    """
+
+    follow_up: int
+
+
+@dataclass(frozen=True)
 class Open(Event):
     """Open the case: it at a glance."""
 
@@ -184,19 +196,19 @@ class CancelFollowUp(Event):
 
 
 @dataclass(frozen=True)
-class OutcomeGiven(Event):
+class OutcomeGiven(FollowUpAnswer):
     """Step 3: how far the bullying has stopped."""
 
     outcome: Outcome
 
 
 @dataclass(frozen=True)
-class AskSnooze(Event):
+class AskSnooze(FollowUpAnswer):
     """Step 3: not talked yet; when to remind again?"""
 
 
 @dataclass(frozen=True)
-class Snoozed(Event):
+class Snoozed(FollowUpAnswer):
     """Step 3: not talked yet; remind again at this moment."""
 
     snooze: Snooze
@@ -320,14 +332,14 @@ class ApproachChosen(Event):
 
 
 @dataclass(frozen=True)
-class VictimViewGiven(Event):
+class VictimViewGiven(FollowUpAnswer):
     """Step 3: what the child who is bullied says (asked before the outcome question)."""
 
     view: VictimView
 
 
 @dataclass(frozen=True)
-class OutcomeWithView(Event):
+class OutcomeWithView(FollowUpAnswer):
     """Step 3: how far the bullying has stopped, with the bullied child's view beside it."""
 
     outcome: Outcome

@@ -47,6 +47,7 @@ from flows.case import (
     child_stage,
     clean_text,
     current_round,
+    follow_up_number,
     last_outcome,
     open_reminder,
     planned_follow_up,
@@ -85,6 +86,7 @@ from flows.events import (
     FactsTyped,
     FeelingChosen,
     FeelingTyped,
+    FollowUpAnswer,
     KeepOpen,
     MayTellTyped,
     NextStepChosen,
@@ -807,7 +809,10 @@ def allowed(case: CaseRecord, event: Event, now: datetime) -> bool:
     if transition.child_stages is None:
         return True
     child = next((c for c in case.children if c.id == event.child_id), None)
-    return child is not None and child_stage(case, child, now) in transition.child_stages
+    if child is None or child_stage(case, child, now) not in transition.child_stages:
+        return False
+    # A reminder's button answers its own talk, not the next one planned since.
+    return not isinstance(event, FollowUpAnswer) or event.follow_up == follow_up_number(child)
 
 
 #: Refusals that say why before showing where the case stands.
@@ -971,7 +976,7 @@ def _outcome_with_view(
     """The outcome that counts is the weightier of the two views (see flows.escalation)."""
     assert isinstance(event, OutcomeWithView) and child is not None
     weighed = weighed_outcome(event.outcome, event.view)
-    reply = _outcome(case, child, OutcomeGiven(child.id, weighed), at)
+    reply = _outcome(case, child, OutcomeGiven(child.id, event.follow_up, weighed), at)
     child.follow_ups[-1].victim_view = event.view
     if weighed is event.outcome:
         return reply
@@ -1051,6 +1056,7 @@ __all__ = [
     "FactsTyped",
     "FeelingChosen",
     "FeelingTyped",
+    "FollowUpAnswer",
     "KeepOpen",
     "MayTellTyped",
     "NextStepChosen",

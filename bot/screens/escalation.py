@@ -8,6 +8,7 @@ from bot.screens.format import bulleted, name, title
 from bot.storage.models import Case, Child
 from bot.turn import Rows, Turn
 from flows import protocol
+from flows.case import follow_up_number
 from flows.escalation import VICTIM_VIEW_TEXT, VictimView, escalation_due, rounds_without_stop
 from flows.follow_up import OUTCOME_TEXT, Outcome
 from flows.help_lines import help_line
@@ -46,30 +47,35 @@ def check_in_question(case: Case) -> str:
 def check_in_rows(case: Case, child: Child, escalate_after: int) -> Rows:
     """The bullied child's view, then (when due) the next steps, then "not talked yet"."""
     victim = case.victim_nickname
+    talk = follow_up_number(child)
 
     rows: Rows = [
         [
             (
                 _("%(victim)s: ✅ it has stopped") % {"victim": victim},
-                case_button(case.id, protocol.VictimViewGiven(child.id, VictimView.STOPPED)),
+                case_button(case.id, protocol.VictimViewGiven(child.id, talk, VictimView.STOPPED)),
             )
         ],
         [
             (
                 _("%(victim)s: 🟡 it happens less") % {"victim": victim},
-                case_button(case.id, protocol.VictimViewGiven(child.id, VictimView.LESS)),
+                case_button(case.id, protocol.VictimViewGiven(child.id, talk, VictimView.LESS)),
             )
         ],
         [
             (
                 _("%(victim)s: ❌ it has not stopped") % {"victim": victim},
-                case_button(case.id, protocol.VictimViewGiven(child.id, VictimView.NOT_STOPPED)),
+                case_button(
+                    case.id, protocol.VictimViewGiven(child.id, talk, VictimView.NOT_STOPPED)
+                ),
             )
         ],
         [
             (
                 _("⏭ I did not ask %(victim)s this time") % {"victim": victim},
-                case_button(case.id, protocol.VictimViewGiven(child.id, VictimView.NOT_ASKED)),
+                case_button(
+                    case.id, protocol.VictimViewGiven(child.id, talk, VictimView.NOT_ASKED)
+                ),
             )
         ],
     ]
@@ -79,7 +85,7 @@ def check_in_rows(case: Case, child: Child, escalate_after: int) -> Rows:
         [
             (
                 _("⏰ Not talked yet: remind me later"),
-                case_button(case.id, protocol.AskSnooze(child.id)),
+                case_button(case.id, protocol.AskSnooze(child.id, talk)),
             )
         ]
     )
@@ -100,6 +106,7 @@ def victim_says(case: Case, view: VictimView) -> str:
 
 def outcome_with_view(turn: Turn, case: Case, child: Child, view: VictimView) -> None:
     """The outcome question, with what the bullied child said above it."""
+    talk = follow_up_number(child)
     parts = [
         title(_("Step 3 — follow-up with %(child)s") % {"child": name(child.nickname)}),
         victim_says(case, view),
@@ -120,20 +127,24 @@ def outcome_with_view(turn: Turn, case: Case, child: Child, view: VictimView) ->
             [
                 (
                     _("✅ Bullying has stopped"),
-                    case_button(case.id, protocol.OutcomeWithView(child.id, Outcome.STOPPED, view)),
+                    case_button(
+                        case.id, protocol.OutcomeWithView(child.id, talk, Outcome.STOPPED, view)
+                    ),
                 )
             ],
             [
                 (
                     _("🟡 Partly stopped"),
-                    case_button(case.id, protocol.OutcomeWithView(child.id, Outcome.PARTLY, view)),
+                    case_button(
+                        case.id, protocol.OutcomeWithView(child.id, talk, Outcome.PARTLY, view)
+                    ),
                 )
             ],
             [
                 (
                     _("❌ Not stopped"),
                     case_button(
-                        case.id, protocol.OutcomeWithView(child.id, Outcome.NOT_STOPPED, view)
+                        case.id, protocol.OutcomeWithView(child.id, talk, Outcome.NOT_STOPPED, view)
                     ),
                 )
             ],

@@ -11,7 +11,7 @@ from bot.screens.step2 import done_rows
 from bot.storage.models import Case, Child
 from bot.turn import Keyboard, Rows, Turn
 from flows import phrasing, protocol
-from flows.case import open_reminder, planned_follow_up, report_back_open
+from flows.case import follow_up_number, open_reminder, planned_follow_up, report_back_open
 from flows.follow_up import SNOOZE_TEXT, ReminderKind, Snooze
 from flows.follow_up_timing import FOLLOW_UP_CHOICES, FollowUpChoice
 from flows.language import N_, _
@@ -117,8 +117,9 @@ def meeting_not_set(turn: Turn, case: Case, child: Child) -> None:
 
 def snooze_options(turn: Turn, case: Case, child: Child) -> None:
     """When to remind again of a talk that has not happened yet."""
+    talk = follow_up_number(child)
     rows: Keyboard = [
-        [(_(SNOOZE_TEXT[snooze]), case_button(case.id, protocol.Snoozed(child.id, snooze)))]
+        [(_(SNOOZE_TEXT[snooze]), case_button(case.id, protocol.Snoozed(child.id, talk, snooze)))]
         for snooze in Snooze
     ]
     turn.say(

@@ -106,6 +106,42 @@ async def test_stopped_proposes_a_longer_interval_and_the_history_is_kept(
     assert "Next follow-up" in overview.text
 
 
+async def test_a_button_of_an_answered_nudge_does_not_answer_the_next_talk(
+    api: BotApiStandin, bot: Application, clock: TestClock
+) -> None:
+    leader = api.user(4012, "Jo", language_code="en")
+    await held_talk(leader)
+    clock.advance(days=8)
+    nudge = await leader.expect("Step 3: talk with Tom again")
+    # The nudge's buttons as Telegram still shows them on another device of the leader.
+    first_buttons = {text: data for row in nudge.buttons for text, data in row}
+    await walk.answer_follow_up(leader, nudge, "Bullying has stopped")
+    await leader.press(await leader.expect("as long as the bullying has stopped"), "In 2 weeks")
+    await leader.expect("I will remind you")
+
+    for label in ("Sam: ❌ it has not stopped", "⏰ Not talked yet: remind me later"):
+        query = await leader.press_data(nudge.message_id, str(first_buttons[label]))
+        await wait_until(
+            lambda q=query: any(
+                c.method == "answerCallbackQuery"
+                and c.params.get("callback_query_id") == q
+                and "already written down" in str(c.params.get("text"))
+                for c in api.calls
+            ),
+            "the press refused as already written down",
+        )
+    await leader.send("/cases")
+    await leader.press(await leader.expect("My cases"), "1. Sam")
+    overview = await leader.expect("Case Sam")
+    assert "has stopped" in overview.text
+    assert "not stopped" not in overview.text
+    # The talk planned after the first one still comes two weeks later, and once.
+    clock.advance(days=15)
+    await leader.expect("Step 3: talk with Tom again")
+    await dispatch_round(bot)
+    assert len(nudges(leader)) == 2
+
+
 async def test_not_talked_yet_puts_the_nudge_off(
     api: BotApiStandin, bot: Application, clock: TestClock
 ) -> None:

@@ -7,6 +7,7 @@ on the bot's database rows.
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
@@ -25,6 +26,7 @@ from flows.case import (
     Stage,
     child_stage,
     clean_text,
+    follow_up_number,
     next_step,
     planned_follow_up,
     round_agreements,
@@ -226,7 +228,7 @@ def test_one_collector_for_both_proposals_with_one_limit() -> None:
     tom = talked()
     case = settled(tom)
     tom.reminders.append(Reminder(ReminderKind.FOLLOW_UP, NOW))
-    protocol.handle(case, protocol.OutcomeGiven(tom.id, Outcome.NOT_STOPPED), at())
+    protocol.handle(case, protocol.OutcomeGiven(tom.id, 1, Outcome.NOT_STOPPED), at())
     for n in range(10):
         reply = protocol.handle(case, protocol.AgreementTyped(tom.id, f"idea {n}"), at())
         assert reply.shown[-1].screen is Screen.AGREEMENTS_SO_FAR
@@ -251,18 +253,45 @@ def test_an_outcome_for_a_follow_up_already_recorded_is_refused_with_a_notice() 
     tom = talked()
     case = settled(tom)
     tom.reminders.append(Reminder(ReminderKind.FOLLOW_UP, NOW))
-    protocol.handle(case, protocol.OutcomeGiven(tom.id, Outcome.STOPPED), at())
-    reply = protocol.handle(case, protocol.OutcomeGiven(tom.id, Outcome.STOPPED), at())
+    protocol.handle(case, protocol.OutcomeGiven(tom.id, 1, Outcome.STOPPED), at())
+    reply = protocol.handle(case, protocol.OutcomeGiven(tom.id, 1, Outcome.STOPPED), at())
     assert not reply.accepted
     assert reply.shown[0].screen is Screen.ALREADY_RECORDED
     assert len(tom.follow_ups) == 1
+
+
+def test_an_answered_reminders_button_does_not_answer_the_next_talk() -> None:
+    tom = talked()
+    case = settled(tom)
+    tom.reminders.append(Reminder(ReminderKind.FOLLOW_UP, NOW))
+    protocol.handle(
+        case, protocol.OutcomeWithView(tom.id, 1, Outcome.PARTLY, VictimView.LESS), at()
+    )
+    protocol.handle(case, protocol.PlanChosen(tom.id, FollowUpChoice.IN_1_WEEK), at())
+    planned = planned_follow_up(tom)
+    # The first reminder's buttons, pressed again before the second talk.
+    for stale in (
+        protocol.VictimViewGiven(tom.id, 1, VictimView.STOPPED),
+        protocol.OutcomeWithView(tom.id, 1, Outcome.STOPPED, VictimView.STOPPED),
+        protocol.AskSnooze(tom.id, 1),
+        protocol.Snoozed(tom.id, 1, Snooze.IN_3_DAYS),
+    ):
+        reply = protocol.handle(case, stale, at())
+        assert not reply.accepted
+        assert reply.shown[0].screen is Screen.ALREADY_RECORDED
+    assert [r.outcome for r in tom.follow_ups] == [Outcome.PARTLY]
+    assert planned_follow_up(tom) is planned and planned is not None
+    assert planned.due_at == NOW + timedelta(days=7)
+    # The second talk's own buttons (in the reminder, or in the case) are taken, early too.
+    reply = protocol.handle(case, protocol.VictimViewGiven(tom.id, 2, VictimView.STOPPED), at())
+    assert reply.accepted
 
 
 def test_snoozing_moves_the_follow_up_out_of_the_quiet_hours() -> None:
     tom = talked()
     case = settled(tom)
     tom.reminders.append(Reminder(ReminderKind.FOLLOW_UP, NOW, status=ReminderStatus.SENT))
-    protocol.handle(case, protocol.Snoozed(tom.id, Snooze.IN_3_DAYS), at())
+    protocol.handle(case, protocol.Snoozed(tom.id, 1, Snooze.IN_3_DAYS), at())
     planned = planned_follow_up(tom)
     assert planned is not None and planned.status == ReminderStatus.PENDING
     assert planned.due_at == NOW + timedelta(days=3)
@@ -306,6 +335,14 @@ MakeEvent = Callable[[int, object], protocol.Event]
 #: Ids the corrections name: the current case's first agreements and children (set per step).
 _AGREEMENT_IDS: list[int] = [0, 0]
 _CHILD_IDS: list[int] = [0, 0]
+#: Which follow-up talk comes next, per child of the current case (set per step).
+_TALKS: dict[int, int] = {}
+
+
+def _talk(child_id: int) -> int:
+    """The follow-up talk a reminder's button shown now would answer."""
+    return _TALKS.get(child_id, 1)
+
 
 _TEXTS = st.one_of(
     st.sampled_from(["Tom", "it hurts", "laughed at Sam", "say sorry", "28-11", "sad"]),
@@ -343,9 +380,12 @@ _EVENTS: list[tuple[MakeEvent, st.SearchStrategy[object]]] = [
     ),
     (lambda c, v: protocol.DateTyped(c, str(v)), _TEXTS),
     (lambda c, v: protocol.CancelFollowUp(c), st.none()),
-    (lambda c, v: protocol.OutcomeGiven(c, Outcome(str(v))), st.sampled_from(list(Outcome))),
-    (lambda c, v: protocol.AskSnooze(c), st.none()),
-    (lambda c, v: protocol.Snoozed(c, Snooze(str(v))), st.sampled_from(list(Snooze))),
+    (
+        lambda c, v: protocol.OutcomeGiven(c, _talk(c), Outcome(str(v))),
+        st.sampled_from(list(Outcome)),
+    ),
+    (lambda c, v: protocol.AskSnooze(c, _talk(c)), st.none()),
+    (lambda c, v: protocol.Snoozed(c, _talk(c), Snooze(str(v))), st.sampled_from(list(Snooze))),
     (lambda c, v: protocol.KeepOpen(0), st.none()),
     (lambda c, v: protocol.Close(0), st.none()),
     (lambda c, v: protocol.CloseConfirmed(0), st.none()),
@@ -370,11 +410,11 @@ _EVENTS: list[tuple[MakeEvent, st.SearchStrategy[object]]] = [
     (lambda c, v: protocol.ShowApproach(0, Approach(str(v))), st.sampled_from(list(Approach))),
     (lambda c, v: protocol.ApproachChosen(0, Approach(str(v))), st.sampled_from(list(Approach))),
     (
-        lambda c, v: protocol.VictimViewGiven(c, VictimView(str(v))),
+        lambda c, v: protocol.VictimViewGiven(c, _talk(c), VictimView(str(v))),
         st.sampled_from(list(VictimView)),
     ),
     (
-        lambda c, v: protocol.OutcomeWithView(c, *_outcome_and_view(v)),
+        lambda c, v: protocol.OutcomeWithView(c, _talk(c), *_outcome_and_view(v)),
         st.tuples(st.sampled_from(list(Outcome)), st.sampled_from(list(VictimView))),
     ),
     (lambda c, v: protocol.ShowNextSteps(c), st.none()),
@@ -489,9 +529,16 @@ def _forward_event(case: Case, data: st.DataObject, now: datetime) -> protocol.E
         case Next.REPORT_BACK:
             return protocol.ReportedBack(c)
         case Next.RECORD_FOLLOW_UP:
-            match data.draw(st.integers(0, 4)):
+            match data.draw(st.integers(0, 5)):
+                case 5 if _talk(c) > 1:
+                    # A button on the reminder of the talk before, answered already.
+                    return protocol.VictimViewGiven(
+                        c, _talk(c) - 1, data.draw(st.sampled_from(list(VictimView)))
+                    )
                 case 0:
-                    return protocol.OutcomeGiven(c, data.draw(st.sampled_from(list(Outcome))))
+                    return protocol.OutcomeGiven(
+                        c, _talk(c), data.draw(st.sampled_from(list(Outcome)))
+                    )
                 case 1:
                     return protocol.NextStepChosen(
                         c, data.draw(st.sampled_from(list(NextStepChoice)))
@@ -499,13 +546,23 @@ def _forward_event(case: Case, data: st.DataObject, now: datetime) -> protocol.E
                 case _:
                     return protocol.OutcomeWithView(
                         c,
+                        _talk(c),
                         data.draw(st.sampled_from(list(Outcome))),
                         data.draw(st.sampled_from(list(VictimView))),
                     )
         case Next.FOLLOW_UP:
-            # Wait for it, or move it (a leader who knows the next meeting is sooner).
-            if data.draw(st.booleans()):
-                return None
+            # Wait for it, or move it (a leader who knows the next meeting is sooner), or
+            # press a button on the reminder of the talk before.
+            match data.draw(st.integers(0, 2)):
+                case 0:
+                    return None
+                case 1 if _talk(c) > 1:
+                    return protocol.OutcomeWithView(
+                        c,
+                        _talk(c) - 1,
+                        data.draw(st.sampled_from(list(Outcome))),
+                        data.draw(st.sampled_from(list(VictimView))),
+                    )
             return protocol.PlanChosen(c, data.draw(st.sampled_from(list(FollowUpChoice))))
         case Next.CLOSED:
             return protocol.Open(0)
@@ -516,11 +573,15 @@ def _event_for(case: Case, index: int, child_index: int, data: st.DataObject) ->
     child_id = case.children[child_index % len(case.children)].id if case.children else 0
     if child_index == 9:
         child_id = 10**6  # a child of no case: a forged button
-    return make(child_id, data.draw(values))
+    event = make(child_id, data.draw(values))
+    if isinstance(event, protocol.FollowUpAnswer) and child_index == 8:
+        # A reminder's button from the talk before: answered already.
+        event = dataclasses.replace(event, follow_up=event.follow_up - 1)
+    return event
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(_STEP, min_size=1, max_size=80))
+@given(st.lists(_STEP, min_size=40, max_size=80))
 def test_random_walks_keep_the_protocols_promises(steps: list[tuple[object, ...]]) -> None:
     case = Case()
     now = NOW
@@ -533,6 +594,8 @@ def test_random_walks_keep_the_protocols_promises(steps: list[tuple[object, ...]
         agreements = [a.id for c in case.children for a in c.agreements] + [0, 0]
         _AGREEMENT_IDS[:] = agreements[:2]
         _CHILD_IDS[:] = ([c.id for c in case.children] + [0, 0])[:2]
+        _TALKS.clear()
+        _TALKS.update({c.id: follow_up_number(c) for c in case.children})
         if kind == "forward":
             found = _forward_event(case, data, now)
             if found is None:
@@ -557,6 +620,11 @@ def test_random_walks_keep_the_protocols_promises(steps: list[tuple[object, ...]
         # An event that does not fit changes nothing.
         if not reply.accepted:
             assert case == before
+        # A reminder's button from a talk already recorded answers nothing.
+        if isinstance(event, protocol.FollowUpAnswer):
+            child_before = next((c for c in before.children if c.id == event.child_id), None)
+            if child_before is not None and event.follow_up < follow_up_number(child_before):
+                assert not reply.accepted
         # A closed case accepts no event.
         if before.closed_at is not None:
             assert not reply.accepted or isinstance(event, protocol.Open)
@@ -748,10 +816,10 @@ def test_the_bullied_childs_view_comes_before_the_outcome_and_weighs_more() -> N
     tom = talked()
     case = settled(tom)
     tom.reminders.append(Reminder(ReminderKind.FOLLOW_UP, NOW))
-    reply = protocol.handle(case, protocol.VictimViewGiven(tom.id, VictimView.NOT_STOPPED), at())
+    reply = protocol.handle(case, protocol.VictimViewGiven(tom.id, 1, VictimView.NOT_STOPPED), at())
     assert reply.shown == (protocol.Shown(Screen.OUTCOME_WITH_VIEW, tom, detail="not"),)
     assert tom.follow_ups == [], "nothing is recorded before the outcome"
-    event = protocol.OutcomeWithView(tom.id, Outcome.STOPPED, VictimView.NOT_STOPPED)
+    event = protocol.OutcomeWithView(tom.id, 1, Outcome.STOPPED, VictimView.NOT_STOPPED)
     reply = protocol.handle(case, event, at())
     assert [s.screen for s in reply.shown] == [Screen.VIEWS_WEIGHED, Screen.NEW_PROPOSAL]
     assert (tom.follow_ups[-1].outcome, tom.follow_ups[-1].victim_view) == (
@@ -764,7 +832,7 @@ def test_the_same_view_and_outcome_record_without_a_word_about_weighing() -> Non
     tom = talked()
     case = settled(tom)
     tom.reminders.append(Reminder(ReminderKind.FOLLOW_UP, NOW))
-    event = protocol.OutcomeWithView(tom.id, Outcome.STOPPED, VictimView.STOPPED)
+    event = protocol.OutcomeWithView(tom.id, 1, Outcome.STOPPED, VictimView.STOPPED)
     reply = protocol.handle(case, event, at())
     assert [s.screen for s in reply.shown] == [Screen.STOPPED]
     again = protocol.handle(case, event, at())
