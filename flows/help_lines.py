@@ -22,10 +22,12 @@ class HelpLine:
 
 #: Belgium: Awel, the help line for children and young people (Dutch-speaking).
 AWEL = HelpLine(name="Awel", phone="102", url="https://www.awel.be")
+#: Belgium: Écoute-Enfants, its French-speaking counterpart.
+ECOUTE_ENFANTS = HelpLine(name="Écoute-Enfants", phone="103", url="https://www.103ecoute.be")
 
 #: Per country, per language of the leader; ``"*"`` is the country's line for any language.
 HELP_LINES: dict[str, dict[str, HelpLine]] = {
-    "BE": {"nl": AWEL, "*": AWEL},
+    "BE": {"nl": AWEL, "fr": ECOUTE_ENFANTS, "*": AWEL},
 }
 
 #: The country of a time zone, for the zones whose country has a help line above.

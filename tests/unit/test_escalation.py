@@ -84,11 +84,17 @@ def test_the_bullied_childs_view_only_ever_makes_the_outcome_weigh_more(
         assert weighed is not Outcome.STOPPED
 
 
-@pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
-def test_awel_for_a_leader_in_belgium_whatever_their_language(language: str) -> None:
+@pytest.mark.parametrize("language", sorted(set(SUPPORTED_LANGUAGES) - {"fr"}))
+def test_awel_for_a_leader_in_belgium_unless_they_speak_french(language: str) -> None:
     found = help_line("Europe/Brussels", language)
     assert found == AWEL
     assert (found.name, found.phone) == ("Awel", "102")
+
+
+def test_a_french_speaking_leader_in_belgium_is_given_the_french_speaking_line() -> None:
+    found = help_line("Europe/Brussels", "fr")
+    assert found is not None
+    assert (found.name, found.phone) == ("Écoute-Enfants", "103")
 
 
 def test_no_help_line_is_made_up_for_a_country_we_do_not_know() -> None:
