@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from telegram.ext import Application
 
+from bot.screens import menu
+from flows.language import _, using_language
 from tests.e2e import walk
 from tests.support.bot_api_standin import BotApiStandin
 
@@ -63,3 +66,25 @@ async def test_the_command_menu_is_set_in_every_language(
     descriptions = {code: dict(commands or [])["cases"] for code, commands in menus.items()}
     assert descriptions[""] == descriptions["nl"], "the default menu is Dutch"
     assert len({descriptions[c] for c in ("nl", "en", "fr", "de")}) == 4
+
+
+async def test_an_error_on_our_side_is_apologised_for_in_the_leaders_language(
+    api: BotApiStandin, bot: Application, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    leader = api.user(6005, "Jo", language_code="en")
+    await leader.send("/language")
+    await leader.press(await leader.expect("Which language shall I speak?"), "Deutsch")
+    await leader.expect("Ab jetzt spreche ich Deutsch mit dir.")
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("a bug of ours")
+
+    monkeypatch.setattr(menu, "help_text", broken)
+    with using_language("de"):
+        sorry = _(
+            "Sorry, something went wrong on my side. What you entered before "
+            "is saved; please try again, or continue with /cases."
+        )
+    assert sorry.startswith("Entschuldigung")
+    await leader.send("/help")
+    assert (await leader.expect_new_message()).text == sorry
