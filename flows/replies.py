@@ -12,7 +12,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from flows.case import CaseRecord, ChildRecord, Next, next_step
+from flows.case import (
+    CaseRecord,
+    ChildRecord,
+    Next,
+    Stage,
+    child_stage,
+    current_round,
+    next_step,
+    round_agreements,
+)
 from flows.follow_up_timing import FollowUpChoice
 
 
@@ -226,6 +235,11 @@ def next_screen(case: CaseRecord, now: datetime) -> Shown:
     """The screen of the one next thing to do in ``case``."""
     step = next_step(case, now)
     child = next((c for c in case.children if c.id == step.child_id), None)
+    if child is not None and child_stage(case, child, now) is Stage.NEW_PROPOSAL:
+        # Not (fully) stopped: the new proposal is being written down, and "Done" leads
+        # on to planning. A leader who comes back to it goes on writing, not planning.
+        written = round_agreements(child, current_round(child))
+        return Shown(Screen.AGREEMENTS_SO_FAR if written else Screen.NEW_PROPOSAL, child)
     return Shown(NEXT_SCREEN[step.what], child)
 
 

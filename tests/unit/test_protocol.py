@@ -287,6 +287,23 @@ def test_an_answered_reminders_button_does_not_answer_the_next_talk() -> None:
     assert reply.accepted
 
 
+def test_a_stale_press_while_writing_a_new_proposal_leaves_the_leader_writing_it() -> None:
+    tom = talked()
+    case = settled(tom)
+    tom.reminders.append(Reminder(ReminderKind.FOLLOW_UP, NOW))
+    event = protocol.OutcomeWithView(tom.id, 1, Outcome.NOT_STOPPED, VictimView.NOT_STOPPED)
+    reply = protocol.handle(case, event, at())
+    assert [s.screen for s in reply.shown] == [Screen.NEW_PROPOSAL]
+    stale = protocol.handle(case, event, at())
+    assert [s.screen for s in stale.shown] == [Screen.ALREADY_RECORDED, Screen.NEW_PROPOSAL]
+    assert stale.awaiting is Awaiting.AGREEMENTS
+    protocol.handle(case, protocol.AgreementTyped(tom.id, "stay away"), at())
+    stale = protocol.handle(case, event, at())
+    assert [s.screen for s in stale.shown] == [Screen.ALREADY_RECORDED, Screen.AGREEMENTS_SO_FAR]
+    assert stale.awaiting is Awaiting.AGREEMENTS
+    assert [a.text for a in standing_agreements(tom)] == ["stay away"]
+
+
 def test_snoozing_moves_the_follow_up_out_of_the_quiet_hours() -> None:
     tom = talked()
     case = settled(tom)
