@@ -49,13 +49,16 @@ def configure_logging(level: str, log_format: str = TEXT) -> None:
         logging.getLogger(name).setLevel(max(floor, logging.getLogger().level))
 
 
-async def prepare(settings: Settings) -> None:
+async def prepare(settings: Settings, database: Database | None = None) -> None:
     """Check that the data key opens this database, then migrate the schema.
 
     A wrong key is refused before anything is changed. Processes starting together on
-    one PostgreSQL database take turns (see ``Database.startup_lock``).
+    one PostgreSQL database take turns (see ``Database.startup_lock``). Given the bot's
+    own ``database``, the checks use it and leave it open; without, they open and close
+    one of their own.
     """
-    database = Database(settings.database_url)
+    given = database
+    database = given or Database(settings.database_url)
     cipher = DataCipher(settings.data_keys)
     try:
         async with database.startup_lock():
@@ -66,7 +69,8 @@ async def prepare(settings: Settings) -> None:
             if not checked:
                 await database.check_key(cipher)
     finally:
-        await database.dispose()
+        if given is None:
+            await database.dispose()
 
 
 async def rotate_key(settings: Settings) -> int:
@@ -84,8 +88,18 @@ async def rotate_key(settings: Settings) -> int:
 def run(settings: Settings) -> None:
     """Run the bot until it is stopped (Ctrl-C or SIGTERM)."""
     use_cipher(DataCipher(settings.data_keys))
-    asyncio.run(prepare(settings))
     database = Database(settings.database_url)
+    # The checks run on the event loop the bot polls on (python-telegram-bot takes the
+    # one set here), with the bot's own engine: their connection serves the first update,
+    # where a second engine of their own cost a connection, a thread and 2 MiB.
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        loop.run_until_complete(prepare(settings, database))
+    except BaseException:
+        loop.run_until_complete(database.dispose())
+        loop.close()
+        raise
     application = build_application(settings, database)
     # Everything made so far (the imported modules, the application) lives as long as the
     # process: out of the collector's sight, a full collection no longer walks through it.
@@ -95,6 +109,9 @@ def run(settings: Settings) -> None:
     if settings.webhook_url:
         from bot.webhook import run_webhook  # polling does without the web server
 
+        # The web server gets an event loop of its own: no connection may cross over.
+        loop.run_until_complete(database.dispose())
+        loop.close()
         asyncio.run(run_webhook(application, database, settings))
         return
     application.run_polling(
