@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 import sys
 from pathlib import Path
@@ -49,22 +50,28 @@ def configure_logging(level: str, log_format: str = TEXT) -> None:
         logging.getLogger(name).setLevel(max(floor, logging.getLogger().level))
 
 
-async def prepare(settings: Settings) -> None:
+async def prepare(settings: Settings, database: Database | None = None) -> None:
     """Check that the data key opens this database, then migrate the schema.
 
     A wrong key is refused before anything is changed. Processes starting together on
-    one PostgreSQL database take turns (see ``Database.startup_lock``).
+    one PostgreSQL database take turns (see ``Database.startup_lock``). Given the bot's
+    own ``database``, the checks use it and leave it open; without, they open and close
+    one of their own.
     """
-    database = Database(settings.database_url)
+    given = database
+    database = given or Database(settings.database_url)
     cipher = DataCipher(settings.data_keys)
     try:
         async with database.startup_lock():
-            if await database.has_key_check():
+            checked = await database.has_key_check()
+            if checked:
                 await database.check_key(cipher)
             await database.migrate()
-            await database.check_key(cipher)
+            if not checked:
+                await database.check_key(cipher)
     finally:
-        await database.dispose()
+        if given is None:
+            await database.dispose()
 
 
 async def rotate_key(settings: Settings) -> int:
@@ -82,17 +89,28 @@ async def rotate_key(settings: Settings) -> int:
 def run(settings: Settings) -> None:
     """Run the bot until it is stopped (Ctrl-C or SIGTERM)."""
     use_cipher(DataCipher(settings.data_keys))
-    asyncio.run(prepare(settings))
     database = Database(settings.database_url)
-    application = build_application(settings, database)
-    mode = "webhook" if settings.webhook_url else "polling"
-    log.info("Pestgesprek %s starting: database %s, %s", __version__, database.kind, mode)
-    if settings.webhook_url:
-        from bot.webhook import run_webhook  # polling does without the web server
+    # One event loop for the checks and the bot, with the bot's own engine: the checks'
+    # connection serves the first update (a second engine of their own cost a
+    # connection, a thread and 2 MiB), and no connection crosses from one loop to another.
+    with asyncio.Runner() as runner:
+        try:
+            runner.run(prepare(settings, database))
+        except BaseException:
+            runner.run(database.dispose())
+            raise
+        application = build_application(settings, database)
+        # Everything made so far (the imported modules, the application) lives as long as
+        # the process: out of the collector's sight, a full collection no longer walks it.
+        gc.freeze()
+        mode = "webhook" if settings.webhook_url else "polling"
+        log.info("Pestgesprek %s starting: database %s, %s", __version__, database.kind, mode)
+        if settings.webhook_url:
+            from bot.webhook import run_webhook  # polling does without the web server
 
-        asyncio.run(run_webhook(application, database, settings))
-        return
-    asyncio.run(run_polling(application, database, settings.intake_concurrency))
+            runner.run(run_webhook(application, database, settings))
+        else:
+            runner.run(run_polling(application, database, settings.intake_concurrency))
 
 
 def main(argv: list[str] | None = None) -> int:

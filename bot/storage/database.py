@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.pool import ConnectionPoolEntry, PoolResetState
 
 from bot.storage.encryption import DataCipher, DataKeyError
 from bot.storage.models import Meta
@@ -82,6 +82,28 @@ def _sqlite_pragmas(lock_wait: float) -> Any:
     return set_pragmas
 
 
+def _rollback_if_open(
+    dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry, state: PoolResetState
+) -> None:
+    # A connection back in the pool is rolled back only when SQLite says a transaction
+    # is still open (a commit that failed): after a commit, the pool's own rollback is
+    # one more trip to aiosqlite's thread on every update, for nothing.
+    if state.terminate_only or not state.asyncio_safe:
+        return
+    if dbapi_connection.driver_connection.in_transaction:
+        dbapi_connection.rollback()
+
+
+def _sqlite_engine(url: str, lock_wait: float, **engine_options: Any) -> AsyncEngine:
+    """An engine for a SQLite database: its pragmas, and no needless rollbacks."""
+    engine = create_async_engine(
+        url, hide_parameters=True, pool_reset_on_return=None, **engine_options
+    )
+    event.listen(engine.sync_engine, "connect", _sqlite_pragmas(lock_wait))
+    event.listen(engine.sync_engine, "reset", _rollback_if_open)
+    return engine
+
+
 def _manual_begin(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
     # The driver would begin on the first write, after the reads; we begin ourselves.
     dbapi_connection.isolation_level = None
@@ -121,11 +143,12 @@ class Database:
         self.url = url
         # hide_parameters: no bound value (a child's text) ever shows up in an error or log.
         pool = {"pool_size": POOL_SIZE} if url != "sqlite://" and ":memory:" not in url else {}
-        self.engine: AsyncEngine = create_async_engine(
-            url, hide_parameters=True, **{**pool, **engine_options}
+        options = {**pool, **engine_options}
+        self.engine: AsyncEngine = (
+            _sqlite_engine(url, lock_wait, **options)
+            if url.startswith("sqlite")
+            else create_async_engine(url, hide_parameters=True, **options)
         )
-        if url.startswith("sqlite"):
-            event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas(lock_wait))
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         # The nudges' writer is made at its first use: a start-up or a command that
         # never sends a nudge does without it.
@@ -168,10 +191,7 @@ class Database:
     @staticmethod
     def _make_writer(url: str, lock_wait: float, **engine_options: Any) -> AsyncEngine:
         """One connection whose every transaction takes SQLite's write lock at its start."""
-        writer = create_async_engine(
-            url, hide_parameters=True, pool_size=1, max_overflow=0, **engine_options
-        )
-        event.listen(writer.sync_engine, "connect", _sqlite_pragmas(lock_wait))
+        writer = _sqlite_engine(url, lock_wait, pool_size=1, max_overflow=0, **engine_options)
         event.listen(writer.sync_engine, "connect", _manual_begin)
         event.listen(writer.sync_engine, "begin", _begin_immediate)
         return writer

@@ -47,11 +47,25 @@ def place(
     item_id: int | None = None,
 ) -> None:
     """Remember what the leader's next typed answer is, and which case and child it is about."""
-    leader.awaiting = awaiting
-    leader.active_case_id = case_id
-    leader.active_child_id = child_id
-    leader.active_item_id = item_id
-    leader.draft = None  # a kept text belongs to the question just left
+    _change(
+        leader,
+        awaiting=awaiting,
+        active_case_id=case_id,
+        active_child_id=child_id,
+        active_item_id=item_id,
+        draft=None,  # a kept text belongs to the question just left
+    )
+
+
+def _change(leader: Leader, **columns: object) -> None:
+    """Set the columns whose value differs; a place that stays the same leaves the row clean.
+
+    Even a column set to the value it has marks the row changed, and the commit then
+    goes through the whole flush to find there is nothing to write.
+    """
+    for name, value in columns.items():
+        if getattr(leader, name) != value:
+            setattr(leader, name, value)
 
 
 def awaiting(leader: Leader) -> Awaiting:
