@@ -80,6 +80,7 @@ from bot.handlers.commands import COMMANDS, menu_pressed
 from bot.handlers.errors import on_error
 from bot.handlers.group_chats import keep_groups_out
 from bot.intake.edits import edits_are_not_read
+from bot.intake.polling import UPDATES_REQUEST_KEY, UpdatesRequest
 from bot.nudges import NudgeDispatcher
 from bot.retention import RetentionJob
 from bot.settings import Settings
@@ -206,9 +207,16 @@ def build_application(
         # a little below 30 a second, as Telegram counts when the messages arrive.
         limiter = AIORateLimiter(overall_max_rate=1, overall_time_period=1 / 29, max_retries=3)
         builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]
+    updates_request = None
     if bot_api is not None:
         builder = builder.request(bot_api).updater(None)
+    else:
+        # Updates are stored in the inbox as Telegram sent them (see bot.intake.polling).
+        updates_request = UpdatesRequest()
+        builder = builder.get_updates_request(updates_request)
     application = builder.build()
+    if updates_request is not None:
+        application.bot_data[UPDATES_REQUEST_KEY] = updates_request
     application.bot_data[SERVICES_KEY] = services
 
     # An edit is never new input (see bot.intake.edits).

@@ -16,7 +16,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 
 from telegram import Update
@@ -74,7 +74,9 @@ class InboxDispatcher:
         self._wake_from_inbox(await inbox.pending_senders(self._database))
         self._sweeper = asyncio.create_task(self._sweep(), name="inbox-sweep")
 
-    async def take_in(self, updates: Sequence[Update]) -> None:
+    async def take_in(
+        self, updates: Sequence[Update], as_sent: Mapping[int, str] | None = None
+    ) -> None:
         """Store ``updates`` in the inbox, then handle them; raises if they are not stored.
 
         Only once this returns may Telegram be told they arrived. The updates are held
@@ -85,7 +87,7 @@ class InboxDispatcher:
         for sender, update in held:
             self._held.setdefault(sender, {})[update.update_id] = update
         try:
-            new = await inbox.store(self._database, updates)
+            new = await inbox.store(self._database, updates, as_sent)
         except BaseException:
             new = set()
             raise

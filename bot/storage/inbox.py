@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
@@ -40,12 +40,17 @@ def sender_of(update: Update) -> int:
     return 0
 
 
-async def store(database: Database, updates: Sequence[Update]) -> set[int]:
+async def store(
+    database: Database, updates: Sequence[Update], as_sent: Mapping[int, str] | None = None
+) -> set[int]:
     """Store ``updates`` in one transaction; which of them were new.
 
-    An update stored before (Telegram gives the last unconfirmed batch again after a
-    restart) is left as it is, handled or not.
+    ``as_sent``: the JSON of updates as Telegram sent them, by update id; an update
+    not in it is serialised again from its object. An update stored before (Telegram
+    gives the last unconfirmed batch again after a restart) is left as it is, handled
+    or not.
     """
+    as_sent = as_sent or {}
     if not updates:
         return set()
     now = datetime.now(UTC)
@@ -53,7 +58,7 @@ async def store(database: Database, updates: Sequence[Update]) -> set[int]:
         {
             "update_id": item.update_id,
             "sender_id": sender_of(item),
-            "payload": item.to_json(),
+            "payload": as_sent.get(item.update_id) or item.to_json(),
             "received_at": now,
         }
         for item in updates
