@@ -3,8 +3,9 @@
 A nudge's answer comes back while dozens of others are in flight. Writing each one
 in a transaction of its own would have every send wait for SQLite's write lock (and
 open a connection each); instead :class:`ResultRecorder` takes the answers as they
-come and one writer task records everything that has gathered meanwhile in one
-transaction (``Database.writing``), a handful of statements per batch.
+come and one writer task records everything that has gathered meanwhile (it lets
+them gather for a moment) in one transaction (``Database.writing``), a handful of
+statements per batch.
 
 A locked database never loses or duplicates a nudge: when the write lock is not to
 be had (another process holds it past the lock wait), the batch stays in memory and
@@ -38,6 +39,12 @@ from flows.follow_up import ReminderStatus
 
 log = logging.getLogger(__name__)
 
+#: The writer lets answers gather this long before it writes them (unless there are
+#: already ``GATHER_ENOUGH``): a few large transactions rather than one every few answers,
+#: which on PostgreSQL cost a round trip for each BEGIN, statement and COMMIT. A process
+#: killed meanwhile leaves at most these answers unwritten (at 30 a second, one or two).
+GATHER_SECONDS = 0.05
+GATHER_ENOUGH = 50
 #: The first pause after a batch found the database locked; doubled up to the cap.
 RETRY_FIRST = 0.05
 RETRY_CAP = 5.0
@@ -120,6 +127,8 @@ class ResultRecorder:
         pause = RETRY_FIRST
         try:
             while self._pending:
+                if len(self._pending) < GATHER_ENOUGH:
+                    await asyncio.sleep(GATHER_SECONDS)
                 batch, self._pending = self._pending, []
                 try:
                     await self._write(batch)
