@@ -69,10 +69,15 @@ IN_FLIGHT = 6
 #: Telegram's advice for messages to one chat: no more than one a second. Nudges are
 #: bulk messages: a leader's next one waits this long after Telegram answered the last.
 PER_LEADER_SECONDS = 1.0
-#: With python-telegram-bot's rate limiter, which holds a nudge back until its turn:
-#: 30 a second even at 300 ms a round trip. Not more: while a 429 is waited out, the
-#: limiter lets every nudge in flight through at once afterwards.
+#: Behind the rate limiter (``bot.rate_limits``), which holds a nudge back until its
+#: turn: 30 a second even at 300 ms a round trip.
 IN_FLIGHT_RATE_LIMITED = 10
+#: Reminders claimed at a time without a rate limiter: fewer transactions and queries.
+BATCH = 50
+#: Behind the rate limiter half a second of sending: loading and rendering a batch holds
+#: the event loop (which times the sends and notes Telegram's answers, see
+#: ``bot.rate_limits``) for a few milliseconds at a time rather than for 50 nudges.
+BATCH_RATE_LIMITED = 15
 
 
 class _OneAtATime:
@@ -128,7 +133,7 @@ class NudgeDispatcher:
         clock: Callable[[], datetime],
         *,
         interval: float = 15.0,
-        batch: int = 50,
+        batch: int | None = None,
         in_flight: int | None = None,
         escalate_after: int = ESCALATE_AFTER_ROUNDS,
     ) -> None:
@@ -137,6 +142,7 @@ class NudgeDispatcher:
         self.clock = clock
         self.interval = interval
         self.batch = batch
+        self._batch = batch or BATCH
         self.results = ResultRecorder(database, clock, done=self._let_go)
         self._claims: dict[int, datetime] = {}
         """Reminders claimed and not yet recorded → the ``claimed_at`` last written for them."""
@@ -172,9 +178,11 @@ class NudgeDispatcher:
         crash's at-least-once window to the messages in flight and the answers not yet
         written. The round ends when every answer is written.
         """
+        limited = getattr(bot, "rate_limiter", None) is not None
         if self.in_flight is None:
-            limited = getattr(bot, "rate_limiter", None) is not None
             self._in_flight = asyncio.Semaphore(IN_FLIGHT_RATE_LIMITED if limited else IN_FLIGHT)
+        if self.batch is None:
+            self._batch = BATCH_RATE_LIMITED if limited else BATCH
         sent = 0
         batches: list[asyncio.Future[list[bool]]] = []
         renewing = asyncio.create_task(self._keep_renewing(), name="nudge claims")
@@ -245,7 +253,7 @@ class NudgeDispatcher:
         now = self.clock()
         try:
             async with self.database.writing() as session:
-                claimed = await reminders.claim_due(session, now, self.batch)
+                claimed = await reminders.claim_due(session, now, self._batch)
         except OperationalError as error:
             # Nothing was claimed: the next round tries again.
             log.warning("due reminders wait for the next round: %s", lock_reason(error))
@@ -283,6 +291,8 @@ class NudgeDispatcher:
                 outgoing.append(
                     _Outgoing(reminder.id, leader.id, reminder.attempts, text, keyboard(rows))
                 )
+                # Let the sends and answers of the batch before go on meanwhile.
+                await asyncio.sleep(0)
         return outgoing
 
     def _render(
