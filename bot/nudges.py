@@ -3,8 +3,9 @@
 Every ``interval`` seconds (and once right at start-up, which sends what fell due
 while the bot was down, marked as late) :meth:`NudgeDispatcher.tick` claims due
 reminders in batches, renders each in its leader's language, sends them all at
-once through the bot — python-telegram-bot's ``AIORateLimiter`` keeps that under
-Telegram's 30 messages a second and waits out a 429 — and records the result.
+once through the bot — its rate limiter (``bot.rate_limits``) keeps that within
+Telegram's 30 messages a second and waits out a 429; the nudges to one leader go a
+second apart — and records the result.
 
 What each answer from Telegram does to a reminder:
 

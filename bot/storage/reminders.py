@@ -7,12 +7,13 @@ PostgreSQL the claim uses ``SELECT … FOR UPDATE SKIP LOCKED``, so two bot
 processes never claim the same reminder. SQLite has no row locks: one bot
 process per SQLite file is assumed.
 
-A claim is a lease: ``claimed_at`` says until when it holds (:data:`CLAIM_LEASE`
-after it). The process that holds it renews it every :data:`LEASE_RENEWAL`
-(:func:`renew_claims`) until the answer is recorded, and sends a nudge only while
-its last renewal is less than :data:`SEND_WITHIN` old; so a request it started
-has the rest of the lease (more than the HTTP time-outs) to finish before anyone
-else may claim the reminder, and two live processes never send one nudge twice.
+A claim is a lease: ``claimed_at`` is when it was taken or last renewed, and it
+holds for :data:`CLAIM_LEASE` after that. The process that holds it renews it
+every :data:`LEASE_RENEWAL` (:func:`renew_claims`) until the answer is recorded,
+and sends a nudge only while its last renewal is less than :data:`SEND_WITHIN`
+old; so a request it started has the rest of the lease (more than the HTTP
+time-outs) to finish before anyone else may claim the reminder, and two live
+processes never send one nudge twice.
 A process that is killed stops renewing: its claims come free
 :data:`CLAIM_LEASE` later and the next claim takes them (:func:`claim_due`). The
 processes' clocks are assumed to agree to within a few seconds.

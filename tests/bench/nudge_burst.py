@@ -83,7 +83,7 @@ class Scenario:
 
     name: str
     rate_limited: bool
-    """Telegram's limits on both sides: the bot's AIORateLimiter and 429s from the stand-in."""
+    """Telegram's limits on both sides: the bot's rate limiter and 429s from the stand-in."""
     kill_at_half: bool
     """SIGKILL the bot when half the nudges have arrived, and start it again at once."""
 
