@@ -25,7 +25,6 @@ from datetime import datetime
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     BaseHandler,
@@ -82,6 +81,7 @@ from bot.handlers.group_chats import keep_groups_out
 from bot.intake.edits import edits_are_not_read
 from bot.intake.polling import UPDATES_REQUEST_KEY, UpdatesRequest
 from bot.nudges import NudgeDispatcher
+from bot.rate_limits import TelegramLimits
 from bot.retention import RetentionJob
 from bot.settings import Settings
 from bot.storage.database import Database
@@ -202,11 +202,8 @@ def build_application(
         .post_shutdown(post_shutdown)
     )
     if settings.rate_limit:
-        # One message per 1/29 s rather than 30 per second: a bucket of one never lets a
-        # burst of 30 through after a pause, which Telegram would answer with 429s, and
-        # a little below 30 a second, as Telegram counts when the messages arrive.
-        limiter = AIORateLimiter(overall_max_rate=1, overall_time_period=1 / 29, max_retries=3)
-        builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]
+        # Telegram's limits as Telegram counts them (see bot.rate_limits).
+        builder = builder.rate_limiter(TelegramLimits(max_retries=3))  # type: ignore[arg-type]
     updates_request = None
     if bot_api is not None:
         builder = builder.request(bot_api).updater(None)

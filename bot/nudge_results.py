@@ -3,18 +3,19 @@
 A nudge's answer comes back while dozens of others are in flight. Writing each one
 in a transaction of its own would have every send wait for SQLite's write lock (and
 open a connection each); instead :class:`ResultRecorder` takes the answers as they
-come and one writer task records everything that has gathered meanwhile in one
-transaction (``Database.writing``), a handful of statements per batch.
+come and one writer task records everything that has gathered meanwhile (it lets
+them gather for a moment) in one transaction (``Database.writing``), a handful of
+statements per batch.
 
 A locked database never loses or duplicates a nudge: when the write lock is not to
 be had (another process holds it past the lock wait), the batch stays in memory and
 is written again after a growing pause, as a whole, until it goes through. Each
 statement only changes a reminder still in ``sending``, so a batch written after the
 leader already pressed one of the nudge's buttons leaves that answer alone. The
-dispatcher waits for :meth:`ResultRecorder.flush` before its round ends, so a
-reminder is never released as a stale claim while its answer waits here; only a
-process that dies with answers in memory leaves them to the stale-claim release
-(see ``bot.storage.reminders``: at least once).
+dispatcher renews the claims of the answers waiting here and waits for
+:meth:`ResultRecorder.flush` before its round ends; only a process that dies with
+answers in memory leaves them to be claimed again once their claims lapse (see
+``bot.storage.reminders``: at least once).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, update
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from bot.storage import reminders
@@ -38,6 +39,12 @@ from flows.follow_up import ReminderStatus
 
 log = logging.getLogger(__name__)
 
+#: The writer lets answers gather this long before it writes them (unless there are
+#: already ``GATHER_ENOUGH``): a few large transactions rather than one every few answers,
+#: which on PostgreSQL cost a round trip for each BEGIN, statement and COMMIT. A process
+#: killed meanwhile leaves at most these answers unwritten (at 30 a second, one or two).
+GATHER_SECONDS = 0.05
+GATHER_ENOUGH = 50
 #: The first pause after a batch found the database locked; doubled up to the cap.
 RETRY_FIRST = 0.05
 RETRY_CAP = 5.0
@@ -54,9 +61,17 @@ class _Write:
 class ResultRecorder:
     """Takes each nudge's outcome at once; one task writes them in batches."""
 
-    def __init__(self, database: Database, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        database: Database,
+        clock: Callable[[], datetime],
+        done: Callable[[list[int]], None] = lambda _ids: None,
+    ) -> None:
         self.database = database
         self.clock = clock
+        self.done = done
+        """Called with reminders' ids once their outcome is written (or could not be, a
+        bug): this process no longer holds their claims."""
         self._pending: list[_Write] = []
         self._writer: asyncio.Task[None] | None = None
         self.stalls = 0
@@ -120,6 +135,8 @@ class ResultRecorder:
         pause = RETRY_FIRST
         try:
             while self._pending:
+                if len(self._pending) < GATHER_ENOUGH:
+                    await asyncio.sleep(GATHER_SECONDS)
                 batch, self._pending = self._pending, []
                 try:
                     await self._write(batch)
@@ -137,11 +154,13 @@ class ResultRecorder:
                     await asyncio.sleep(pause)
                     pause = min(RETRY_CAP, pause * 2)
                 except Exception:
-                    # A bug: those reminders stay in 'sending' and are sent again after
-                    # the stale-claim delay (at least once) rather than lost.
+                    # A bug: those reminders stay in 'sending' and are sent again once
+                    # their claims lapse (at least once) rather than lost.
                     log.exception("could not record %d nudge result(s)", len(batch))
+                    self.done([write.reminder_id for write in batch])
                 else:
                     pause = RETRY_FIRST
+                    self.done([write.reminder_id for write in batch])
         finally:
             self._writer = None
 
@@ -185,6 +204,6 @@ def _seconds(value: int | timedelta) -> timedelta:
     return value if isinstance(value, timedelta) else timedelta(seconds=value)
 
 
-def lock_reason(error: OperationalError) -> str:
+def lock_reason(error: DBAPIError) -> str:
     """What the database said ("database is locked"), never a statement or its values."""
     return str(error.orig).splitlines()[0][:100] if error.orig is not None else "unavailable"

@@ -3,8 +3,9 @@
 Every ``interval`` seconds (and once right at start-up, which sends what fell due
 while the bot was down, marked as late) :meth:`NudgeDispatcher.tick` claims due
 reminders in batches, renders each in its leader's language, sends them all at
-once through the bot — python-telegram-bot's ``AIORateLimiter`` keeps that under
-Telegram's 30 messages a second and waits out a 429 — and records the result.
+once through the bot — its rate limiter (``bot.rate_limits``) keeps that within
+Telegram's 30 messages a second and waits out a 429; the nudges to one leader go a
+second apart — and records the result.
 
 What each answer from Telegram does to a reminder:
 
@@ -20,19 +21,27 @@ Each batch is claimed in a short write transaction of its own; its cases are the
 loaded in one read (one query per table) and kept at hand while the batch is
 rendered, with no transaction holding the write lock. The answers are recorded by
 one writer in batches (``bot.nudge_results``), which waits out a locked database.
-See ``bot.storage.reminders`` for the claim and the at-least-once choice.
+While a round runs, the claims not yet recorded are renewed every few seconds: a
+claim is a lease, which comes free soon after its process stops (see
+``bot.storage.reminders`` for the claim, the lease and the at-least-once choice).
+A process killed while sending sends nothing twice except the nudges Telegram had
+accepted and whose answers were not written yet: those in flight (``IN_FLIGHT``,
+or ``IN_FLIGHT_RATE_LIMITED`` behind the rate limiter) and those gathering for the
+result writer (``bot.nudge_results.GATHER_SECONDS``, one or two at 30 a second).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
@@ -58,10 +67,53 @@ JOB_NAME = "nudges"
 #: server of one's own, close by). More would only open more connections, and the HTTP
 #: client's pool does work for each of its connections on every request.
 IN_FLIGHT = 6
-#: With python-telegram-bot's rate limiter, which holds a nudge back until its turn:
-#: 30 a second even at 300 ms a round trip. Not more: while a 429 is waited out, the
-#: limiter lets every nudge in flight through at once afterwards.
+#: Telegram's advice for messages to one chat: no more than one a second. Nudges are
+#: bulk messages: a leader's next one waits this long after Telegram answered the last.
+PER_LEADER_SECONDS = 1.0
+#: Behind the rate limiter (``bot.rate_limits``), which holds a nudge back until its
+#: turn: 30 a second even at 300 ms a round trip.
 IN_FLIGHT_RATE_LIMITED = 10
+#: Reminders claimed at a time without a rate limiter: fewer transactions and queries.
+BATCH = 50
+#: Behind the rate limiter half a second of sending: loading and rendering a batch holds
+#: the event loop (which times the sends and notes Telegram's answers, see
+#: ``bot.rate_limits``) for a few milliseconds at a time rather than for 50 nudges.
+BATCH_RATE_LIMITED = 15
+
+
+class _OneAtATime:
+    """Nudges to one leader one at a time, each ``seconds`` after the answer to the last."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._turns: dict[int, asyncio.Lock] = {}
+        self._waiting: dict[int, int] = {}
+        self._answered: dict[int, float] = {}
+
+    @asynccontextmanager
+    async def turn(self, leader_id: int) -> AsyncIterator[None]:
+        lock = self._turns.setdefault(leader_id, asyncio.Lock())
+        self._waiting[leader_id] = self._waiting.get(leader_id, 0) + 1
+        loop = asyncio.get_running_loop()
+        try:
+            async with lock:
+                wait = self._answered.get(leader_id, float("-inf")) + self.seconds - loop.time()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                try:
+                    yield
+                finally:
+                    self._answered[leader_id] = loop.time()
+        finally:
+            self._waiting[leader_id] -= 1
+            if not self._waiting[leader_id]:
+                del self._waiting[leader_id], self._turns[leader_id]
+
+    def forget_past(self) -> None:
+        """Drop the leaders whose last nudge was answered long enough ago."""
+        start = asyncio.get_running_loop().time() - self.seconds
+        for leader_id in [k for k, at in self._answered.items() if at <= start]:
+            del self._answered[leader_id]
 
 
 @dataclass
@@ -82,7 +134,7 @@ class NudgeDispatcher:
         clock: Callable[[], datetime],
         *,
         interval: float = 15.0,
-        batch: int = 50,
+        batch: int | None = None,
         in_flight: int | None = None,
         escalate_after: int = ESCALATE_AFTER_ROUNDS,
     ) -> None:
@@ -91,10 +143,14 @@ class NudgeDispatcher:
         self.clock = clock
         self.interval = interval
         self.batch = batch
-        self.results = ResultRecorder(database, clock)
+        self._batch = batch or BATCH
+        self.results = ResultRecorder(database, clock, done=self._let_go)
+        self._claims: dict[int, datetime] = {}
+        """Reminders claimed and not yet recorded → the ``claimed_at`` last written for them."""
         self._running = asyncio.Lock()
         self.in_flight = in_flight
         self._in_flight = asyncio.Semaphore(in_flight or IN_FLIGHT)
+        self._per_leader = _OneAtATime(PER_LEADER_SECONDS)
 
     def start(self, application: Application) -> None:  # type: ignore[type-arg]
         """Arm the job: once now (catch up on what fell due while down), then every interval."""
@@ -123,19 +179,14 @@ class NudgeDispatcher:
         crash's at-least-once window to the messages in flight and the answers not yet
         written. The round ends when every answer is written.
         """
-        try:
-            async with self.database.writing() as session:
-                released = await reminders.release_stale_claims(session, self.clock())
-        except OperationalError as error:
-            log.warning("due reminders wait for the next round: %s", lock_reason(error))
-            return 0
-        if released:
-            log.warning("%d reminder(s) claimed by a stopped process are pending again", released)
+        limited = getattr(bot, "rate_limiter", None) is not None
         if self.in_flight is None:
-            limited = getattr(bot, "rate_limiter", None) is not None
             self._in_flight = asyncio.Semaphore(IN_FLIGHT_RATE_LIMITED if limited else IN_FLIGHT)
+        if self.batch is None:
+            self._batch = BATCH_RATE_LIMITED if limited else BATCH
         sent = 0
         batches: list[asyncio.Future[list[bool]]] = []
+        renewing = asyncio.create_task(self._keep_renewing(), name="nudge claims")
         upcoming = asyncio.create_task(self._claim_and_render())
         try:
             while outgoing := await upcoming:
@@ -152,21 +203,72 @@ class NudgeDispatcher:
             for pending in unfinished:
                 if not pending.done():
                     pending.cancel()
-            await self.results.flush()
+            try:
+                await self.results.flush()
+            finally:
+                renewing.cancel()
+                # Every answer is written; claims left (a batch that was not sent) lapse.
+                self._claims.clear()
+                self._per_leader.forget_past()
         return sent
+
+    async def _keep_renewing(self) -> None:
+        while True:
+            await asyncio.sleep(reminders.LEASE_RENEWAL.total_seconds())
+            try:
+                await self.renew_claims()
+            except Exception:
+                # Claims not renewed age: their nudges stop going out, nothing is sent twice.
+                log.exception("claims of nudges not renewed")
+
+    async def renew_claims(self) -> None:
+        """Renew the claims this process holds (every ``LEASE_RENEWAL`` while a round runs)."""
+        held: defaultdict[datetime, list[int]] = defaultdict(list)
+        for reminder_id, claimed_at in self._claims.items():
+            held[claimed_at].append(reminder_id)
+        if not held:
+            return
+        now = self.clock()
+        try:
+            async with self.database.writing() as session:
+                renewed = await reminders.renew_claims(session, held, now)
+        except DBAPIError as error:
+            log.warning("claims of nudges not renewed: %s", lock_reason(error))
+            return
+        for claimed_at, ids in held.items():
+            for reminder_id in ids:
+                if self._claims.get(reminder_id) != claimed_at:
+                    continue  # recorded, or claimed again, meanwhile
+                if reminder_id in renewed:
+                    self._claims[reminder_id] = now
+                else:
+                    # No longer ours: it lapsed and another process claimed it.
+                    del self._claims[reminder_id]
+
+    def _let_go(self, reminder_ids: list[int]) -> None:
+        for reminder_id in reminder_ids:
+            self._claims.pop(reminder_id, None)
 
     async def _claim_and_render(self) -> list[_Outgoing]:
         # Each batch reads the clock afresh: its claims and "late" marks are of now.
         now = self.clock()
         try:
             async with self.database.writing() as session:
-                claimed = await reminders.claim_due(session, now, self.batch)
+                claimed = await reminders.claim_due(session, now, self._batch)
         except OperationalError as error:
             # Nothing was claimed: the next round tries again.
             log.warning("due reminders wait for the next round: %s", lock_reason(error))
             return []
         if not claimed:
             return []
+        again = {reminder.id for reminder, _ in claimed if reminder.id in self._claims}
+        for reminder, _ in claimed:
+            self._claims[reminder.id] = now
+        if again:
+            # Our own claims that lapsed (their renewals failed) while their nudges were
+            # on their way or their answers waited to be written: they are ours again,
+            # and go out once at most.
+            claimed = [(reminder, who) for reminder, who in claimed if reminder.id not in again]
         outgoing = []
         # A read of its own: rendering holds no write lock. The cases stay referenced in
         # ``loaded`` while the batch is rendered; each with only the children it nudges about.
@@ -190,6 +292,8 @@ class NudgeDispatcher:
                 outgoing.append(
                     _Outgoing(reminder.id, leader.id, reminder.attempts, text, keyboard(rows))
                 )
+                # Let the sends and answers of the batch before go on meanwhile.
+                await asyncio.sleep(0)
         return outgoing
 
     def _render(
@@ -230,10 +334,17 @@ class NudgeDispatcher:
     async def _send(self, bot: Bot, item: _Outgoing) -> bool:
         """Send one nudge and hand Telegram's answer to the recorder; whether it was accepted."""
         error: TelegramError | None = None
-        try:
-            async with self._in_flight:
+        async with self._per_leader.turn(item.leader_id), self._in_flight:
+            claimed_at = self._claims.get(item.reminder_id)
+            if claimed_at is None or self.clock() - claimed_at >= reminders.SEND_WITHIN:
+                # Its renewals failed: another process may claim it before this one is
+                # through. Left to be claimed again once the claim has lapsed.
+                log.warning("reminder %s not sent now: its claim was not renewed", item.reminder_id)
+                self._claims.pop(item.reminder_id, None)
+                return False
+            try:
                 await send_long(bot, item.leader_id, split_for_telegram(item.text), item.markup)
-        except TelegramError as refused:
-            error = refused
+            except TelegramError as refused:
+                error = refused
         self.results.answered(item.reminder_id, item.leader_id, item.attempts, error)
         return error is None

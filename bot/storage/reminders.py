@@ -7,16 +7,27 @@ PostgreSQL the claim uses ``SELECT … FOR UPDATE SKIP LOCKED``, so two bot
 processes never claim the same reminder. SQLite has no row locks: one bot
 process per SQLite file is assumed.
 
-A process killed between the claim and the ``sent`` mark leaves the reminder in
-``sending``; :func:`release_stale_claims` puts it back to ``pending`` after
-:data:`STALE_CLAIM`. We chose *at least once* over *at most once*: a nudge lost
-for good is worse for a child than, after a crash in that one second, the same
-nudge twice.
+A claim is a lease: ``claimed_at`` is when it was taken or last renewed, and it
+holds for :data:`CLAIM_LEASE` after that. The process that holds it renews it
+every :data:`LEASE_RENEWAL` (:func:`renew_claims`) until the answer is recorded,
+and sends a nudge only while its last renewal is less than :data:`SEND_WITHIN`
+old; so a request it started has the rest of the lease (more than the HTTP
+time-outs) to finish before anyone else may claim the reminder, and two live
+processes never send one nudge twice.
+A process that is killed stops renewing: its claims come free
+:data:`CLAIM_LEASE` later and the next claim takes them (:func:`claim_due`). The
+processes' clocks are assumed to agree to within a few seconds.
+
+A nudge Telegram accepted but whose answer the killed process had not yet
+written is sent again. We chose *at least once* over *at most once*: a nudge lost
+for good is worse for a child than, after a crash, the same nudge twice; only the
+messages in flight at that moment (see ``bot.nudges``) can come twice.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
@@ -27,8 +38,15 @@ from bot.telegram_faults import backoff
 from flows.follow_up import ReminderKind, ReminderStatus
 from flows.follow_up_timing import Rhythm, is_late, replanned_moment
 
-#: A claim older than this is from a process that died while sending.
-STALE_CLAIM = timedelta(minutes=2)
+log = logging.getLogger(__name__)
+
+#: A claim not renewed for this long is from a process that stopped: it comes free.
+CLAIM_LEASE = timedelta(seconds=30)
+#: A live process renews its claims this often.
+LEASE_RENEWAL = timedelta(seconds=5)
+#: A claim renewed longer ago than this is not sent on (its renewals fail): what was
+#: sent before has ``CLAIM_LEASE - SEND_WITHIN`` to finish before the claim can lapse.
+SEND_WITHIN = timedelta(seconds=10)
 #: Back-off after a network error or a 5xx, doubled per attempt up to the cap.
 RETRY_FIRST = timedelta(seconds=30)
 RETRY_CAP = timedelta(hours=1)
@@ -88,8 +106,12 @@ async def claim_due(
 ) -> Sequence[tuple[Reminder, Leader]]:
     """Claim up to ``limit`` due reminders of leaders who have not blocked the bot.
 
-    Each is marked late when it fell due long enough ago (the bot was down).
+    Claims that lapsed (their process stopped) are pending again first. Each claimed
+    reminder is marked late when it fell due long enough ago (the bot was down).
     """
+    released = await release_stale_claims(session, now)
+    if released:
+        log.warning("%d reminder(s) claimed by a stopped process are pending again", released)
     query = (
         select(Reminder, Leader)
         .join(Leader, Leader.id == Reminder.leader_id)
@@ -147,13 +169,38 @@ async def next_due(session: AsyncSession, leader_id: int) -> datetime | None:
 
 
 async def release_stale_claims(session: AsyncSession, now: datetime) -> int:
-    """Put claims of a process that died while sending back to ``pending``."""
+    """Put lapsed claims (of a process that stopped while sending) back to ``pending``."""
     result = await session.execute(
         update(Reminder)
-        .where(Reminder.status == ReminderStatus.SENDING, Reminder.claimed_at < now - STALE_CLAIM)
+        .where(Reminder.status == ReminderStatus.SENDING, Reminder.claimed_at < now - CLAIM_LEASE)
         .values(status=ReminderStatus.PENDING)
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def renew_claims(
+    session: AsyncSession, held: Mapping[datetime, Collection[int]], now: datetime
+) -> set[int]:
+    """Renew this process's claims: ``held`` maps each ``claimed_at`` it wrote to the ids.
+
+    Returns the ids renewed; a claim another process took meanwhile (after it lapsed)
+    has another ``claimed_at`` and is left alone, as is a reminder no longer ``sending``.
+    """
+    renewed: set[int] = set()
+    for claimed_at, ids in held.items():
+        found = await session.scalars(
+            update(Reminder)
+            .where(
+                Reminder.id.in_(ids),
+                Reminder.status == ReminderStatus.SENDING,
+                Reminder.claimed_at == claimed_at,
+            )
+            .values(claimed_at=now)
+            .returning(Reminder.id)
+            .execution_options(synchronize_session=False)
+        )
+        renewed.update(found)
+    return renewed
 
 
 def retry_delay(attempts: int) -> timedelta:

@@ -17,7 +17,8 @@ there:
   1 a second per chat); the ideal time is ``reminders / 30`` seconds;
 * ``killed``: the same, but the bot is killed with SIGKILL when half the nudges have arrived
   and started again at once; the reminders it had claimed but not yet marked sent are counted
-  right after the kill (they are sent again after ``STALE_CLAIM``: at least once);
+  right after the kill (claimed again once their claims lapse, after ``CLAIM_LEASE``: at
+  least once);
 * ``unlimited``: no limits anywhere (``TELEGRAM_RATE_LIMIT=off``): the raw dispatch rate.
 
 Each child's nickname ("K00001", ...) is unique, so every message the stand-in accepted is
@@ -52,7 +53,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from bot.storage.database import Database
 from bot.storage.encryption import DataCipher, use_cipher
 from bot.storage.models import Agreement, Case, Child, Leader, Reminder
-from bot.storage.reminders import STALE_CLAIM
+from bot.storage.reminders import CLAIM_LEASE
 from flows.case import Consent, Role
 from flows.follow_up import ReminderKind, ReminderStatus
 from tests.support.bot_api_standin import BotApiStandin, SimUser
@@ -82,7 +83,7 @@ class Scenario:
 
     name: str
     rate_limited: bool
-    """Telegram's limits on both sides: the bot's AIORateLimiter and 429s from the stand-in."""
+    """Telegram's limits on both sides: the bot's rate limiter and 429s from the stand-in."""
     kill_at_half: bool
     """SIGKILL the bot when half the nudges have arrived, and start it again at once."""
 
@@ -466,10 +467,10 @@ def ideal_seconds(reminders: int) -> float:
 
 
 def deadline_seconds(scenario: Scenario, reminders: int) -> float:
-    """Three times the ideal; a killed run also waits out the stale-claim delay."""
+    """Three times the ideal; a killed run also waits for its claims to lapse."""
     deadline = 3 * ideal_seconds(reminders)
     if scenario.kill_at_half:
-        deadline += STALE_CLAIM.total_seconds() + 30
+        deadline += CLAIM_LEASE.total_seconds() + 30
     return deadline
 
 

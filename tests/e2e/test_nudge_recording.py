@@ -2,7 +2,7 @@
 
 Another connection holds SQLite's write lock past the dispatcher's lock wait just
 when Telegram's answers come back. The answers wait in memory and are written once
-the lock is free; nothing is sent twice, not even after the stale-claim delay.
+the lock is free; nothing is sent twice, not even after the claims could have lapsed.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from telegram import Bot
 
 from bot.nudges import NudgeDispatcher
 from bot.storage.database import Database
-from bot.storage.reminders import STALE_CLAIM
+from bot.storage.reminders import CLAIM_LEASE
 from tests.e2e.test_follow_up import held_talk, nudges
 from tests.support.bot_api_standin import TOKEN, BotApiStandin
 from tests.support.clock import TestClock
@@ -82,7 +82,7 @@ async def test_answers_wait_out_a_locked_database_and_every_nudge_comes_once(
         # Batches not claimed while the lock was held go out in the next round.
         while more := await dispatcher.send_due(telegram):
             sent += more
-        clock.advance(seconds=STALE_CLAIM.total_seconds() + 60)
+        clock.advance(seconds=CLAIM_LEASE.total_seconds() + 60)
         again = await dispatcher.send_due(telegram)
     finally:
         await telegram.shutdown()
