@@ -16,6 +16,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 
@@ -31,6 +32,9 @@ log = logging.getLogger(__name__)
 CONCURRENCY = 32
 #: How often the inbox is looked through for updates nobody woke.
 SWEEP_INTERVAL = 1.0
+#: How long the newest update a leader had handled is remembered after their worker ends:
+#: far longer than storing a batch and handing it over takes.
+TAKEN_KEPT = 60.0
 #: Telegram keeps an update at most this long: no later delivery needs a tombstone.
 TOMBSTONE_TIME = timedelta(hours=24)
 
@@ -57,6 +61,9 @@ class InboxDispatcher:
         # Updates this process stored and has not handled yet, by leader: no need to read
         # them back from the inbox.
         self._held: dict[int, dict[int, Update]] = {}
+        # The newest update of each leader this process took in hand, and when: an update
+        # is handled once even when a sweep finds it stored before it is held.
+        self._taken: dict[int, tuple[int, float]] = {}
         # Leaders whose waiting updates may not all be held: found by the sweep or at start.
         self._look_in_inbox: set[int] = set()
         # On SQLite one process serves a database file: what it holds is all there is.
@@ -79,24 +86,25 @@ class InboxDispatcher:
     ) -> None:
         """Store ``updates`` in the inbox, then handle them; raises if they are not stored.
 
-        Only once this returns may Telegram be told they arrived. The updates are held
-        in memory from before they are stored, so a sweep that sees them stored finds
-        them held; one stored before (a second delivery) is not held: the inbox decides.
+        Only once this returns may Telegram be told they arrived. An update is held in
+        memory once it is stored, never before: nothing is handled that is not stored.
+        One stored before (a second delivery), or one this process already took from
+        the inbox (a sweep may find it stored before this returns), is not held: the
+        inbox decides.
         """
-        held = [(inbox.sender_of(update), update) for update in updates]
-        for sender, update in held:
-            self._held.setdefault(sender, {})[update.update_id] = update
-        try:
-            new = await inbox.store(self._database, updates, as_sent)
-        except BaseException:
-            new = set()
-            raise
-        finally:
-            for sender, update in held:
-                if update.update_id not in new:
-                    self._held.get(sender, {}).pop(update.update_id, None)
-                    self._look_in_inbox.add(sender)
-        self.wake(sender for sender, _ in held)
+        new = await inbox.store(self._database, updates, as_sent)
+        for update in updates:
+            sender = inbox.sender_of(update)
+            if update.update_id in new and update.update_id > self._taken_up_to(sender):
+                self._held.setdefault(sender, {})[update.update_id] = update
+            else:
+                self._look_in_inbox.add(sender)
+        self.wake(inbox.sender_of(update) for update in updates)
+
+    def _taken_up_to(self, sender: int) -> int:
+        """The newest update of ``sender`` this process has taken in hand (-1: none)."""
+        taken = self._taken.get(sender)
+        return taken[0] if taken is not None else -1
 
     def _wake_from_inbox(self, senders: Iterable[int]) -> None:
         senders = list(senders)
@@ -175,7 +183,14 @@ class InboxDispatcher:
             for update_id in waiting:
                 if self._stopping:
                     return
-                await self._handle(update_id, held.pop(update_id, None))
+                update = held.pop(update_id, None)
+                if update_id <= self._taken_up_to(sender):
+                    # Taken in hand here before, and left unmarked by a failure: it is
+                    # not handled twice.
+                    await inbox.mark_done_alone(self._database, update_id)
+                    continue
+                self._taken[sender] = (update_id, time.monotonic())
+                await self._handle(update_id, update)
             if sender not in self._woken:
                 # Nothing stored for this leader since the inbox was asked.
                 return
@@ -205,10 +220,18 @@ class InboxDispatcher:
             log.error("update %s in the inbox cannot be read; dropped", update_id)
             return None
 
+    def _forget_taken(self) -> None:
+        """Forget what leaders no worker handles took in hand a while ago (memory stays small)."""
+        before = time.monotonic() - TAKEN_KEPT
+        for sender, (_, at) in list(self._taken.items()):
+            if at < before and sender not in self._workers:
+                del self._taken[sender]
+
     async def _sweep(self) -> None:
         while True:
             await asyncio.sleep(self._sweep_interval)
             try:
+                self._forget_taken()
                 self._wake_from_inbox(await inbox.pending_senders(self._database))
                 if self._handled_since_purge:
                     self._handled_since_purge = 0

@@ -412,3 +412,31 @@ async def test_updates_no_handler_saves_anything_for_are_marked_done_too(
         # And the leader goes on: nothing of theirs waits behind those updates.
         await leader.send("/help")
         await leader.expect("/criteria")
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_an_update_a_sweep_finds_before_it_is_handed_over_is_handled_once(
+    api: BotApiStandin, database_url: str, clock: TestClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    leader = api.user(7401, "Jo", language_code="en")
+    async with running_bot(api, database_url, clock, polling=False) as bot:
+        database = bot.bot_data[SERVICES_KEY].database
+        dispatcher = InboxDispatcher(bot, database, sweep_interval=0.01)
+        await dispatcher.start()
+        store = inbox.store
+
+        async def store_then_sweep(*args: Any) -> set[int]:
+            stored = await store(*args)
+            # The sweep sees the update stored and handles it before the intake goes on.
+            await wait_until(lambda: dispatcher.handled == 1, "the sweep to handle it")
+            return stored
+
+        monkeypatch.setattr(inbox, "store", store_then_sweep)
+        # The leader's /help as Telegram would give it (nobody polls: the test hands it over).
+        await leader.send("/help")
+        update = Update.de_json(api.pending_updates[-1], bot.bot)
+        await dispatcher.take_in([update])
+        await dispatcher.idle()
+        await dispatcher.stop()
+    assert dispatcher.handled == 1
+    assert ["/criteria" in m.text for m in leader.messages] == [True], "answered once"
