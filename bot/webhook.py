@@ -9,10 +9,8 @@ carrying the secret token Telegram was given; and a health check at
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
-import signal
 from urllib.parse import urlsplit
 
 from sqlalchemy import text
@@ -24,6 +22,7 @@ from tornado.web import RequestHandler
 
 from bot.intake.dispatcher import InboxDispatcher
 from bot.intake.polling import ALLOWED_UPDATES
+from bot.intake.running import running
 from bot.settings import Settings
 from bot.storage.database import Database
 
@@ -103,14 +102,7 @@ async def run_webhook(application: Application, database: Database, settings: Se
             (HEALTH_PATH, HealthHandler, {"database": database}),
         ]
     )
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, stop.set)
-    async with application:
-        if application.post_init:
-            await application.post_init(application)
-        await application.start()
+    async with running(application) as stop:
         await dispatcher.start()
         server = HTTPServer(web)
         server.listen(settings.webhook_port, settings.webhook_listen)
@@ -124,7 +116,3 @@ async def run_webhook(application: Application, database: Database, settings: Se
         log.info("stopping: finishing the update in hand, reminders stay in the database")
         server.stop()
         await dispatcher.stop()
-        await application.stop()
-    # As run_polling does with post_shutdown: close the database (see Database.dispose).
-    if application.post_shutdown:
-        await application.post_shutdown(application)

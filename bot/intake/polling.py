@@ -13,7 +13,6 @@ import asyncio
 import contextlib
 import json
 import logging
-import signal
 from typing import Any
 
 from telegram.error import InvalidToken, TelegramError, TimedOut
@@ -21,6 +20,7 @@ from telegram.ext import Application
 from telegram.request import HTTPXRequest
 
 from bot.intake.dispatcher import CONCURRENCY, InboxDispatcher
+from bot.intake.running import running
 from bot.storage.database import Database
 
 log = logging.getLogger(__name__)
@@ -149,14 +149,7 @@ async def run_polling(
     concurrency: int = CONCURRENCY,
 ) -> None:
     """Poll until SIGTERM or SIGINT, then finish the updates in hand and stop cleanly."""
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, stop.set)
-    async with application:
-        if application.post_init:
-            await application.post_init(application)
-        await application.start()
+    async with running(application) as stop:
         # A webhook set before would make Telegram refuse getUpdates.
         await application.bot.delete_webhook(drop_pending_updates=False)
         intake = PollingIntake(application, database, concurrency=concurrency)
@@ -165,8 +158,3 @@ async def run_polling(
         await intake.until_stopped(stop)
         log.info("stopping: finishing the updates in hand, the rest waits in the inbox")
         await intake.stop()
-        await application.stop()
-    # As Application.run_polling does: close the database (see Database.dispose), which
-    # empties SQLite's write-ahead log.
-    if application.post_shutdown:
-        await application.post_shutdown(application)
