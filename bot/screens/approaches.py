@@ -17,7 +17,7 @@ from bot.callback_data import (
 from bot.screens.format import bulleted, day, name, title
 from bot.storage.models import Case
 from bot.turn import Rows, Turn
-from flows import protocol
+from flows import events
 from flows.approaches import (
     FACTS,
     NO_BLAME_CHECK_TEXT,
@@ -184,12 +184,12 @@ def approaches(turn: Turn, case: Case) -> None:
         [
             (
                 ("✔️ " if case.approach == a else "🧭 ") + _(FACTS[a].name),
-                case_button(case.id, protocol.ShowApproach(0, a)),
+                case_button(case.id, events.ShowApproach(0, a)),
             )
         ]
         for a in _case_order(case)
     ]
-    rows.append([(_("▶️ Back to the case"), case_button(case.id, protocol.Open(0)))])
+    rows.append([(_("▶️ Back to the case"), case_button(case.id, events.Open(0)))])
     turn.say(
         "\n\n".join(
             [
@@ -215,11 +215,11 @@ def approach(turn: Turn, case: Case, chosen: Approach) -> None:
             [
                 (
                     _("✅ We go on with this"),
-                    case_button(case.id, protocol.ApproachChosen(0, chosen)),
+                    case_button(case.id, events.ApproachChosen(0, chosen)),
                 )
             ],
-            [(_("🧭 Other approaches"), case_button(case.id, protocol.ShowApproaches(0)))],
-            [(_("▶️ Back to the case"), case_button(case.id, protocol.Open(0)))],
+            [(_("🧭 Other approaches"), case_button(case.id, events.ShowApproaches(0)))],
+            [(_("▶️ Back to the case"), case_button(case.id, events.Open(0)))],
         ],
     )
 
@@ -236,7 +236,7 @@ def approach_chosen(turn: Turn, case: Case, chosen: Approach) -> None:
     turn.say(
         "\n\n".join(parts),
         [
-            [(_("▶️ Back to the case"), case_button(case.id, protocol.Open(0)))],
+            [(_("▶️ Back to the case"), case_button(case.id, events.Open(0)))],
             [(_("📂 My cases"), MenuPress(Menu.CASES))],
         ],
     )
@@ -258,7 +258,9 @@ def history_lines(case: Case) -> str | None:
     children = {c.id: c.nickname for c in case.children}
     lines = []
     for entry in case.history:
-        what = _history_text(entry.kind, entry.detail)
+        if entry.child_id is not None and entry.child_id not in children:
+            continue  # a child removed since (its lines go with it)
+        what = _history_text(entry.kind, entry.detail or "")
         if what is None:
             continue
         child = children.get(entry.child_id) if entry.child_id is not None else None
@@ -282,5 +284,7 @@ def _history_text(kind: str, detail: str) -> str | None:
                 return _("next step: %(choice)s") % {
                     "choice": _(NEXT_STEP_TEXT[NextStepChoice(detail)])
                 }
+            case _:
+                return None
     except ValueError:
         return None

@@ -6,7 +6,7 @@ from bot.callback_data import case_button
 from bot.screens.format import bulleted, name, quoted, title, typed
 from bot.storage.models import Case, Child
 from bot.turn import Rows, Turn
-from flows import protocol
+from flows import events
 from flows.case import AGREEMENT_MAX, NICKNAME_MAX, Stage, child_stage
 from flows.language import _
 
@@ -25,7 +25,7 @@ def menu(turn: Turn, case: Case) -> None:
         [
             (
                 _("✏️ Name of %(victim)s") % {"victim": case.victim_nickname},
-                case_button(press, protocol.RenameVictim(0)),
+                case_button(press, events.RenameVictim(0)),
             )
         ]
     ]
@@ -37,7 +37,7 @@ def menu(turn: Turn, case: Case) -> None:
             [
                 (
                     _("✏️ %(child)s: name, role") % values,
-                    case_button(press, protocol.AskRole(child.id)),
+                    case_button(press, events.AskRole(child.id)),
                 )
             ]
         )
@@ -46,11 +46,11 @@ def menu(turn: Turn, case: Case) -> None:
                 [
                     (
                         _("✏️ %(child)s: facts") % values,
-                        case_button(press, protocol.EditFacts(child.id)),
+                        case_button(press, events.EditFacts(child.id)),
                     ),
                     (
                         _("✏️ %(child)s: feeling") % values,
-                        case_button(press, protocol.AskFeeling(child.id)),
+                        case_button(press, events.AskFeeling(child.id)),
                     ),
                 ]
             )
@@ -60,11 +60,11 @@ def menu(turn: Turn, case: Case) -> None:
                 [
                     (
                         f"✏️ {number}. {_short(agreement.text)}",
-                        case_button(press, protocol.EditAgreement(child.id, agreement.id)),
+                        case_button(press, events.EditAgreement(child.id, agreement.id)),
                     ),
                     (
                         f"🗑 {number}",
-                        case_button(press, protocol.DeleteAgreement(child.id, agreement.id)),
+                        case_button(press, events.DeleteAgreement(child.id, agreement.id)),
                     ),
                 ]
             )
@@ -73,11 +73,11 @@ def menu(turn: Turn, case: Case) -> None:
                 [
                     (
                         _("➖ Remove %(child)s from this case") % values,
-                        case_button(press, protocol.RemoveChild(child.id)),
+                        case_button(press, events.RemoveChild(child.id)),
                     )
                 ]
             )
-    rows.append([(_("↩️ Back to the case"), case_button(press, protocol.Open(0)))])
+    rows.append([(_("↩️ Back to the case"), case_button(press, events.Open(0)))])
     turn.say(
         "\n\n".join(
             [
@@ -135,8 +135,8 @@ def confirm_remove_child(turn: Turn, case: Case, child: Child) -> None:
             ]
         ),
         [
-            [(_("➖ Yes, remove"), case_button(case.id, protocol.ChildRemoved(child.id)))],
-            [(_("↩️ No, keep"), case_button(case.id, protocol.Correct(0)))],
+            [(_("➖ Yes, remove"), case_button(case.id, events.ChildRemoved(child.id)))],
+            [(_("↩️ No, keep"), case_button(case.id, events.Correct(0)))],
         ],
     )
 

@@ -7,7 +7,7 @@ from bot.screens.approaches import NEXT_STEP_TEXT
 from bot.screens.format import bulleted, name, title
 from bot.storage.models import Case, Child
 from bot.turn import Rows, Turn
-from flows import protocol
+from flows import events
 from flows.case import follow_up_number
 from flows.escalation import VICTIM_VIEW_TEXT, VictimView, escalation_due, rounds_without_stop
 from flows.follow_up import OUTCOME_TEXT, Outcome
@@ -53,39 +53,37 @@ def check_in_rows(case: Case, child: Child, escalate_after: int) -> Rows:
         [
             (
                 _("%(victim)s: ✅ it has stopped") % {"victim": victim},
-                case_button(case.id, protocol.VictimViewGiven(child.id, talk, VictimView.STOPPED)),
+                case_button(case.id, events.VictimViewGiven(child.id, talk, VictimView.STOPPED)),
             )
         ],
         [
             (
                 _("%(victim)s: 🟡 it happens less") % {"victim": victim},
-                case_button(case.id, protocol.VictimViewGiven(child.id, talk, VictimView.LESS)),
+                case_button(case.id, events.VictimViewGiven(child.id, talk, VictimView.LESS)),
             )
         ],
         [
             (
                 _("%(victim)s: ❌ it has not stopped") % {"victim": victim},
                 case_button(
-                    case.id, protocol.VictimViewGiven(child.id, talk, VictimView.NOT_STOPPED)
+                    case.id, events.VictimViewGiven(child.id, talk, VictimView.NOT_STOPPED)
                 ),
             )
         ],
         [
             (
                 _("⏭ I did not ask %(victim)s this time") % {"victim": victim},
-                case_button(
-                    case.id, protocol.VictimViewGiven(child.id, talk, VictimView.NOT_ASKED)
-                ),
+                case_button(case.id, events.VictimViewGiven(child.id, talk, VictimView.NOT_ASKED)),
             )
         ],
     ]
     if escalation_due(child, escalate_after):
-        rows.append([(_("🧭 Next steps"), case_button(case.id, protocol.ShowNextSteps(child.id)))])
+        rows.append([(_("🧭 Next steps"), case_button(case.id, events.ShowNextSteps(child.id)))])
     rows.append(
         [
             (
                 _("⏰ Not talked yet: remind me later"),
-                case_button(case.id, protocol.AskSnooze(child.id, talk)),
+                case_button(case.id, events.AskSnooze(child.id, talk)),
             )
         ]
     )
@@ -128,7 +126,7 @@ def outcome_with_view(turn: Turn, case: Case, child: Child, view: VictimView) ->
                 (
                     _("✅ Bullying has stopped"),
                     case_button(
-                        case.id, protocol.OutcomeWithView(child.id, talk, Outcome.STOPPED, view)
+                        case.id, events.OutcomeWithView(child.id, talk, Outcome.STOPPED, view)
                     ),
                 )
             ],
@@ -136,7 +134,7 @@ def outcome_with_view(turn: Turn, case: Case, child: Child, view: VictimView) ->
                 (
                     _("🟡 Partly stopped"),
                     case_button(
-                        case.id, protocol.OutcomeWithView(child.id, talk, Outcome.PARTLY, view)
+                        case.id, events.OutcomeWithView(child.id, talk, Outcome.PARTLY, view)
                     ),
                 )
             ],
@@ -144,7 +142,7 @@ def outcome_with_view(turn: Turn, case: Case, child: Child, view: VictimView) ->
                 (
                     _("❌ Not stopped"),
                     case_button(
-                        case.id, protocol.OutcomeWithView(child.id, talk, Outcome.NOT_STOPPED, view)
+                        case.id, events.OutcomeWithView(child.id, talk, Outcome.NOT_STOPPED, view)
                     ),
                 )
             ],
@@ -200,34 +198,34 @@ def next_steps(turn: Turn, case: Case, child: Child) -> None:
         [
             (
                 _("👥 Team or group leadership"),
-                case_button(case.id, protocol.NextStepChosen(child.id, NextStepChoice.TEAM)),
+                case_button(case.id, events.NextStepChosen(child.id, NextStepChoice.TEAM)),
             )
         ],
         [
             (
                 _("👪 Talk with the parents"),
-                case_button(case.id, protocol.NextStepChosen(child.id, NextStepChoice.PARENTS)),
+                case_button(case.id, events.NextStepChosen(child.id, NextStepChoice.PARENTS)),
             )
         ],
         [
             (
                 _("🧭 Another approach"),
-                case_button(case.id, protocol.NextStepChosen(child.id, NextStepChoice.APPROACH)),
+                case_button(case.id, events.NextStepChosen(child.id, NextStepChoice.APPROACH)),
             )
         ],
         [
             (
                 _("💬 Support for %(victim)s") % {"victim": case.victim_nickname},
-                case_button(case.id, protocol.NextStepChosen(child.id, NextStepChoice.SUPPORT)),
+                case_button(case.id, events.NextStepChosen(child.id, NextStepChoice.SUPPORT)),
             )
         ],
         [
             (
                 _("🔁 One more round first"),
-                case_button(case.id, protocol.NextStepChosen(child.id, NextStepChoice.GO_ON)),
+                case_button(case.id, events.NextStepChosen(child.id, NextStepChoice.GO_ON)),
             )
         ],
-        [(_("▶️ Back to the case"), case_button(case.id, protocol.Continue(0)))],
+        [(_("▶️ Back to the case"), case_button(case.id, events.Continue(0)))],
     ]
     turn.say("\n\n".join(parts), rows)
 
@@ -273,8 +271,8 @@ def next_step_chosen(turn: Turn, case: Case, child: Child, choice: NextStepChoic
     rows: Rows = []
     if choice is not NextStepChoice.APPROACH:
         rows = [
-            [(_("▶️ Back to the case"), case_button(case.id, protocol.Continue(0)))],
-            [(_("🧭 Next steps"), case_button(case.id, protocol.ShowNextSteps(child.id)))],
+            [(_("▶️ Back to the case"), case_button(case.id, events.Continue(0)))],
+            [(_("🧭 Next steps"), case_button(case.id, events.ShowNextSteps(child.id)))],
             [(_("📂 My cases"), MenuPress(Menu.CASES))],
         ]
     turn.say("\n\n".join(parts), rows)

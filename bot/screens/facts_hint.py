@@ -7,7 +7,7 @@ from bot.screens.format import quoted, typed
 from bot.screens.step2 import heading
 from bot.storage.models import Case, Child
 from bot.turn import Turn
-from flows import protocol
+from flows import events
 from flows.fact_words import judgements
 from flows.language import _
 
@@ -33,6 +33,6 @@ def facts_hint(turn: Turn, case: Case, child: Child) -> None:
             ]
         ),
         [
-            [(_("✅ Keep them as they are"), case_button(case.id, protocol.FactsKept(child.id)))],
+            [(_("✅ Keep them as they are"), case_button(case.id, events.FactsKept(child.id)))],
         ],
     )

@@ -10,10 +10,10 @@ from bot.screens.nudges import follow_up_nudge
 from bot.screens.step2 import done_rows
 from bot.storage.models import Case, Child
 from bot.turn import Keyboard, Rows, Turn
-from flows import phrasing, protocol
+from flows import events, phrasing
 from flows.case import follow_up_number, open_reminder, planned_follow_up, report_back_open
 from flows.follow_up import SNOOZE_TEXT, ReminderKind, Snooze
-from flows.follow_up_timing import FOLLOW_UP_CHOICES, FollowUpChoice
+from flows.follow_up_timing import FOLLOW_UP_CHOICES, TOMORROW_WORD, FollowUpChoice
 from flows.language import N_, _
 
 CHOICE_TEXT: dict[FollowUpChoice, str] = {
@@ -45,7 +45,7 @@ def plan(turn: Turn, case: Case, child: Child, proposed: FollowUpChoice | None =
         if choice is FollowUpChoice.NEXT_MEETING and not turn.leader.rhythm.has_meeting:
             rows.append([(_("Set your group's meeting day"), AskMeetingDay(case.id, child.id))])
             continue
-        rows.append([(label, case_button(case.id, protocol.PlanChosen(child.id, choice)))])
+        rows.append([(label, case_button(case.id, events.PlanChosen(child.id, choice)))])
     turn.say(
         "\n\n".join(
             [
@@ -91,7 +91,7 @@ def ask_date(turn: Turn) -> None:
             "On which day? Type a date as day-month (for example %(example)s), a weekday, "
             "or “%(tomorrow)s”."
         )
-        % {"example": "28-11", "tomorrow": _(protocol.TOMORROW_WORD)}
+        % {"example": "28-11", "tomorrow": _(TOMORROW_WORD)}
     )
 
 
@@ -119,7 +119,7 @@ def snooze_options(turn: Turn, case: Case, child: Child) -> None:
     """When to remind again of a talk that has not happened yet."""
     talk = follow_up_number(child)
     rows: Keyboard = [
-        [(_(SNOOZE_TEXT[snooze]), case_button(case.id, protocol.Snoozed(child.id, talk, snooze)))]
+        [(_(SNOOZE_TEXT[snooze]), case_button(case.id, events.Snoozed(child.id, talk, snooze)))]
         for snooze in Snooze
     ]
     turn.say(
@@ -173,13 +173,13 @@ def stopped(
         [
             (
                 "⭐ " + _(CHOICE_TEXT[proposed]),
-                case_button(case.id, protocol.PlanChosen(child.id, proposed)),
+                case_button(case.id, events.PlanChosen(child.id, proposed)),
             )
         ],
-        [(_("🗓 Another moment"), case_button(case.id, protocol.AskPlan(child.id)))],
+        [(_("🗓 Another moment"), case_button(case.id, events.AskPlan(child.id)))],
     ]
     if may_close:
-        rows.append([(_("🗂 Close the case"), case_button(case.id, protocol.Close(0)))])
+        rows.append([(_("🗂 Close the case"), case_button(case.id, events.Close(0)))])
     turn.say(
         "\n\n".join(
             [

@@ -18,8 +18,8 @@ from bot.storage.models import Case, CaseEvent
 from bot.storage.teams import EventKind
 from bot.team_callbacks import CaseHistoryDocument
 from bot.turn import Rows, Turn
-from flows import protocol
 from flows.case import Consent
+from flows.events import Open
 from flows.follow_up import OUTCOME_TEXT, Outcome
 from flows.language import _, current_language
 
@@ -70,7 +70,10 @@ def entries(case: Case, events: Sequence[CaseEvent], names: Names) -> list[Entry
 
 
 def _line(event: CaseEvent, values: dict[str, str]) -> str | None:
-    kind = EventKind(event.kind)
+    try:
+        kind = EventKind(event.kind)
+    except ValueError:
+        return None  # a choice made (shown with the case at a glance)
     whole = event.child_id is None
     match kind:
         case EventKind.CREATED:
@@ -153,7 +156,7 @@ def history_screen(turn: Turn, case: Case, found: list[Entry]) -> None:
     parts.append("\n".join(lines) if lines else _("Nothing written down yet."))
     rows: Rows = [
         [(_("📄 Print-ready document"), CaseHistoryDocument(case.id))],
-        [(_("◀️ Back to the case"), case_button(case.id, protocol.Open(0)))],
+        [(_("◀️ Back to the case"), case_button(case.id, Open(0)))],
     ]
     turn.show("\n\n".join(parts), rows)
 

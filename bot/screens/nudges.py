@@ -7,7 +7,7 @@ from bot.screens.escalation import check_in_question, check_in_rows, escalation_
 from bot.screens.format import bulleted, day, name, numbered, title, typed
 from bot.storage.models import Case, Child
 from bot.turn import Keyboard
-from flows import phrasing, protocol
+from flows import events, phrasing
 from flows.case import ReminderRecord, standing_agreements
 from flows.escalation import ESCALATE_AFTER_ROUNDS
 from flows.language import _
@@ -66,10 +66,10 @@ def report_back_nudge(
         [
             (
                 _("✅ Yes, I reported back to %(victim)s") % {"victim": case.victim_nickname},
-                case_button(case.id, protocol.ReportedBack(child.id)),
+                case_button(case.id, events.ReportedBack(child.id)),
             )
         ],
-        [(_("⏰ Remind me tomorrow"), case_button(case.id, protocol.ReportBackLater(child.id)))],
+        [(_("⏰ Remind me tomorrow"), case_button(case.id, events.ReportBackLater(child.id)))],
     ]
     return "\n\n".join(parts), rows
 
@@ -83,7 +83,7 @@ def inactive_nudge(case: Case) -> tuple[str, Keyboard]:
         )
         % {"victim": name(case.victim_nickname)},
         [
-            [(_("🗂 Close the case"), case_button(case.id, protocol.Close(0)))],
-            [(_("▶️ Keep it open"), case_button(case.id, protocol.KeepOpen(0)))],
+            [(_("🗂 Close the case"), case_button(case.id, events.Close(0)))],
+            [(_("▶️ Keep it open"), case_button(case.id, events.KeepOpen(0)))],
         ],
     )

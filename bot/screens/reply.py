@@ -1,6 +1,6 @@
 """What the protocol's answer looks like: each screen of :mod:`flows.protocol` drawn.
 
-The protocol decides which screens come next (:class:`flows.protocol.Reply`);
+The protocol decides which screens come next (:class:`flows.replies.Reply`);
 here each is drawn with the case's rows, and the leader's place in the flow is
 set to what the last one waits for. This is the one place that maps a protocol
 screen to text and buttons.
@@ -30,7 +30,8 @@ from flows.approaches import Approach
 from flows.case import FEELING_MAX, LONG_TEXT_MAX
 from flows.escalation import VictimView
 from flows.history import NextStepChoice, Step1Choice
-from flows.protocol import Awaiting, Reply, Screen, Shown, everyone_stopped
+from flows.protocol import everyone_stopped
+from flows.replies import Awaiting, Reply, Screen, Shown
 
 Draw = Callable[[Turn, Case, Child, Shown], None]
 

@@ -6,7 +6,7 @@ from bot.callback_data import KeepFirstPart, case_button
 from bot.screens.format import name, title
 from bot.storage.models import Case, Child
 from bot.turn import Keyboard, Turn
-from flows import protocol
+from flows import events
 from flows.case import (
     CHILDREN_PER_CASE_MAX,
     NICKNAME_MAX,
@@ -94,10 +94,10 @@ def ask_role(turn: Turn, case: Case, child: Child) -> None:
         + _("Typed the name wrong? Type it again and tap the role after."),
         [
             [
-                (_("Bullies"), case_button(case.id, protocol.RoleChosen(child.id, Role.PESTER))),
+                (_("Bullies"), case_button(case.id, events.RoleChosen(child.id, Role.PESTER))),
                 (
                     _("Joins in"),
-                    case_button(case.id, protocol.RoleChosen(child.id, Role.MEEPESTER)),
+                    case_button(case.id, events.RoleChosen(child.id, Role.MEEPESTER)),
                 ),
             ]
         ],
@@ -109,8 +109,8 @@ def children_so_far(turn: Turn, case: Case) -> None:
     lines = [f"• {name(c.nickname)} ({role_text(c)})" for c in case.children]
     rows: Keyboard = []
     if len(case.children) < CHILDREN_PER_CASE_MAX:
-        rows = [[(_("➕ Another child"), case_button(case.id, protocol.AddChild(0)))]]
-    everyone = case_button(case.id, protocol.SetupDone(0))
+        rows = [[(_("➕ Another child"), case_button(case.id, events.AddChild(0)))]]
+    everyone = case_button(case.id, events.SetupDone(0))
     rows = [*rows, [(_("✅ That's everyone: go to step 1"), everyone)]]
     turn.show(
         "\n\n".join(

@@ -7,7 +7,7 @@ from bot.screens.corrections import now_written
 from bot.screens.format import name, numbered, quoted, title, typed
 from bot.storage.models import Case, Child
 from bot.turn import Turn
-from flows import phrasing, protocol
+from flows import events, phrasing
 from flows.case import Next, next_step
 from flows.language import _
 
@@ -33,14 +33,14 @@ def ask_consent(turn: Turn, case: Case, child: Child) -> None:
             ]
         ),
         [
-            [(_("✅ Yes, agreed"), case_button(case.id, protocol.ConsentAnswered(child.id, True)))],
+            [(_("✅ Yes, agreed"), case_button(case.id, events.ConsentAnswered(child.id, True)))],
             [
                 (
                     _("✋ No, not (yet)"),
-                    case_button(case.id, protocol.ConsentAnswered(child.id, False)),
+                    case_button(case.id, events.ConsentAnswered(child.id, False)),
                 )
             ],
-            [(_("⏳ Not asked yet"), case_button(case.id, protocol.NotAskedYet(child.id)))],
+            [(_("⏳ Not asked yet"), case_button(case.id, events.NotAskedYet(child.id)))],
         ],
     )
 
@@ -88,8 +88,8 @@ def step1_done(turn: Turn, case: Case, child: Child) -> None:
             ]
         ),
         [
-            [(go_on, case_button(case.id, protocol.Continue(0)))],
-            [(_("✏️ What may be told"), case_button(case.id, protocol.EditMayTell(child.id)))],
+            [(go_on, case_button(case.id, events.Continue(0)))],
+            [(_("✏️ What may be told"), case_button(case.id, events.EditMayTell(child.id)))],
             [(_("📂 My cases"), MenuPress(Menu.CASES))],
         ],
     )

@@ -7,7 +7,7 @@ from bot.screens.corrections import now_written
 from bot.screens.format import bulleted, name, numbered, quoted, title, typed
 from bot.storage.models import Case, Child
 from bot.turn import Keyboard, Turn
-from flows import phrasing, protocol
+from flows import events, phrasing
 from flows.case import (
     AGREEMENT_MAX,
     FEELING_MAX,
@@ -32,10 +32,10 @@ def ask_witnessed(turn: Turn, case: Case, child: Child) -> None:
         + _("Did you see what happened yourself, or did you hear about it?"),
         [
             [
-                (_("👀 I saw it"), case_button(case.id, protocol.Witnessed(child.id, seen=True))),
+                (_("👀 I saw it"), case_button(case.id, events.Witnessed(child.id, seen=True))),
                 (
                     _("👂 I heard about it"),
-                    case_button(case.id, protocol.Witnessed(child.id, seen=False)),
+                    case_button(case.id, events.Witnessed(child.id, seen=False)),
                 ),
             ]
         ],
@@ -63,7 +63,7 @@ def ask_facts(turn: Turn, case: Case, child: Child) -> None:
             [
                 (
                     _("📋 Same facts as for %(other)s") % {"other": other.nickname},
-                    case_button(case.id, protocol.SameFactsAs(child.id, other.id)),
+                    case_button(case.id, events.SameFactsAs(child.id, other.id)),
                 )
             ]
             for other in case.children
@@ -88,7 +88,7 @@ def ask_feeling(turn: Turn, case: Case, child: Child) -> None:
     """
     first, second = phrasing.step2_sentences(child.facts, None, witnessed=child.witnessed)[:2]
     buttons = [
-        (_(FEELING_TEXT[f]), case_button(case.id, protocol.FeelingChosen(child.id, f)))
+        (_(FEELING_TEXT[f]), case_button(case.id, events.FeelingChosen(child.id, f)))
         for f in Feeling
     ]
     turn.say(
@@ -105,12 +105,12 @@ def ask_feeling(turn: Turn, case: Case, child: Child) -> None:
         [
             buttons[:2],
             buttons[2:],
-            [(_("✏️ Facts"), case_button(case.id, protocol.EditFacts(child.id)))],
+            [(_("✏️ Facts"), case_button(case.id, events.EditFacts(child.id)))],
             *(
                 [
                     (
                         _("📋 Same feeling as for %(other)s") % {"other": other.nickname},
-                        case_button(case.id, protocol.SameFeelingAs(child.id, other.id)),
+                        case_button(case.id, events.SameFeelingAs(child.id, other.id)),
                     )
                 ]
                 for other in case.children
@@ -137,12 +137,12 @@ def script(turn: Turn, case: Case, child: Child) -> None:
         [
             (
                 _("✅ Talk held: write down the agreements"),
-                case_button(case.id, protocol.TalkHeld(child.id)),
+                case_button(case.id, events.TalkHeld(child.id)),
             )
         ],
         [
-            (_("✏️ Facts"), case_button(case.id, protocol.EditFacts(child.id))),
-            (_("✏️ Feeling"), case_button(case.id, protocol.AskFeeling(child.id))),
+            (_("✏️ Facts"), case_button(case.id, events.EditFacts(child.id))),
+            (_("✏️ Feeling"), case_button(case.id, events.AskFeeling(child.id))),
         ],
         [(_("📂 My cases"), MenuPress(Menu.CASES))],
     ]
@@ -185,7 +185,7 @@ def ask_agreements(turn: Turn, case: Case, child: Child) -> None:
 
 def done_rows(case: Case, child: Child) -> Keyboard:
     """The button that closes the list of agreements."""
-    return [[(_("✅ Done"), case_button(case.id, protocol.AgreementsDone(child.id)))]]
+    return [[(_("✅ Done"), case_button(case.id, events.AgreementsDone(child.id)))]]
 
 
 def agreements_so_far(turn: Turn, case: Case, child: Child) -> None:

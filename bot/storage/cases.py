@@ -10,10 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.storage import reminders, teams
-from bot.storage.models import Agreement, Case, CaseHistory, Child, FollowUp, Leader
+from bot.storage.models import Agreement, Case, Child, FollowUp, Leader
 from flows.case import NO_ROLE, AgreementRecord, CaseRecord, ChildRecord, Consent, RoundRecord
 from flows.follow_up import Outcome, ReminderKind
-from flows.history import HistoryKind
 
 
 async def owned_case(session: AsyncSession, leader: Leader, case_id: int | None) -> Case | None:
@@ -180,23 +179,8 @@ class CaseRows:
     def remove_child(self, case: CaseRecord, child: ChildRecord) -> None:
         """A child added by mistake, with everything recorded for them."""
         assert isinstance(case, Case) and isinstance(child, Child)
+        # Its history goes with it (ON DELETE CASCADE).
         case.children.remove(child)
-        # Its history goes with it (ON DELETE CASCADE); the loaded list follows suit.
-        for entry in [h for h in case.history if h.child_id == child.id]:
-            case.history.remove(entry)
-
-    def add_history(
-        self,
-        case: CaseRecord,
-        child: ChildRecord | None,
-        kind: HistoryKind,
-        detail: str,
-        now: datetime,
-    ) -> None:
-        """An entry of the case's history (a choice the leader made)."""
-        assert isinstance(case, Case)
-        child_id = None if child is None else child.id
-        case.history.append(CaseHistory(child_id=child_id, at=now, kind=kind, detail=detail))
 
     async def flush(self) -> None:
         """Write what the protocol changed, so new rows have their ids."""

@@ -1,86 +1,21 @@
-"""Each case's history: what changed at a leader's press, and the timeline to show.
+"""Each case's history: the timeline to show, and the names in it.
 
-The protocol's records say what is recorded, not who recorded it. So around every
-event a leader sends into a case (``bot.handlers.case.act``) a small snapshot of
-the records is compared before and after, and each change becomes a line of the
-case's history (``case_events``) with the leader who made it: consent, a talk held,
-each agreement, each follow-up's outcome, reporting back, closing. Shares,
-escalations and hand-overs are written where they happen (``bot.storage.teams``).
-Lines carry ids and short values, never a text typed about a child.
+Every event a leader sends into a case answers the history lines it causes
+(consent, a talk held, each agreement, each follow-up's outcome, reporting back,
+closing, the choices made when the protocol does not fit); ``bot.handlers.case_event``
+writes them with the leader who made them. Shares, escalations and hand-overs are
+written where they happen (``bot.storage.teams``). Lines carry ids and short values,
+never a text typed about a child.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.storage.models import Case, CaseEvent, Team, TeamMember
-from bot.storage.teams import EventKind, record
-
-
-@dataclass(frozen=True)
-class _ChildSnapshot:
-    held: bool
-    agreements: int
-    rounds: int
-    reported_back: bool
-    consent: str
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """What of a case the history follows, at one moment."""
-
-    closed: bool
-    children: dict[int, _ChildSnapshot]
-
-
-def snapshot(case: Case) -> Snapshot:
-    """The case as it stands now."""
-    return Snapshot(
-        closed=case.closed_at is not None,
-        children={
-            child.id: _ChildSnapshot(
-                held=child.held_at is not None,
-                agreements=len(child.agreements),
-                rounds=len(child.follow_ups),
-                reported_back=child.reported_back_at is not None,
-                consent=child.consent,
-            )
-            for child in case.children
-            if child.id is not None
-        },
-    )
-
-
-def note_changes(
-    session: AsyncSession, case: Case, before: Snapshot, actor: int, now: datetime
-) -> None:
-    """A line in the history for each thing ``actor`` just changed in ``case``."""
-
-    def note(kind: EventKind, child_id: int | None = None, detail: str | None = None) -> None:
-        record(session, case.id, kind, actor, now, child_id=child_id, detail=detail)
-
-    for child in case.children:
-        was = before.children.get(child.id)
-        if was is None:
-            continue  # added just now: nothing of it to note yet (and nothing loaded)
-        if child.consent != was.consent:
-            note(EventKind.CONSENT, child.id, child.consent)
-        if child.held_at is not None and not was.held:
-            note(EventKind.TALK_HELD, child.id)
-        for _ in range(len(child.agreements) - was.agreements):
-            note(EventKind.AGREEMENT, child.id)
-        for round_ in child.follow_ups[was.rounds :]:
-            note(EventKind.OUTCOME, child.id, round_.outcome)
-        if child.reported_back_at is not None and not was.reported_back:
-            note(EventKind.REPORTED_BACK, child.id)
-    if case.closed_at is not None and not before.closed:
-        note(EventKind.CLOSED)
+from bot.storage.models import CaseEvent, Team, TeamMember
 
 
 async def timeline(session: AsyncSession, case_id: int) -> Sequence[CaseEvent]:

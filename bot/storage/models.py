@@ -18,16 +18,18 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    and_,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, foreign, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 from bot.storage.encryption import EncryptedText
 from flows.case import Consent
 from flows.follow_up import OPEN_STATUSES, ReminderStatus
 from flows.follow_up_timing import DEFAULT_TIME_ZONE, Rhythm
-from flows.protocol import Awaiting
+from flows.history import CHOICE_KINDS
+from flows.replies import Awaiting
 from flows.team import DEFAULT_ESCALATION_HOURS, DEFAULT_YEAR_START_MONTH
 
 
@@ -65,7 +67,7 @@ class Leader(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime)
     # The leader's place in the flow, all in this one row: which typed answer the bot
-    # waits for (flows.protocol.Awaiting), and the case and child that answer is about.
+    # waits for (flows.replies.Awaiting), and the case and child that answer is about.
     awaiting: Mapped[str] = mapped_column(String(32), default=Awaiting.NOTHING)
     active_case_id: Mapped[int | None] = mapped_column(Integer)
     active_child_id: Mapped[int | None] = mapped_column(Integer)
@@ -122,11 +124,15 @@ class Case(Base):
         cascade="all, delete-orphan",
         passive_deletes=True,
     )
-    history: Mapped[list[CaseHistory]] = relationship(
-        order_by="CaseHistory.id",
+    # The choices made when the protocol did not fit (an approach, after a "no" in
+    # step 1, a next step): the lines of the case's history of those kinds.
+    history: Mapped[list[CaseEvent]] = relationship(
+        primaryjoin=lambda: and_(
+            Case.id == foreign(CaseEvent.case_id), CaseEvent.kind.in_(CHOICE_KINDS)
+        ),
+        order_by="CaseEvent.id",
         lazy="selectin",
-        cascade="all, delete-orphan",
-        passive_deletes=True,
+        viewonly=True,
     )
 
 

@@ -33,6 +33,7 @@ from bot.storage.models import (
 )
 from flows.follow_up import OPEN_STATUSES, ReminderKind, ReminderStatus
 from flows.follow_up_timing import out_of_quiet_hours
+from flows.history import HistoryKind
 from flows.team import (
     DEFAULT_ESCALATION_HOURS,
     DEFAULT_YEAR_START_MONTH,
@@ -292,7 +293,7 @@ async def shared_with(session: AsyncSession, leader_id: int) -> Sequence[Case]:
 def record(
     session: AsyncSession,
     case_id: int,
-    kind: EventKind,
+    kind: EventKind | HistoryKind,
     actor: int | None,
     now: datetime,
     *,

@@ -266,7 +266,7 @@ async def test_after_two_rounds_without_stopped_the_nudge_offers_next_steps_and_
     support = await leader.expect("Genoteerd in de pestsituatie: steun voor")
     assert "Awel" in support.text and "102" in support.text
 
-    history = "SELECT count(*) FROM case_history WHERE kind = 'next_step'"
+    history = "SELECT count(*) FROM case_events WHERE kind = 'next_step'"
     assert await count(database_url, history) == 2
     await leader.press(support, "Terug naar de pestsituatie")
     # Back on the follow-up that is still due: the next steps stay on it.
