@@ -14,8 +14,8 @@ from bot.callback_data import (
     NoBlameToggle,
     case_button,
 )
-from bot.screens.format import bulleted, day, name, title
-from bot.storage.models import Case
+from bot.screens.format import bulleted, day, detail, name, title
+from bot.storage.models import Case, Child
 from bot.turn import Rows, Turn
 from flows import events
 from flows.approaches import (
@@ -32,6 +32,7 @@ from flows.approaches import (
 from flows.criteria import from_mask
 from flows.history import HistoryKind, NextStepChoice, Step1Choice
 from flows.language import N_, _
+from flows.replies import Shown
 
 #: The approaches in the order a case lists them when it has no quick check to go by.
 IN_CASE_ORDER = (
@@ -178,7 +179,9 @@ def _case_order(case: Case) -> tuple[Approach, ...]:
     return (*found, *(a for a in IN_CASE_ORDER if a not in found))
 
 
-def approaches(turn: Turn, case: Case) -> None:
+def approaches(
+    turn: Turn, case: Case, child: Child | None = None, shown: Shown | None = None
+) -> None:
     """The approaches a case can go on with; the one chosen is marked."""
     rows: Rows = [
         [
@@ -207,8 +210,9 @@ def approaches(turn: Turn, case: Case) -> None:
     )
 
 
-def approach(turn: Turn, case: Case, chosen: Approach) -> None:
+def approach(turn: Turn, case: Case, child: Child | None, shown: Shown) -> None:
     """One approach, in a case: go on with it, or back."""
+    chosen = Approach(detail(shown))
     turn.say(
         describe(chosen),
         [
@@ -224,8 +228,9 @@ def approach(turn: Turn, case: Case, chosen: Approach) -> None:
     )
 
 
-def approach_chosen(turn: Turn, case: Case, chosen: Approach) -> None:
+def approach_chosen(turn: Turn, case: Case, child: Child | None, shown: Shown) -> None:
     """The case records the approach it goes on with."""
+    chosen = Approach(detail(shown))
     parts = [
         _("Written down: the case of %(victim)s goes on with %(approach)s.")
         % {"victim": name(case.victim_nickname), "approach": _(FACTS[chosen].name)},

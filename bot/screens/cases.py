@@ -26,6 +26,7 @@ from flows.case import (
 from flows.escalation import VictimView
 from flows.follow_up import OUTCOME_TEXT, Outcome
 from flows.language import _, ngettext
+from flows.replies import Shown
 
 PAGE_SIZE = 6
 
@@ -144,7 +145,9 @@ def child_summary(turn: Turn, case: Case, child: Child) -> str:
     return "\n   ".join(parts)
 
 
-def overview(turn: Turn, case: Case) -> None:
+def overview(
+    turn: Turn, case: Case, child: Child | None = None, shown: Shown | None = None
+) -> None:
     """One case at a glance, with its next step as the first button."""
     step = next_step(case, turn.now)
     lines = [
@@ -205,7 +208,9 @@ def still_open(turn: Turn, case: Case) -> list[str]:
     return lines
 
 
-def confirm_close(turn: Turn, case: Case) -> None:
+def confirm_close(
+    turn: Turn, case: Case, child: Child | None = None, shown: Shown | None = None
+) -> None:
     """Ask before closing, saying what is still open: a closed case cannot be opened again."""
     open_items = still_open(turn, case)
     warning = (
@@ -226,7 +231,7 @@ def confirm_close(turn: Turn, case: Case) -> None:
     )
 
 
-def closed(turn: Turn, case: Case) -> None:
+def closed(turn: Turn, case: Case, child: Child | None = None, shown: Shown | None = None) -> None:
     """The case is closed, and when it will be erased."""
     erase_on = turn.now + timedelta(days=turn.settings.retention_closed_days)
     turn.say(

@@ -9,6 +9,7 @@ from bot.turn import Rows, Turn
 from flows import events
 from flows.case import AGREEMENT_MAX, NICKNAME_MAX, Stage, child_stage
 from flows.language import _
+from flows.replies import Shown
 
 #: How much of an agreement a button shows.
 _LABEL = 28
@@ -18,7 +19,7 @@ def _short(text: str) -> str:
     return text if len(text) <= _LABEL else text[: _LABEL - 1] + "…"
 
 
-def menu(turn: Turn, case: Case) -> None:
+def menu(turn: Turn, case: Case, child: Child | None = None, shown: Shown | None = None) -> None:
     """Everything in the case that can be corrected, one button each."""
     press = case.id
     rows: Rows = [
@@ -92,7 +93,9 @@ def menu(turn: Turn, case: Case) -> None:
     )
 
 
-def ask_victim_rename(turn: Turn, case: Case) -> None:
+def ask_victim_rename(
+    turn: Turn, case: Case, child: Child | None = None, shown: Shown | None = None
+) -> None:
     """The nickname of the child who is bullied, typed again."""
     turn.say(
         _("Now: %(now)s") % {"now": typed(case.victim_nickname)}
@@ -102,8 +105,9 @@ def ask_victim_rename(turn: Turn, case: Case) -> None:
     )
 
 
-def ask_agreement_text(turn: Turn, child: Child, agreement_id: int | None) -> None:
+def ask_agreement_text(turn: Turn, case: Case, child: Child, shown: Shown) -> None:
     """An agreement, typed again."""
+    agreement_id = shown.item
     agreement = next((a for a in child.agreements if a.id == agreement_id), None)
     now = typed(agreement.text) if agreement is not None else ""
     turn.say(
@@ -114,7 +118,7 @@ def ask_agreement_text(turn: Turn, child: Child, agreement_id: int | None) -> No
     )
 
 
-def confirm_remove_child(turn: Turn, case: Case, child: Child) -> None:
+def confirm_remove_child(turn: Turn, case: Case, child: Child, shown: Shown | None = None) -> None:
     """A child added by mistake: everything written for them goes too."""
     written = [typed(t) for t in (child.facts, child.feeling) if t]
     turn.say(

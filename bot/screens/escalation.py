@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.callback_data import Menu, MenuPress, case_button
 from bot.screens.approaches import NEXT_STEP_TEXT
-from bot.screens.format import bulleted, name, title
+from bot.screens.format import bulleted, detail, name, title
 from bot.storage.models import Case, Child
 from bot.turn import Rows, Turn
 from flows import events
@@ -14,6 +14,7 @@ from flows.follow_up import OUTCOME_TEXT, Outcome
 from flows.help_lines import help_line
 from flows.history import NextStepChoice
 from flows.language import _, current_language, ngettext
+from flows.replies import Shown
 
 
 def escalation_note(child: Child, escalate_after: int) -> str | None:
@@ -102,8 +103,9 @@ def victim_says(case: Case, view: VictimView) -> str:
     }
 
 
-def outcome_with_view(turn: Turn, case: Case, child: Child, view: VictimView) -> None:
+def outcome_with_view(turn: Turn, case: Case, child: Child, shown: Shown) -> None:
     """The outcome question, with what the bullied child said above it."""
+    view = VictimView(detail(shown))
     talk = follow_up_number(child)
     parts = [
         title(_("Step 3 — follow-up with %(child)s") % {"child": name(child.nickname)}),
@@ -150,8 +152,9 @@ def outcome_with_view(turn: Turn, case: Case, child: Child, view: VictimView) ->
     )
 
 
-def views_weighed(turn: Turn, case: Case, child: Child, view: VictimView) -> None:
+def views_weighed(turn: Turn, case: Case, child: Child, shown: Shown) -> None:
     """The two views differed: the bullied child's counts, and says so."""
+    view = VictimView(detail(shown))
     latest = child.follow_ups[-1]
     turn.say(
         "\n".join(
@@ -167,7 +170,7 @@ def views_weighed(turn: Turn, case: Case, child: Child, view: VictimView) -> Non
     )
 
 
-def next_steps(turn: Turn, case: Case, child: Child) -> None:
+def next_steps(turn: Turn, case: Case, child: Child, shown: Shown | None = None) -> None:
     """It does not stop: what else can be done, beside talking again."""
     victim = name(case.victim_nickname)
     rounds = rounds_without_stop(child)
@@ -241,8 +244,9 @@ def help_line_text(turn: Turn) -> str:
     ) % {"name": line.name, "phone": line.phone, "url": line.url}
 
 
-def next_step_chosen(turn: Turn, case: Case, child: Child, choice: NextStepChoice) -> None:
+def next_step_chosen(turn: Turn, case: Case, child: Child, shown: Shown) -> None:
     """The next step is written down in the case's history; what it means in practice."""
+    choice = NextStepChoice(detail(shown))
     victim = name(case.victim_nickname)
     guide = {
         NextStepChoice.TEAM: _(

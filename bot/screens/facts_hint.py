@@ -10,9 +10,10 @@ from bot.turn import Turn
 from flows import events
 from flows.fact_words import judgements
 from flows.language import _
+from flows.replies import Shown
 
 
-def facts_hint(turn: Turn, case: Case, child: Child) -> None:
+def facts_hint(turn: Turn, case: Case, child: Child, shown: Shown | None = None) -> None:
     """Which words judge rather than describe, why it matters, and: rephrase or keep."""
     words = judgements(child.facts or "")
     turn.say(

@@ -6,11 +6,12 @@ from bot.callback_data import case_button
 from bot.screens.escalation import check_in_question, check_in_rows, escalation_note
 from bot.screens.format import bulleted, day, name, numbered, title, typed
 from bot.storage.models import Case, Child
-from bot.turn import Keyboard
+from bot.turn import Keyboard, Turn
 from flows import events, phrasing
 from flows.case import ReminderRecord, standing_agreements
 from flows.escalation import ESCALATE_AFTER_ROUNDS
 from flows.language import _
+from flows.replies import Shown
 
 
 def late_note(reminder: ReminderRecord) -> str:
@@ -48,6 +49,12 @@ def follow_up_nudge(
     # The question before the protocol's three points: on a phone it is what shows first.
     parts += [title(check_in_question(case)), numbered(phrasing.step3_points())]
     return "\n\n".join(parts), check_in_rows(case, child, escalate_after)
+
+
+def report_back(turn: Turn, case: Case, child: Child, shown: Shown | None = None) -> None:
+    """The promise of step 1, in the case: as the reminder says it."""
+    text, rows = report_back_nudge(case, child)
+    turn.say(text, rows)
 
 
 def report_back_nudge(

@@ -10,9 +10,10 @@ from bot.turn import Turn
 from flows import events, phrasing
 from flows.case import Next, next_step
 from flows.language import _
+from flows.replies import Shown
 
 
-def ask_consent(turn: Turn, case: Case, child: Child) -> None:
+def ask_consent(turn: Turn, case: Case, child: Child, shown: Shown | None = None) -> None:
     """The three sentences of step 1 about ``child``, and: did the child who is bullied agree?
 
     The protocol's question is per child: with several children who bully, the leader
@@ -45,7 +46,7 @@ def ask_consent(turn: Turn, case: Case, child: Child) -> None:
     )
 
 
-def ask_may_tell(turn: Turn, case: Case, child: Child) -> None:
+def ask_may_tell(turn: Turn, case: Case, child: Child, shown: Shown | None = None) -> None:
     """What may the leader tell ``child``? (typed)"""
     turn.say(
         _(
@@ -64,7 +65,7 @@ def ask_may_tell(turn: Turn, case: Case, child: Child) -> None:
     )
 
 
-def step1_done(turn: Turn, case: Case, child: Child) -> None:
+def step1_done(turn: Turn, case: Case, child: Child, shown: Shown | None = None) -> None:
     """Step 1 is settled for ``child``: the closing sentence, and what comes next."""
     closing = phrasing.step1_sentences([child.nickname], child.may_tell)[2]
     step = next_step(case, turn.now)

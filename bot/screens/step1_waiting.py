@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.callback_data import CasePress, Menu, MenuPress, case_button
-from bot.screens.format import moment, name, numbered, quoted, short_moment, title
+from bot.screens.format import detail, moment, name, numbered, quoted, short_moment, title
 from bot.storage.models import Case, Child
 from bot.turn import Rows, Turn
 from flows import events, phrasing
@@ -11,6 +11,7 @@ from flows.case import Consent, Next, NextStep, ReminderRecord, open_reminder
 from flows.follow_up import ReminderKind
 from flows.history import Step1Choice
 from flows.language import _
+from flows.replies import Shown
 
 
 def step1_reminder(child: Child) -> ReminderRecord | None:
@@ -33,7 +34,7 @@ def nothing_behind_their_back(case: Case, child: Child) -> str:
     ) % {"victim": name(case.victim_nickname), "bullies": name(child.nickname)}
 
 
-def declined(turn: Turn, case: Case, child: Child) -> None:
+def declined(turn: Turn, case: Case, child: Child, shown: Shown | None = None) -> None:
     """The child who is bullied did not agree (yet): why that counts, and what can be done."""
     victim = name(case.victim_nickname)
     parts = [
@@ -74,7 +75,7 @@ def _declined_rows(case: Case, child: Child) -> Rows:
     ]
 
 
-def not_asked_yet(turn: Turn, case: Case, child: Child) -> None:
+def not_asked_yet(turn: Turn, case: Case, child: Child, shown: Shown | None = None) -> None:
     """The leader has not talked with the child who is bullied yet: a reminder comes."""
     victim = name(case.victim_nickname)
     when = _when(turn, child)
@@ -89,8 +90,9 @@ def not_asked_yet(turn: Turn, case: Case, child: Child) -> None:
     turn.say(text, [[(_("📂 My cases"), MenuPress(Menu.CASES))]])
 
 
-def waiting(turn: Turn, case: Case, child: Child, choice: Step1Choice) -> None:
+def waiting(turn: Turn, case: Case, child: Child, shown: Shown) -> None:
     """After a "no": what the leader chose to do meanwhile, and when the reminder comes."""
+    choice = Step1Choice(detail(shown))
     victim = name(case.victim_nickname)
     texts = {
         Step1Choice.TRY_LATER: _(
