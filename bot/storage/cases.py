@@ -121,7 +121,7 @@ def child_of(case: Case, child_id: int | None) -> Child | None:
 
 
 class CaseRows:
-    """The protocol's new records (``flows.protocol.Records``) as rows of one session.
+    """The protocol's new records (``flows.moment.Records``) as rows of one session.
 
     The protocol makes records synchronously; erasing a closed case's reminders is
     a statement of its own, run by :meth:`flush` with the rest.

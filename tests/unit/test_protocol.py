@@ -238,6 +238,34 @@ def test_the_talk_is_recorded_with_its_agreements_and_a_report_back_reminder() -
     assert [r.kind for r in tom.reminders] == [ReminderKind.REPORT_BACK]
 
 
+def test_each_event_answers_the_history_lines_it_causes() -> None:
+    tom = Child()
+    case = Case(children=[tom])
+
+    def lines(event: events.Event) -> list[tuple[str, int | None, str | None]]:
+        return [(h.kind, h.child_id, h.detail) for h in handle(case, event, at()).history]
+
+    assert lines(events.ConsentAnswered(tom.id, agreed=True)) == [
+        (HistoryKind.CONSENT, tom.id, Consent.AGREED)
+    ]
+    assert lines(events.ConsentAnswered(tom.id, agreed=True)) == [], "nothing changed"
+    assert lines(events.MayTellTyped(tom.id, "that it hurts")) == []
+    tom.facts, tom.feeling = "x", "sad"
+    assert lines(events.TalkHeld(tom.id)) == []
+    assert lines(events.AgreementTyped(tom.id, "say sorry")) == [
+        (HistoryKind.AGREEMENT, tom.id, None)
+    ]
+    assert lines(events.AgreementsDone(tom.id)) == [(HistoryKind.TALK_HELD, tom.id, None)]
+    assert lines(events.ReportedBack(tom.id)) == [(HistoryKind.REPORTED_BACK, tom.id, None)]
+    assert lines(events.ReportedBack(tom.id)) == [], "reported back once"
+    tom.reminders.append(Reminder(ReminderKind.FOLLOW_UP, NOW))
+    assert lines(events.OutcomeGiven(tom.id, 1, Outcome.STOPPED)) == [
+        (HistoryKind.OUTCOME, tom.id, Outcome.STOPPED)
+    ]
+    assert lines(events.CloseConfirmed(0)) == [(HistoryKind.CLOSED, None, None)]
+    assert lines(events.CloseConfirmed(0)) == [], "a closed case changes no more"
+
+
 def test_one_collector_for_both_proposals_with_one_limit() -> None:
     tom = talked()
     case = settled(tom)
