@@ -14,8 +14,8 @@ from html import escape
 
 from bot.callback_data import case_button
 from bot.screens.format import day, local_moment, name, title
+from bot.storage.history import EventKind
 from bot.storage.models import Case, CaseEvent
-from bot.storage.teams import EventKind
 from bot.team_callbacks import CaseHistoryDocument
 from bot.turn import Rows, Turn
 from flows import protocol

@@ -5,7 +5,7 @@ event a leader sends into a case (``bot.handlers.case.act``) a small snapshot of
 the records is compared before and after, and each change becomes a line of the
 case's history (``case_events``) with the leader who made it: consent, a talk held,
 each agreement, each follow-up's outcome, reporting back, closing. Shares,
-escalations and hand-overs are written where they happen (``bot.storage.teams``).
+escalations and hand-overs are written where they happen, through :func:`record`.
 Lines carry ids and short values, never a text typed about a child.
 """
 
@@ -14,12 +14,59 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.models import Case, CaseEvent, Team, TeamMember
-from bot.storage.teams import EventKind, record
+
+
+class EventKind(StrEnum):
+    """What a line of a case's history says happened."""
+
+    CREATED = "created"
+    CONSENT = "consent"
+    TALK_HELD = "talk_held"
+    AGREEMENT = "agreement"
+    OUTCOME = "outcome"
+    REPORTED_BACK = "reported_back"
+    CLOSED = "closed"
+    SHARED = "shared"
+    UNSHARED = "unshared"
+    ESCALATED = "escalated"
+    TOOK_OVER = "took_over"
+    HANDOVER_OFFERED = "handover_offered"
+    HANDOVER_ACCEPTED = "handover_accepted"
+    HANDOVER_DECLINED = "handover_declined"
+    PASSED_ON = "passed_on"
+
+
+def record(
+    session: AsyncSession,
+    case_id: int,
+    kind: EventKind,
+    actor: int | None,
+    now: datetime,
+    *,
+    other: int | None = None,
+    team_id: int | None = None,
+    child_id: int | None = None,
+    detail: str | None = None,
+) -> None:
+    """One line in the case's history."""
+    session.add(
+        CaseEvent(
+            case_id=case_id,
+            at=now,
+            kind=kind,
+            actor_id=actor,
+            other_id=other,
+            team_id=team_id,
+            child_id=child_id,
+            detail=detail,
+        )
+    )
 
 
 @dataclass(frozen=True)

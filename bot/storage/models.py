@@ -397,7 +397,7 @@ class CaseEvent(Base):
 
 
 class Responsibility(Base):
-    """The leader a child's follow-up was handed to (see ``bot.storage.teams``)."""
+    """The leader a child's follow-up was handed to (see ``bot.storage.handovers``)."""
 
     __tablename__ = "responsibilities"
 
