@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.storage import reminders, visibility
-from bot.storage.models import Agreement, Case, CaseHistory, Child, FollowUp, Leader
+from bot.storage.models import Agreement, Case, CaseEvent, Child, FollowUp, Leader
 from flows.case import NO_ROLE, AgreementRecord, CaseRecord, ChildRecord, Consent, RoundRecord
 from flows.follow_up import Outcome, ReminderKind
 from flows.history import HistoryKind
@@ -195,10 +195,15 @@ class CaseRows:
         detail: str,
         now: datetime,
     ) -> None:
-        """An entry of the case's history (a choice the leader made)."""
+        """A line of the case's history: a choice made in it.
+
+        Written as the case's leader's: the protocol's records do not say who pressed.
+        """
         assert isinstance(case, Case)
         child_id = None if child is None else child.id
-        case.history.append(CaseHistory(child_id=child_id, at=now, kind=kind, detail=detail))
+        case.history.append(
+            CaseEvent(at=now, kind=kind, actor_id=case.leader_id, child_id=child_id, detail=detail)
+        )
 
     async def flush(self) -> None:
         """Write what the protocol changed, so new rows have their ids."""

@@ -4,7 +4,8 @@ The protocol's records say what is recorded, not who recorded it. So around ever
 event a leader sends into a case (``bot.handlers.case.act``) a small snapshot of
 the records is compared before and after, and each change becomes a line of the
 case's history (``case_events``) with the leader who made it: consent, a talk held,
-each agreement, each follow-up's outcome, reporting back, closing. Shares,
+each agreement, each follow-up's outcome, reporting back, closing. The choices the
+protocol records (``CaseRows.add_history``) and shares,
 escalations and hand-overs are written where they happen, through :func:`record`.
 Lines carry ids and short values, never a text typed about a child.
 """
@@ -20,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.models import Case, CaseEvent, Team, TeamMember
+from flows.history import HistoryKind
 
 
 class EventKind(StrEnum):
@@ -40,6 +42,10 @@ class EventKind(StrEnum):
     HANDOVER_ACCEPTED = "handover_accepted"
     HANDOVER_DECLINED = "handover_declined"
     PASSED_ON = "passed_on"
+    # What the leader chose (flows.history), with the choice as the line's detail.
+    APPROACH = HistoryKind.APPROACH.value
+    STEP1 = HistoryKind.STEP1.value
+    NEXT_STEP = HistoryKind.NEXT_STEP.value
 
 
 def record(

@@ -122,8 +122,9 @@ class Case(Base):
         cascade="all, delete-orphan",
         passive_deletes=True,
     )
-    history: Mapped[list[CaseHistory]] = relationship(
-        order_by="CaseHistory.id",
+    # Its history, oldest first: who did what when, and what the leader chose.
+    history: Mapped[list[CaseEvent]] = relationship(
+        order_by=lambda: (CaseEvent.at, CaseEvent.id),
         lazy="selectin",
         cascade="all, delete-orphan",
         passive_deletes=True,
@@ -287,23 +288,6 @@ class UndeliveredReply(Base):
     keyboard: Mapped[str | None] = mapped_column(Text)
 
 
-class CaseHistory(Base):
-    """What a leader chose in a case, and when: an approach, what to do after a "no" in
-    step 1, a next step when the bullying does not stop (see ``flows.history``).
-
-    Kinds and details are enum values, never free text.
-    """
-
-    __tablename__ = "case_history"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
-    child_id: Mapped[int | None] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"))
-    at: Mapped[datetime] = mapped_column(UtcDateTime)
-    kind: Mapped[str] = mapped_column(String(24))
-    detail: Mapped[str] = mapped_column(String(24))
-
-
 class Team(Base):
     """A team of leaders ("leidingsploeg") that can share cases; see ``flows.team``."""
 
@@ -375,7 +359,12 @@ class CaseShare(Base):
 
 
 class CaseEvent(Base):
-    """One line of a case's history: who did what when (ids and kinds, never a text)."""
+    """One line of a case's history: who did what when (ids and kinds, never a text).
+
+    Its kind is a ``bot.storage.history.EventKind``: what happened in the case (a talk
+    held, a share, …) or what the leader chose (an approach, what to do after a "no" in
+    step 1, a next step: ``flows.history``).
+    """
 
     __tablename__ = "case_events"
 

@@ -44,7 +44,8 @@ from tests.support.running_bot import TEST_DATA_KEY
 PREVIOUS = "0001"
 CIPHER = DataCipher((TEST_DATA_KEY,))
 
-#: The tables of revision 0001, those 0002 adds, and the one 0003 drops.
+#: The tables of revision 0001, those later ones add; 0003 drops conversation_states and
+#: 0011 case_history.
 TABLES_0001 = {"leaders", "cases", "children", "agreements", "conversation_states", "meta"}
 TABLES_0002 = {"follow_ups", "reminders"}
 TABLES_0005 = {"undelivered_replies"}
@@ -59,9 +60,9 @@ TABLES_0009 = {
     "handovers",
 }
 TABLES_0010 = {"inbox"}
-TABLES_HEAD = (
-    TABLES_0001 | TABLES_0002 | TABLES_0005 | TABLES_0006 | TABLES_0009 | TABLES_0010
-) - {"conversation_states"}
+TABLES_HEAD = (TABLES_0001 | TABLES_0002 | TABLES_0005 | TABLES_0009 | TABLES_0010) - {
+    "conversation_states"
+}
 COLUMNS_0002 = {
     "leaders": {
         "time_zone",
@@ -539,7 +540,7 @@ async def test_rows_survive_the_inbox_revision_and_its_downgrade(database_url: s
         await run_alembic(operator, lambda config: command.downgrade(config, "0009"))
         assert await current_revision(operator) == "0009"
         assert set(await tables_and_columns(operator)) == (
-            TABLES_HEAD - TABLES_0010 | {"alembic_version"}
+            TABLES_HEAD - TABLES_0010 | TABLES_0006 | {"alembic_version"}
         )
         await database.migrate()
         assert await schema_differences(database.engine) == []
@@ -553,6 +554,106 @@ async def test_rows_survive_the_inbox_revision_and_its_downgrade(database_url: s
             assert planned is not None and planned.due_at == CLOSED
             assert await session.scalar(select(func.count()).select_from(InboxUpdate)) == 0
         await store_in_inbox(database)
+    finally:
+        await operator.dispose()
+        await database.dispose()
+
+
+#: A case's history on 0010: the leader's choices in ``case_history``, the rest in
+#: ``case_events`` (kind, child, detail, moment).
+CHOICES_0010 = [
+    ("approach", None, "restore", HELD),
+    ("next_step", "bully", "parents", CLOSED),
+]
+EVENTS_0010 = [
+    ("created", None, None, CREATED),
+    ("talk_held", "bully", None, SEEN),
+]
+
+
+async def insert_0010_history(engine: AsyncEngine, ids: dict[str, int]) -> None:
+    """Both of a case's histories as 0010 wrote them, in plain SQL."""
+    at = bindparam("at", type_=DateTime(timezone=True))
+    async with engine.begin() as connection:
+        for kind, child, detail, moment in CHOICES_0010:
+            await connection.execute(
+                text(
+                    "INSERT INTO case_history (case_id, child_id, at, kind, detail) "
+                    "VALUES (:case, :child, :at, :kind, :detail)"
+                ).bindparams(at),
+                {
+                    "case": ids["case"],
+                    "child": ids.get(child or ""),
+                    "at": moment,
+                    "kind": kind,
+                    "detail": detail,
+                },
+            )
+        for kind, child, detail, moment in EVENTS_0010:
+            await connection.execute(
+                text(
+                    "INSERT INTO case_events (case_id, at, kind, actor_id, child_id, detail) "
+                    "VALUES (:case, :at, :kind, :actor, :child, :detail)"
+                ).bindparams(at),
+                {
+                    "case": ids["case"],
+                    "at": moment,
+                    "kind": kind,
+                    "actor": LEADER_ID,
+                    "child": ids.get(child or ""),
+                    "detail": detail,
+                },
+            )
+
+
+async def choices_in_case_history(engine: AsyncEngine) -> list[tuple[Any, ...]]:
+    async with engine.connect() as connection:
+        found = await connection.execute(
+            text("SELECT kind, child_id, detail FROM case_history ORDER BY at, id")
+        )
+        return [tuple(row) for row in found.all()]
+
+
+async def test_the_choices_join_the_case_events_and_go_back_on_downgrade(
+    database_url: str,
+) -> None:
+    database = Database(database_url)
+    operator = operator_engine(database_url)
+    try:
+        await run_alembic(database.engine, lambda config: command.upgrade(config, PREVIOUS))
+        ids = await insert_0001_rows(database.engine)
+        await run_alembic(database.engine, lambda config: command.upgrade(config, "0010"))
+        await insert_0010_history(database.engine, ids)
+        choices = [(kind, ids.get(child or ""), detail) for kind, child, detail, _ in CHOICES_0010]
+        assert await choices_in_case_history(database.engine) == choices
+
+        await database.migrate()
+        assert "case_history" not in await tables_and_columns(database.engine)
+        assert await schema_differences(database.engine) == []
+        everything = sorted([*CHOICES_0010, *EVENTS_0010], key=lambda line: line[3])
+        use_cipher(CIPHER)
+        async with database.session() as session:
+            case = await session.get(Case, ids["case"])
+            assert case is not None
+            # One history, in order; each choice made by the case's leader.
+            assert [(e.kind, e.child_id, e.detail, e.at, e.actor_id) for e in case.history] == [
+                (kind, ids.get(child or ""), detail, moment, LEADER_ID)
+                for kind, child, detail, moment in everything
+            ]
+
+        await run_alembic(operator, lambda config: command.downgrade(config, "0010"))
+        assert await choices_in_case_history(operator) == choices
+        async with operator.connect() as connection:
+            kinds = await connection.scalars(text("SELECT kind FROM case_events ORDER BY at"))
+            assert kinds.all() == [kind for kind, _, _, _ in EVENTS_0010]
+
+        await database.migrate()
+        async with database.session() as session:
+            case = await session.get(Case, ids["case"])
+            assert case is not None
+            assert [(e.kind, e.detail) for e in case.history] == [
+                (kind, detail) for kind, _, detail, _ in everything
+            ]
     finally:
         await operator.dispose()
         await database.dispose()
