@@ -105,7 +105,7 @@ async def _take_over(turn: Turn, case_id: int, child_id: int) -> None:
         if case is not None:
             menu.not_found(turn)
         return
-    if not escalations.take_over(child, turn.leader.id, turn.now):
+    if not escalations.take_over(child, turn.leader.id):
         screens.already_taken(turn)
         return
     history.record(
@@ -221,6 +221,6 @@ async def _handover_answer(turn: Turn, press: HandoverAnswer) -> None:
     if child is None:
         await handovers.hand_case_over(turn.session, case, turn.leader.id, turn.now)
     else:
-        handovers.set_responsible(child, turn.leader.id, turn.now)
+        handovers.set_responsible(child, turn.leader.id)
     await turn.session.flush()
     case_screens.overview(turn, case)

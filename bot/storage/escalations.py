@@ -83,7 +83,7 @@ async def escalate_due(session: AsyncSession, now: datetime) -> int:
     return escalated
 
 
-def take_over(child: Child, leader_id: int, now: datetime) -> bool:
+def take_over(child: Child, leader_id: int) -> bool:
     """ "I'll take it": whether ``leader_id`` now follows ``child`` up.
 
     Only while the escalated nudge is still unanswered and they were asked and did not
@@ -109,7 +109,7 @@ def take_over(child: Child, leader_id: int, now: datetime) -> bool:
         if mine is not None:
             mine.status = ReminderStatus.CANCELLED
         return False
-    set_responsible(child, leader_id, now)
+    set_responsible(child, leader_id)
     for reminder in child.reminders:
         if reminder.kind == ReminderKind.ESCALATION and reminder.is_open:
             reminder.status = (

@@ -30,15 +30,14 @@ from flows.follow_up_timing import out_of_quiet_hours
 from flows.team import new_year_due
 
 
-def set_responsible(child: Child, leader_id: int, now: datetime) -> None:
+def set_responsible(child: Child, leader_id: int) -> None:
     """``leader_id`` follows ``child`` up from now on; the child's open nudges go to them."""
     if leader_id == child.case.leader_id:
         child.responsibility = None
     elif child.responsibility is None:
-        child.responsibility = Responsibility(leader_id=leader_id, since=now)
+        child.responsibility = Responsibility(leader_id=leader_id)
     else:
         child.responsibility.leader_id = leader_id
-        child.responsibility.since = now
     for reminder in child.reminders:
         if reminder.is_open and reminder.kind in (ReminderKind.FOLLOW_UP, ReminderKind.REPORT_BACK):
             reminder.leader_id = leader_id
@@ -92,7 +91,6 @@ async def offer_handover(
             team_id=team_id,
             from_id=from_id,
             to_id=to_id,
-            offered_at=now,
         )
     )
     recipient = await session.get(Leader, to_id)

@@ -246,8 +246,6 @@ class Reminder(Base):
     claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     late: Mapped[bool] = mapped_column(default=False)
-    # An error class name or Telegram's description: never a message text.
-    last_error: Mapped[str | None] = mapped_column(String(200))
     # When the unanswered nudge went to the co-leaders who share the case (bot.team_rounds).
     escalated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
@@ -355,7 +353,6 @@ class CaseShare(Base):
     leader_id: Mapped[int | None] = mapped_column(
         BigInteger, ForeignKey("leaders.id", ondelete="CASCADE"), index=True
     )
-    shared_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class CaseEvent(Base):
@@ -396,7 +393,6 @@ class Responsibility(Base):
     leader_id: Mapped[int] = mapped_column(
         BigInteger, ForeignKey("leaders.id", ondelete="CASCADE"), index=True
     )
-    since: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class Handover(Base):
@@ -413,7 +409,6 @@ class Handover(Base):
     to_id: Mapped[int] = mapped_column(
         BigInteger, ForeignKey("leaders.id", ondelete="CASCADE"), index=True
     )
-    offered_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class InboxUpdate(Base):
@@ -435,5 +430,4 @@ class InboxUpdate(Base):
     # Whose updates must be handled in order: the user's id (a leader), else the chat's.
     sender_id: Mapped[int] = mapped_column(BigInteger)
     payload: Mapped[str | None] = mapped_column(EncryptedText)
-    received_at: Mapped[datetime] = mapped_column(UtcDateTime)
     done_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -160,7 +160,7 @@ async def remove_member(
     )
     for case in orphans:
         assert hand_to is not None
-        session.add(CaseShare(case_id=case.id, team_id=team.id, leader_id=hand_to, shared_at=now))
+        session.add(CaseShare(case_id=case.id, team_id=team.id, leader_id=hand_to))
         await offer_handover(session, case, None, team.id, gone.leader_id, hand_to, now)
     team.members.remove(gone)
     await session.flush()

@@ -98,6 +98,6 @@ async def toggle_share(
     if existing:
         await session.execute(delete(CaseShare).where(same))
     else:
-        session.add(CaseShare(case_id=case.id, team_id=team_id, leader_id=leader_id, shared_at=now))
+        session.add(CaseShare(case_id=case.id, team_id=team_id, leader_id=leader_id))
     record(session, case.id, kind, actor, now, other=leader_id, team_id=team_id)
     return not existing

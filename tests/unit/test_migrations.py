@@ -30,12 +30,17 @@ from bot.storage.models import (
     Agreement,
     Base,
     Case,
+    CaseShare,
     Child,
     FollowUp,
+    Handover,
     InboxUpdate,
     Leader,
     Meta,
     Reminder,
+    Responsibility,
+    Team,
+    TeamMember,
 )
 from flows.case import last_outcome, planned_follow_up
 from flows.follow_up_timing import DEFAULT_TIME_ZONE, Rhythm
@@ -507,18 +512,12 @@ async def store_in_inbox(database: Database) -> None:
     """What 0003 is for: an update waiting in the inbox, and one handled (a tombstone)."""
     use_cipher(CIPHER)
     async with database.session() as session, session.begin():
-        session.add(
-            InboxUpdate(
-                update_id=900_000_001, sender_id=LEADER_ID, payload='{"x": 1}', received_at=SEEN
-            )
-        )
-        session.add(
-            InboxUpdate(update_id=900_000_002, sender_id=LEADER_ID, received_at=SEEN, done_at=SEEN)
-        )
+        session.add(InboxUpdate(update_id=900_000_001, sender_id=LEADER_ID, payload='{"x": 1}'))
+        session.add(InboxUpdate(update_id=900_000_002, sender_id=LEADER_ID, done_at=SEEN))
     async with database.session() as session:
         waiting = await session.get(InboxUpdate, 900_000_001)
         assert waiting is not None and waiting.payload == '{"x": 1}'
-        assert waiting.received_at == SEEN and waiting.done_at is None
+        assert waiting.done_at is None
 
 
 async def test_rows_survive_the_inbox_revision_and_its_downgrade(database_url: str) -> None:
@@ -654,6 +653,81 @@ async def test_the_choices_join_the_case_events_and_go_back_on_downgrade(
             assert [(e.kind, e.detail) for e in case.history] == [
                 (kind, detail) for kind, _, detail, _ in everything
             ]
+    finally:
+        await operator.dispose()
+        await database.dispose()
+
+
+#: The columns 0012 drops, each of a table with a row in the test below.
+DROPPED_0012 = [
+    ("reminders", "last_error"),
+    ("case_shares", "shared_at"),
+    ("responsibilities", "since"),
+    ("handovers", "offered_at"),
+    ("inbox", "received_at"),
+]
+
+
+async def share_and_hand_over(database: Database, ids: dict[str, int]) -> None:
+    """A team, the case shared in it, a child followed up by the other, an offer, an update."""
+    use_cipher(CIPHER)
+    async with database.session() as session, session.begin():
+        team = Team(name="Kapoenen", created_at=CREATED, year_asked=2026, members=[])
+        for leader_id in (LEADER_ID, OTHER_LEADER_ID):
+            team.members.append(
+                TeamMember(leader_id=leader_id, role="member", display_name="?", joined_at=SEEN)
+            )
+        session.add(team)
+        await session.flush()
+        session.add(CaseShare(case_id=ids["case"], team_id=team.id, leader_id=None))
+        session.add(Responsibility(child_id=ids["bully"], leader_id=OTHER_LEADER_ID))
+        session.add(
+            Handover(
+                case_id=ids["case"],
+                child_id=ids["follower"],
+                team_id=team.id,
+                from_id=LEADER_ID,
+                to_id=OTHER_LEADER_ID,
+            )
+        )
+        session.add(InboxUpdate(update_id=900_000_003, sender_id=LEADER_ID, payload="{}"))
+
+
+async def test_the_unread_columns_go_and_come_back_filled_on_downgrade(
+    database_url: str,
+) -> None:
+    database = Database(database_url)
+    operator = operator_engine(database_url)
+    try:
+        await run_alembic(database.engine, lambda config: command.upgrade(config, PREVIOUS))
+        ids = await insert_0001_rows(database.engine)
+        await database.migrate()
+        await write_step_3(database, ids)
+        await share_and_hand_over(database, ids)
+        schema = await tables_and_columns(database.engine)
+        for table, column in DROPPED_0012:
+            assert column not in schema[table]
+        assert "joined_at" in schema["team_members"], "the export says when a leader joined"
+
+        await run_alembic(operator, lambda config: command.downgrade(config, "0011"))
+        schema = await tables_and_columns(operator)
+        async with operator.connect() as connection:
+            for table, column in DROPPED_0012:
+                assert column in schema[table]
+                rows = await connection.scalar(text(f"SELECT count(*) FROM {table}"))
+                assert rows == 1, table
+                if column != "last_error":
+                    empty = f"SELECT count(*) FROM {table} WHERE {column} IS NULL"
+                    assert await connection.scalar(text(empty)) == 0, (table, column)
+
+        await database.migrate()
+        assert await schema_differences(database.engine) == []
+        async with database.session() as session:
+            bully = await session.get(Child, ids["bully"])
+            assert bully is not None and bully.responsible_id == OTHER_LEADER_ID
+            assert await session.scalar(select(func.count()).select_from(CaseShare)) == 1
+            assert await session.scalar(select(func.count()).select_from(Handover)) == 1
+            assert planned_follow_up(bully) is not None
     finally:
         await operator.dispose()
         await database.dispose()
