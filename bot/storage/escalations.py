@@ -10,9 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.storage.handovers import set_responsible
 from bot.storage.history import EventKind, record
 from bot.storage.models import Case, CaseShare, Child, Leader, Reminder, Team
+from bot.storage.reminders import ask_now
 from bot.storage.visibility import sharers
 from flows.follow_up import ReminderKind, ReminderStatus
-from flows.follow_up_timing import out_of_quiet_hours
 
 
 async def escalation_delay(session: AsyncSession, case_id: int) -> timedelta | None:
@@ -58,19 +58,7 @@ async def escalate_due(session: AsyncSession, now: datetime) -> int:
             leader = await session.get(Leader, leader_id)
             if leader is None:
                 continue
-            session.add(
-                Reminder(
-                    leader_id=leader_id,
-                    case_id=case.id,
-                    child_id=reminder.child_id,
-                    kind=ReminderKind.ESCALATION,
-                    due_at=out_of_quiet_hours(now, leader.rhythm),
-                    status=ReminderStatus.PENDING,
-                    attempts=0,
-                    created_at=now,
-                    late=False,
-                )
-            )
+            ask_now(session, leader, case.id, reminder.child_id, ReminderKind.ESCALATION, now)
         record(
             session,
             case.id,

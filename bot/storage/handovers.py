@@ -25,8 +25,8 @@ from bot.storage.models import (
     Team,
     TeamMember,
 )
+from bot.storage.reminders import ask_now
 from flows.follow_up import OPEN_STATUSES, ReminderKind, ReminderStatus
-from flows.follow_up_timing import out_of_quiet_hours
 from flows.team import new_year_due
 
 
@@ -95,19 +95,7 @@ async def offer_handover(
     )
     recipient = await session.get(Leader, to_id)
     assert recipient is not None
-    session.add(
-        Reminder(
-            leader_id=to_id,
-            case_id=case.id,
-            child_id=child_id,
-            kind=ReminderKind.HANDOVER,
-            due_at=out_of_quiet_hours(now, recipient.rhythm),
-            status=ReminderStatus.PENDING,
-            attempts=0,
-            created_at=now,
-            late=False,
-        )
-    )
+    ask_now(session, recipient, case.id, child_id, ReminderKind.HANDOVER, now)
     record(
         session,
         case.id,
@@ -200,18 +188,7 @@ async def ask_new_year(session: AsyncSession, now: datetime) -> int:
         for case in open_cases.all():
             leader = await session.get(Leader, case.leader_id)
             assert leader is not None
-            session.add(
-                Reminder(
-                    leader_id=case.leader_id,
-                    case_id=case.id,
-                    kind=ReminderKind.NEW_YEAR,
-                    due_at=out_of_quiet_hours(now, leader.rhythm),
-                    status=ReminderStatus.PENDING,
-                    attempts=0,
-                    created_at=now,
-                    late=False,
-                )
-            )
+            ask_now(session, leader, case.id, None, ReminderKind.NEW_YEAR, now)
             planned += 1
         await session.flush()
     return planned
