@@ -1,18 +1,18 @@
-"""Each case's history: what changed at a leader's press, and the timeline to show.
+"""Each case's history: who did what when, written as it happens.
 
-The protocol's records say what is recorded, not who recorded it. So around every
-event a leader sends into a case (``bot.handlers.case.act``) a small snapshot of
-the records is compared before and after, and each change becomes a line of the
-case's history (``case_events``) with the leader who made it: consent, a talk held,
-each agreement, each follow-up's outcome, reporting back, closing. The choices the
-protocol records (``CaseRows.add_history``) and shares,
-escalations and hand-overs are written where they happen, through :func:`record`.
-Lines carry ids and short values, never a text typed about a child.
+One table holds it (``case_events``, read as ``Case.history``): /history, the
+print-ready document and /export all read it. The protocol's records say what is
+recorded, not who recorded it. So around every event a leader sends into a case
+(``bot.handlers.case.act``) a small snapshot of the records is compared before and
+after, and each change becomes a line with the leader who made it: consent, a talk
+held, each agreement, each follow-up's outcome, reporting back, closing. The choices
+the protocol records (``CaseRows.add_history``), shares, escalations and hand-overs
+are written where they happen, through :func:`record`. Lines carry ids and short
+values, never a text typed about a child.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -134,14 +134,6 @@ def note_changes(
             note(EventKind.REPORTED_BACK, child.id)
     if case.closed_at is not None and not before.closed:
         note(EventKind.CLOSED)
-
-
-async def timeline(session: AsyncSession, case_id: int) -> Sequence[CaseEvent]:
-    """The case's history, oldest first."""
-    found = await session.scalars(
-        select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.at, CaseEvent.id)
-    )
-    return found.all()
 
 
 async def names(session: AsyncSession, leader_ids: set[int]) -> dict[int, str]:
