@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 
 from bot.screens.reply import show
-from bot.storage import teams
 from bot.storage.cases import CaseRows
+from bot.storage.history import EventKind, record
 from bot.storage.models import Case
 from bot.turn import Turn
 from flows import protocol
@@ -33,10 +33,10 @@ async def act(turn: Turn, case: Case, event: Event) -> None:
         )
     await records.flush()
     for line in reply.history:
-        teams.record(
+        record(
             turn.session,
             case.id,
-            line.kind,
+            EventKind(line.kind),
             turn.leader.id,
             turn.now,
             child_id=line.child_id,

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from bot.storage import reminders, teams
+from bot.storage import reminders, visibility
 from bot.storage.models import Agreement, Case, Child, FollowUp, Leader
 from flows.case import NO_ROLE, AgreementRecord, CaseRecord, ChildRecord, Consent, RoundRecord
 from flows.follow_up import Outcome, ReminderKind
@@ -26,11 +26,13 @@ async def visible_case(session: AsyncSession, leader: Leader, case_id: int | Non
     """The case ``case_id`` if ``leader`` may act on it now: their own, or shared with them.
 
     Shared means: in a team the leader is a member of at this moment, with the whole
-    team or with them by name (see ``bot.storage.teams.can_see``).
+    team or with them by name (see ``bot.storage.visibility.can_see``).
     """
     if not case_id:
         return None
-    return await session.scalar(select(Case).where(Case.id == case_id, teams.can_see(leader.id)))
+    return await session.scalar(
+        select(Case).where(Case.id == case_id, visibility.can_see(leader.id))
+    )
 
 
 async def load_many(
@@ -179,8 +181,10 @@ class CaseRows:
     def remove_child(self, case: CaseRecord, child: ChildRecord) -> None:
         """A child added by mistake, with everything recorded for them."""
         assert isinstance(case, Case) and isinstance(child, Child)
-        # Its history goes with it (ON DELETE CASCADE).
         case.children.remove(child)
+        # Its history goes with it (ON DELETE CASCADE); the loaded list follows suit.
+        for entry in [h for h in case.history if h.child_id == child.id]:
+            case.history.remove(entry)
 
     async def flush(self) -> None:
         """Write what the protocol changed, so new rows have their ids."""

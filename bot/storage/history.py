@@ -1,29 +1,77 @@
-"""Each case's history: the timeline to show, and the names in it.
+"""Each case's history: who did what when, written as it happens.
 
-Every event a leader sends into a case answers the history lines it causes
-(consent, a talk held, each agreement, each follow-up's outcome, reporting back,
-closing, the choices made when the protocol does not fit); ``bot.handlers.case_event``
-writes them with the leader who made them. Shares, escalations and hand-overs are
-written where they happen (``bot.storage.teams``). Lines carry ids and short values,
-never a text typed about a child.
+One table holds it (``case_events``, read as ``Case.history``): /history, the
+print-ready document and /export all read it. Every event a leader sends into a case
+answers the lines it causes (``flows.history``: consent, a talk held, each agreement,
+each follow-up's outcome, reporting back, closing, and the choices made when the
+protocol does not fit); ``bot.handlers.case_event`` writes them with the leader who
+sent it. Shares, escalations and hand-overs are written where they happen. All go
+through :func:`record`. Lines carry ids and short values, never a text typed about a
+child.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.models import CaseEvent, Team, TeamMember
+from flows.history import HistoryKind
 
 
-async def timeline(session: AsyncSession, case_id: int) -> Sequence[CaseEvent]:
-    """The case's history, oldest first."""
-    found = await session.scalars(
-        select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.at, CaseEvent.id)
+class EventKind(StrEnum):
+    """What a line of a case's history says happened."""
+
+    CREATED = "created"
+    # What the protocol's events cause (flows.history).
+    CONSENT = HistoryKind.CONSENT.value
+    TALK_HELD = HistoryKind.TALK_HELD.value
+    AGREEMENT = HistoryKind.AGREEMENT.value
+    OUTCOME = HistoryKind.OUTCOME.value
+    REPORTED_BACK = HistoryKind.REPORTED_BACK.value
+    CLOSED = HistoryKind.CLOSED.value
+    SHARED = "shared"
+    UNSHARED = "unshared"
+    ESCALATED = "escalated"
+    TOOK_OVER = "took_over"
+    HANDOVER_OFFERED = "handover_offered"
+    HANDOVER_ACCEPTED = "handover_accepted"
+    HANDOVER_DECLINED = "handover_declined"
+    PASSED_ON = "passed_on"
+    # What the leader chose (flows.history), with the choice as the line's detail.
+    APPROACH = HistoryKind.APPROACH.value
+    STEP1 = HistoryKind.STEP1.value
+    NEXT_STEP = HistoryKind.NEXT_STEP.value
+
+
+def record(
+    session: AsyncSession,
+    case_id: int,
+    kind: EventKind,
+    actor: int | None,
+    now: datetime,
+    *,
+    other: int | None = None,
+    team_id: int | None = None,
+    child_id: int | None = None,
+    detail: str | None = None,
+) -> None:
+    """One line in the case's history."""
+    session.add(
+        CaseEvent(
+            case_id=case_id,
+            at=now,
+            kind=kind,
+            actor_id=actor,
+            other_id=other,
+            team_id=team_id,
+            child_id=child_id,
+            detail=detail,
+        )
     )
-    return found.all()
 
 
 async def names(session: AsyncSession, leader_ids: set[int]) -> dict[int, str]:

@@ -18,17 +18,15 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    and_,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, foreign, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 from bot.storage.encryption import EncryptedText
 from flows.case import Consent
 from flows.follow_up import OPEN_STATUSES, ReminderStatus
 from flows.follow_up_timing import DEFAULT_TIME_ZONE, Rhythm
-from flows.history import CHOICE_KINDS
 from flows.replies import Awaiting
 from flows.team import DEFAULT_ESCALATION_HOURS, DEFAULT_YEAR_START_MONTH
 
@@ -124,15 +122,12 @@ class Case(Base):
         cascade="all, delete-orphan",
         passive_deletes=True,
     )
-    # The choices made when the protocol did not fit (an approach, after a "no" in
-    # step 1, a next step): the lines of the case's history of those kinds.
+    # Its history, oldest first: who did what when, and what the leader chose.
     history: Mapped[list[CaseEvent]] = relationship(
-        primaryjoin=lambda: and_(
-            Case.id == foreign(CaseEvent.case_id), CaseEvent.kind.in_(CHOICE_KINDS)
-        ),
-        order_by="CaseEvent.id",
+        order_by=lambda: (CaseEvent.at, CaseEvent.id),
         lazy="selectin",
-        viewonly=True,
+        cascade="all, delete-orphan",
+        passive_deletes=True,
     )
 
 
@@ -251,8 +246,6 @@ class Reminder(Base):
     claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     late: Mapped[bool] = mapped_column(default=False)
-    # An error class name or Telegram's description: never a message text.
-    last_error: Mapped[str | None] = mapped_column(String(200))
     # When the unanswered nudge went to the co-leaders who share the case (bot.team_rounds).
     escalated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
@@ -291,23 +284,6 @@ class UndeliveredReply(Base):
     text: Mapped[str] = mapped_column(EncryptedText)
     # The inline keyboard as Telegram's JSON; button data carry ids only, never a text.
     keyboard: Mapped[str | None] = mapped_column(Text)
-
-
-class CaseHistory(Base):
-    """What a leader chose in a case, and when: an approach, what to do after a "no" in
-    step 1, a next step when the bullying does not stop (see ``flows.history``).
-
-    Kinds and details are enum values, never free text.
-    """
-
-    __tablename__ = "case_history"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
-    child_id: Mapped[int | None] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"))
-    at: Mapped[datetime] = mapped_column(UtcDateTime)
-    kind: Mapped[str] = mapped_column(String(24))
-    detail: Mapped[str] = mapped_column(String(24))
 
 
 class Team(Base):
@@ -377,11 +353,15 @@ class CaseShare(Base):
     leader_id: Mapped[int | None] = mapped_column(
         BigInteger, ForeignKey("leaders.id", ondelete="CASCADE"), index=True
     )
-    shared_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class CaseEvent(Base):
-    """One line of a case's history: who did what when (ids and kinds, never a text)."""
+    """One line of a case's history: who did what when (ids and kinds, never a text).
+
+    Its kind is a ``bot.storage.history.EventKind``: what happened in the case (a talk
+    held, a share, …) or what the leader chose (an approach, what to do after a "no" in
+    step 1, a next step: ``flows.history``).
+    """
 
     __tablename__ = "case_events"
 
@@ -403,7 +383,7 @@ class CaseEvent(Base):
 
 
 class Responsibility(Base):
-    """The leader a child's follow-up was handed to (see ``bot.storage.teams``)."""
+    """The leader a child's follow-up was handed to (see ``bot.storage.handovers``)."""
 
     __tablename__ = "responsibilities"
 
@@ -413,7 +393,6 @@ class Responsibility(Base):
     leader_id: Mapped[int] = mapped_column(
         BigInteger, ForeignKey("leaders.id", ondelete="CASCADE"), index=True
     )
-    since: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class Handover(Base):
@@ -430,7 +409,6 @@ class Handover(Base):
     to_id: Mapped[int] = mapped_column(
         BigInteger, ForeignKey("leaders.id", ondelete="CASCADE"), index=True
     )
-    offered_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class InboxUpdate(Base):
@@ -452,5 +430,4 @@ class InboxUpdate(Base):
     # Whose updates must be handled in order: the user's id (a leader), else the chat's.
     sender_id: Mapped[int] = mapped_column(BigInteger)
     payload: Mapped[str | None] = mapped_column(EncryptedText)
-    received_at: Mapped[datetime] = mapped_column(UtcDateTime)
     done_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

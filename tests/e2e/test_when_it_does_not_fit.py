@@ -283,9 +283,10 @@ async def test_after_two_rounds_without_stopped_the_nudge_offers_next_steps_and_
     while exported.document is None:
         exported = await leader.expect("")
     case = json.loads(exported.document.data)["cases"][0]
-    assert [(h["child"], h["kind"], h["choice"]) for h in case["history"]] == [
-        ("Tom", "next_step", "parents"),
-        ("Tom", "next_step", "support"),
+    chosen = [h for h in case["history"] if h["kind"] == "next_step"]
+    assert [(h["child"], h["detail"], h["by"]) for h in chosen] == [
+        ("Tom", "parents", "me"),
+        ("Tom", "support", "me"),
     ]
     assert [f["bullied_child_says"] for f in case["children_who_bully"][0]["follow_ups"]] == [
         "less",
