@@ -6,7 +6,7 @@ import logging
 
 from bot.screens.reply import show
 from bot.storage.cases import CaseRows
-from bot.storage.history import EventKind, record
+from bot.storage.history import record
 from bot.storage.models import Case
 from bot.turn import Turn
 from flows import protocol
@@ -36,7 +36,7 @@ async def act(turn: Turn, case: Case, event: Event) -> None:
         record(
             turn.session,
             case.id,
-            EventKind(line.kind),
+            line.kind,
             turn.leader.id,
             turn.now,
             child_id=line.child_id,

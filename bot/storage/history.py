@@ -50,7 +50,7 @@ class EventKind(StrEnum):
 def record(
     session: AsyncSession,
     case_id: int,
-    kind: EventKind,
+    kind: EventKind | HistoryKind,
     actor: int | None,
     now: datetime,
     *,
