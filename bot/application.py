@@ -5,14 +5,14 @@ same transaction as their data (see ``bot.turn`` and ``flows.protocol``), so the
 bot needs no conversation handler: python-telegram-bot's ConversationHandler
 keeps states in each process's memory, which two processes sharing one database
 (a webhook behind a load balancer, or one taking over from another) would each
-hold differently. Instead, a typed message goes to :func:`bot.handlers.case.typed`,
+hold differently. Instead, a typed message goes to :func:`bot.handlers.typed.typed`,
 which reads what the leader's place waits for; buttons carry what they do.
 
 Order matters: group -3 answers an edited message and stops there (an edit is
 not new input, see ``bot.intake.edits``); group -2 keeps group chats out; in
-group 0 the first handler that matches an update takes it: commands, buttons by
-their kind, a typed answer, then an answer for anything else (a button that is
-not ours, a photo, an unknown command).
+group 0 the first handler that matches an update takes it: commands, a button
+(parsed once and routed by its kind, :data:`PRESSES`; one not ours is answered so),
+a typed answer, then an answer for anything else (a photo, an unknown command).
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     BaseHandler,
-    CallbackQueryHandler,
     CommandHandler,
     Defaults,
     MessageHandler,
@@ -57,6 +56,7 @@ from bot.callback_data import (
     NoBlameShow,
     NoBlameToggle,
     NoMeeting,
+    Pressed,
     PrivacyPress,
     QuietHoursChosen,
     TimeZoneChosen,
@@ -74,6 +74,7 @@ from bot.handlers import (
     settings,
     team,
     team_case,
+    typed,
 )
 from bot.handlers.commands import COMMANDS, menu_pressed
 from bot.handlers.errors import on_error
@@ -87,15 +88,69 @@ from bot.settings import Settings
 from bot.storage.database import Database
 from bot.team_callbacks import CASE_TEAM_BUTTONS, HISTORY_BUTTONS, TEAM_BUTTONS
 from bot.team_rounds import TeamRounds
-from bot.turn import SERVICES_KEY, Context, Services
+from bot.turn import SERVICES_KEY, Context, Services, TurnCallback
 from flows.language import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES, _, using_language
 
 log = logging.getLogger(__name__)
 
 
-def pressed(*kinds: type) -> Callable[[object], bool]:
-    """A callback-query pattern: the button's data parses as one of ``kinds``."""
-    return lambda data: isinstance(data, str) and isinstance(parse(data), kinds)
+#: Which handler takes a press, by the type of its parsed data.
+PRESSES: dict[type[Pressed], TurnCallback] = {
+    MenuPress: menu_pressed,
+    **dict.fromkeys((CheckToggle, CheckAnswer, CheckEdit, CheckStartCase), quick_check.pressed),
+    **dict.fromkeys((CheckApproach, NoBlameShow, NoBlameToggle, NoBlameAnswer), approaches.pressed),
+    CasePress: case.pressed,
+    KeepFirstPart: typed.keep_first_part,
+    CasesPage: case_list.page_pressed,
+    PrivacyPress: privacy.delete_pressed,
+    **dict.fromkeys(TEAM_BUTTONS, team.pressed),
+    **dict.fromkeys(CASE_TEAM_BUTTONS, team_case.pressed),
+    **dict.fromkeys(HISTORY_BUTTONS, history.pressed),
+    LanguagePress: language.chosen,
+    **dict.fromkeys(
+        (
+            AskMeetingDay,
+            MeetingDayChosen,
+            NoMeeting,
+            MeetingHourChosen,
+            AskQuietHours,
+            QuietHoursChosen,
+            AskTimeZone,
+            TimeZoneChosen,
+        ),
+        settings.pressed,
+    ),
+}
+
+
+class PressHandler(BaseHandler[Update, Context, None]):
+    """Every button press: its data parsed once, and handed to the handler of its type.
+
+    Data that is not (or no longer) ours goes to ``otherwise``.
+    """
+
+    def __init__(self, routes: dict[type[Pressed], TurnCallback], otherwise: TurnCallback):
+        super().__init__(otherwise)
+        self.routes = routes
+        self.otherwise = otherwise
+
+    def check_update(self, update: object) -> tuple[Pressed | None] | None:
+        """The parsed press (in a tuple, so that data not ours still matches), or ``None``."""
+        if not isinstance(update, Update) or update.callback_query is None:
+            return None
+        return (parse(update.callback_query.data),)
+
+    async def handle_update(
+        self,
+        update: Update,
+        application: Application,  # type: ignore[type-arg]
+        check_result: object,
+        context: Context,
+    ) -> None:
+        """Hand the press to the handler of its type."""
+        assert isinstance(check_result, tuple)
+        press = check_result[0]
+        await self.routes.get(type(press), self.otherwise)(update, context, press)
 
 
 def handlers() -> list[BaseHandler[Update, Context, None]]:
@@ -105,40 +160,11 @@ def handlers() -> list[BaseHandler[Update, Context, None]]:
         # An invitation link opens the bot with "/start <token>".
         CommandHandler("start", team.join_command, filters=new_messages, has_args=1),
         *(CommandHandler(c.name, c.handler, filters=new_messages) for c in COMMANDS),
-        CallbackQueryHandler(menu_pressed, pattern=pressed(MenuPress)),
-        CallbackQueryHandler(
-            quick_check.pressed,
-            pattern=pressed(CheckToggle, CheckAnswer, CheckEdit, CheckStartCase),
-        ),
-        CallbackQueryHandler(
-            approaches.pressed,
-            pattern=pressed(CheckApproach, NoBlameShow, NoBlameToggle, NoBlameAnswer),
-        ),
-        CallbackQueryHandler(case.pressed, pattern=pressed(CasePress)),
-        CallbackQueryHandler(case.keep_first_part, pattern=pressed(KeepFirstPart)),
-        CallbackQueryHandler(case_list.page_pressed, pattern=pressed(CasesPage)),
-        CallbackQueryHandler(privacy.delete_pressed, pattern=pressed(PrivacyPress)),
-        CallbackQueryHandler(team.pressed, pattern=pressed(*TEAM_BUTTONS)),
-        CallbackQueryHandler(team_case.pressed, pattern=pressed(*CASE_TEAM_BUTTONS)),
-        CallbackQueryHandler(history.pressed, pattern=pressed(*HISTORY_BUTTONS)),
-        CallbackQueryHandler(language.chosen, pattern=pressed(LanguagePress)),
-        CallbackQueryHandler(
-            settings.pressed,
-            pattern=pressed(
-                AskMeetingDay,
-                MeetingDayChosen,
-                NoMeeting,
-                MeetingHourChosen,
-                AskQuietHours,
-                QuietHoursChosen,
-                AskTimeZone,
-                TimeZoneChosen,
-            ),
-        ),
+        # A button: parsed once, to the handler of its kind; not ours, an answer saying so.
+        PressHandler(PRESSES, menu.outdated_button),
         # What the leader types is the answer their place in the flow waits for.
-        MessageHandler(filters.TEXT & ~filters.COMMAND & new_messages, case.typed),
-        # Anything else: a button that is not (or no longer) ours, an unknown command, a photo.
-        CallbackQueryHandler(menu.outdated_button),
+        MessageHandler(filters.TEXT & ~filters.COMMAND & new_messages, typed.typed),
+        # Anything else: an unknown command, a photo.
         MessageHandler(new_messages, menu.off_script),
     ]
 

@@ -8,8 +8,8 @@ forged or outdated press) — it never raises.
 
 Fields are ints (within the database's 32-bit ids), bools and enums; their types
 are read from the class annotations, so a new button needs one class and nothing
-else. A button in a case carries the protocol's own event (:mod:`flows.protocol`)
-with the case's id: :class:`CasePress`.
+else. A button in a case carries the protocol's own event (:mod:`flows.events`, where
+each declares its code) with the case's id: :class:`CasePress`.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from typing import Any, ClassVar, TypeVar
 
 from telegram.constants import InlineKeyboardButtonLimit
 
-from flows import protocol
 from flows.approaches import Approach
+from flows.events import Event
 
 MAX_CALLBACK_BYTES = InlineKeyboardButtonLimit.MAX_CALLBACK_DATA
 #: Ids are the database's integer keys: anything beyond 32 bits cannot be one of ours.
@@ -92,7 +92,7 @@ class Callback:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        if cls.prefix in Callback.registry or cls.prefix in CASE_EVENTS:
+        if cls.prefix in Callback.registry or cls.prefix in Event.by_code:
             raise TypeError(f"callback prefix {cls.prefix!r} used twice")
         Callback.registry[cls.prefix] = cls
 
@@ -101,71 +101,22 @@ class Callback:
         return _pack(self.prefix, [getattr(self, f.name) for f in dataclasses.fields(self)])
 
 
-#: The prefix of each protocol event a button can carry (typed answers have none).
-CASE_EVENTS: dict[str, type[protocol.Event]] = {
-    "o": protocol.Open,
-    "n": protocol.Continue,
-    "a": protocol.AddChild,
-    "r": protocol.RoleChosen,
-    "sd": protocol.SetupDone,
-    "cs": protocol.ConsentAnswered,
-    "na": protocol.NotAskedYet,
-    "ag": protocol.AskAgain,
-    "mt": protocol.EditMayTell,
-    "w": protocol.Witnessed,
-    "fx": protocol.EditFacts,
-    "fa": protocol.AskFeeling,
-    "f": protocol.FeelingChosen,
-    "h": protocol.TalkHeld,
-    "ad": protocol.AgreementsDone,
-    "rb": protocol.ReportedBack,
-    "rl": protocol.ReportBackLater,
-    "pa": protocol.AskPlan,
-    "p": protocol.PlanChosen,
-    "pc": protocol.CancelFollowUp,
-    "oc": protocol.OutcomeGiven,
-    "sa": protocol.AskSnooze,
-    "sz": protocol.Snoozed,
-    "ko": protocol.KeepOpen,
-    "x": protocol.Close,
-    "xx": protocol.CloseConfirmed,
-    "cr": protocol.Correct,
-    "rv": protocol.RenameVictim,
-    "ar": protocol.AskRole,
-    "ea": protocol.EditAgreement,
-    "da": protocol.DeleteAgreement,
-    "rm": protocol.RemoveChild,
-    "rmx": protocol.ChildRemoved,
-    "sfa": protocol.SameFactsAs,
-    "sfe": protocol.SameFeelingAs,
-    # When the protocol does not fit, or does not work.
-    "s1": protocol.Step1Chosen,
-    "fk": protocol.FactsKept,
-    "ap": protocol.ShowApproaches,
-    "aq": protocol.ShowApproach,
-    "ac": protocol.ApproachChosen,
-    "vv": protocol.VictimViewGiven,
-    "ov": protocol.OutcomeWithView,
-    "es": protocol.ShowNextSteps,
-    "ec": protocol.NextStepChosen,
-}
-_PREFIX_OF = {event: prefix for prefix, event in CASE_EVENTS.items()}
-
-
 @dataclass(frozen=True)
 class CasePress:
     """A button in a case: the protocol's event, and the case it is about."""
 
     case_id: int
-    event: protocol.Event
+    event: Event
 
     def pack(self) -> str:
-        """``prefix:case:child:fields…``, checked against Telegram's limit."""
+        """``code:case:child:fields…``, checked against Telegram's limit."""
+        if not self.event.code:
+            raise ValueError(f"{type(self.event).__name__} is typed, not pressed")
         values = [getattr(self.event, name) for name, _ in _field_types(type(self.event))]
-        return _pack(_PREFIX_OF[type(self.event)], [self.case_id, *values])
+        return _pack(self.event.code, [self.case_id, *values])
 
 
-def case_button(case_id: int, event: protocol.Event) -> CasePress:
+def case_button(case_id: int, event: Event) -> CasePress:
     """A button that sends ``event`` about case ``case_id``."""
     return CasePress(case_id, event)
 
@@ -179,7 +130,7 @@ def parse(data: str | None) -> Pressed | None:
         return None
     prefix, *values = data.split(_SEP)
     try:
-        event_class = CASE_EVENTS.get(prefix)
+        event_class = Event.by_code.get(prefix)
         if event_class is not None:
             if not values:
                 return None

@@ -21,14 +21,14 @@ import logging
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import ContextTypes
 
 from bot import delivery
-from bot.callback_data import Pressed, parse
+from bot.callback_data import Pressed
 from bot.settings import Settings
 from bot.storage import inbox, leaders, undelivered
 from bot.storage.database import Database
@@ -161,6 +161,18 @@ class Turn:
 Handler = Callable[[Turn], Awaitable[None]]
 
 
+class TurnCallback(Protocol):
+    """A handler wrapped by :func:`leader_turn`: a python-telegram-bot callback.
+
+    A button's handler is given the press already parsed (``bot.application`` parses
+    each press once, to know whose it is).
+    """
+
+    def __call__(
+        self, update: Update, context: Context, press: Pressed | None = None
+    ) -> Coroutine[Any, Any, None]: ...
+
+
 async def _show_kept_first(turn: Turn) -> bool:
     """Queue the screens Telegram did not take; whether the update is a typed answer.
 
@@ -181,22 +193,21 @@ async def _show_kept_first(turn: Turn) -> bool:
     return message is not None and not (message.text or "").startswith("/")
 
 
-def leader_turn(handler: Handler) -> Callable[[Update, Context], Coroutine[Any, Any, None]]:
+def leader_turn(handler: Handler) -> TurnCallback:
     """Wrap ``handler`` as a python-telegram-bot callback run as one unit of work."""
 
     @functools.wraps(handler)
-    async def callback(update: Update, context: Context) -> None:
+    async def callback(update: Update, context: Context, press: Pressed | None = None) -> None:
         user = update.effective_user
         if user is None:
             return
         shared = services(context)
         now = shared.clock()
-        pressed = parse(update.callback_query.data) if update.callback_query else None
         async with shared.database.session() as session:
             async with shared.database.write_turn(), session.begin():
                 leader = await leaders.get_or_create(session, user.id, user.language_code, now)
                 set_language(leader.language)
-                turn = Turn(update, context, session, leader, now, callback=pressed)
+                turn = Turn(update, context, session, leader, now, callback=press)
                 # A typed answer to a question the leader never saw is not taken.
                 answered_unseen = leader.undelivered and await _show_kept_first(turn)
                 if not answered_unseen:

@@ -226,6 +226,29 @@ def step1_settled(child: ChildRecord) -> bool:
     return child.consent == Consent.AGREED and bool(child.may_tell)
 
 
+class CaseStage(StrEnum):
+    """Where the case as a whole stands: setting up, step 1, or the children's own paths."""
+
+    SETUP = "setup"
+    """Adding the children who bully or join in; step 1 not asked yet."""
+    STEP1 = "step1"
+    """Step 1 asked, not settled: permission or what may be told is missing."""
+    CHILDREN = "children"
+    """Step 1 settled: each child goes on along their own path."""
+    CLOSED = "closed"
+
+
+def case_stage(case: CaseRecord) -> CaseStage:
+    """Where ``case`` stands as a whole."""
+    if case.closed_at is not None:
+        return CaseStage.CLOSED
+    if all(c.consent == Consent.NOT_ASKED for c in case.children):
+        return CaseStage.SETUP
+    if not any(step1_settled(c) for c in case.children):
+        return CaseStage.STEP1
+    return CaseStage.CHILDREN
+
+
 class Stage(StrEnum):
     """Where one child who bullies or joins in stands in the protocol."""
 
@@ -360,3 +383,13 @@ def clean_text(text: str | None, limit: int, *, single_line: bool = False) -> st
     if not cleaned or len(cleaned) > limit:
         return None
     return cleaned
+
+
+def first_part(text: str, limit: int) -> str:
+    """The first ``limit`` characters of ``text``, cut at a space where there is one."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).rstrip()

@@ -2,12 +2,13 @@
 
 Every event names its child by id (0 when it concerns the case). Their fields are ints,
 bools and enums only, so a button can carry one as it is (``bot/callback_data.py``); a
-typed answer becomes one through :data:`flows.protocol.TYPED_EVENTS`.
+typed answer becomes one through its class's ``answer`` (:class:`Typed`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from flows.approaches import Approach
 from flows.case import Feeling, Role
@@ -19,9 +20,39 @@ from flows.history import NextStepChoice, Step1Choice
 
 @dataclass(frozen=True)
 class Event:
-    """Something the leader did in a case."""
+    """Something the leader did in a case.
+
+    An event a button carries declares its short code on the class
+    (``class Witnessed(Event, code="w")``): the button's data is that code, the case's
+    id and the event's fields (``bot/callback_data.py``). A typed answer has no code.
+    """
 
     child_id: int
+
+    code: ClassVar[str] = ""
+    #: Every event a button can carry, by its code.
+    by_code: ClassVar[dict[str, type[Event]]] = {}
+
+    def __init_subclass__(cls, code: str = "", **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.code = code
+        if not code:
+            return
+        if code in Event.by_code:
+            raise TypeError(f"event code {code!r} used twice")
+        Event.by_code[code] = cls
+
+
+@dataclass(frozen=True)
+class Typed(Event):
+    """An answer the leader typed, about the child their place in the flow names."""
+
+    text: str
+
+    @classmethod
+    def answer(cls, child_id: int, item: int, text: str) -> Event:
+        """The event for ``text`` typed at the leader's place (``item``: unused here)."""
+        return cls(child_id, text)
 
 
 @dataclass(frozen=True)
@@ -37,222 +68,206 @@ class FollowUpAnswer(Event):
 
 
 @dataclass(frozen=True)
-class Open(Event):
+class Open(Event, code="o"):
     """Open the case: it at a glance."""
 
 
 @dataclass(frozen=True)
-class Continue(Event):
+class Continue(Event, code="n"):
     """Straight to the next thing to do."""
 
 
 @dataclass(frozen=True)
-class AddChild(Event):
+class AddChild(Event, code="a"):
     """Another child who bullies or joins in (before step 1 is asked)."""
 
 
 @dataclass(frozen=True)
-class ChildNamed(Event):
+class ChildNamed(Typed):
     """The nickname of a child who bullies or joins in, typed."""
 
-    text: str
-
 
 @dataclass(frozen=True)
-class NicknameCorrected(Event):
+class NicknameCorrected(Typed):
     """A nickname typed again while the role question was open: the name corrected."""
 
-    text: str
-
 
 @dataclass(frozen=True)
-class RoleChosen(Event):
+class RoleChosen(Event, code="r"):
     """Bullies, or joins in."""
 
     role: Role
 
 
 @dataclass(frozen=True)
-class SetupDone(Event):
+class SetupDone(Event, code="sd"):
     """Everyone is in: on to step 1."""
 
 
 @dataclass(frozen=True)
-class ConsentAnswered(Event):
+class ConsentAnswered(Event, code="cs"):
     """Step 1: did the child who is bullied agree?"""
 
     agreed: bool
 
 
 @dataclass(frozen=True)
-class NotAskedYet(Event):
+class NotAskedYet(Event, code="na"):
     """Step 1: the leader has not asked yet."""
 
 
 @dataclass(frozen=True)
-class AskAgain(Event):
+class AskAgain(Event, code="ag"):
     """Step 1 after a "no": the question once more."""
 
 
 @dataclass(frozen=True)
-class EditMayTell(Event):
+class EditMayTell(Event, code="mt"):
     """Type what may be told (again)."""
 
 
 @dataclass(frozen=True)
-class MayTellTyped(Event):
+class MayTellTyped(Typed):
     """What the child who is bullied allows the leader to tell, typed."""
-
-    text: str
 
 
 @dataclass(frozen=True)
-class Witnessed(Event):
+class Witnessed(Event, code="w"):
     """Step 2: seen ("I see") or heard ("I hear")."""
 
     seen: bool
 
 
 @dataclass(frozen=True)
-class EditFacts(Event):
+class EditFacts(Event, code="fx"):
     """Step 2: the facts once more, from "seen or heard"."""
 
 
 @dataclass(frozen=True)
-class FactsTyped(Event):
+class FactsTyped(Typed):
     """Step 2: the facts for "… has happened", typed."""
-
-    text: str
 
 
 @dataclass(frozen=True)
-class AskFeeling(Event):
+class AskFeeling(Event, code="fa"):
     """Step 2: the feeling question (again)."""
 
 
 @dataclass(frozen=True)
-class FeelingChosen(Event):
+class FeelingChosen(Event, code="f"):
     """Step 2: a feeling the protocol names."""
 
     feeling: Feeling
 
 
 @dataclass(frozen=True)
-class FeelingTyped(Event):
+class FeelingTyped(Typed):
     """Step 2: a feeling in the leader's own word."""
-
-    text: str
 
 
 @dataclass(frozen=True)
-class TalkHeld(Event):
+class TalkHeld(Event, code="h"):
     """Step 2: the talk took place; the agreements come next."""
 
 
 @dataclass(frozen=True)
-class AgreementTyped(Event):
+class AgreementTyped(Typed):
     """One agreement of step 2's proposal or of a new proposal in step 3."""
-
-    text: str
 
 
 @dataclass(frozen=True)
-class AgreementsDone(Event):
+class AgreementsDone(Event, code="ad"):
     """Every agreement of the proposal is in."""
 
 
 @dataclass(frozen=True)
-class ReportedBack(Event):
+class ReportedBack(Event, code="rb"):
     """The promise of step 1 is kept: the leader reported back on this talk."""
 
 
 @dataclass(frozen=True)
-class ReportBackLater(Event):
+class ReportBackLater(Event, code="rl"):
     """Remind me tomorrow of reporting back."""
 
 
 @dataclass(frozen=True)
-class AskPlan(Event):
+class AskPlan(Event, code="pa"):
     """Step 3: when to follow up (again, or moved)."""
 
 
 @dataclass(frozen=True)
-class PlanChosen(Event):
+class PlanChosen(Event, code="p"):
     """Step 3: an interval, the next meeting, or "a date" for the next follow-up."""
 
     choice: FollowUpChoice
 
 
 @dataclass(frozen=True)
-class DateTyped(Event):
+class DateTyped(Typed):
     """Step 3: the date of the next follow-up, typed."""
-
-    text: str
 
 
 @dataclass(frozen=True)
-class CancelFollowUp(Event):
+class CancelFollowUp(Event, code="pc"):
     """Step 3: no reminder for this child's follow-up."""
 
 
 @dataclass(frozen=True)
-class OutcomeGiven(FollowUpAnswer):
+class OutcomeGiven(FollowUpAnswer, code="oc"):
     """Step 3: how far the bullying has stopped."""
 
     outcome: Outcome
 
 
 @dataclass(frozen=True)
-class AskSnooze(FollowUpAnswer):
+class AskSnooze(FollowUpAnswer, code="sa"):
     """Step 3: not talked yet; when to remind again?"""
 
 
 @dataclass(frozen=True)
-class Snoozed(FollowUpAnswer):
+class Snoozed(FollowUpAnswer, code="sz"):
     """Step 3: not talked yet; remind again at this moment."""
 
     snooze: Snooze
 
 
 @dataclass(frozen=True)
-class KeepOpen(Event):
+class KeepOpen(Event, code="ko"):
     """An inactive case stays open."""
 
 
 @dataclass(frozen=True)
-class Close(Event):
+class Close(Event, code="x"):
     """Close the case: asks first."""
 
 
 @dataclass(frozen=True)
-class CloseConfirmed(Event):
+class CloseConfirmed(Event, code="xx"):
     """Close the case, confirmed."""
 
 
 @dataclass(frozen=True)
-class Correct(Event):
+class Correct(Event, code="cr"):
     """What can be corrected in the case: names, roles, facts, feelings, agreements."""
 
 
 @dataclass(frozen=True)
-class RenameVictim(Event):
+class RenameVictim(Event, code="rv"):
     """Type the nickname of the child who is bullied again."""
 
 
 @dataclass(frozen=True)
-class VictimRenamed(Event):
+class VictimRenamed(Typed):
     """The nickname of the child who is bullied, typed again."""
-
-    text: str
 
 
 @dataclass(frozen=True)
-class AskRole(Event):
+class AskRole(Event, code="ar"):
     """Bullies or joins in, asked again (a name typed then corrects the nickname)."""
 
 
 @dataclass(frozen=True)
-class EditAgreement(Event):
+class EditAgreement(Event, code="ea"):
     """Type an agreement again."""
 
     agreement_id: int
@@ -265,33 +280,38 @@ class AgreementEdited(Event):
     agreement_id: int
     text: str
 
+    @classmethod
+    def answer(cls, child_id: int, item: int, text: str) -> Event:
+        """The agreement ``item`` of the child, typed again."""
+        return cls(child_id, item, text)
+
 
 @dataclass(frozen=True)
-class DeleteAgreement(Event):
+class DeleteAgreement(Event, code="da"):
     """An agreement written down by mistake, deleted."""
 
     agreement_id: int
 
 
 @dataclass(frozen=True)
-class RemoveChild(Event):
+class RemoveChild(Event, code="rm"):
     """A child added by mistake: asks first."""
 
 
 @dataclass(frozen=True)
-class ChildRemoved(Event):
+class ChildRemoved(Event, code="rmx"):
     """A child added by mistake, removed, confirmed."""
 
 
 @dataclass(frozen=True)
-class SameFactsAs(Event):
+class SameFactsAs(Event, code="sfa"):
     """The facts for this child are those already written for another child of the case."""
 
     other_id: int
 
 
 @dataclass(frozen=True)
-class SameFeelingAs(Event):
+class SameFeelingAs(Event, code="sfe"):
     """The feeling for this child is the one already named for another child."""
 
     other_id: int
@@ -301,45 +321,45 @@ class SameFeelingAs(Event):
 
 
 @dataclass(frozen=True)
-class Step1Chosen(Event):
+class Step1Chosen(Event, code="s1"):
     """Step 1 after a "no": ask again later, talk it over with the team, or keep watching."""
 
     choice: Step1Choice
 
 
 @dataclass(frozen=True)
-class FactsKept(Event):
+class FactsKept(Event, code="fk"):
     """Step 2: keep the facts as typed, whatever the hint said."""
 
 
 @dataclass(frozen=True)
-class ShowApproaches(Event):
+class ShowApproaches(Event, code="ap"):
     """The other approaches, and which fits better."""
 
 
 @dataclass(frozen=True)
-class ShowApproach(Event):
+class ShowApproach(Event, code="aq"):
     """One approach: what it is, what the leader does first, where it is described."""
 
     approach: Approach
 
 
 @dataclass(frozen=True)
-class ApproachChosen(Event):
+class ApproachChosen(Event, code="ac"):
     """The case goes on with this approach."""
 
     approach: Approach
 
 
 @dataclass(frozen=True)
-class VictimViewGiven(FollowUpAnswer):
+class VictimViewGiven(FollowUpAnswer, code="vv"):
     """Step 3: what the child who is bullied says (asked before the outcome question)."""
 
     view: VictimView
 
 
 @dataclass(frozen=True)
-class OutcomeWithView(FollowUpAnswer):
+class OutcomeWithView(FollowUpAnswer, code="ov"):
     """Step 3: how far the bullying has stopped, with the bullied child's view beside it."""
 
     outcome: Outcome
@@ -347,12 +367,12 @@ class OutcomeWithView(FollowUpAnswer):
 
 
 @dataclass(frozen=True)
-class ShowNextSteps(Event):
+class ShowNextSteps(Event, code="es"):
     """Step 3: it does not stop; what can be done next."""
 
 
 @dataclass(frozen=True)
-class NextStepChosen(Event):
+class NextStepChosen(Event, code="ec"):
     """Step 3: the next step the leader takes, recorded in the case's history."""
 
     choice: NextStepChoice

@@ -17,10 +17,16 @@ moment of any year.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from babel import Locale
+from babel.dates import get_day_names
+
+from flows.language import N_, _, babel_locale
 
 #: A leader who names no time zone is most likely in Belgium (the protocol is Flemish).
 DEFAULT_TIME_ZONE = "Europe/Brussels"
@@ -396,3 +402,50 @@ def _end_of_gap(naive: datetime, zone: ZoneInfo) -> datetime:
         else:
             high = middle
     return datetime.fromtimestamp(high, UTC)
+
+
+# --- A date the leader typed. ---------------------------------------------------------
+
+#: The furthest ahead a typed follow-up date may be.
+LATEST_DATE_AHEAD = timedelta(days=366)
+_DATE = re.compile(r"^\s*(\d{1,2})\s*[-/. ]\s*(\d{1,2})(?:\s*[-/. ]\s*(\d{2}|\d{4}))?\s*\.?\s*$")
+
+
+#: The word for the day after today, in the leader's language ("morgen", "demain", …).
+TOMORROW_WORD = N_("tomorrow")
+
+
+def _day_words() -> dict[str, int]:
+    """Weekday names (0 = Monday) as a leader may type them, in their language and English."""
+    words: dict[str, int] = {}
+    for locale in {babel_locale(), Locale.parse("en")}:
+        for width in ("wide", "abbreviated"):
+            for context in ("format", "stand-alone"):
+                names = get_day_names(width, context, locale=locale)
+                words.update({str(n).casefold().rstrip("."): d for d, n in names.items()})
+    return words
+
+
+def parse_day(text: str, today: date) -> date | None:
+    """A date a leader typed: day-month(-year), a weekday's name, or "tomorrow".
+
+    The year defaults to the next such day; a weekday is the next one after today.
+    """
+    word = text.strip().casefold().rstrip(".")
+    if word in {_(TOMORROW_WORD).casefold(), "tomorrow"}:
+        return today + timedelta(days=1)
+    weekday = _day_words().get(word)
+    if weekday is not None:
+        return today + timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)
+    match = _DATE.match(text)
+    if not match:
+        return None
+    day, month, year = int(match[1]), int(match[2]), match[3]
+    try:
+        if year is not None:
+            full_year = int(year) + (2000 if len(year) == 2 else 0)
+            return date(full_year, month, day)
+        found = date(today.year, month, day)
+        return found if found > today else date(today.year + 1, month, day)
+    except ValueError:
+        return None

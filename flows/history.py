@@ -1,19 +1,32 @@
-"""A case's history: what a leader chose when the protocol did not fit or did not work.
+"""A case's history: the lines the protocol's events add to it.
 
-Each entry is a moment, a kind and a value of one of the enums below — never free
-text, so the history can become a team's timeline of a case without holding more
-about a child than the case itself does.
+Each effect of :mod:`flows.protocol` answers the history lines it causes (consent, a
+talk held, each agreement, each outcome, what a leader chose when the protocol did
+not fit, …); the bot writes them with the leader who made them and the moment. A
+line holds a kind and a value of one of the enums below — never free text, so the
+history can become a team's timeline of a case without holding more about a child
+than the case itself does.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
 
 class HistoryKind(StrEnum):
-    """What an entry of a case's history records."""
+    """What a line of a case's history records (the values are stored)."""
+
+    CONSENT = "consent"
+    """Step 1: the child who is bullied agreed, or not (a :class:`flows.case.Consent`)."""
+    TALK_HELD = "talk_held"
+    AGREEMENT = "agreement"
+    OUTCOME = "outcome"
+    """A follow-up talk and its outcome (a :class:`flows.follow_up.Outcome`)."""
+    REPORTED_BACK = "reported_back"
+    CLOSED = "closed"
 
     APPROACH = "approach"
     """The approach the case goes on with (a :class:`flows.approaches.Approach`)."""
@@ -21,6 +34,10 @@ class HistoryKind(StrEnum):
     """After a "no" in step 1, what the leader does (a :class:`Step1Choice`)."""
     NEXT_STEP = "next_step"
     """After rounds without "stopped", the next step chosen (an :class:`NextStepChoice`)."""
+
+
+#: The kinds of line that record what a leader chose when the protocol did not fit.
+CHOICE_KINDS = (HistoryKind.APPROACH, HistoryKind.STEP1, HistoryKind.NEXT_STEP)
 
 
 class Step1Choice(StrEnum):
@@ -53,3 +70,14 @@ class HistoryRecord(Protocol):
     at: datetime
     kind: str
     detail: str
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    """A line an event adds to the case's history; who and when, the bot knows."""
+
+    kind: HistoryKind
+    child_id: int | None = None
+    """The child it is about; ``None`` for the case as a whole."""
+    detail: str | None = None
+    """A value such as the outcome or the choice (an enum's value, never typed text)."""

@@ -2,8 +2,8 @@
 
 :mod:`flows.protocol` decides which screens come next; the bot draws each one
 (``bot/screens/reply.py``). A screen is declared here with the kind of typed answer
-the bot then waits for (:data:`AWAITS`), the way aiogram-dialog keeps a screen's
-text, buttons and awaited input together.
+the bot then waits for (:attr:`Screen.awaits`), the way aiogram-dialog keeps a
+screen's awaited input on the screen.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from flows.case import (
     round_agreements,
 )
 from flows.follow_up_timing import FollowUpChoice
+from flows.history import HistoryLine
 
 
 class Awaiting(StrEnum):
@@ -46,53 +47,66 @@ class Awaiting(StrEnum):
 
 
 class Screen(StrEnum):
-    """What the bot shows a leader in a case. Each waits for one kind of typed answer."""
+    """What the bot shows a leader in a case, and the typed answer it then waits for.
+
+    A screen is declared once, with what it awaits: ``ASK_FACTS = "ask_facts",
+    Awaiting.FACTS``; a plain value awaits nothing typed, and ``None`` marks a refusal,
+    after which the leader stays where they were.
+    """
+
+    awaits: Awaiting | None
+
+    def __new__(cls, value: str, awaits: Awaiting | None = Awaiting.NOTHING) -> Screen:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.awaits = awaits
+        return member
 
     # Setting up the case.
-    ASK_VICTIM = "ask_victim"
-    ASK_CHILD = "ask_child"
-    NICKNAME_REFUSED = "nickname_refused"
-    NICKNAME_TAKEN = "nickname_taken"
-    ASK_ROLE = "ask_role"
+    ASK_VICTIM = "ask_victim", Awaiting.VICTIM_NAME
+    ASK_CHILD = "ask_child", Awaiting.CHILD_NAME
+    NICKNAME_REFUSED = "nickname_refused", None
+    NICKNAME_TAKEN = "nickname_taken", None
+    ASK_ROLE = "ask_role", Awaiting.CHILD_ROLE
     CHILDREN_SO_FAR = "children_so_far"
     # Step 1.
     ASK_CONSENT = "ask_consent"
     DECLINED = "declined"
     NOT_ASKED_YET = "not_asked_yet"
-    ASK_MAY_TELL = "ask_may_tell"
+    ASK_MAY_TELL = "ask_may_tell", Awaiting.MAY_TELL
     STEP1_DONE = "step1_done"
     # Step 2.
     ASK_WITNESSED = "ask_witnessed"
-    ASK_FACTS = "ask_facts"
-    ASK_FEELING = "ask_feeling"
-    TEXT_REFUSED = "text_refused"
+    ASK_FACTS = "ask_facts", Awaiting.FACTS
+    ASK_FEELING = "ask_feeling", Awaiting.FEELING
+    TEXT_REFUSED = "text_refused", None
     SCRIPT = "script"
-    ASK_AGREEMENTS = "ask_agreements"
-    AGREEMENTS_SO_FAR = "agreements_so_far"
-    AGREEMENT_REFUSED = "agreement_refused"
-    AGREEMENTS_FULL = "agreements_full"
-    NO_AGREEMENTS_YET = "no_agreements_yet"
+    ASK_AGREEMENTS = "ask_agreements", Awaiting.AGREEMENTS
+    AGREEMENTS_SO_FAR = "agreements_so_far", Awaiting.AGREEMENTS
+    AGREEMENT_REFUSED = "agreement_refused", None
+    AGREEMENTS_FULL = "agreements_full", None
+    NO_AGREEMENTS_YET = "no_agreements_yet", None
     HELD = "held"
     REPORT_BACK = "report_back"
     REPORT_BACK_SNOOZED = "report_back_snoozed"
     # Step 3.
     PLAN = "plan"
-    ASK_DATE = "ask_date"
-    DATE_REFUSED = "date_refused"
+    ASK_DATE = "ask_date", Awaiting.FOLLOW_UP_DATE
+    DATE_REFUSED = "date_refused", None
     MEETING_NOT_SET = "meeting_not_set"
     PLANNED = "planned"
-    ALREADY_PLANNED = "already_planned"
+    ALREADY_PLANNED = "already_planned", None
     RECORD_OUTCOME = "record_outcome"
-    ALREADY_RECORDED = "already_recorded"
+    ALREADY_RECORDED = "already_recorded", None
     SNOOZE_OPTIONS = "snooze_options"
     SNOOZED = "snoozed"
-    NEW_PROPOSAL = "new_proposal"
+    NEW_PROPOSAL = "new_proposal", Awaiting.AGREEMENTS
     STOPPED = "stopped"
     FOLLOW_UP_CANCELLED = "follow_up_cancelled"
     # Corrections, at any step.
     CORRECTIONS = "corrections"
-    ASK_VICTIM_RENAME = "ask_victim_rename"
-    ASK_AGREEMENT_TEXT = "ask_agreement_text"
+    ASK_VICTIM_RENAME = "ask_victim_rename", Awaiting.VICTIM_RENAME
+    ASK_AGREEMENT_TEXT = "ask_agreement_text", Awaiting.AGREEMENT_EDIT
     CONFIRM_REMOVE_CHILD = "confirm_remove_child"
     # The case as a whole.
     OVERVIEW = "overview"
@@ -100,7 +114,8 @@ class Screen(StrEnum):
     CLOSED = "closed"
     # When the protocol does not fit, or does not work (the section at the end).
     STEP1_WAITING = "step1_waiting"
-    FACTS_HINT = "facts_hint"
+    # Typing the facts again replaces them; a button keeps them.
+    FACTS_HINT = "facts_hint", Awaiting.FACTS
     APPROACHES = "approaches"
     APPROACH = "approach"
     APPROACH_CHOSEN = "approach_chosen"
@@ -109,65 +124,6 @@ class Screen(StrEnum):
     NEXT_STEPS = "next_steps"
     NEXT_STEP_CHOSEN = "next_step_chosen"
 
-
-#: What each screen waits for. ``None``: a refusal, the leader stays where they were.
-AWAITS: dict[Screen, Awaiting | None] = {
-    Screen.ASK_VICTIM: Awaiting.VICTIM_NAME,
-    Screen.ASK_CHILD: Awaiting.CHILD_NAME,
-    Screen.NICKNAME_REFUSED: None,
-    Screen.NICKNAME_TAKEN: None,
-    Screen.ASK_ROLE: Awaiting.CHILD_ROLE,
-    Screen.CHILDREN_SO_FAR: Awaiting.NOTHING,
-    Screen.ASK_CONSENT: Awaiting.NOTHING,
-    Screen.DECLINED: Awaiting.NOTHING,
-    Screen.NOT_ASKED_YET: Awaiting.NOTHING,
-    Screen.ASK_MAY_TELL: Awaiting.MAY_TELL,
-    Screen.STEP1_DONE: Awaiting.NOTHING,
-    Screen.ASK_WITNESSED: Awaiting.NOTHING,
-    Screen.ASK_FACTS: Awaiting.FACTS,
-    Screen.ASK_FEELING: Awaiting.FEELING,
-    Screen.TEXT_REFUSED: None,
-    Screen.SCRIPT: Awaiting.NOTHING,
-    Screen.ASK_AGREEMENTS: Awaiting.AGREEMENTS,
-    Screen.AGREEMENTS_SO_FAR: Awaiting.AGREEMENTS,
-    Screen.AGREEMENT_REFUSED: None,
-    Screen.AGREEMENTS_FULL: None,
-    Screen.NO_AGREEMENTS_YET: None,
-    Screen.HELD: Awaiting.NOTHING,
-    Screen.REPORT_BACK: Awaiting.NOTHING,
-    Screen.REPORT_BACK_SNOOZED: Awaiting.NOTHING,
-    Screen.PLAN: Awaiting.NOTHING,
-    Screen.ASK_DATE: Awaiting.FOLLOW_UP_DATE,
-    Screen.DATE_REFUSED: None,
-    Screen.MEETING_NOT_SET: Awaiting.NOTHING,
-    Screen.PLANNED: Awaiting.NOTHING,
-    Screen.ALREADY_PLANNED: None,
-    Screen.RECORD_OUTCOME: Awaiting.NOTHING,
-    Screen.ALREADY_RECORDED: None,
-    Screen.SNOOZE_OPTIONS: Awaiting.NOTHING,
-    Screen.SNOOZED: Awaiting.NOTHING,
-    Screen.NEW_PROPOSAL: Awaiting.AGREEMENTS,
-    Screen.STOPPED: Awaiting.NOTHING,
-    Screen.FOLLOW_UP_CANCELLED: Awaiting.NOTHING,
-    Screen.CORRECTIONS: Awaiting.NOTHING,
-    Screen.ASK_VICTIM_RENAME: Awaiting.VICTIM_RENAME,
-    Screen.ASK_AGREEMENT_TEXT: Awaiting.AGREEMENT_EDIT,
-    Screen.CONFIRM_REMOVE_CHILD: Awaiting.NOTHING,
-    Screen.OVERVIEW: Awaiting.NOTHING,
-    Screen.CONFIRM_CLOSE: Awaiting.NOTHING,
-    Screen.CLOSED: Awaiting.NOTHING,
-    # When the protocol does not fit, or does not work.
-    Screen.STEP1_WAITING: Awaiting.NOTHING,
-    # Typing the facts again replaces them; a button keeps them.
-    Screen.FACTS_HINT: Awaiting.FACTS,
-    Screen.APPROACHES: Awaiting.NOTHING,
-    Screen.APPROACH: Awaiting.NOTHING,
-    Screen.APPROACH_CHOSEN: Awaiting.NOTHING,
-    Screen.OUTCOME_WITH_VIEW: Awaiting.NOTHING,
-    Screen.VIEWS_WEIGHED: Awaiting.NOTHING,
-    Screen.NEXT_STEPS: Awaiting.NOTHING,
-    Screen.NEXT_STEP_CHOSEN: Awaiting.NOTHING,
-}
 
 #: The screen for each next thing to do in a case.
 NEXT_SCREEN: dict[Next, Screen] = {
@@ -209,11 +165,13 @@ class Reply:
 
     shown: tuple[Shown, ...]
     accepted: bool = True
+    history: tuple[HistoryLine, ...] = ()
+    """The lines the event adds to the case's history."""
 
     @property
     def awaiting(self) -> Awaiting | None:
         """The typed answer to wait for after the last screen (``None``: unchanged)."""
-        return AWAITS[self.shown[-1].screen]
+        return self.shown[-1].screen.awaits
 
     @property
     def child(self) -> ChildRecord | None:

@@ -5,21 +5,25 @@ from __future__ import annotations
 import logging
 
 from bot.screens.reply import show
-from bot.storage import history
 from bot.storage.cases import CaseRows
+from bot.storage.history import record
 from bot.storage.models import Case
 from bot.turn import Turn
 from flows import protocol
+from flows.events import Event
+from flows.moment import Moment
 
 log = logging.getLogger(__name__)
 
 
-async def act(turn: Turn, case: Case, event: protocol.Event) -> None:
-    """Let the protocol handle ``event`` in ``case``, save, and show what comes next."""
+async def act(turn: Turn, case: Case, event: Event) -> None:
+    """Let the protocol handle ``event`` in ``case``, save, and show what comes next.
+
+    The lines the event adds to the case's history are written with the leader who
+    sent it (the protocol's records do not say who recorded them).
+    """
     records = CaseRows(turn.session)
-    moment = protocol.Moment(turn.now, turn.leader.rhythm, records)
-    before = history.snapshot(case)
-    reply = protocol.handle(case, event, moment)
+    reply = protocol.handle(case, event, Moment(turn.now, turn.leader.rhythm, records))
     if not reply.accepted:
         log.info(
             "event refused where the case stands: leader=%s case=%s event=%s",
@@ -28,5 +32,14 @@ async def act(turn: Turn, case: Case, event: protocol.Event) -> None:
             type(event).__name__,
         )
     await records.flush()
-    history.note_changes(turn.session, case, before, turn.leader.id, turn.now)
+    for line in reply.history:
+        record(
+            turn.session,
+            case.id,
+            line.kind,
+            turn.leader.id,
+            turn.now,
+            child_id=line.child_id,
+            detail=line.detail,
+        )
     show(turn, case, reply)

@@ -6,7 +6,7 @@ from bot.callback_data import CasesPage
 from bot.screens import cases as screens
 from bot.storage import cases, leaders
 from bot.turn import Turn, leader_turn
-from flows.protocol import Awaiting
+from flows.replies import Awaiting
 
 
 async def show_page(turn: Turn, offset: int) -> None:

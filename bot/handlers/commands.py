@@ -14,7 +14,7 @@ from bot.screens import menu as menu_screens
 from bot.storage import leaders
 from bot.turn import Context, Turn, leader_turn
 from flows.language import N_, _
-from flows.protocol import Awaiting
+from flows.replies import Awaiting
 
 
 @dataclass(frozen=True)

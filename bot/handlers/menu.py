@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.screens import menu
 from bot.storage import leaders
 from bot.turn import Turn, leader_turn
-from flows.protocol import Awaiting
+from flows.replies import Awaiting
 
 
 @leader_turn

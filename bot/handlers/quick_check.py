@@ -8,7 +8,7 @@ from bot.screens import check, menu
 from bot.storage import leaders
 from bot.turn import Turn, leader_turn
 from flows.criteria import Criterion, from_mask, toggle
-from flows.protocol import Awaiting
+from flows.replies import Awaiting
 
 
 def open_checklist(turn: Turn) -> None:

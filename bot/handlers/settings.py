@@ -19,9 +19,9 @@ from bot.screens import menu
 from bot.screens import settings as screens
 from bot.storage import cases, leaders, reminders
 from bot.turn import Turn, leader_turn
-from flows import protocol
+from flows import events
 from flows.follow_up_timing import Rhythm
-from flows.protocol import Awaiting
+from flows.replies import Awaiting
 
 
 @leader_turn
@@ -94,7 +94,7 @@ async def back_to_plan(turn: Turn, case_id: int, child_id: int) -> None:
     """The meeting day was set from a follow-up's plan: back on that plan, meeting offered."""
     case = await cases.owned_case(turn.session, turn.leader, case_id)
     if case is not None:
-        await act(turn, case, protocol.AskPlan(child_id))
+        await act(turn, case, events.AskPlan(child_id))
 
 
 async def _changed(turn: Turn, before: Rhythm) -> None:

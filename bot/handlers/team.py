@@ -30,7 +30,7 @@ from bot.team_callbacks import (
     TeamYearStart,
 )
 from bot.turn import Turn, leader_turn
-from flows.protocol import Awaiting
+from flows.replies import Awaiting
 from flows.team import (
     ESCALATION_HOURS,
     INVITE_LIFETIME,
@@ -75,9 +75,9 @@ async def team_command(turn: Turn) -> None:
     await show_teams(turn)
 
 
-async def name_typed(turn: Turn) -> None:
+async def name_typed(turn: Turn, text: str) -> None:
     """The name of a new team: the team is made, with the leader as its coordinator."""
-    team_name = clean_team_name(turn.text)
+    team_name = clean_team_name(text)
     if team_name is None:
         screens.team_name_refused(turn)
         return

@@ -14,10 +14,10 @@ from bot.callback_data import (
     NoBlameToggle,
     case_button,
 )
-from bot.screens.format import bulleted, day, name, title
-from bot.storage.models import Case
+from bot.screens.format import bulleted, day, detail, name, title
+from bot.storage.models import Case, Child
 from bot.turn import Rows, Turn
-from flows import protocol
+from flows import events
 from flows.approaches import (
     FACTS,
     NO_BLAME_CHECK_TEXT,
@@ -32,6 +32,7 @@ from flows.approaches import (
 from flows.criteria import from_mask
 from flows.history import HistoryKind, NextStepChoice, Step1Choice
 from flows.language import N_, _
+from flows.replies import Shown
 
 #: The approaches in the order a case lists them when it has no quick check to go by.
 IN_CASE_ORDER = (
@@ -178,18 +179,20 @@ def _case_order(case: Case) -> tuple[Approach, ...]:
     return (*found, *(a for a in IN_CASE_ORDER if a not in found))
 
 
-def approaches(turn: Turn, case: Case) -> None:
+def approaches(
+    turn: Turn, case: Case, child: Child | None = None, shown: Shown | None = None
+) -> None:
     """The approaches a case can go on with; the one chosen is marked."""
     rows: Rows = [
         [
             (
                 ("✔️ " if case.approach == a else "🧭 ") + _(FACTS[a].name),
-                case_button(case.id, protocol.ShowApproach(0, a)),
+                case_button(case.id, events.ShowApproach(0, a)),
             )
         ]
         for a in _case_order(case)
     ]
-    rows.append([(_("▶️ Back to the case"), case_button(case.id, protocol.Open(0)))])
+    rows.append([(_("▶️ Back to the case"), case_button(case.id, events.Open(0)))])
     turn.say(
         "\n\n".join(
             [
@@ -207,25 +210,27 @@ def approaches(turn: Turn, case: Case) -> None:
     )
 
 
-def approach(turn: Turn, case: Case, chosen: Approach) -> None:
+def approach(turn: Turn, case: Case, child: Child | None, shown: Shown) -> None:
     """One approach, in a case: go on with it, or back."""
+    chosen = Approach(detail(shown))
     turn.say(
         describe(chosen),
         [
             [
                 (
                     _("✅ We go on with this"),
-                    case_button(case.id, protocol.ApproachChosen(0, chosen)),
+                    case_button(case.id, events.ApproachChosen(0, chosen)),
                 )
             ],
-            [(_("🧭 Other approaches"), case_button(case.id, protocol.ShowApproaches(0)))],
-            [(_("▶️ Back to the case"), case_button(case.id, protocol.Open(0)))],
+            [(_("🧭 Other approaches"), case_button(case.id, events.ShowApproaches(0)))],
+            [(_("▶️ Back to the case"), case_button(case.id, events.Open(0)))],
         ],
     )
 
 
-def approach_chosen(turn: Turn, case: Case, chosen: Approach) -> None:
+def approach_chosen(turn: Turn, case: Case, child: Child | None, shown: Shown) -> None:
     """The case records the approach it goes on with."""
+    chosen = Approach(detail(shown))
     parts = [
         _("Written down: the case of %(victim)s goes on with %(approach)s.")
         % {"victim": name(case.victim_nickname), "approach": _(FACTS[chosen].name)},
@@ -236,7 +241,7 @@ def approach_chosen(turn: Turn, case: Case, chosen: Approach) -> None:
     turn.say(
         "\n\n".join(parts),
         [
-            [(_("▶️ Back to the case"), case_button(case.id, protocol.Open(0)))],
+            [(_("▶️ Back to the case"), case_button(case.id, events.Open(0)))],
             [(_("📂 My cases"), MenuPress(Menu.CASES))],
         ],
     )
@@ -283,5 +288,7 @@ def _history_text(kind: str, detail: str) -> str | None:
                 return _("next step: %(choice)s") % {
                     "choice": _(NEXT_STEP_TEXT[NextStepChoice(detail)])
                 }
+            case _:
+                return None
     except ValueError:
         return None

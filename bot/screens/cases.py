@@ -14,7 +14,7 @@ from bot.storage.cases import child_of
 from bot.storage.models import Case, Child
 from bot.team_callbacks import CaseHistory, HandoverOpen, ShareOpen
 from bot.turn import Keyboard, Rows, Turn
-from flows import protocol
+from flows import events
 from flows.case import (
     Consent,
     Next,
@@ -26,6 +26,7 @@ from flows.case import (
 from flows.escalation import VictimView
 from flows.follow_up import OUTCOME_TEXT, Outcome
 from flows.language import _, ngettext
+from flows.replies import Shown
 
 PAGE_SIZE = 6
 
@@ -72,7 +73,7 @@ def case_list(turn: Turn, cases: Sequence[Case], total: int, offset: int) -> Non
         for n, case in enumerate(cases, start=1)
     ]
     rows: Keyboard = [
-        [(f"{offset + n}. {case.victim_nickname}", case_button(case.id, protocol.Open(0)))]
+        [(f"{offset + n}. {case.victim_nickname}", case_button(case.id, events.Open(0)))]
         for n, case in enumerate(cases, start=1)
     ]
     paging = []
@@ -144,7 +145,9 @@ def child_summary(turn: Turn, case: Case, child: Child) -> str:
     return "\n   ".join(parts)
 
 
-def overview(turn: Turn, case: Case) -> None:
+def overview(
+    turn: Turn, case: Case, child: Child | None = None, shown: Shown | None = None
+) -> None:
     """One case at a glance, with its next step as the first button."""
     step = next_step(case, turn.now)
     lines = [
@@ -158,24 +161,24 @@ def overview(turn: Turn, case: Case) -> None:
     lines.append(_("<b>Next:</b> %(next)s") % {"next": describe_next(turn, case, step)})
     rows: Rows = []
     if step.what is not Next.CLOSED:
-        rows.append([(_("▶️ Continue"), case_button(case.id, protocol.Continue(0)))])
+        rows.append([(_("▶️ Continue"), case_button(case.id, events.Continue(0)))])
         for child in case.children:
             if report_back_open(child):
-                done = case_button(case.id, protocol.ReportedBack(child.id))
+                done = case_button(case.id, events.ReportedBack(child.id))
                 told = {"victim": case.victim_nickname, "child": child.nickname}
                 rows.append([(_("✅ Reported back to %(victim)s on %(child)s") % told, done)])
         for child in case.children:
             if planned_follow_up(child) is None:
                 continue
             values = {"child": child.nickname}
-            move = case_button(case.id, protocol.AskPlan(child.id))
-            cancel = case_button(case.id, protocol.CancelFollowUp(child.id))
+            move = case_button(case.id, events.AskPlan(child.id))
+            cancel = case_button(case.id, events.CancelFollowUp(child.id))
             rows.append([(_("🗓 Move the follow-up with %(child)s") % values, move)])
             rows.append([(_("✖️ Cancel the follow-up with %(child)s") % values, cancel)])
-        rows.append([(_("➕ Another child"), case_button(case.id, protocol.AddChild(0)))])
-        rows.append([(_("✏️ Correct something"), case_button(case.id, protocol.Correct(0)))])
-        rows.append([(_("🧭 Other approaches"), case_button(case.id, protocol.ShowApproaches(0)))])
-        rows.append([(_("🗂 Close the case"), case_button(case.id, protocol.Close(0)))])
+        rows.append([(_("➕ Another child"), case_button(case.id, events.AddChild(0)))])
+        rows.append([(_("✏️ Correct something"), case_button(case.id, events.Correct(0)))])
+        rows.append([(_("🧭 Other approaches"), case_button(case.id, events.ShowApproaches(0)))])
+        rows.append([(_("🗂 Close the case"), case_button(case.id, events.Close(0)))])
         if case.leader_id == turn.leader.id:
             rows.append([(_("👥 Share with co-leaders"), ShareOpen(case.id))])
         if any(c.responsible_id == turn.leader.id for c in case.children) or (
@@ -205,7 +208,9 @@ def still_open(turn: Turn, case: Case) -> list[str]:
     return lines
 
 
-def confirm_close(turn: Turn, case: Case) -> None:
+def confirm_close(
+    turn: Turn, case: Case, child: Child | None = None, shown: Shown | None = None
+) -> None:
     """Ask before closing, saying what is still open: a closed case cannot be opened again."""
     open_items = still_open(turn, case)
     warning = (
@@ -220,13 +225,13 @@ def confirm_close(turn: Turn, case: Case) -> None:
             ]
         ),
         [
-            [(_("🗂 Yes, close it"), case_button(case.id, protocol.CloseConfirmed(0)))],
-            [(_("↩️ No, keep it open"), case_button(case.id, protocol.Open(0)))],
+            [(_("🗂 Yes, close it"), case_button(case.id, events.CloseConfirmed(0)))],
+            [(_("↩️ No, keep it open"), case_button(case.id, events.Open(0)))],
         ],
     )
 
 
-def closed(turn: Turn, case: Case) -> None:
+def closed(turn: Turn, case: Case, child: Child | None = None, shown: Shown | None = None) -> None:
     """The case is closed, and when it will be erased."""
     erase_on = turn.now + timedelta(days=turn.settings.retention_closed_days)
     turn.say(

@@ -6,9 +6,10 @@ from bot.callback_data import case_button
 from bot.screens.format import bulleted, name, quoted, title, typed
 from bot.storage.models import Case, Child
 from bot.turn import Rows, Turn
-from flows import protocol
+from flows import events
 from flows.case import AGREEMENT_MAX, NICKNAME_MAX, Stage, child_stage
 from flows.language import _
+from flows.replies import Shown
 
 #: How much of an agreement a button shows.
 _LABEL = 28
@@ -18,14 +19,14 @@ def _short(text: str) -> str:
     return text if len(text) <= _LABEL else text[: _LABEL - 1] + "…"
 
 
-def menu(turn: Turn, case: Case) -> None:
+def menu(turn: Turn, case: Case, child: Child | None = None, shown: Shown | None = None) -> None:
     """Everything in the case that can be corrected, one button each."""
     press = case.id
     rows: Rows = [
         [
             (
                 _("✏️ Name of %(victim)s") % {"victim": case.victim_nickname},
-                case_button(press, protocol.RenameVictim(0)),
+                case_button(press, events.RenameVictim(0)),
             )
         ]
     ]
@@ -37,7 +38,7 @@ def menu(turn: Turn, case: Case) -> None:
             [
                 (
                     _("✏️ %(child)s: name, role") % values,
-                    case_button(press, protocol.AskRole(child.id)),
+                    case_button(press, events.AskRole(child.id)),
                 )
             ]
         )
@@ -46,11 +47,11 @@ def menu(turn: Turn, case: Case) -> None:
                 [
                     (
                         _("✏️ %(child)s: facts") % values,
-                        case_button(press, protocol.EditFacts(child.id)),
+                        case_button(press, events.EditFacts(child.id)),
                     ),
                     (
                         _("✏️ %(child)s: feeling") % values,
-                        case_button(press, protocol.AskFeeling(child.id)),
+                        case_button(press, events.AskFeeling(child.id)),
                     ),
                 ]
             )
@@ -60,11 +61,11 @@ def menu(turn: Turn, case: Case) -> None:
                 [
                     (
                         f"✏️ {number}. {_short(agreement.text)}",
-                        case_button(press, protocol.EditAgreement(child.id, agreement.id)),
+                        case_button(press, events.EditAgreement(child.id, agreement.id)),
                     ),
                     (
                         f"🗑 {number}",
-                        case_button(press, protocol.DeleteAgreement(child.id, agreement.id)),
+                        case_button(press, events.DeleteAgreement(child.id, agreement.id)),
                     ),
                 ]
             )
@@ -73,11 +74,11 @@ def menu(turn: Turn, case: Case) -> None:
                 [
                     (
                         _("➖ Remove %(child)s from this case") % values,
-                        case_button(press, protocol.RemoveChild(child.id)),
+                        case_button(press, events.RemoveChild(child.id)),
                     )
                 ]
             )
-    rows.append([(_("↩️ Back to the case"), case_button(press, protocol.Open(0)))])
+    rows.append([(_("↩️ Back to the case"), case_button(press, events.Open(0)))])
     turn.say(
         "\n\n".join(
             [
@@ -92,7 +93,9 @@ def menu(turn: Turn, case: Case) -> None:
     )
 
 
-def ask_victim_rename(turn: Turn, case: Case) -> None:
+def ask_victim_rename(
+    turn: Turn, case: Case, child: Child | None = None, shown: Shown | None = None
+) -> None:
     """The nickname of the child who is bullied, typed again."""
     turn.say(
         _("Now: %(now)s") % {"now": typed(case.victim_nickname)}
@@ -102,8 +105,9 @@ def ask_victim_rename(turn: Turn, case: Case) -> None:
     )
 
 
-def ask_agreement_text(turn: Turn, child: Child, agreement_id: int | None) -> None:
+def ask_agreement_text(turn: Turn, case: Case, child: Child, shown: Shown) -> None:
     """An agreement, typed again."""
+    agreement_id = shown.item
     agreement = next((a for a in child.agreements if a.id == agreement_id), None)
     now = typed(agreement.text) if agreement is not None else ""
     turn.say(
@@ -114,7 +118,7 @@ def ask_agreement_text(turn: Turn, child: Child, agreement_id: int | None) -> No
     )
 
 
-def confirm_remove_child(turn: Turn, case: Case, child: Child) -> None:
+def confirm_remove_child(turn: Turn, case: Case, child: Child, shown: Shown | None = None) -> None:
     """A child added by mistake: everything written for them goes too."""
     written = [typed(t) for t in (child.facts, child.feeling) if t]
     turn.say(
@@ -135,8 +139,8 @@ def confirm_remove_child(turn: Turn, case: Case, child: Child) -> None:
             ]
         ),
         [
-            [(_("➖ Yes, remove"), case_button(case.id, protocol.ChildRemoved(child.id)))],
-            [(_("↩️ No, keep"), case_button(case.id, protocol.Correct(0)))],
+            [(_("➖ Yes, remove"), case_button(case.id, events.ChildRemoved(child.id)))],
+            [(_("↩️ No, keep"), case_button(case.id, events.Correct(0)))],
         ],
     )
 

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from bot.callback_data import Menu, MenuPress, case_button
 from bot.screens.approaches import NEXT_STEP_TEXT
-from bot.screens.format import bulleted, name, title
+from bot.screens.format import bulleted, detail, name, title
 from bot.storage.models import Case, Child
 from bot.turn import Rows, Turn
-from flows import protocol
+from flows import events
 from flows.case import follow_up_number
 from flows.escalation import VICTIM_VIEW_TEXT, VictimView, escalation_due, rounds_without_stop
 from flows.follow_up import OUTCOME_TEXT, Outcome
 from flows.help_lines import help_line
 from flows.history import NextStepChoice
 from flows.language import _, current_language, ngettext
+from flows.replies import Shown
 
 
 def escalation_note(child: Child, escalate_after: int) -> str | None:
@@ -53,39 +54,37 @@ def check_in_rows(case: Case, child: Child, escalate_after: int) -> Rows:
         [
             (
                 _("%(victim)s: ✅ it has stopped") % {"victim": victim},
-                case_button(case.id, protocol.VictimViewGiven(child.id, talk, VictimView.STOPPED)),
+                case_button(case.id, events.VictimViewGiven(child.id, talk, VictimView.STOPPED)),
             )
         ],
         [
             (
                 _("%(victim)s: 🟡 it happens less") % {"victim": victim},
-                case_button(case.id, protocol.VictimViewGiven(child.id, talk, VictimView.LESS)),
+                case_button(case.id, events.VictimViewGiven(child.id, talk, VictimView.LESS)),
             )
         ],
         [
             (
                 _("%(victim)s: ❌ it has not stopped") % {"victim": victim},
                 case_button(
-                    case.id, protocol.VictimViewGiven(child.id, talk, VictimView.NOT_STOPPED)
+                    case.id, events.VictimViewGiven(child.id, talk, VictimView.NOT_STOPPED)
                 ),
             )
         ],
         [
             (
                 _("⏭ I did not ask %(victim)s this time") % {"victim": victim},
-                case_button(
-                    case.id, protocol.VictimViewGiven(child.id, talk, VictimView.NOT_ASKED)
-                ),
+                case_button(case.id, events.VictimViewGiven(child.id, talk, VictimView.NOT_ASKED)),
             )
         ],
     ]
     if escalation_due(child, escalate_after):
-        rows.append([(_("🧭 Next steps"), case_button(case.id, protocol.ShowNextSteps(child.id)))])
+        rows.append([(_("🧭 Next steps"), case_button(case.id, events.ShowNextSteps(child.id)))])
     rows.append(
         [
             (
                 _("⏰ Not talked yet: remind me later"),
-                case_button(case.id, protocol.AskSnooze(child.id, talk)),
+                case_button(case.id, events.AskSnooze(child.id, talk)),
             )
         ]
     )
@@ -104,8 +103,9 @@ def victim_says(case: Case, view: VictimView) -> str:
     }
 
 
-def outcome_with_view(turn: Turn, case: Case, child: Child, view: VictimView) -> None:
+def outcome_with_view(turn: Turn, case: Case, child: Child, shown: Shown) -> None:
     """The outcome question, with what the bullied child said above it."""
+    view = VictimView(detail(shown))
     talk = follow_up_number(child)
     parts = [
         title(_("Step 3 — follow-up with %(child)s") % {"child": name(child.nickname)}),
@@ -128,7 +128,7 @@ def outcome_with_view(turn: Turn, case: Case, child: Child, view: VictimView) ->
                 (
                     _("✅ Bullying has stopped"),
                     case_button(
-                        case.id, protocol.OutcomeWithView(child.id, talk, Outcome.STOPPED, view)
+                        case.id, events.OutcomeWithView(child.id, talk, Outcome.STOPPED, view)
                     ),
                 )
             ],
@@ -136,7 +136,7 @@ def outcome_with_view(turn: Turn, case: Case, child: Child, view: VictimView) ->
                 (
                     _("🟡 Partly stopped"),
                     case_button(
-                        case.id, protocol.OutcomeWithView(child.id, talk, Outcome.PARTLY, view)
+                        case.id, events.OutcomeWithView(child.id, talk, Outcome.PARTLY, view)
                     ),
                 )
             ],
@@ -144,7 +144,7 @@ def outcome_with_view(turn: Turn, case: Case, child: Child, view: VictimView) ->
                 (
                     _("❌ Not stopped"),
                     case_button(
-                        case.id, protocol.OutcomeWithView(child.id, talk, Outcome.NOT_STOPPED, view)
+                        case.id, events.OutcomeWithView(child.id, talk, Outcome.NOT_STOPPED, view)
                     ),
                 )
             ],
@@ -152,8 +152,9 @@ def outcome_with_view(turn: Turn, case: Case, child: Child, view: VictimView) ->
     )
 
 
-def views_weighed(turn: Turn, case: Case, child: Child, view: VictimView) -> None:
+def views_weighed(turn: Turn, case: Case, child: Child, shown: Shown) -> None:
     """The two views differed: the bullied child's counts, and says so."""
+    view = VictimView(detail(shown))
     latest = child.follow_ups[-1]
     turn.say(
         "\n".join(
@@ -169,7 +170,7 @@ def views_weighed(turn: Turn, case: Case, child: Child, view: VictimView) -> Non
     )
 
 
-def next_steps(turn: Turn, case: Case, child: Child) -> None:
+def next_steps(turn: Turn, case: Case, child: Child, shown: Shown | None = None) -> None:
     """It does not stop: what else can be done, beside talking again."""
     victim = name(case.victim_nickname)
     rounds = rounds_without_stop(child)
@@ -200,34 +201,34 @@ def next_steps(turn: Turn, case: Case, child: Child) -> None:
         [
             (
                 _("👥 Team or group leadership"),
-                case_button(case.id, protocol.NextStepChosen(child.id, NextStepChoice.TEAM)),
+                case_button(case.id, events.NextStepChosen(child.id, NextStepChoice.TEAM)),
             )
         ],
         [
             (
                 _("👪 Talk with the parents"),
-                case_button(case.id, protocol.NextStepChosen(child.id, NextStepChoice.PARENTS)),
+                case_button(case.id, events.NextStepChosen(child.id, NextStepChoice.PARENTS)),
             )
         ],
         [
             (
                 _("🧭 Another approach"),
-                case_button(case.id, protocol.NextStepChosen(child.id, NextStepChoice.APPROACH)),
+                case_button(case.id, events.NextStepChosen(child.id, NextStepChoice.APPROACH)),
             )
         ],
         [
             (
                 _("💬 Support for %(victim)s") % {"victim": case.victim_nickname},
-                case_button(case.id, protocol.NextStepChosen(child.id, NextStepChoice.SUPPORT)),
+                case_button(case.id, events.NextStepChosen(child.id, NextStepChoice.SUPPORT)),
             )
         ],
         [
             (
                 _("🔁 One more round first"),
-                case_button(case.id, protocol.NextStepChosen(child.id, NextStepChoice.GO_ON)),
+                case_button(case.id, events.NextStepChosen(child.id, NextStepChoice.GO_ON)),
             )
         ],
-        [(_("▶️ Back to the case"), case_button(case.id, protocol.Continue(0)))],
+        [(_("▶️ Back to the case"), case_button(case.id, events.Continue(0)))],
     ]
     turn.say("\n\n".join(parts), rows)
 
@@ -243,8 +244,9 @@ def help_line_text(turn: Turn) -> str:
     ) % {"name": line.name, "phone": line.phone, "url": line.url}
 
 
-def next_step_chosen(turn: Turn, case: Case, child: Child, choice: NextStepChoice) -> None:
+def next_step_chosen(turn: Turn, case: Case, child: Child, shown: Shown) -> None:
     """The next step is written down in the case's history; what it means in practice."""
+    choice = NextStepChoice(detail(shown))
     victim = name(case.victim_nickname)
     guide = {
         NextStepChoice.TEAM: _(
@@ -273,8 +275,8 @@ def next_step_chosen(turn: Turn, case: Case, child: Child, choice: NextStepChoic
     rows: Rows = []
     if choice is not NextStepChoice.APPROACH:
         rows = [
-            [(_("▶️ Back to the case"), case_button(case.id, protocol.Continue(0)))],
-            [(_("🧭 Next steps"), case_button(case.id, protocol.ShowNextSteps(child.id)))],
+            [(_("▶️ Back to the case"), case_button(case.id, events.Continue(0)))],
+            [(_("🧭 Next steps"), case_button(case.id, events.ShowNextSteps(child.id)))],
             [(_("📂 My cases"), MenuPress(Menu.CASES))],
         ]
     turn.say("\n\n".join(parts), rows)

@@ -7,12 +7,13 @@ from bot.screens.format import quoted, typed
 from bot.screens.step2 import heading
 from bot.storage.models import Case, Child
 from bot.turn import Turn
-from flows import protocol
+from flows import events
 from flows.fact_words import judgements
 from flows.language import _
+from flows.replies import Shown
 
 
-def facts_hint(turn: Turn, case: Case, child: Child) -> None:
+def facts_hint(turn: Turn, case: Case, child: Child, shown: Shown | None = None) -> None:
     """Which words judge rather than describe, why it matters, and: rephrase or keep."""
     words = judgements(child.facts or "")
     turn.say(
@@ -33,6 +34,6 @@ def facts_hint(turn: Turn, case: Case, child: Child) -> None:
             ]
         ),
         [
-            [(_("✅ Keep them as they are"), case_button(case.id, protocol.FactsKept(child.id)))],
+            [(_("✅ Keep them as they are"), case_button(case.id, events.FactsKept(child.id)))],
         ],
     )

@@ -10,11 +10,13 @@ from bot.screens.nudges import follow_up_nudge
 from bot.screens.step2 import done_rows
 from bot.storage.models import Case, Child
 from bot.turn import Keyboard, Rows, Turn
-from flows import phrasing, protocol
+from flows import events, phrasing
 from flows.case import follow_up_number, open_reminder, planned_follow_up, report_back_open
 from flows.follow_up import SNOOZE_TEXT, ReminderKind, Snooze
-from flows.follow_up_timing import FOLLOW_UP_CHOICES, FollowUpChoice
+from flows.follow_up_timing import FOLLOW_UP_CHOICES, TOMORROW_WORD, FollowUpChoice
 from flows.language import N_, _
+from flows.protocol import everyone_stopped
+from flows.replies import Shown
 
 CHOICE_TEXT: dict[FollowUpChoice, str] = {
     FollowUpChoice.IN_1_DAY: N_("In 1 day"),
@@ -31,8 +33,9 @@ def when_text(turn: Turn, when: datetime) -> str:
     return moment(when, turn.now, turn.leader.rhythm.zone)
 
 
-def plan(turn: Turn, case: Case, child: Child, proposed: FollowUpChoice | None = None) -> None:
+def plan(turn: Turn, case: Case, child: Child, shown: Shown | None = None) -> None:
     """When to talk with ``child`` again; the proposed interval first."""
+    proposed = None if shown is None else shown.proposed
     choices = list(FOLLOW_UP_CHOICES)
     if proposed in choices:
         choices.remove(proposed)
@@ -45,7 +48,7 @@ def plan(turn: Turn, case: Case, child: Child, proposed: FollowUpChoice | None =
         if choice is FollowUpChoice.NEXT_MEETING and not turn.leader.rhythm.has_meeting:
             rows.append([(_("Set your group's meeting day"), AskMeetingDay(case.id, child.id))])
             continue
-        rows.append([(label, case_button(case.id, protocol.PlanChosen(child.id, choice)))])
+        rows.append([(label, case_button(case.id, events.PlanChosen(child.id, choice)))])
     turn.say(
         "\n\n".join(
             [
@@ -59,7 +62,7 @@ def plan(turn: Turn, case: Case, child: Child, proposed: FollowUpChoice | None =
     )
 
 
-def planned(turn: Turn, case: Case, child: Child) -> None:
+def planned(turn: Turn, case: Case, child: Child, shown: Shown | None = None) -> None:
     """The follow-up is planned."""
     when = due_at(child)
     parts = [
@@ -84,18 +87,22 @@ def due_at(child: Child) -> datetime:
     return planned.due_at
 
 
-def ask_date(turn: Turn) -> None:
+def ask_date(
+    turn: Turn, case: Case | None = None, child: Child | None = None, shown: Shown | None = None
+) -> None:
     """A date typed by the leader."""
     turn.say(
         _(
             "On which day? Type a date as day-month (for example %(example)s), a weekday, "
             "or “%(tomorrow)s”."
         )
-        % {"example": "28-11", "tomorrow": _(protocol.TOMORROW_WORD)}
+        % {"example": "28-11", "tomorrow": _(TOMORROW_WORD)}
     )
 
 
-def date_refused(turn: Turn) -> None:
+def date_refused(
+    turn: Turn, case: Case | None = None, child: Child | None = None, shown: Shown | None = None
+) -> None:
     """A typed date that is not a date, or not in the future."""
     turn.say(
         _(
@@ -107,7 +114,7 @@ def date_refused(turn: Turn) -> None:
     )
 
 
-def meeting_not_set(turn: Turn, case: Case, child: Child) -> None:
+def meeting_not_set(turn: Turn, case: Case, child: Child, shown: Shown | None = None) -> None:
     """ "Next meeting" needs the meeting day."""
     turn.say(
         _("I don't know your group's meeting day yet. Set it in /settings."),
@@ -115,11 +122,11 @@ def meeting_not_set(turn: Turn, case: Case, child: Child) -> None:
     )
 
 
-def snooze_options(turn: Turn, case: Case, child: Child) -> None:
+def snooze_options(turn: Turn, case: Case, child: Child, shown: Shown | None = None) -> None:
     """When to remind again of a talk that has not happened yet."""
     talk = follow_up_number(child)
     rows: Keyboard = [
-        [(_(SNOOZE_TEXT[snooze]), case_button(case.id, protocol.Snoozed(child.id, talk, snooze)))]
+        [(_(SNOOZE_TEXT[snooze]), case_button(case.id, events.Snoozed(child.id, talk, snooze)))]
         for snooze in Snooze
     ]
     turn.say(
@@ -129,7 +136,7 @@ def snooze_options(turn: Turn, case: Case, child: Child) -> None:
     )
 
 
-def snoozed(turn: Turn, child: Child) -> None:
+def snoozed(turn: Turn, case: Case, child: Child, shown: Shown | None = None) -> None:
     """The reminder is put off."""
     when = due_at(child)
     turn.say(
@@ -142,7 +149,7 @@ def snoozed(turn: Turn, child: Child) -> None:
     )
 
 
-def ask_new_proposal(turn: Turn, case: Case, child: Child) -> None:
+def ask_new_proposal(turn: Turn, case: Case, child: Child, shown: Shown | None = None) -> None:
     """Not (fully) stopped: motivate a new proposal, and write it down."""
     turn.say(
         "\n\n".join(
@@ -157,13 +164,14 @@ def ask_new_proposal(turn: Turn, case: Case, child: Child) -> None:
     )
 
 
-def stopped(
-    turn: Turn, case: Case, child: Child, proposed: FollowUpChoice, may_close: bool
-) -> None:
+def stopped(turn: Turn, case: Case, child: Child, shown: Shown) -> None:
     """The bullying has stopped: keep repeating, allow time; next follow-up, or close.
 
     Closing is offered only when it has stopped for every child of the case.
     """
+    proposed = shown.proposed
+    assert proposed is not None  # the protocol proposes the next interval with it
+    may_close = everyone_stopped(case)
     advice = (
         _("I suggest the next follow-up a bit later. Or, if you judge it done, close the case.")
         if may_close
@@ -173,13 +181,13 @@ def stopped(
         [
             (
                 "⭐ " + _(CHOICE_TEXT[proposed]),
-                case_button(case.id, protocol.PlanChosen(child.id, proposed)),
+                case_button(case.id, events.PlanChosen(child.id, proposed)),
             )
         ],
-        [(_("🗓 Another moment"), case_button(case.id, protocol.AskPlan(child.id)))],
+        [(_("🗓 Another moment"), case_button(case.id, events.AskPlan(child.id)))],
     ]
     if may_close:
-        rows.append([(_("🗂 Close the case"), case_button(case.id, protocol.Close(0)))])
+        rows.append([(_("🗂 Close the case"), case_button(case.id, events.Close(0)))])
     turn.say(
         "\n\n".join(
             [
@@ -192,12 +200,14 @@ def stopped(
     )
 
 
-def already_recorded(turn: Turn) -> None:
+def already_recorded(
+    turn: Turn, case: Case | None = None, child: Child | None = None, shown: Shown | None = None
+) -> None:
     """A nudge's button pressed twice."""
     turn.toast(_("That follow-up is already written down."))
 
 
-def cancelled(turn: Turn, child: Child) -> None:
+def cancelled(turn: Turn, case: Case, child: Child, shown: Shown | None = None) -> None:
     """The follow-up is cancelled."""
     turn.say(
         _("The follow-up with %(child)s is cancelled: no reminder will come.")
@@ -205,12 +215,14 @@ def cancelled(turn: Turn, child: Child) -> None:
     )
 
 
-def already_planned(turn: Turn) -> None:
+def already_planned(
+    turn: Turn, case: Case | None = None, child: Child | None = None, shown: Shown | None = None
+) -> None:
     """The same follow-up chosen twice."""
     turn.toast(_("That follow-up is planned already."))
 
 
-def report_back_snoozed(turn: Turn, case: Case, child: Child) -> None:
+def report_back_snoozed(turn: Turn, case: Case, child: Child, shown: Shown | None = None) -> None:
     """The reminder to report back is put off."""
     reminder = open_reminder(child, ReminderKind.REPORT_BACK)
     assert reminder is not None
@@ -225,7 +237,7 @@ def report_back_snoozed(turn: Turn, case: Case, child: Child) -> None:
     )
 
 
-def record_outcome(turn: Turn, case: Case, child: Child) -> None:
+def record_outcome(turn: Turn, case: Case, child: Child, shown: Shown | None = None) -> None:
     """A follow-up that came due, opened from the case: how did it go?"""
     planned = planned_follow_up(child)
     assert planned is not None

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, format_datetime, format_timedelta
 
 from flows.language import babel_locale
+from flows.replies import Shown
 
 
 def quoted(sentence: str) -> str:
@@ -64,3 +65,9 @@ def moment(when: datetime, now: datetime, zone: ZoneInfo) -> str:
 def short_moment(when: datetime, zone: ZoneInfo) -> str:
     """A moment in a list: "di 1 dec, 19:00"."""
     return format_datetime(when, "EEE d MMM, HH:mm", tzinfo=zone, locale=babel_locale())
+
+
+def detail(shown: Shown) -> str:
+    """The value a screen is about (an approach, a view, a choice): always given with it."""
+    assert shown.detail is not None
+    return shown.detail

@@ -21,9 +21,9 @@ from bot.storage.history import EventKind
 from bot.storage.models import Case, CaseEvent
 from bot.team_callbacks import CaseHistoryDocument
 from bot.turn import Rows, Turn
-from flows import protocol
 from flows.approaches import FACTS, Approach
 from flows.case import Consent
+from flows.events import Open
 from flows.follow_up import OUTCOME_TEXT, Outcome
 from flows.history import NextStepChoice, Step1Choice
 from flows.language import _, current_language
@@ -186,7 +186,7 @@ def history_screen(turn: Turn, case: Case, found: list[Entry]) -> None:
     parts.append("\n".join(lines) if lines else _("Nothing written down yet."))
     rows: Rows = [
         [(_("📄 Print-ready document"), CaseHistoryDocument(case.id))],
-        [(_("◀️ Back to the case"), case_button(case.id, protocol.Open(0)))],
+        [(_("◀️ Back to the case"), case_button(case.id, Open(0)))],
     ]
     turn.show("\n\n".join(parts), rows)
 

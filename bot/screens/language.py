@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.callback_data import LanguagePress, Menu, MenuPress, case_button
 from bot.turn import Keyboard, Turn
-from flows import protocol
+from flows import events
 from flows.language import SUPPORTED_LANGUAGES, _, native_name
 
 
@@ -26,7 +26,7 @@ def choose(turn: Turn) -> None:
 def switched(turn: Turn, case_id: int | None) -> None:
     """Said in the new language, with a way back to the case the leader was in."""
     back: Keyboard = (
-        [[(_("▶️ Continue"), case_button(case_id, protocol.Continue(0)))]]
+        [[(_("▶️ Continue"), case_button(case_id, events.Continue(0)))]]
         if case_id is not None
         else [[(_("🏠 Main menu"), MenuPress(Menu.HOME))]]
     )

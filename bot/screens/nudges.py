@@ -6,11 +6,12 @@ from bot.callback_data import case_button
 from bot.screens.escalation import check_in_question, check_in_rows, escalation_note
 from bot.screens.format import bulleted, day, name, numbered, title, typed
 from bot.storage.models import Case, Child
-from bot.turn import Keyboard
-from flows import phrasing, protocol
+from bot.turn import Keyboard, Turn
+from flows import events, phrasing
 from flows.case import ReminderRecord, standing_agreements
 from flows.escalation import ESCALATE_AFTER_ROUNDS
 from flows.language import _
+from flows.replies import Shown
 
 
 def late_note(reminder: ReminderRecord) -> str:
@@ -50,6 +51,12 @@ def follow_up_nudge(
     return "\n\n".join(parts), check_in_rows(case, child, escalate_after)
 
 
+def report_back(turn: Turn, case: Case, child: Child, shown: Shown | None = None) -> None:
+    """The promise of step 1, in the case: as the reminder says it."""
+    text, rows = report_back_nudge(case, child)
+    turn.say(text, rows)
+
+
 def report_back_nudge(
     case: Case, child: Child, reminder: ReminderRecord | None = None, late: bool = False
 ) -> tuple[str, Keyboard]:
@@ -66,10 +73,10 @@ def report_back_nudge(
         [
             (
                 _("✅ Yes, I reported back to %(victim)s") % {"victim": case.victim_nickname},
-                case_button(case.id, protocol.ReportedBack(child.id)),
+                case_button(case.id, events.ReportedBack(child.id)),
             )
         ],
-        [(_("⏰ Remind me tomorrow"), case_button(case.id, protocol.ReportBackLater(child.id)))],
+        [(_("⏰ Remind me tomorrow"), case_button(case.id, events.ReportBackLater(child.id)))],
     ]
     return "\n\n".join(parts), rows
 
@@ -83,7 +90,7 @@ def inactive_nudge(case: Case) -> tuple[str, Keyboard]:
         )
         % {"victim": name(case.victim_nickname)},
         [
-            [(_("🗂 Close the case"), case_button(case.id, protocol.Close(0)))],
-            [(_("▶️ Keep it open"), case_button(case.id, protocol.KeepOpen(0)))],
+            [(_("🗂 Close the case"), case_button(case.id, events.Close(0)))],
+            [(_("▶️ Keep it open"), case_button(case.id, events.KeepOpen(0)))],
         ],
     )

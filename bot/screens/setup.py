@@ -6,7 +6,7 @@ from bot.callback_data import KeepFirstPart, case_button
 from bot.screens.format import name, title
 from bot.storage.models import Case, Child
 from bot.turn import Keyboard, Turn
-from flows import protocol
+from flows import events
 from flows.case import (
     CHILDREN_PER_CASE_MAX,
     NICKNAME_MAX,
@@ -17,6 +17,7 @@ from flows.case import (
     role_of,
 )
 from flows.language import _
+from flows.replies import Shown
 
 
 def nickname_advice() -> str:
@@ -28,7 +29,9 @@ def nickname_advice() -> str:
     )
 
 
-def ask_victim(turn: Turn) -> None:
+def ask_victim(
+    turn: Turn, case: Case | None = None, child: Child | None = None, shown: Shown | None = None
+) -> None:
     """Ask for the nickname of the child who is bullied."""
     turn.say(
         "\n\n".join(
@@ -41,7 +44,9 @@ def ask_victim(turn: Turn) -> None:
     )
 
 
-def ask_child(turn: Turn, case: Case) -> None:
+def ask_child(
+    turn: Turn, case: Case, child: Child | None = None, shown: Shown | None = None
+) -> None:
     """Ask for the nickname of (another) child who bullies or joins in."""
     if case.children:
         question = _("What do you call the next child who bullies or joins in?")
@@ -68,7 +73,9 @@ def too_long(turn: Turn, length: int, limit: int) -> None:
     )
 
 
-def nickname_taken(turn: Turn) -> None:
+def nickname_taken(
+    turn: Turn, case: Case | None = None, child: Child | None = None, shown: Shown | None = None
+) -> None:
     """A nickname that already names a child of the case."""
     turn.say(
         _(
@@ -78,7 +85,9 @@ def nickname_taken(turn: Turn) -> None:
     )
 
 
-def nickname_refused(turn: Turn) -> None:
+def nickname_refused(
+    turn: Turn, case: Case | None = None, child: Child | None = None, shown: Shown | None = None
+) -> None:
     """A typed nickname that is empty or too long."""
     turn.say(
         _("Please type a nickname or initials of at most %(max)d characters.")
@@ -86,7 +95,7 @@ def nickname_refused(turn: Turn) -> None:
     )
 
 
-def ask_role(turn: Turn, case: Case, child: Child) -> None:
+def ask_role(turn: Turn, case: Case, child: Child, shown: Shown | None = None) -> None:
     """Does this child bully or join in? (A name typed now corrects the nickname.)"""
     turn.say(
         _("Does %(child)s bully, or join in?") % {"child": name(child.nickname)}
@@ -94,23 +103,25 @@ def ask_role(turn: Turn, case: Case, child: Child) -> None:
         + _("Typed the name wrong? Type it again and tap the role after."),
         [
             [
-                (_("Bullies"), case_button(case.id, protocol.RoleChosen(child.id, Role.PESTER))),
+                (_("Bullies"), case_button(case.id, events.RoleChosen(child.id, Role.PESTER))),
                 (
                     _("Joins in"),
-                    case_button(case.id, protocol.RoleChosen(child.id, Role.MEEPESTER)),
+                    case_button(case.id, events.RoleChosen(child.id, Role.MEEPESTER)),
                 ),
             ]
         ],
     )
 
 
-def children_so_far(turn: Turn, case: Case) -> None:
+def children_so_far(
+    turn: Turn, case: Case, child: Child | None = None, shown: Shown | None = None
+) -> None:
     """Who is in the case so far, and whether there is another child."""
     lines = [f"• {name(c.nickname)} ({role_text(c)})" for c in case.children]
     rows: Keyboard = []
     if len(case.children) < CHILDREN_PER_CASE_MAX:
-        rows = [[(_("➕ Another child"), case_button(case.id, protocol.AddChild(0)))]]
-    everyone = case_button(case.id, protocol.SetupDone(0))
+        rows = [[(_("➕ Another child"), case_button(case.id, events.AddChild(0)))]]
+    everyone = case_button(case.id, events.SetupDone(0))
     rows = [*rows, [(_("✅ That's everyone: go to step 1"), everyone)]]
     turn.show(
         "\n\n".join(

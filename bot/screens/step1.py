@@ -7,12 +7,13 @@ from bot.screens.corrections import now_written
 from bot.screens.format import name, numbered, quoted, title, typed
 from bot.storage.models import Case, Child
 from bot.turn import Turn
-from flows import phrasing, protocol
+from flows import events, phrasing
 from flows.case import Next, next_step
 from flows.language import _
+from flows.replies import Shown
 
 
-def ask_consent(turn: Turn, case: Case, child: Child) -> None:
+def ask_consent(turn: Turn, case: Case, child: Child, shown: Shown | None = None) -> None:
     """The three sentences of step 1 about ``child``, and: did the child who is bullied agree?
 
     The protocol's question is per child: with several children who bully, the leader
@@ -33,19 +34,19 @@ def ask_consent(turn: Turn, case: Case, child: Child) -> None:
             ]
         ),
         [
-            [(_("✅ Yes, agreed"), case_button(case.id, protocol.ConsentAnswered(child.id, True)))],
+            [(_("✅ Yes, agreed"), case_button(case.id, events.ConsentAnswered(child.id, True)))],
             [
                 (
                     _("✋ No, not (yet)"),
-                    case_button(case.id, protocol.ConsentAnswered(child.id, False)),
+                    case_button(case.id, events.ConsentAnswered(child.id, False)),
                 )
             ],
-            [(_("⏳ Not asked yet"), case_button(case.id, protocol.NotAskedYet(child.id)))],
+            [(_("⏳ Not asked yet"), case_button(case.id, events.NotAskedYet(child.id)))],
         ],
     )
 
 
-def ask_may_tell(turn: Turn, case: Case, child: Child) -> None:
+def ask_may_tell(turn: Turn, case: Case, child: Child, shown: Shown | None = None) -> None:
     """What may the leader tell ``child``? (typed)"""
     turn.say(
         _(
@@ -64,7 +65,7 @@ def ask_may_tell(turn: Turn, case: Case, child: Child) -> None:
     )
 
 
-def step1_done(turn: Turn, case: Case, child: Child) -> None:
+def step1_done(turn: Turn, case: Case, child: Child, shown: Shown | None = None) -> None:
     """Step 1 is settled for ``child``: the closing sentence, and what comes next."""
     closing = phrasing.step1_sentences([child.nickname], child.may_tell)[2]
     step = next_step(case, turn.now)
@@ -88,8 +89,8 @@ def step1_done(turn: Turn, case: Case, child: Child) -> None:
             ]
         ),
         [
-            [(go_on, case_button(case.id, protocol.Continue(0)))],
-            [(_("✏️ What may be told"), case_button(case.id, protocol.EditMayTell(child.id)))],
+            [(go_on, case_button(case.id, events.Continue(0)))],
+            [(_("✏️ What may be told"), case_button(case.id, events.EditMayTell(child.id)))],
             [(_("📂 My cases"), MenuPress(Menu.CASES))],
         ],
     )

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from bot.callback_data import CasePress, Menu, MenuPress, case_button
-from bot.screens.format import moment, name, numbered, quoted, short_moment, title
+from bot.screens.format import detail, moment, name, numbered, quoted, short_moment, title
 from bot.storage.models import Case, Child
 from bot.turn import Rows, Turn
-from flows import phrasing, protocol
+from flows import events, phrasing
 from flows.case import Consent, Next, NextStep, ReminderRecord, open_reminder
 from flows.follow_up import ReminderKind
 from flows.history import Step1Choice
 from flows.language import _
+from flows.replies import Shown
 
 
 def step1_reminder(child: Child) -> ReminderRecord | None:
@@ -33,7 +34,7 @@ def nothing_behind_their_back(case: Case, child: Child) -> str:
     ) % {"victim": name(case.victim_nickname), "bullies": name(child.nickname)}
 
 
-def declined(turn: Turn, case: Case, child: Child) -> None:
+def declined(turn: Turn, case: Case, child: Child, shown: Shown | None = None) -> None:
     """The child who is bullied did not agree (yet): why that counts, and what can be done."""
     victim = name(case.victim_nickname)
     parts = [
@@ -61,20 +62,20 @@ def declined(turn: Turn, case: Case, child: Child) -> None:
 
 def _declined_rows(case: Case, child: Child) -> Rows:
     def choose(choice: Step1Choice) -> CasePress:
-        return case_button(case.id, protocol.Step1Chosen(child.id, choice))
+        return case_button(case.id, events.Step1Chosen(child.id, choice))
 
     return [
-        [(_("🔁 Ask again now"), case_button(case.id, protocol.AskAgain(child.id)))],
+        [(_("🔁 Ask again now"), case_button(case.id, events.AskAgain(child.id)))],
         [(_("⏰ Ask again later"), choose(Step1Choice.TRY_LATER))],
         [(_("👥 Talk it over with the team"), choose(Step1Choice.TEAM))],
         [(_("👀 Keep watching"), choose(Step1Choice.WATCH))],
-        [(_("🧭 Other approaches"), case_button(case.id, protocol.ShowApproaches(0)))],
-        [(_("🗂 Close the case"), case_button(case.id, protocol.Close(0)))],
+        [(_("🧭 Other approaches"), case_button(case.id, events.ShowApproaches(0)))],
+        [(_("🗂 Close the case"), case_button(case.id, events.Close(0)))],
         [(_("📂 My cases"), MenuPress(Menu.CASES))],
     ]
 
 
-def not_asked_yet(turn: Turn, case: Case, child: Child) -> None:
+def not_asked_yet(turn: Turn, case: Case, child: Child, shown: Shown | None = None) -> None:
     """The leader has not talked with the child who is bullied yet: a reminder comes."""
     victim = name(case.victim_nickname)
     when = _when(turn, child)
@@ -89,8 +90,9 @@ def not_asked_yet(turn: Turn, case: Case, child: Child) -> None:
     turn.say(text, [[(_("📂 My cases"), MenuPress(Menu.CASES))]])
 
 
-def waiting(turn: Turn, case: Case, child: Child, choice: Step1Choice) -> None:
+def waiting(turn: Turn, case: Case, child: Child, shown: Shown) -> None:
     """After a "no": what the leader chose to do meanwhile, and when the reminder comes."""
+    choice = Step1Choice(detail(shown))
     victim = name(case.victim_nickname)
     texts = {
         Step1Choice.TRY_LATER: _(
@@ -116,7 +118,7 @@ def waiting(turn: Turn, case: Case, child: Child, choice: Step1Choice) -> None:
     turn.say(
         "\n\n".join(parts),
         [
-            [(_("🧭 Other approaches"), case_button(case.id, protocol.ShowApproaches(0)))],
+            [(_("🧭 Other approaches"), case_button(case.id, events.ShowApproaches(0)))],
             [(_("📂 My cases"), MenuPress(Menu.CASES))],
         ],
     )
@@ -139,20 +141,20 @@ def step1_nudge(case: Case, child: Child) -> tuple[str, Rows]:
             ]
         )
         return text, [
-            [(_("🔁 Ask again now"), case_button(case.id, protocol.AskAgain(child.id)))],
+            [(_("🔁 Ask again now"), case_button(case.id, events.AskAgain(child.id)))],
             [
                 (
                     _("⏰ Ask again later"),
-                    case_button(case.id, protocol.Step1Chosen(child.id, Step1Choice.TRY_LATER)),
+                    case_button(case.id, events.Step1Chosen(child.id, Step1Choice.TRY_LATER)),
                 )
             ],
             [
                 (
                     _("👀 Keep watching"),
-                    case_button(case.id, protocol.Step1Chosen(child.id, Step1Choice.WATCH)),
+                    case_button(case.id, events.Step1Chosen(child.id, Step1Choice.WATCH)),
                 )
             ],
-            [(_("🧭 Other approaches"), case_button(case.id, protocol.ShowApproaches(0)))],
+            [(_("🧭 Other approaches"), case_button(case.id, events.ShowApproaches(0)))],
         ]
     sentences = phrasing.step1_sentences([child.nickname], child.may_tell)
     text = "\n\n".join(
@@ -164,12 +166,12 @@ def step1_nudge(case: Case, child: Child) -> tuple[str, Rows]:
             % {"victim": victim, "bullies": name(child.nickname)},
         ]
     )
-    agreed = protocol.ConsentAnswered(child.id, True)
-    refused = protocol.ConsentAnswered(child.id, False)
+    agreed = events.ConsentAnswered(child.id, True)
+    refused = events.ConsentAnswered(child.id, False)
     return text, [
         [(_("✅ Yes, agreed"), case_button(case.id, agreed))],
         [(_("✋ No, not (yet)"), case_button(case.id, refused))],
-        [(_("⏳ Not asked yet"), case_button(case.id, protocol.NotAskedYet(child.id)))],
+        [(_("⏳ Not asked yet"), case_button(case.id, events.NotAskedYet(child.id)))],
     ]
 
 

@@ -5,18 +5,21 @@ from __future__ import annotations
 from bot.callback_data import Menu, MenuPress, case_button
 from bot.screens.corrections import now_written
 from bot.screens.format import bulleted, name, numbered, quoted, title, typed
+from bot.storage import leaders
 from bot.storage.models import Case, Child
 from bot.turn import Keyboard, Turn
-from flows import phrasing, protocol
+from flows import events, phrasing
 from flows.case import (
     AGREEMENT_MAX,
     FEELING_MAX,
     FEELING_TEXT,
+    LONG_TEXT_MAX,
     Feeling,
     current_round,
     round_agreements,
 )
 from flows.language import _, ngettext
+from flows.replies import Awaiting, Shown
 
 
 def heading(child: Child) -> str:
@@ -24,7 +27,7 @@ def heading(child: Child) -> str:
     return title(_("Step 2 — the talk with %(child)s") % {"child": name(child.nickname)})
 
 
-def ask_witnessed(turn: Turn, case: Case, child: Child) -> None:
+def ask_witnessed(turn: Turn, case: Case, child: Child, shown: Shown | None = None) -> None:
     """Did the leader see it, or hear about it? ("Ik zie/verneem dat …")"""
     turn.say(
         heading(child)
@@ -32,17 +35,17 @@ def ask_witnessed(turn: Turn, case: Case, child: Child) -> None:
         + _("Did you see what happened yourself, or did you hear about it?"),
         [
             [
-                (_("👀 I saw it"), case_button(case.id, protocol.Witnessed(child.id, seen=True))),
+                (_("👀 I saw it"), case_button(case.id, events.Witnessed(child.id, seen=True))),
                 (
                     _("👂 I heard about it"),
-                    case_button(case.id, protocol.Witnessed(child.id, seen=False)),
+                    case_button(case.id, events.Witnessed(child.id, seen=False)),
                 ),
             ]
         ],
     )
 
 
-def ask_facts(turn: Turn, case: Case, child: Child) -> None:
+def ask_facts(turn: Turn, case: Case, child: Child, shown: Shown | None = None) -> None:
     """The concrete facts, typed: what goes on the dots of the first sentence."""
     first = phrasing.step2_sentences(None, None, witnessed=child.witnessed)[0]
     turn.say(
@@ -63,7 +66,7 @@ def ask_facts(turn: Turn, case: Case, child: Child) -> None:
             [
                 (
                     _("📋 Same facts as for %(other)s") % {"other": other.nickname},
-                    case_button(case.id, protocol.SameFactsAs(child.id, other.id)),
+                    case_button(case.id, events.SameFactsAs(child.id, other.id)),
                 )
             ]
             for other in case.children
@@ -72,15 +75,18 @@ def ask_facts(turn: Turn, case: Case, child: Child) -> None:
     )
 
 
-def text_refused(turn: Turn, limit: int) -> None:
+def text_refused(
+    turn: Turn, case: Case | None = None, child: Child | None = None, shown: Shown | None = None
+) -> None:
     """A typed text that is empty or too long; the leader stays where they were."""
+    limit = FEELING_MAX if leaders.awaiting(turn.leader) is Awaiting.FEELING else LONG_TEXT_MAX
     turn.say(
         _("That is empty or longer than %(max)d characters. Please type it again, shorter.")
         % {"max": limit}
     )
 
 
-def ask_feeling(turn: Turn, case: Case, child: Child) -> None:
+def ask_feeling(turn: Turn, case: Case, child: Child, shown: Shown | None = None) -> None:
     """How does the leader feel about it? Buttons, or a word of their own.
 
     The first sentence, filled in, comes first: the leader reads it before saying it,
@@ -88,7 +94,7 @@ def ask_feeling(turn: Turn, case: Case, child: Child) -> None:
     """
     first, second = phrasing.step2_sentences(child.facts, None, witnessed=child.witnessed)[:2]
     buttons = [
-        (_(FEELING_TEXT[f]), case_button(case.id, protocol.FeelingChosen(child.id, f)))
+        (_(FEELING_TEXT[f]), case_button(case.id, events.FeelingChosen(child.id, f)))
         for f in Feeling
     ]
     turn.say(
@@ -105,12 +111,12 @@ def ask_feeling(turn: Turn, case: Case, child: Child) -> None:
         [
             buttons[:2],
             buttons[2:],
-            [(_("✏️ Facts"), case_button(case.id, protocol.EditFacts(child.id)))],
+            [(_("✏️ Facts"), case_button(case.id, events.EditFacts(child.id)))],
             *(
                 [
                     (
                         _("📋 Same feeling as for %(other)s") % {"other": other.nickname},
-                        case_button(case.id, protocol.SameFeelingAs(child.id, other.id)),
+                        case_button(case.id, events.SameFeelingAs(child.id, other.id)),
                     )
                 ]
                 for other in case.children
@@ -130,19 +136,19 @@ def _feeling_as_written(feeling: str | None) -> str | None:
         return feeling
 
 
-def script(turn: Turn, case: Case, child: Child) -> None:
+def script(turn: Turn, case: Case, child: Child, shown: Shown | None = None) -> None:
     """The leader's whole script for the talk, to read from the phone."""
     sentences = phrasing.step2_sentences(child.facts, child.feeling, witnessed=child.witnessed)
     rows: Keyboard = [
         [
             (
                 _("✅ Talk held: write down the agreements"),
-                case_button(case.id, protocol.TalkHeld(child.id)),
+                case_button(case.id, events.TalkHeld(child.id)),
             )
         ],
         [
-            (_("✏️ Facts"), case_button(case.id, protocol.EditFacts(child.id))),
-            (_("✏️ Feeling"), case_button(case.id, protocol.AskFeeling(child.id))),
+            (_("✏️ Facts"), case_button(case.id, events.EditFacts(child.id))),
+            (_("✏️ Feeling"), case_button(case.id, events.AskFeeling(child.id))),
         ],
         [(_("📂 My cases"), MenuPress(Menu.CASES))],
     ]
@@ -168,7 +174,7 @@ def script(turn: Turn, case: Case, child: Child) -> None:
     )
 
 
-def ask_agreements(turn: Turn, case: Case, child: Child) -> None:
+def ask_agreements(turn: Turn, case: Case, child: Child, shown: Shown | None = None) -> None:
     """What did the child propose? One message per agreement."""
     turn.say(
         "\n\n".join(
@@ -185,10 +191,10 @@ def ask_agreements(turn: Turn, case: Case, child: Child) -> None:
 
 def done_rows(case: Case, child: Child) -> Keyboard:
     """The button that closes the list of agreements."""
-    return [[(_("✅ Done"), case_button(case.id, protocol.AgreementsDone(child.id)))]]
+    return [[(_("✅ Done"), case_button(case.id, events.AgreementsDone(child.id)))]]
 
 
-def agreements_so_far(turn: Turn, case: Case, child: Child) -> None:
+def agreements_so_far(turn: Turn, case: Case, child: Child, shown: Shown | None = None) -> None:
     """The agreements of this proposal so far (step 2's or a new one), and how to go on."""
     round_ = current_round(child)
     texts = [a.text for a in round_agreements(child, round_)]
@@ -208,7 +214,7 @@ def agreements_so_far(turn: Turn, case: Case, child: Child) -> None:
     )
 
 
-def agreement_refused(turn: Turn, case: Case, child: Child) -> None:
+def agreement_refused(turn: Turn, case: Case, child: Child, shown: Shown | None = None) -> None:
     """An agreement that is empty or too long."""
     turn.say(
         _("An agreement can be at most %(max)d characters. Please type it again, shorter.")
@@ -217,12 +223,14 @@ def agreement_refused(turn: Turn, case: Case, child: Child) -> None:
     )
 
 
-def no_agreements_yet(turn: Turn) -> None:
+def no_agreements_yet(
+    turn: Turn, case: Case | None = None, child: Child | None = None, shown: Shown | None = None
+) -> None:
     """ "Done" before anything was written down."""
     turn.toast(_("Write down at least one agreement first."))
 
 
-def too_many_agreements(turn: Turn, case: Case, child: Child) -> None:
+def too_many_agreements(turn: Turn, case: Case, child: Child, shown: Shown | None = None) -> None:
     """The list is full."""
     turn.say(
         _("That is the most agreements I keep for one talk. Tap “Done” to finish."),
@@ -230,6 +238,6 @@ def too_many_agreements(turn: Turn, case: Case, child: Child) -> None:
     )
 
 
-def held(turn: Turn, child: Child) -> None:
+def held(turn: Turn, case: Case, child: Child, shown: Shown | None = None) -> None:
     """The talk is recorded."""
     turn.say(_("The talk with %(child)s is written down.") % {"child": name(child.nickname)})

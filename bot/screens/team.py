@@ -42,7 +42,7 @@ from bot.team_callbacks import (
     TeamYearStart,
 )
 from bot.turn import Keyboard, Rows, Turn
-from flows import protocol
+from flows import events
 from flows.case import ReminderRecord, Stage, child_stage, planned_follow_up
 from flows.language import N_, _, babel_locale, ngettext
 from flows.team import ESCALATION_HOURS, ROLE_TEXT, TEAM_NAME_MAX, TeamRole
@@ -82,7 +82,7 @@ def teams_list(turn: Turn, memberships: Sequence[TeamMember], shared: Sequence[C
     if shared:
         parts.append(_("Cases shared with you:"))
         rows += [
-            [(f"📁 {case.victim_nickname}", case_button(case.id, protocol.Open(0)))]
+            [(f"📁 {case.victim_nickname}", case_button(case.id, events.Open(0)))]
             for case in shared
         ]
     rows.append([(_("➕ New team"), TeamNew())])
@@ -326,7 +326,7 @@ def share_screen(
                 [(f"{mark} {member.display_name}", ShareToggle(case.id, team.id, member.id))]
             )
     parts.append(_("Tap to share, tap again to stop sharing. ✅ = shared."))
-    rows.append([(_("◀️ Back to the case"), case_button(case.id, protocol.Open(0)))])
+    rows.append([(_("◀️ Back to the case"), case_button(case.id, events.Open(0)))])
     turn.show("\n\n".join(parts), rows)
 
 
@@ -353,7 +353,7 @@ def escalation_nudge(case: Case, child: Child) -> tuple[str, Keyboard]:
         % {"child": name(child.nickname), "victim": name(case.victim_nickname)},
         [
             [(_("🙋 I'll take it"), TakeOver(case.id, child.id))],
-            [(_("📁 Open the case"), case_button(case.id, protocol.Open(0)))],
+            [(_("📁 Open the case"), case_button(case.id, events.Open(0)))],
         ],
     )
 
@@ -373,7 +373,7 @@ def handover_nudge(case: Case, child: Child | None) -> tuple[str, Keyboard]:
         [
             [(_("✅ Accept"), HandoverAnswer(case.id, child_id, True))],
             [(_("✖️ Decline"), HandoverAnswer(case.id, child_id, False))],
-            [(_("📁 Open the case"), case_button(case.id, protocol.Open(0)))],
+            [(_("📁 Open the case"), case_button(case.id, events.Open(0)))],
         ],
     )
 
@@ -411,7 +411,7 @@ def handover_what(turn: Turn, case: Case, children: Sequence[Child], whole: bool
         ]
         for child in children
     ]
-    rows.append([(_("◀️ Back to the case"), case_button(case.id, protocol.Open(0)))])
+    rows.append([(_("◀️ Back to the case"), case_button(case.id, events.Open(0)))])
     turn.show(
         "\n\n".join(
             [
@@ -446,7 +446,7 @@ def handover_whom(
         if rows
         else _("There is nobody in your teams to hand it to. Invite co-leaders under /team.")
     ]
-    rows.append([(_("◀️ Back to the case"), case_button(case.id, protocol.Open(0)))])
+    rows.append([(_("◀️ Back to the case"), case_button(case.id, events.Open(0)))])
     turn.show("\n\n".join(parts), rows)
 
 
@@ -455,7 +455,7 @@ def handover_offered(turn: Turn, case: Case, to: TeamMember) -> None:
     turn.show(
         _("Offered to %(leader)s. Until they accept, nothing changes.")
         % {"leader": leader_name(to)},
-        [[(_("◀️ Back to the case"), case_button(case.id, protocol.Open(0)))]],
+        [[(_("◀️ Back to the case"), case_button(case.id, events.Open(0)))]],
     )
 
 
@@ -527,7 +527,7 @@ def team_overview(
             lines.append(line)
         parts.append("\n".join(lines))
         if seen:
-            rows.append([(f"📁 {case.victim_nickname}", case_button(case.id, protocol.Open(0)))])
+            rows.append([(f"📁 {case.victim_nickname}", case_button(case.id, events.Open(0)))])
     if total > len(found):
         parts.append(_("…and %(count)d more.") % {"count": total - len(found)})
     parts.append(
@@ -575,8 +575,8 @@ def new_year_nudge(case: Case) -> tuple[str, Keyboard]:
         % {"victim": name(case.victim_nickname)},
         [
             [(_("🤝 Hand over"), HandoverOpen(case.id))],
-            [(_("🗂 Close the case"), case_button(case.id, protocol.Close(0)))],
-            [(_("▶️ I keep following it up"), case_button(case.id, protocol.KeepOpen(0)))],
+            [(_("🗂 Close the case"), case_button(case.id, events.Close(0)))],
+            [(_("▶️ I keep following it up"), case_button(case.id, events.KeepOpen(0)))],
         ],
     )
 

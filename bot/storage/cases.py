@@ -10,10 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.storage import reminders, visibility
-from bot.storage.models import Agreement, Case, CaseEvent, Child, FollowUp, Leader
+from bot.storage.models import Agreement, Case, Child, FollowUp, Leader
 from flows.case import NO_ROLE, AgreementRecord, CaseRecord, ChildRecord, Consent, RoundRecord
 from flows.follow_up import Outcome, ReminderKind
-from flows.history import HistoryKind
 
 
 async def owned_case(session: AsyncSession, leader: Leader, case_id: int | None) -> Case | None:
@@ -124,7 +123,7 @@ def child_of(case: Case, child_id: int | None) -> Child | None:
 
 
 class CaseRows:
-    """The protocol's new records (``flows.protocol.Records``) as rows of one session.
+    """The protocol's new records (``flows.moment.Records``) as rows of one session.
 
     The protocol makes records synchronously; erasing a closed case's reminders is
     a statement of its own, run by :meth:`flush` with the rest.
@@ -186,24 +185,6 @@ class CaseRows:
         # Its history goes with it (ON DELETE CASCADE); the loaded list follows suit.
         for entry in [h for h in case.history if h.child_id == child.id]:
             case.history.remove(entry)
-
-    def add_history(
-        self,
-        case: CaseRecord,
-        child: ChildRecord | None,
-        kind: HistoryKind,
-        detail: str,
-        now: datetime,
-    ) -> None:
-        """A line of the case's history: a choice made in it.
-
-        Written as the case's leader's: the protocol's records do not say who pressed.
-        """
-        assert isinstance(case, Case)
-        child_id = None if child is None else child.id
-        case.history.append(
-            CaseEvent(at=now, kind=kind, actor_id=case.leader_id, child_id=child_id, detail=detail)
-        )
 
     async def flush(self) -> None:
         """Write what the protocol changed, so new rows have their ids."""

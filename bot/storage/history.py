@@ -1,26 +1,24 @@
 """Each case's history: who did what when, written as it happens.
 
 One table holds it (``case_events``, read as ``Case.history``): /history, the
-print-ready document and /export all read it. The protocol's records say what is
-recorded, not who recorded it. So around every event a leader sends into a case
-(``bot.handlers.case.act``) a small snapshot of the records is compared before and
-after, and each change becomes a line with the leader who made it: consent, a talk
-held, each agreement, each follow-up's outcome, reporting back, closing. The choices
-the protocol records (``CaseRows.add_history``), shares, escalations and hand-overs
-are written where they happen, through :func:`record`. Lines carry ids and short
-values, never a text typed about a child.
+print-ready document and /export all read it. Every event a leader sends into a case
+answers the lines it causes (``flows.history``: consent, a talk held, each agreement,
+each follow-up's outcome, reporting back, closing, and the choices made when the
+protocol does not fit); ``bot.handlers.case_event`` writes them with the leader who
+sent it. Shares, escalations and hand-overs are written where they happen. All go
+through :func:`record`. Lines carry ids and short values, never a text typed about a
+child.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.storage.models import Case, CaseEvent, Team, TeamMember
+from bot.storage.models import CaseEvent, Team, TeamMember
 from flows.history import HistoryKind
 
 
@@ -28,12 +26,13 @@ class EventKind(StrEnum):
     """What a line of a case's history says happened."""
 
     CREATED = "created"
-    CONSENT = "consent"
-    TALK_HELD = "talk_held"
-    AGREEMENT = "agreement"
-    OUTCOME = "outcome"
-    REPORTED_BACK = "reported_back"
-    CLOSED = "closed"
+    # What the protocol's events cause (flows.history).
+    CONSENT = HistoryKind.CONSENT.value
+    TALK_HELD = HistoryKind.TALK_HELD.value
+    AGREEMENT = HistoryKind.AGREEMENT.value
+    OUTCOME = HistoryKind.OUTCOME.value
+    REPORTED_BACK = HistoryKind.REPORTED_BACK.value
+    CLOSED = HistoryKind.CLOSED.value
     SHARED = "shared"
     UNSHARED = "unshared"
     ESCALATED = "escalated"
@@ -51,7 +50,7 @@ class EventKind(StrEnum):
 def record(
     session: AsyncSession,
     case_id: int,
-    kind: EventKind,
+    kind: EventKind | HistoryKind,
     actor: int | None,
     now: datetime,
     *,
@@ -73,67 +72,6 @@ def record(
             detail=detail,
         )
     )
-
-
-@dataclass(frozen=True)
-class _ChildSnapshot:
-    held: bool
-    agreements: int
-    rounds: int
-    reported_back: bool
-    consent: str
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """What of a case the history follows, at one moment."""
-
-    closed: bool
-    children: dict[int, _ChildSnapshot]
-
-
-def snapshot(case: Case) -> Snapshot:
-    """The case as it stands now."""
-    return Snapshot(
-        closed=case.closed_at is not None,
-        children={
-            child.id: _ChildSnapshot(
-                held=child.held_at is not None,
-                agreements=len(child.agreements),
-                rounds=len(child.follow_ups),
-                reported_back=child.reported_back_at is not None,
-                consent=child.consent,
-            )
-            for child in case.children
-            if child.id is not None
-        },
-    )
-
-
-def note_changes(
-    session: AsyncSession, case: Case, before: Snapshot, actor: int, now: datetime
-) -> None:
-    """A line in the history for each thing ``actor`` just changed in ``case``."""
-
-    def note(kind: EventKind, child_id: int | None = None, detail: str | None = None) -> None:
-        record(session, case.id, kind, actor, now, child_id=child_id, detail=detail)
-
-    for child in case.children:
-        was = before.children.get(child.id)
-        if was is None:
-            continue  # added just now: nothing of it to note yet (and nothing loaded)
-        if child.consent != was.consent:
-            note(EventKind.CONSENT, child.id, child.consent)
-        if child.held_at is not None and not was.held:
-            note(EventKind.TALK_HELD, child.id)
-        for _ in range(len(child.agreements) - was.agreements):
-            note(EventKind.AGREEMENT, child.id)
-        for round_ in child.follow_ups[was.rounds :]:
-            note(EventKind.OUTCOME, child.id, round_.outcome)
-        if child.reported_back_at is not None and not was.reported_back:
-            note(EventKind.REPORTED_BACK, child.id)
-    if case.closed_at is not None and not before.closed:
-        note(EventKind.CLOSED)
 
 
 async def names(session: AsyncSession, leader_ids: set[int]) -> dict[int, str]:

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.models import Leader
 from flows.language import pick_language
-from flows.protocol import Awaiting
+from flows.replies import Awaiting
 
 #: How precisely a leader's last contact is kept.
 SEEN_GRANULARITY = timedelta(hours=1)

@@ -27,7 +27,7 @@ from bot.storage.encryption import EncryptedText
 from flows.case import Consent
 from flows.follow_up import OPEN_STATUSES, ReminderStatus
 from flows.follow_up_timing import DEFAULT_TIME_ZONE, Rhythm
-from flows.protocol import Awaiting
+from flows.replies import Awaiting
 from flows.team import DEFAULT_ESCALATION_HOURS, DEFAULT_YEAR_START_MONTH
 
 
@@ -65,7 +65,7 @@ class Leader(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime)
     # The leader's place in the flow, all in this one row: which typed answer the bot
-    # waits for (flows.protocol.Awaiting), and the case and child that answer is about.
+    # waits for (flows.replies.Awaiting), and the case and child that answer is about.
     awaiting: Mapped[str] = mapped_column(String(32), default=Awaiting.NOTHING)
     active_case_id: Mapped[int | None] = mapped_column(Integer)
     active_child_id: Mapped[int | None] = mapped_column(Integer)

@@ -61,7 +61,7 @@ from sqlalchemy import insert
 from bot.storage.database import Database
 from bot.storage.encryption import DataCipher, use_cipher
 from bot.storage.models import Case, Leader
-from flows.protocol import Awaiting
+from flows.replies import Awaiting
 from tests.support.bot_api_standin import TOKEN, BotApiStandin, BotMessage, SimUser
 from tests.support.running_bot import TEST_DATA_KEY
 

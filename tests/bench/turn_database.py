@@ -38,7 +38,7 @@ from sqlalchemy import text
 from bot.storage import leaders
 from bot.storage.database import Database
 from bot.storage.encryption import DataCipher, use_cipher
-from flows.protocol import Awaiting
+from flows.replies import Awaiting
 from tests.support.running_bot import TEST_DATA_KEY
 
 LEADERS = 100

@@ -54,12 +54,13 @@ from flows.case import (
     ROLE_TEXT,
     Feeling,
     Role,
+    first_part,
 )
 from flows.criteria import ALL_CRITERIA, CRITERION_TEXT, NATURE, Criterion, assess
 from flows.escalation import VICTIM_VIEW_TEXT, VictimView
 from flows.fact_words import judgements
 from flows.follow_up import OUTCOME_TEXT, SNOOZE_TEXT, Outcome, Snooze
-from flows.follow_up_timing import FOLLOW_UP_CHOICES, FollowUpChoice
+from flows.follow_up_timing import FOLLOW_UP_CHOICES, TOMORROW_WORD, FollowUpChoice
 from flows.help_lines import help_line
 from flows.history import NextStepChoice, Step1Choice
 from flows.language import (
@@ -70,7 +71,6 @@ from flows.language import (
     ngettext,
     using_language,
 )
-from flows.protocol import TOMORROW_WORD, first_part
 from flows.replies import Screen, Shown
 from flows.team import (
     DEFAULT_ESCALATION_HOURS,

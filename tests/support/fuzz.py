@@ -32,9 +32,10 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
+from bot.handlers.typed import ANSWERS
+from flows.case import first_part
 from flows.language import SUPPORTED_LANGUAGES, translations, using_language
 from flows.phrasing import feeling_words
-from flows.protocol import TEXT_LIMITS, first_part
 from tests.support.bot_api_standin import BOT_USERNAME, FAULTS, BotApiStandin, BotMessage, SimUser
 from tests.support.database_peek import count
 from tests.support.waiting import wait_until
@@ -138,11 +139,15 @@ def guesses(data: str) -> list[str]:
     return [v for v in dict.fromkeys(variants) if v != data and len(v.encode()) <= 64]
 
 
+#: Every limit of a typed answer (the first part of a longer text may be kept).
+_LIMITS = {a.limit for a in ANSWERS.values() if a.limit is not None}
+
+
 def cleaned_forms(text: str) -> set[str]:
     """The forms in which the bot may store what was typed: trimmed, or on one line, or
     the first part of a text typed too long (the leader may take it)."""
     whole = {text.strip(), " ".join(text.split())}
-    parts = {first_part(form, limit) for form in whole for limit in set(TEXT_LIMITS.values())}
+    parts = {first_part(form, limit) for form in whole for limit in _LIMITS}
     return (whole | parts | {" ".join(p.split()) for p in parts}) - {""}
 
 

@@ -16,7 +16,6 @@ from flows.case import (
     RoundRecord,
 )
 from flows.follow_up import Outcome, ReminderKind, ReminderStatus
-from flows.history import HistoryKind
 
 _ids = itertools.count(1)
 
@@ -140,14 +139,3 @@ class Records:
         for child in case.children:
             case.erased_reminders += len(child.reminders)
             child.reminders.clear()
-
-    def add_history(
-        self,
-        case: CaseRecord,
-        child: ChildRecord | None,
-        kind: HistoryKind,
-        detail: str,
-        now: datetime,
-    ) -> None:
-        assert isinstance(case, Case)
-        case.history.append(History(None if child is None else child.id, now, kind, detail))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import typing
+from dataclasses import dataclass
 from enum import Enum
 
 import pytest
@@ -11,7 +12,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.callback_data import (
-    CASE_EVENTS,
     ID_MAX,
     MAX_CALLBACK_BYTES,
     Callback,
@@ -20,9 +20,12 @@ from bot.callback_data import (
     CheckToggle,
     Menu,
     MenuPress,
+    case_button,
     parse,
 )
-from flows import protocol
+from bot.handlers.typed import ANSWERS, InCase
+from flows import events, protocol
+from flows.events import Event
 
 
 def _values(kind: type) -> st.SearchStrategy[object]:
@@ -46,7 +49,7 @@ def _callbacks() -> st.SearchStrategy[object]:
     presses = st.builds(
         CasePress,
         st.integers(min_value=0, max_value=ID_MAX),
-        st.one_of([_instances(event) for event in CASE_EVENTS.values()]),
+        st.one_of([_instances(event) for event in Event.by_code.values()]),
     )
     return st.one_of(presses, *(_instances(cls) for cls in kinds))
 
@@ -59,16 +62,31 @@ def test_every_button_round_trips_within_64_bytes(value: Callback | CasePress) -
 
 
 def test_every_event_a_button_can_carry_has_one_prefix() -> None:
-    buttons = set(CASE_EVENTS.values())
-    typed = {type(make(1, 1, "x")) for make in protocol.TYPED_EVENTS.values()}
+    buttons = set(Event.by_code.values())
+    typed = {
+        type(answer.make(1, 1, "x")) for answer in ANSWERS.values() if isinstance(answer, InCase)
+    }
     assert buttons.isdisjoint(typed)
-    assert buttons | typed == set(protocol.TRANSITIONS)
-    assert len(set(CASE_EVENTS)) == len(CASE_EVENTS)
-    assert set(CASE_EVENTS).isdisjoint(Callback.registry)
+    assert buttons | typed == {t.event for t in protocol.TRANSITIONS}
+    assert all(event.code == code for code, event in Event.by_code.items())
+    assert set(Event.by_code).isdisjoint(Callback.registry)
+
+
+def test_a_code_is_declared_once() -> None:
+    with pytest.raises(TypeError, match="used twice"):
+
+        @dataclass(frozen=True)
+        class Twice(Event, code="w"):
+            """Pressed, with the code of :class:`Witnessed`."""
+
+
+def test_a_typed_event_is_no_button() -> None:
+    with pytest.raises(ValueError, match="typed"):
+        case_button(1, events.FactsTyped(2, "facts")).pack()
 
 
 def test_a_case_button_carries_its_case_and_event() -> None:
-    press = CasePress(12, protocol.Witnessed(7, seen=False))
+    press = CasePress(12, events.Witnessed(7, seen=False))
     assert press.pack() == "w:12:7:0"
     assert parse("w:12:7:0") == press
     assert MenuPress(Menu.CASES).pack() == "m:cases"

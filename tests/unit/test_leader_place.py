@@ -13,7 +13,7 @@ from bot.storage import leaders
 from bot.storage.database import Database
 from bot.storage.encryption import DataCipher, use_cipher
 from bot.storage.models import Leader
-from flows.protocol import Awaiting
+from flows.replies import Awaiting
 from tests.support.running_bot import TEST_DATA_KEY
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)

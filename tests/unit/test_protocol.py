@@ -15,15 +15,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flows import protocol
+from flows import events, protocol, replies
 from flows.approaches import Approach
 from flows.case import (
+    CaseStage,
     Consent,
     Feeling,
     Next,
     NextStep,
     Role,
     Stage,
+    case_stage,
     child_stage,
     clean_text,
     follow_up_number,
@@ -34,10 +36,11 @@ from flows.case import (
 )
 from flows.escalation import VictimView
 from flows.follow_up import OPEN_STATUSES, Outcome, ReminderKind, ReminderStatus, Snooze
-from flows.follow_up_timing import FollowUpChoice, Rhythm
-from flows.history import HistoryKind, NextStepChoice, Step1Choice
-from flows.protocol import Awaiting, CaseStage, Moment, Screen
-from tests.support.plain_case import Agreement, Case, Child, Records, Reminder, Round
+from flows.follow_up_timing import FollowUpChoice, Rhythm, parse_day
+from flows.history import CHOICE_KINDS, HistoryKind, NextStepChoice, Step1Choice
+from flows.moment import Moment
+from flows.replies import Awaiting, Screen
+from tests.support.plain_case import Agreement, Case, Child, History, Records, Reminder, Round
 
 NOW = datetime(2026, 11, 24, 18, 0, tzinfo=UTC)
 RHYTHM = Rhythm(meeting_weekday=2, meeting_time=datetime(2026, 1, 1, 19).time())
@@ -45,6 +48,16 @@ RHYTHM = Rhythm(meeting_weekday=2, meeting_time=datetime(2026, 1, 1, 19).time())
 
 def at(now: datetime = NOW) -> Moment:
     return Moment(now, RHYTHM, Records())
+
+
+def handle(case: Case, event: events.Event, moment: Moment) -> replies.Reply:
+    """The protocol's answer; the choices made go into the plain case's history."""
+    reply = protocol.handle(case, event, moment)
+    for line in reply.history:
+        if line.kind in CHOICE_KINDS:
+            assert line.detail is not None
+            case.history.append(History(line.child_id, moment.now, line.kind, line.detail))
+    return reply
 
 
 def settled(*children: Child) -> Case:
@@ -78,14 +91,14 @@ def test_a_refusal_keeps_the_case_in_step_1_and_offers_no_step_2() -> None:
     case = Case(children=[child])
     assert next_step(case, NOW) == NextStep(Next.CONSENT_DECLINED, child.id)
     assert child_stage(case, child, NOW) is Stage.WAITING_FOR_STEP1
-    assert not protocol.allowed(case, protocol.TalkHeld(child.id), NOW)
+    assert not protocol.allowed(case, events.TalkHeld(child.id), NOW)
 
 
 def test_agreement_without_what_may_be_told_is_not_settled() -> None:
     child = Child(consent=Consent.AGREED)
     case = Case(children=[child])
     assert next_step(case, NOW) == NextStep(Next.RECORD_MAY_TELL, child.id)
-    assert not protocol.allowed(case, protocol.Witnessed(child.id, seen=True), NOW)
+    assert not protocol.allowed(case, events.Witnessed(child.id, seen=True), NOW)
 
 
 def test_each_child_goes_on_by_itself_and_reporting_back_is_never_a_gate() -> None:
@@ -136,7 +149,7 @@ def test_a_closed_case_has_nothing_left() -> None:
     case = settled(Child())
     case.closed_at = NOW
     assert next_step(case, NOW) == NextStep(Next.CLOSED)
-    assert protocol.case_stage(case) is CaseStage.CLOSED
+    assert case_stage(case) is CaseStage.CLOSED
 
 
 # --- The agreements that stand ------------------------------------------------------------
@@ -170,23 +183,24 @@ def test_the_table_names_every_event_once_and_prints() -> None:
 
 
 def test_every_screen_says_what_it_waits_for() -> None:
-    assert set(protocol.AWAITS) == set(Screen)
-    assert set(protocol.NEXT_SCREEN) == set(Next)
+    assert all(isinstance(s.awaits, Awaiting | None) for s in Screen)
+    assert Screen.ASK_FACTS.awaits is Awaiting.FACTS and Screen.TEXT_REFUSED.awaits is None
+    assert set(replies.NEXT_SCREEN) == set(Next)
 
 
 def test_consent_then_what_may_be_told_settle_step_1() -> None:
     tom, lies = Child(), Child()
     case = Case(children=[tom, lies])
-    reply = protocol.handle(case, protocol.ConsentAnswered(tom.id, agreed=True), at())
+    reply = handle(case, events.ConsentAnswered(tom.id, agreed=True), at())
     assert reply.shown[-1].screen is Screen.ASK_MAY_TELL
     assert reply.awaiting is Awaiting.MAY_TELL and reply.child is tom
-    reply = protocol.handle(case, protocol.MayTellTyped(tom.id, "  that it hurts "), at())
+    reply = handle(case, events.MayTellTyped(tom.id, "  that it hurts "), at())
     assert tom.may_tell == "that it hurts"
     assert reply.shown[-1].screen is Screen.STEP1_DONE
     assert child_stage(case, tom, NOW) is Stage.FACTS
     # The question is per child: Lies's comes next, in the same talk, before step 2.
     assert next_step(case, NOW) == NextStep(Next.ASK_CONSENT, lies.id)
-    protocol.handle(case, protocol.ConsentAnswered(lies.id, agreed=False), at())
+    handle(case, events.ConsentAnswered(lies.id, agreed=False), at())
     # A "no" for Lies holds up nothing for Tom.
     assert next_step(case, NOW) == NextStep(Next.PREPARE_CONVERSATION, tom.id)
     assert child_stage(case, lies, NOW) is Stage.WAITING_FOR_STEP1
@@ -195,17 +209,17 @@ def test_consent_then_what_may_be_told_settle_step_1() -> None:
 def test_a_child_added_after_step_1_started_gets_a_step_1_of_their_own() -> None:
     tom = Child()
     case = settled(tom)
-    reply = protocol.handle(case, protocol.ChildNamed(0, "Mo"), at())
+    reply = handle(case, events.ChildNamed(0, "Mo"), at())
     mo = reply.child
     assert mo is not None and mo.consent == Consent.NOT_ASKED and not mo.role
-    reply = protocol.handle(case, protocol.RoleChosen(mo.id, Role.MEEPESTER), at())
-    assert reply.shown[-1] == protocol.Shown(Screen.ASK_CONSENT, mo)
+    reply = handle(case, events.RoleChosen(mo.id, Role.MEEPESTER), at())
+    assert reply.shown[-1] == replies.Shown(Screen.ASK_CONSENT, mo)
 
 
 def test_a_refused_text_keeps_the_leader_where_they_were() -> None:
     tom = Child()
     case = settled(tom)
-    reply = protocol.handle(case, protocol.FactsTyped(tom.id, "x" * 1001), at())
+    reply = handle(case, events.FactsTyped(tom.id, "x" * 1001), at())
     assert reply.shown[-1].screen is Screen.TEXT_REFUSED
     assert reply.awaiting is None
     assert tom.facts is None
@@ -214,25 +228,53 @@ def test_a_refused_text_keeps_the_leader_where_they_were() -> None:
 def test_the_talk_is_recorded_with_its_agreements_and_a_report_back_reminder() -> None:
     tom = Child(facts="x", feeling="sad")
     case = settled(tom)
-    assert protocol.handle(case, protocol.TalkHeld(tom.id), at()).awaiting is Awaiting.AGREEMENTS
-    reply = protocol.handle(case, protocol.AgreementsDone(tom.id), at())
+    assert handle(case, events.TalkHeld(tom.id), at()).awaiting is Awaiting.AGREEMENTS
+    reply = handle(case, events.AgreementsDone(tom.id), at())
     assert [s.screen for s in reply.shown] == [Screen.NO_AGREEMENTS_YET, Screen.ASK_AGREEMENTS]
-    protocol.handle(case, protocol.AgreementTyped(tom.id, "say sorry"), at())
-    reply = protocol.handle(case, protocol.AgreementsDone(tom.id), at())
+    handle(case, events.AgreementTyped(tom.id, "say sorry"), at())
+    reply = handle(case, events.AgreementsDone(tom.id), at())
     assert [s.screen for s in reply.shown] == [Screen.HELD, Screen.PLAN]
     assert tom.held_at == NOW
     assert [r.kind for r in tom.reminders] == [ReminderKind.REPORT_BACK]
+
+
+def test_each_event_answers_the_history_lines_it_causes() -> None:
+    tom = Child()
+    case = Case(children=[tom])
+
+    def lines(event: events.Event) -> list[tuple[str, int | None, str | None]]:
+        return [(h.kind, h.child_id, h.detail) for h in handle(case, event, at()).history]
+
+    assert lines(events.ConsentAnswered(tom.id, agreed=True)) == [
+        (HistoryKind.CONSENT, tom.id, Consent.AGREED)
+    ]
+    assert lines(events.ConsentAnswered(tom.id, agreed=True)) == [], "nothing changed"
+    assert lines(events.MayTellTyped(tom.id, "that it hurts")) == []
+    tom.facts, tom.feeling = "x", "sad"
+    assert lines(events.TalkHeld(tom.id)) == []
+    assert lines(events.AgreementTyped(tom.id, "say sorry")) == [
+        (HistoryKind.AGREEMENT, tom.id, None)
+    ]
+    assert lines(events.AgreementsDone(tom.id)) == [(HistoryKind.TALK_HELD, tom.id, None)]
+    assert lines(events.ReportedBack(tom.id)) == [(HistoryKind.REPORTED_BACK, tom.id, None)]
+    assert lines(events.ReportedBack(tom.id)) == [], "reported back once"
+    tom.reminders.append(Reminder(ReminderKind.FOLLOW_UP, NOW))
+    assert lines(events.OutcomeGiven(tom.id, 1, Outcome.STOPPED)) == [
+        (HistoryKind.OUTCOME, tom.id, Outcome.STOPPED)
+    ]
+    assert lines(events.CloseConfirmed(0)) == [(HistoryKind.CLOSED, None, None)]
+    assert lines(events.CloseConfirmed(0)) == [], "a closed case changes no more"
 
 
 def test_one_collector_for_both_proposals_with_one_limit() -> None:
     tom = talked()
     case = settled(tom)
     tom.reminders.append(Reminder(ReminderKind.FOLLOW_UP, NOW))
-    protocol.handle(case, protocol.OutcomeGiven(tom.id, 1, Outcome.NOT_STOPPED), at())
+    handle(case, events.OutcomeGiven(tom.id, 1, Outcome.NOT_STOPPED), at())
     for n in range(10):
-        reply = protocol.handle(case, protocol.AgreementTyped(tom.id, f"idea {n}"), at())
+        reply = handle(case, events.AgreementTyped(tom.id, f"idea {n}"), at())
         assert reply.shown[-1].screen is Screen.AGREEMENTS_SO_FAR
-    reply = protocol.handle(case, protocol.AgreementTyped(tom.id, "one more"), at())
+    reply = handle(case, events.AgreementTyped(tom.id, "one more"), at())
     assert reply.shown[-1].screen is Screen.AGREEMENTS_FULL
     assert reply.awaiting is None
     assert len(round_agreements(tom, tom.follow_ups[-1])) == 10
@@ -242,9 +284,9 @@ def test_one_collector_for_both_proposals_with_one_limit() -> None:
 def test_the_same_follow_up_chosen_twice_is_planned_once() -> None:
     tom = talked()
     case = settled(tom)
-    first = protocol.handle(case, protocol.PlanChosen(tom.id, FollowUpChoice.IN_1_WEEK), at())
+    first = handle(case, events.PlanChosen(tom.id, FollowUpChoice.IN_1_WEEK), at())
     assert first.shown[0].screen is Screen.PLANNED
-    again = protocol.handle(case, protocol.PlanChosen(tom.id, FollowUpChoice.IN_1_WEEK), at())
+    again = handle(case, events.PlanChosen(tom.id, FollowUpChoice.IN_1_WEEK), at())
     assert [s.screen for s in again.shown] == [Screen.ALREADY_PLANNED]
     assert len(tom.reminders) == 1
 
@@ -253,8 +295,8 @@ def test_an_outcome_for_a_follow_up_already_recorded_is_refused_with_a_notice() 
     tom = talked()
     case = settled(tom)
     tom.reminders.append(Reminder(ReminderKind.FOLLOW_UP, NOW))
-    protocol.handle(case, protocol.OutcomeGiven(tom.id, 1, Outcome.STOPPED), at())
-    reply = protocol.handle(case, protocol.OutcomeGiven(tom.id, 1, Outcome.STOPPED), at())
+    handle(case, events.OutcomeGiven(tom.id, 1, Outcome.STOPPED), at())
+    reply = handle(case, events.OutcomeGiven(tom.id, 1, Outcome.STOPPED), at())
     assert not reply.accepted
     assert reply.shown[0].screen is Screen.ALREADY_RECORDED
     assert len(tom.follow_ups) == 1
@@ -264,26 +306,24 @@ def test_an_answered_reminders_button_does_not_answer_the_next_talk() -> None:
     tom = talked()
     case = settled(tom)
     tom.reminders.append(Reminder(ReminderKind.FOLLOW_UP, NOW))
-    protocol.handle(
-        case, protocol.OutcomeWithView(tom.id, 1, Outcome.PARTLY, VictimView.LESS), at()
-    )
-    protocol.handle(case, protocol.PlanChosen(tom.id, FollowUpChoice.IN_1_WEEK), at())
+    handle(case, events.OutcomeWithView(tom.id, 1, Outcome.PARTLY, VictimView.LESS), at())
+    handle(case, events.PlanChosen(tom.id, FollowUpChoice.IN_1_WEEK), at())
     planned = planned_follow_up(tom)
     # The first reminder's buttons, pressed again before the second talk.
     for stale in (
-        protocol.VictimViewGiven(tom.id, 1, VictimView.STOPPED),
-        protocol.OutcomeWithView(tom.id, 1, Outcome.STOPPED, VictimView.STOPPED),
-        protocol.AskSnooze(tom.id, 1),
-        protocol.Snoozed(tom.id, 1, Snooze.IN_3_DAYS),
+        events.VictimViewGiven(tom.id, 1, VictimView.STOPPED),
+        events.OutcomeWithView(tom.id, 1, Outcome.STOPPED, VictimView.STOPPED),
+        events.AskSnooze(tom.id, 1),
+        events.Snoozed(tom.id, 1, Snooze.IN_3_DAYS),
     ):
-        reply = protocol.handle(case, stale, at())
+        reply = handle(case, stale, at())
         assert not reply.accepted
         assert reply.shown[0].screen is Screen.ALREADY_RECORDED
     assert [r.outcome for r in tom.follow_ups] == [Outcome.PARTLY]
     assert planned_follow_up(tom) is planned and planned is not None
     assert planned.due_at == NOW + timedelta(days=7)
     # The second talk's own buttons (in the reminder, or in the case) are taken, early too.
-    reply = protocol.handle(case, protocol.VictimViewGiven(tom.id, 2, VictimView.STOPPED), at())
+    reply = handle(case, events.VictimViewGiven(tom.id, 2, VictimView.STOPPED), at())
     assert reply.accepted
 
 
@@ -291,14 +331,14 @@ def test_a_stale_press_while_writing_a_new_proposal_leaves_the_leader_writing_it
     tom = talked()
     case = settled(tom)
     tom.reminders.append(Reminder(ReminderKind.FOLLOW_UP, NOW))
-    event = protocol.OutcomeWithView(tom.id, 1, Outcome.NOT_STOPPED, VictimView.NOT_STOPPED)
-    reply = protocol.handle(case, event, at())
+    event = events.OutcomeWithView(tom.id, 1, Outcome.NOT_STOPPED, VictimView.NOT_STOPPED)
+    reply = handle(case, event, at())
     assert [s.screen for s in reply.shown] == [Screen.NEW_PROPOSAL]
-    stale = protocol.handle(case, event, at())
+    stale = handle(case, event, at())
     assert [s.screen for s in stale.shown] == [Screen.ALREADY_RECORDED, Screen.NEW_PROPOSAL]
     assert stale.awaiting is Awaiting.AGREEMENTS
-    protocol.handle(case, protocol.AgreementTyped(tom.id, "stay away"), at())
-    stale = protocol.handle(case, event, at())
+    handle(case, events.AgreementTyped(tom.id, "stay away"), at())
+    stale = handle(case, event, at())
     assert [s.screen for s in stale.shown] == [Screen.ALREADY_RECORDED, Screen.AGREEMENTS_SO_FAR]
     assert stale.awaiting is Awaiting.AGREEMENTS
     assert [a.text for a in standing_agreements(tom)] == ["stay away"]
@@ -308,7 +348,7 @@ def test_snoozing_moves_the_follow_up_out_of_the_quiet_hours() -> None:
     tom = talked()
     case = settled(tom)
     tom.reminders.append(Reminder(ReminderKind.FOLLOW_UP, NOW, status=ReminderStatus.SENT))
-    protocol.handle(case, protocol.Snoozed(tom.id, 1, Snooze.IN_3_DAYS), at())
+    handle(case, events.Snoozed(tom.id, 1, Snooze.IN_3_DAYS), at())
     planned = planned_follow_up(tom)
     assert planned is not None and planned.status == ReminderStatus.PENDING
     assert planned.due_at == NOW + timedelta(days=3)
@@ -325,7 +365,7 @@ def test_snoozing_moves_the_follow_up_out_of_the_quiet_hours() -> None:
     ],
 )
 def test_a_typed_date(typed: str, today: object, expected: object) -> None:
-    assert protocol.parse_day(typed, today) == expected  # type: ignore[arg-type]
+    assert parse_day(typed, today) == expected  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -348,7 +388,7 @@ def test_clean_text(typed: str | None, limit: int, single_line: bool, expected: 
 # --- Random walks through the machine --------------------------------------------------------
 
 #: An event for the child at an index of the case (0 when there is none), from drawn values.
-MakeEvent = Callable[[int, object], protocol.Event]
+MakeEvent = Callable[[int, object], events.Event]
 #: Ids the corrections name: the current case's first agreements and children (set per step).
 _AGREEMENT_IDS: list[int] = [0, 0]
 _CHILD_IDS: list[int] = [0, 0]
@@ -367,76 +407,76 @@ _TEXTS = st.one_of(
     st.text(max_size=1200),
 )
 _EVENTS: list[tuple[MakeEvent, st.SearchStrategy[object]]] = [
-    (lambda c, v: protocol.Open(c), st.none()),
-    (lambda c, v: protocol.Continue(c), st.none()),
-    (lambda c, v: protocol.AddChild(0), st.none()),
-    (lambda c, v: protocol.ChildNamed(0, str(v)), _TEXTS),
-    (lambda c, v: protocol.RoleChosen(c, Role(str(v))), st.sampled_from(list(Role))),
-    (lambda c, v: protocol.NicknameCorrected(c, str(v)), _TEXTS),
-    (lambda c, v: protocol.SetupDone(0), st.none()),
-    (lambda c, v: protocol.ConsentAnswered(c, bool(v)), st.booleans()),
-    (lambda c, v: protocol.NotAskedYet(c), st.none()),
-    (lambda c, v: protocol.AskAgain(c), st.none()),
-    (lambda c, v: protocol.EditMayTell(c), st.none()),
-    (lambda c, v: protocol.MayTellTyped(c, str(v)), _TEXTS),
-    (lambda c, v: protocol.Witnessed(c, bool(v)), st.booleans()),
-    (lambda c, v: protocol.EditFacts(c), st.none()),
-    (lambda c, v: protocol.FactsTyped(c, str(v)), _TEXTS),
-    (lambda c, v: protocol.AskFeeling(c), st.none()),
-    (lambda c, v: protocol.FeelingChosen(c, Feeling(str(v))), st.sampled_from(list(Feeling))),
-    (lambda c, v: protocol.FeelingTyped(c, str(v)), _TEXTS),
-    (lambda c, v: protocol.TalkHeld(c), st.none()),
-    (lambda c, v: protocol.AgreementTyped(c, str(v)), _TEXTS),
-    (lambda c, v: protocol.AgreementsDone(c), st.none()),
-    (lambda c, v: protocol.ReportedBack(c), st.none()),
-    (lambda c, v: protocol.ReportBackLater(c), st.none()),
-    (lambda c, v: protocol.AskPlan(c), st.none()),
+    (lambda c, v: events.Open(c), st.none()),
+    (lambda c, v: events.Continue(c), st.none()),
+    (lambda c, v: events.AddChild(0), st.none()),
+    (lambda c, v: events.ChildNamed(0, str(v)), _TEXTS),
+    (lambda c, v: events.RoleChosen(c, Role(str(v))), st.sampled_from(list(Role))),
+    (lambda c, v: events.NicknameCorrected(c, str(v)), _TEXTS),
+    (lambda c, v: events.SetupDone(0), st.none()),
+    (lambda c, v: events.ConsentAnswered(c, bool(v)), st.booleans()),
+    (lambda c, v: events.NotAskedYet(c), st.none()),
+    (lambda c, v: events.AskAgain(c), st.none()),
+    (lambda c, v: events.EditMayTell(c), st.none()),
+    (lambda c, v: events.MayTellTyped(c, str(v)), _TEXTS),
+    (lambda c, v: events.Witnessed(c, bool(v)), st.booleans()),
+    (lambda c, v: events.EditFacts(c), st.none()),
+    (lambda c, v: events.FactsTyped(c, str(v)), _TEXTS),
+    (lambda c, v: events.AskFeeling(c), st.none()),
+    (lambda c, v: events.FeelingChosen(c, Feeling(str(v))), st.sampled_from(list(Feeling))),
+    (lambda c, v: events.FeelingTyped(c, str(v)), _TEXTS),
+    (lambda c, v: events.TalkHeld(c), st.none()),
+    (lambda c, v: events.AgreementTyped(c, str(v)), _TEXTS),
+    (lambda c, v: events.AgreementsDone(c), st.none()),
+    (lambda c, v: events.ReportedBack(c), st.none()),
+    (lambda c, v: events.ReportBackLater(c), st.none()),
+    (lambda c, v: events.AskPlan(c), st.none()),
     (
-        lambda c, v: protocol.PlanChosen(c, FollowUpChoice(str(v))),
+        lambda c, v: events.PlanChosen(c, FollowUpChoice(str(v))),
         st.sampled_from(list(FollowUpChoice)),
     ),
-    (lambda c, v: protocol.DateTyped(c, str(v)), _TEXTS),
-    (lambda c, v: protocol.CancelFollowUp(c), st.none()),
+    (lambda c, v: events.DateTyped(c, str(v)), _TEXTS),
+    (lambda c, v: events.CancelFollowUp(c), st.none()),
     (
-        lambda c, v: protocol.OutcomeGiven(c, _talk(c), Outcome(str(v))),
+        lambda c, v: events.OutcomeGiven(c, _talk(c), Outcome(str(v))),
         st.sampled_from(list(Outcome)),
     ),
-    (lambda c, v: protocol.AskSnooze(c, _talk(c)), st.none()),
-    (lambda c, v: protocol.Snoozed(c, _talk(c), Snooze(str(v))), st.sampled_from(list(Snooze))),
-    (lambda c, v: protocol.KeepOpen(0), st.none()),
-    (lambda c, v: protocol.Close(0), st.none()),
-    (lambda c, v: protocol.CloseConfirmed(0), st.none()),
-    (lambda c, v: protocol.Correct(0), st.none()),
-    (lambda c, v: protocol.RenameVictim(0), st.none()),
-    (lambda c, v: protocol.VictimRenamed(0, str(v)), _TEXTS),
-    (lambda c, v: protocol.AskRole(c), st.none()),
-    (lambda c, v: protocol.EditAgreement(c, _AGREEMENT_IDS[int(str(v)) % 2]), st.integers(0, 9)),
+    (lambda c, v: events.AskSnooze(c, _talk(c)), st.none()),
+    (lambda c, v: events.Snoozed(c, _talk(c), Snooze(str(v))), st.sampled_from(list(Snooze))),
+    (lambda c, v: events.KeepOpen(0), st.none()),
+    (lambda c, v: events.Close(0), st.none()),
+    (lambda c, v: events.CloseConfirmed(0), st.none()),
+    (lambda c, v: events.Correct(0), st.none()),
+    (lambda c, v: events.RenameVictim(0), st.none()),
+    (lambda c, v: events.VictimRenamed(0, str(v)), _TEXTS),
+    (lambda c, v: events.AskRole(c), st.none()),
+    (lambda c, v: events.EditAgreement(c, _AGREEMENT_IDS[int(str(v)) % 2]), st.integers(0, 9)),
     (
-        lambda c, v: protocol.AgreementEdited(c, _AGREEMENT_IDS[0], str(v)),
+        lambda c, v: events.AgreementEdited(c, _AGREEMENT_IDS[0], str(v)),
         _TEXTS,
     ),
-    (lambda c, v: protocol.DeleteAgreement(c, _AGREEMENT_IDS[int(str(v)) % 2]), st.integers(0, 9)),
-    (lambda c, v: protocol.RemoveChild(c), st.none()),
-    (lambda c, v: protocol.ChildRemoved(c), st.none()),
-    (lambda c, v: protocol.SameFactsAs(c, _CHILD_IDS[int(str(v)) % 2]), st.integers(0, 9)),
-    (lambda c, v: protocol.SameFeelingAs(c, _CHILD_IDS[int(str(v)) % 2]), st.integers(0, 9)),
+    (lambda c, v: events.DeleteAgreement(c, _AGREEMENT_IDS[int(str(v)) % 2]), st.integers(0, 9)),
+    (lambda c, v: events.RemoveChild(c), st.none()),
+    (lambda c, v: events.ChildRemoved(c), st.none()),
+    (lambda c, v: events.SameFactsAs(c, _CHILD_IDS[int(str(v)) % 2]), st.integers(0, 9)),
+    (lambda c, v: events.SameFeelingAs(c, _CHILD_IDS[int(str(v)) % 2]), st.integers(0, 9)),
     # When the protocol does not fit, or does not work.
-    (lambda c, v: protocol.Step1Chosen(c, Step1Choice(str(v))), st.sampled_from(list(Step1Choice))),
-    (lambda c, v: protocol.FactsKept(c), st.none()),
-    (lambda c, v: protocol.ShowApproaches(0), st.none()),
-    (lambda c, v: protocol.ShowApproach(0, Approach(str(v))), st.sampled_from(list(Approach))),
-    (lambda c, v: protocol.ApproachChosen(0, Approach(str(v))), st.sampled_from(list(Approach))),
+    (lambda c, v: events.Step1Chosen(c, Step1Choice(str(v))), st.sampled_from(list(Step1Choice))),
+    (lambda c, v: events.FactsKept(c), st.none()),
+    (lambda c, v: events.ShowApproaches(0), st.none()),
+    (lambda c, v: events.ShowApproach(0, Approach(str(v))), st.sampled_from(list(Approach))),
+    (lambda c, v: events.ApproachChosen(0, Approach(str(v))), st.sampled_from(list(Approach))),
     (
-        lambda c, v: protocol.VictimViewGiven(c, _talk(c), VictimView(str(v))),
+        lambda c, v: events.VictimViewGiven(c, _talk(c), VictimView(str(v))),
         st.sampled_from(list(VictimView)),
     ),
     (
-        lambda c, v: protocol.OutcomeWithView(c, _talk(c), *_outcome_and_view(v)),
+        lambda c, v: events.OutcomeWithView(c, _talk(c), *_outcome_and_view(v)),
         st.tuples(st.sampled_from(list(Outcome)), st.sampled_from(list(VictimView))),
     ),
-    (lambda c, v: protocol.ShowNextSteps(c), st.none()),
+    (lambda c, v: events.ShowNextSteps(c), st.none()),
     (
-        lambda c, v: protocol.NextStepChosen(c, NextStepChoice(str(v))),
+        lambda c, v: events.NextStepChosen(c, NextStepChoice(str(v))),
         st.sampled_from(list(NextStepChoice)),
     ),
 ]
@@ -486,7 +526,7 @@ def _sample(index: int) -> object:
     raise AssertionError(f"no sample value for event {index}")
 
 
-def _fitting_event(case: Case, pick: int, data: st.DataObject, now: datetime) -> protocol.Event:
+def _fitting_event(case: Case, pick: int, data: st.DataObject, now: datetime) -> events.Event:
     """An event that fits where the case stands; closing the case only now and then."""
     fitting = [
         (index, child.id)
@@ -494,74 +534,74 @@ def _fitting_event(case: Case, pick: int, data: st.DataObject, now: datetime) ->
         for child in (case.children or [Child(id=0)])
         if protocol.allowed(case, make(child.id, _sample(index)), now)
     ]
-    closing = protocol.CloseConfirmed(0)
+    closing = events.CloseConfirmed(0)
     if pick % 40 == 0 and protocol.allowed(case, closing, now):
         return closing
     fitting = [
         (i, c)
         for i, c in fitting
-        if not isinstance(_EVENTS[i][0](c, _sample(i)), protocol.CloseConfirmed)
+        if not isinstance(_EVENTS[i][0](c, _sample(i)), events.CloseConfirmed)
     ] or fitting
     index, child_id = fitting[pick % len(fitting)]
     make, values = _EVENTS[index]
     return make(child_id, data.draw(values))
 
 
-def _forward_event(case: Case, data: st.DataObject, now: datetime) -> protocol.Event | None:
+def _forward_event(case: Case, data: st.DataObject, now: datetime) -> events.Event | None:
     """What a leader walking the protocol does next (``None``: wait for the follow-up)."""
     step = next_step(case, now)
     child = next((c for c in case.children if c.id == step.child_id), None)
     c = child.id if child is not None else 0
     match step.what:
         case Next.ADD_CHILD:
-            return protocol.ChildNamed(0, data.draw(st.sampled_from(["Tom", "Lies", "Bo"])))
+            return events.ChildNamed(0, data.draw(st.sampled_from(["Tom", "Lies", "Bo"])))
         case Next.ASK_CONSENT:
             unsure = next((c for c in case.children if not c.role), None)
             if unsure is not None:
-                return protocol.RoleChosen(unsure.id, data.draw(st.sampled_from(list(Role))))
+                return events.RoleChosen(unsure.id, data.draw(st.sampled_from(list(Role))))
             if len(case.children) < 3 and data.draw(st.booleans()):
-                return protocol.ChildNamed(0, "Mo")
-            return protocol.ConsentAnswered(c, agreed=data.draw(st.integers(0, 4)) > 0)
+                return events.ChildNamed(0, "Mo")
+            return events.ConsentAnswered(c, agreed=data.draw(st.integers(0, 4)) > 0)
         case Next.CONSENT_DECLINED:
             if data.draw(st.booleans()):
-                return protocol.Step1Chosen(c, data.draw(st.sampled_from(list(Step1Choice))))
-            return protocol.AskAgain(c)
+                return events.Step1Chosen(c, data.draw(st.sampled_from(list(Step1Choice))))
+            return events.AskAgain(c)
         case Next.RECORD_MAY_TELL:
-            return protocol.MayTellTyped(c, "that it hurts")
+            return events.MayTellTyped(c, "that it hurts")
         case Next.PREPARE_CONVERSATION:
-            return protocol.FactsTyped(c, "laughed at Sam")
+            return events.FactsTyped(c, "laughed at Sam")
         case Next.CHOOSE_FEELING:
-            return protocol.FeelingChosen(c, data.draw(st.sampled_from(list(Feeling))))
+            return events.FeelingChosen(c, data.draw(st.sampled_from(list(Feeling))))
         case Next.HOLD_CONVERSATION:
             assert child is not None
             if round_agreements(child, None) and data.draw(st.booleans()):
-                return protocol.AgreementsDone(c)
-            return protocol.AgreementTyped(c, "say sorry")
+                return events.AgreementsDone(c)
+            return events.AgreementTyped(c, "say sorry")
         case Next.PLAN_FOLLOW_UP:
             assert child is not None
             if child_stage(case, child, now) is Stage.NEW_PROPOSAL and data.draw(st.booleans()):
-                return protocol.AgreementTyped(c, "stay away")
+                return events.AgreementTyped(c, "stay away")
             choices = [FollowUpChoice.IN_1_DAY, FollowUpChoice.IN_1_WEEK, FollowUpChoice.IN_2_WEEKS]
-            return protocol.PlanChosen(c, data.draw(st.sampled_from(choices)))
+            return events.PlanChosen(c, data.draw(st.sampled_from(choices)))
         case Next.REPORT_BACK:
-            return protocol.ReportedBack(c)
+            return events.ReportedBack(c)
         case Next.RECORD_FOLLOW_UP:
             match data.draw(st.integers(0, 5)):
                 case 5 if _talk(c) > 1:
                     # A button on the reminder of the talk before, answered already.
-                    return protocol.VictimViewGiven(
+                    return events.VictimViewGiven(
                         c, _talk(c) - 1, data.draw(st.sampled_from(list(VictimView)))
                     )
                 case 0:
-                    return protocol.OutcomeGiven(
+                    return events.OutcomeGiven(
                         c, _talk(c), data.draw(st.sampled_from(list(Outcome)))
                     )
                 case 1:
-                    return protocol.NextStepChosen(
+                    return events.NextStepChosen(
                         c, data.draw(st.sampled_from(list(NextStepChoice)))
                     )
                 case _:
-                    return protocol.OutcomeWithView(
+                    return events.OutcomeWithView(
                         c,
                         _talk(c),
                         data.draw(st.sampled_from(list(Outcome))),
@@ -574,24 +614,24 @@ def _forward_event(case: Case, data: st.DataObject, now: datetime) -> protocol.E
                 case 0:
                     return None
                 case 1 if _talk(c) > 1:
-                    return protocol.OutcomeWithView(
+                    return events.OutcomeWithView(
                         c,
                         _talk(c) - 1,
                         data.draw(st.sampled_from(list(Outcome))),
                         data.draw(st.sampled_from(list(VictimView))),
                     )
-            return protocol.PlanChosen(c, data.draw(st.sampled_from(list(FollowUpChoice))))
+            return events.PlanChosen(c, data.draw(st.sampled_from(list(FollowUpChoice))))
         case Next.CLOSED:
-            return protocol.Open(0)
+            return events.Open(0)
 
 
-def _event_for(case: Case, index: int, child_index: int, data: st.DataObject) -> protocol.Event:
+def _event_for(case: Case, index: int, child_index: int, data: st.DataObject) -> events.Event:
     make, values = _EVENTS[index]
     child_id = case.children[child_index % len(case.children)].id if case.children else 0
     if child_index == 9:
         child_id = 10**6  # a child of no case: a forged button
     event = make(child_id, data.draw(values))
-    if isinstance(event, protocol.FollowUpAnswer) and child_index == 8:
+    if isinstance(event, events.FollowUpAnswer) and child_index == 8:
         # A reminder's button from the talk before: answered already.
         event = dataclasses.replace(event, follow_up=event.follow_up - 1)
     return event
@@ -626,7 +666,7 @@ def test_random_walks_keep_the_protocols_promises(steps: list[tuple[object, ...]
         before = copy.deepcopy(case)
         confirmed = _confirmed(case)
         history_before = list(case.history)
-        reply = protocol.handle(case, event, at(now))
+        reply = handle(case, event, at(now))
 
         # Every answer shows something, and a child's screen names a child of this case.
         assert reply.shown
@@ -638,13 +678,13 @@ def test_random_walks_keep_the_protocols_promises(steps: list[tuple[object, ...]
         if not reply.accepted:
             assert case == before
         # A reminder's button from a talk already recorded answers nothing.
-        if isinstance(event, protocol.FollowUpAnswer):
+        if isinstance(event, events.FollowUpAnswer):
             child_before = next((c for c in before.children if c.id == event.child_id), None)
             if child_before is not None and event.follow_up < follow_up_number(child_before):
                 assert not reply.accepted
         # A closed case accepts no event.
         if before.closed_at is not None:
-            assert not reply.accepted or isinstance(event, protocol.Open)
+            assert not reply.accepted or isinstance(event, events.Open)
             assert case == before
         # A child never has two planned follow-ups, nor two report-back reminders.
         for child in case.children:
@@ -662,11 +702,11 @@ def test_random_walks_keep_the_protocols_promises(steps: list[tuple[object, ...]
         for child_id, (had_facts, held, agreements, rounds) in confirmed.items():
             child = next((c for c in case.children if c.id == child_id), None)
             if child is None:
-                assert isinstance(event, protocol.ChildRemoved) and held is None
+                assert isinstance(event, events.ChildRemoved) and held is None
                 continue
             assert (child.facts is not None) >= had_facts
             assert held is None or child.held_at == held
-            if not isinstance(event, protocol.DeleteAgreement | protocol.AgreementEdited):
+            if not isinstance(event, events.DeleteAgreement | events.AgreementEdited):
                 assert [a.text for a in child.agreements][: len(agreements)] == agreements
             assert len(child.follow_ups) >= rounds
         # The agreements that stand are always those of the newest proposal that has any.
@@ -728,14 +768,14 @@ def _keeps_the_promises_when_it_does_not_fit_or_work(
 
 
 #: Events without values that move a case on; one of them always fits an open case.
-_WAYS_FORWARD: list[Callable[[int, object], protocol.Event]] = [
-    lambda c, v: protocol.AddChild(0),
-    lambda c, v: protocol.SetupDone(0),
-    lambda c, v: protocol.AskAgain(0),
-    lambda c, v: protocol.EditMayTell(0),
-    lambda c, v: protocol.EditFacts(c),
-    lambda c, v: protocol.TalkHeld(c),
-    lambda c, v: protocol.AskPlan(c),
+_WAYS_FORWARD: list[Callable[[int, object], events.Event]] = [
+    lambda c, v: events.AddChild(0),
+    lambda c, v: events.SetupDone(0),
+    lambda c, v: events.AskAgain(0),
+    lambda c, v: events.EditMayTell(0),
+    lambda c, v: events.EditFacts(c),
+    lambda c, v: events.TalkHeld(c),
+    lambda c, v: events.AskPlan(c),
 ]
 
 
@@ -755,7 +795,7 @@ def test_walks_that_follow_the_protocol_reach_every_stage() -> None:
             if event is None:
                 now += timedelta(days=8)
             else:
-                protocol.handle(case, event, at(now))
+                handle(case, event, at(now))
             seen.update(child_stage(case, c, now) for c in case.children)
 
     walk()
@@ -777,16 +817,14 @@ def open_reminders(case: Case, kind: ReminderKind) -> list[Reminder]:
 def test_not_asked_yet_plans_a_reminder_for_the_next_meeting_or_in_two_days() -> None:
     tom = Child()
     case = Case(children=[tom])
-    reply = protocol.handle(case, protocol.NotAskedYet(tom.id), at())
+    reply = handle(case, events.NotAskedYet(tom.id), at())
     assert reply.shown[-1].screen is Screen.NOT_ASKED_YET
     (reminder,) = open_reminders(case, ReminderKind.STEP1)
     assert reminder.choice == FollowUpChoice.NEXT_MEETING
     assert reminder.due_at > NOW
     alone = Child()
     without_meeting = Case(children=[alone])
-    protocol.handle(
-        without_meeting, protocol.NotAskedYet(alone.id), Moment(NOW, Rhythm(), Records())
-    )
+    handle(without_meeting, events.NotAskedYet(alone.id), Moment(NOW, Rhythm(), Records()))
     (reminder,) = open_reminders(without_meeting, ReminderKind.STEP1)
     assert reminder.choice == FollowUpChoice.IN_2_DAYS
 
@@ -794,24 +832,24 @@ def test_not_asked_yet_plans_a_reminder_for_the_next_meeting_or_in_two_days() ->
 def test_a_no_in_step_1_plans_a_reminder_and_what_the_leader_does_is_kept() -> None:
     tom = Child()
     case = Case(children=[tom])
-    reply = protocol.handle(case, protocol.ConsentAnswered(tom.id, agreed=False), at())
+    reply = handle(case, events.ConsentAnswered(tom.id, agreed=False), at())
     assert reply.shown[-1].screen is Screen.DECLINED
     assert len(open_reminders(case, ReminderKind.STEP1)) == 1
-    reply = protocol.handle(case, protocol.Step1Chosen(tom.id, Step1Choice.WATCH), at())
-    assert reply.shown[-1] == protocol.Shown(Screen.STEP1_WAITING, tom, detail=Step1Choice.WATCH)
+    reply = handle(case, events.Step1Chosen(tom.id, Step1Choice.WATCH), at())
+    assert reply.shown[-1] == replies.Shown(Screen.STEP1_WAITING, tom, detail=Step1Choice.WATCH)
     (reminder,) = open_reminders(case, ReminderKind.STEP1)
     assert reminder.choice == FollowUpChoice.IN_2_WEEKS
     assert [(e.kind, e.detail) for e in case.history] == [(HistoryKind.STEP1, Step1Choice.WATCH)]
     assert next_step(case, NOW) == NextStep(Next.CONSENT_DECLINED, tom.id)
     # A "yes" after all: the reminder to ask goes.
-    protocol.handle(case, protocol.ConsentAnswered(tom.id, agreed=True), at())
+    handle(case, events.ConsentAnswered(tom.id, agreed=True), at())
     assert open_reminders(case, ReminderKind.STEP1) == []
 
 
 def test_what_to_do_after_a_no_is_refused_once_step_1_is_agreed() -> None:
     tom = Child()
     case = settled(tom)
-    reply = protocol.handle(case, protocol.Step1Chosen(tom.id, Step1Choice.TRY_LATER), at())
+    reply = handle(case, events.Step1Chosen(tom.id, Step1Choice.TRY_LATER), at())
     assert not reply.accepted
     assert case.history == []
 
@@ -819,13 +857,13 @@ def test_what_to_do_after_a_no_is_refused_once_step_1_is_agreed() -> None:
 def test_facts_with_a_label_get_a_hint_and_are_kept() -> None:
     tom = Child()
     case = settled(tom)
-    reply = protocol.handle(case, protocol.FactsTyped(tom.id, "Tom is altijd gemeen"), at())
+    reply = handle(case, events.FactsTyped(tom.id, "Tom is altijd gemeen"), at())
     assert reply.shown[-1].screen is Screen.FACTS_HINT
     assert reply.awaiting is Awaiting.FACTS, "typing again replaces the facts"
     assert tom.facts == "Tom is altijd gemeen", "a hint never blocks"
-    reply = protocol.handle(case, protocol.FactsKept(tom.id), at())
+    reply = handle(case, events.FactsKept(tom.id), at())
     assert reply.shown[-1].screen is Screen.ASK_FEELING
-    reply = protocol.handle(case, protocol.FactsTyped(tom.id, "Tom duwde Sam in het zand"), at())
+    reply = handle(case, events.FactsTyped(tom.id, "Tom duwde Sam in het zand"), at())
     assert reply.shown[-1].screen is Screen.ASK_FEELING
 
 
@@ -833,11 +871,11 @@ def test_the_bullied_childs_view_comes_before_the_outcome_and_weighs_more() -> N
     tom = talked()
     case = settled(tom)
     tom.reminders.append(Reminder(ReminderKind.FOLLOW_UP, NOW))
-    reply = protocol.handle(case, protocol.VictimViewGiven(tom.id, 1, VictimView.NOT_STOPPED), at())
-    assert reply.shown == (protocol.Shown(Screen.OUTCOME_WITH_VIEW, tom, detail="not"),)
+    reply = handle(case, events.VictimViewGiven(tom.id, 1, VictimView.NOT_STOPPED), at())
+    assert reply.shown == (replies.Shown(Screen.OUTCOME_WITH_VIEW, tom, detail="not"),)
     assert tom.follow_ups == [], "nothing is recorded before the outcome"
-    event = protocol.OutcomeWithView(tom.id, 1, Outcome.STOPPED, VictimView.NOT_STOPPED)
-    reply = protocol.handle(case, event, at())
+    event = events.OutcomeWithView(tom.id, 1, Outcome.STOPPED, VictimView.NOT_STOPPED)
+    reply = handle(case, event, at())
     assert [s.screen for s in reply.shown] == [Screen.VIEWS_WEIGHED, Screen.NEW_PROPOSAL]
     assert (tom.follow_ups[-1].outcome, tom.follow_ups[-1].victim_view) == (
         Outcome.NOT_STOPPED,
@@ -849,20 +887,20 @@ def test_the_same_view_and_outcome_record_without_a_word_about_weighing() -> Non
     tom = talked()
     case = settled(tom)
     tom.reminders.append(Reminder(ReminderKind.FOLLOW_UP, NOW))
-    event = protocol.OutcomeWithView(tom.id, 1, Outcome.STOPPED, VictimView.STOPPED)
-    reply = protocol.handle(case, event, at())
+    event = events.OutcomeWithView(tom.id, 1, Outcome.STOPPED, VictimView.STOPPED)
+    reply = handle(case, event, at())
     assert [s.screen for s in reply.shown] == [Screen.STOPPED]
-    again = protocol.handle(case, event, at())
+    again = handle(case, event, at())
     assert not again.accepted and again.shown[0].screen is Screen.ALREADY_RECORDED
 
 
 def test_a_next_step_is_kept_in_the_history_and_another_approach_lists_them() -> None:
     tom = talked()
     case = settled(tom)
-    reply = protocol.handle(case, protocol.NextStepChosen(tom.id, NextStepChoice.APPROACH), at())
+    reply = handle(case, events.NextStepChosen(tom.id, NextStepChoice.APPROACH), at())
     assert [s.screen for s in reply.shown] == [Screen.NEXT_STEP_CHOSEN, Screen.APPROACHES]
-    protocol.handle(case, protocol.ApproachChosen(0, Approach.NO_BLAME), at())
-    protocol.handle(case, protocol.ApproachChosen(0, Approach.NO_BLAME), at())
+    handle(case, events.ApproachChosen(0, Approach.NO_BLAME), at())
+    handle(case, events.ApproachChosen(0, Approach.NO_BLAME), at())
     assert case.approach == Approach.NO_BLAME
     assert [(e.kind, e.detail, e.child_id) for e in case.history] == [
         (HistoryKind.NEXT_STEP, NextStepChoice.APPROACH, tom.id),

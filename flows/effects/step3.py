@@ -1,0 +1,145 @@
+"""Step 3: following up with each child until the bullying has stopped."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flows.case import CaseRecord, ChildRecord, planned_follow_up
+from flows.escalation import weighed_outcome
+from flows.events import (
+    CancelFollowUp,
+    DateTyped,
+    NextStepChosen,
+    OutcomeGiven,
+    OutcomeWithView,
+    PlanChosen,
+    Snoozed,
+    VictimViewGiven,
+)
+from flows.follow_up import (
+    Outcome,
+    ReminderKind,
+    ReminderStatus,
+    needs_new_proposal,
+    proposed_next_choice,
+    snoozed_until,
+)
+from flows.follow_up_timing import (
+    FOLLOW_UP_CHOICES,
+    LATEST_DATE_AHEAD,
+    FollowUpChoice,
+    follow_up_moment,
+    parse_day,
+)
+from flows.history import HistoryKind, HistoryLine, NextStepChoice
+from flows.moment import Moment
+from flows.replies import Reply, Screen, Shown, next_screen, show
+
+
+def plan_chosen(case: CaseRecord, child: ChildRecord, event: PlanChosen, at: Moment) -> Reply:
+    """An interval, the next meeting, or "a date" for the next follow-up."""
+    if event.choice not in FOLLOW_UP_CHOICES:
+        return show(Screen.PLAN, child)
+    if event.choice is FollowUpChoice.ON_DATE:
+        return show(Screen.ASK_DATE, child)
+    if event.choice is FollowUpChoice.NEXT_MEETING and not at.rhythm.has_meeting:
+        return show(Screen.MEETING_NOT_SET, child)
+    return _schedule(case, child, event.choice, None, at)
+
+
+def date_typed(case: CaseRecord, child: ChildRecord, event: DateTyped, at: Moment) -> Reply:
+    """The date of the next follow-up, typed: tomorrow at the earliest, a year at most."""
+    today = at.now.astimezone(at.rhythm.zone).date()
+    day = parse_day(event.text, today)
+    if day is None or day <= today or day > today + LATEST_DATE_AHEAD:
+        return show(Screen.DATE_REFUSED, child)
+    return _schedule(case, child, FollowUpChoice.ON_DATE, day, at)
+
+
+def _schedule(
+    case: CaseRecord, child: ChildRecord, choice: FollowUpChoice, on: date | None, at: Moment
+) -> Reply:
+    when = follow_up_moment(choice, at.now, at.rhythm, on_date=on)
+    current = planned_follow_up(child)
+    if current is not None and current.due_at == when and current.choice == choice:
+        # The same choice pressed twice: planned once, said once.
+        return show(Screen.ALREADY_PLANNED, child)
+    at.records.plan_reminder(case, child, ReminderKind.FOLLOW_UP, when, at.now, choice)
+    at.touch(case)
+    planned = Shown(Screen.PLANNED, child)
+    after = next_screen(case, at.now)
+    if after.screen in (Screen.REPORT_BACK, Screen.OVERVIEW):
+        # Nothing else to do now: the reminders (to report back, to follow up) will come.
+        return Reply((planned,))
+    return Reply((planned, after))
+
+
+def cancel_follow_up(
+    case: CaseRecord, child: ChildRecord, event: CancelFollowUp, at: Moment
+) -> Reply:
+    """No reminder for this child's follow-up."""
+    planned = planned_follow_up(child)
+    assert planned is not None  # the transition is allowed while one is planned
+    planned.status = ReminderStatus.CANCELLED
+    return show(Screen.FOLLOW_UP_CANCELLED, child)
+
+
+def outcome(case: CaseRecord, child: ChildRecord, event: OutcomeGiven, at: Moment) -> Reply:
+    """How far the bullying has stopped: a new proposal, or the next follow-up."""
+    return _outcome(case, child, event.outcome, at)
+
+
+def _outcome(case: CaseRecord, child: ChildRecord, given: Outcome, at: Moment) -> Reply:
+    planned = planned_follow_up(child)
+    assert planned is not None  # the transition is allowed while one is planned
+    planned.status = ReminderStatus.ANSWERED
+    at.records.add_round(child, given, planned.choice, at.now)
+    at.touch(case)
+    history = (HistoryLine(HistoryKind.OUTCOME, child.id, given),)
+    if needs_new_proposal(given):
+        return Reply((Shown(Screen.NEW_PROPOSAL, child),), history=history)
+    proposed = proposed_next_choice(given, planned.choice)
+    return Reply((Shown(Screen.STOPPED, child, proposed),), history=history)
+
+
+def snoozed(case: CaseRecord, child: ChildRecord, event: Snoozed, at: Moment) -> Reply:
+    """Not talked yet: remind again at the moment chosen."""
+    planned = planned_follow_up(child)
+    assert planned is not None  # the transition is allowed while one is planned
+    planned.due_at = snoozed_until(event.snooze, at.now, at.rhythm)
+    planned.status = ReminderStatus.PENDING
+    planned.late = False
+    return show(Screen.SNOOZED, child)
+
+
+# --- When it does not stop: the bullied child's view, and the next steps. ------------------
+
+
+def victim_view(case: CaseRecord, child: ChildRecord, event: VictimViewGiven, at: Moment) -> Reply:
+    """What the child who is bullied says; the outcome question comes with it."""
+    return Reply((Shown(Screen.OUTCOME_WITH_VIEW, child, detail=event.view),))
+
+
+def outcome_with_view(
+    case: CaseRecord, child: ChildRecord, event: OutcomeWithView, at: Moment
+) -> Reply:
+    """The outcome that counts is the weightier of the two views (see flows.escalation)."""
+    weighed = weighed_outcome(event.outcome, event.view)
+    reply = _outcome(case, child, weighed, at)
+    child.follow_ups[-1].victim_view = event.view
+    if weighed is event.outcome:
+        return reply
+    shown = (Shown(Screen.VIEWS_WEIGHED, child, detail=event.view), *reply.shown)
+    return Reply(shown, history=reply.history)
+
+
+def next_step_chosen(
+    case: CaseRecord, child: ChildRecord, event: NextStepChosen, at: Moment
+) -> Reply:
+    """The next step the leader takes when the bullying does not stop."""
+    at.touch(case)
+    chosen = Shown(Screen.NEXT_STEP_CHOSEN, child, detail=event.choice)
+    shown = (
+        (chosen, Shown(Screen.APPROACHES)) if event.choice is NextStepChoice.APPROACH else (chosen,)
+    )
+    return Reply(shown, history=(HistoryLine(HistoryKind.NEXT_STEP, child.id, event.choice),))
