@@ -262,12 +262,13 @@ def history_lines(case: Case) -> str | None:
     """What the leader chose in the case, with the date, for the case at a glance."""
     children = {c.id: c.nickname for c in case.children}
     lines = []
-    for entry in case.history:
-        # The history's other lines (a talk held, a share, …) are the /history screen's.
+    for entry in case.choices:
         what = None if entry.detail is None else _history_text(entry.kind, entry.detail)
         if what is None:
             continue
         child = children.get(entry.child_id) if entry.child_id is not None else None
+        if entry.child_id is not None and child is None:
+            continue  # a child removed in this very turn: their lines go with them
         who = f"{name(child)}: " if child is not None else ""
         lines.append(f"{escape(day(entry.at))} — {who}{what}")
     if not lines:

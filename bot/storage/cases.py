@@ -181,10 +181,8 @@ class CaseRows:
     def remove_child(self, case: CaseRecord, child: ChildRecord) -> None:
         """A child added by mistake, with everything recorded for them."""
         assert isinstance(case, Case) and isinstance(child, Child)
+        # Its history goes with it (ON DELETE CASCADE).
         case.children.remove(child)
-        # Its history goes with it (ON DELETE CASCADE); the loaded list follows suit.
-        for entry in [h for h in case.history if h.child_id == child.id]:
-            case.history.remove(entry)
 
     async def flush(self) -> None:
         """Write what the protocol changed, so new rows have their ids."""

@@ -12,6 +12,7 @@ child.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
 
@@ -92,3 +93,11 @@ async def team_names(session: AsyncSession, team_ids: set[int]) -> dict[int, str
         return {}
     found = await session.execute(select(Team.id, Team.name).where(Team.id.in_(team_ids)))
     return {team_id: team_name for team_id, team_name in found.all()}
+
+
+async def timeline(session: AsyncSession, case_id: int) -> Sequence[CaseEvent]:
+    """The case's whole history, oldest first."""
+    found = await session.scalars(
+        select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.at, CaseEvent.id)
+    )
+    return found.all()

@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    and_,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -27,6 +28,7 @@ from bot.storage.encryption import EncryptedText
 from flows.case import Consent
 from flows.follow_up import OPEN_STATUSES, ReminderStatus
 from flows.follow_up_timing import DEFAULT_TIME_ZONE, Rhythm
+from flows.history import CHOICE_KINDS
 from flows.replies import Awaiting
 from flows.team import DEFAULT_ESCALATION_HOURS, DEFAULT_YEAR_START_MONTH
 
@@ -122,12 +124,23 @@ class Case(Base):
         cascade="all, delete-orphan",
         passive_deletes=True,
     )
-    # Its history, oldest first: who did what when, and what the leader chose.
+    # Its history, oldest first: who did what when, and what the leader chose. Read only
+    # where it is shown (/history, the document, the export): a case's every turn does not
+    # load every line it ever had.
     history: Mapped[list[CaseEvent]] = relationship(
         order_by=lambda: (CaseEvent.at, CaseEvent.id),
-        lazy="selectin",
+        lazy="raise_on_sql",
         cascade="all, delete-orphan",
         passive_deletes=True,
+    )
+    # The lines of it that the case shows at a glance: what the leader chose.
+    choices: Mapped[list[CaseEvent]] = relationship(
+        primaryjoin=lambda: and_(
+            CaseEvent.case_id == Case.id, CaseEvent.kind.in_([k.value for k in CHOICE_KINDS])
+        ),
+        order_by=lambda: (CaseEvent.at, CaseEvent.id),
+        lazy="selectin",
+        viewonly=True,
     )
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import delete, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
 from bot.storage import history
 from bot.storage.database import note_erasure
@@ -44,7 +45,11 @@ def _named(names: dict[int, str], key: int | None) -> str | None:
 
 async def export(session: AsyncSession, leader: Leader) -> dict[str, Any]:
     """Everything stored about ``leader`` and their cases, as plain data."""
-    cases = (await session.scalars(select(Case).where(Case.leader_id == leader.id))).all()
+    cases = (
+        await session.scalars(
+            select(Case).where(Case.leader_id == leader.id).options(selectinload(Case.history))
+        )
+    ).all()
     reminders = (
         await session.scalars(select(Reminder).where(Reminder.leader_id == leader.id))
     ).all()
