@@ -388,7 +388,7 @@ def _facts_typed(case: CaseRecord, child: ChildRecord | None, event: Event, at: 
         return show(Screen.TEXT_REFUSED, child)
     child.facts = facts
     _touch(case, at)
-    if fact_words.judgements(facts):
+    if fact_words.worth_a_look(facts, case.victim_nickname):
         # A gentle hint, never a block: the facts are kept; typing again replaces them.
         return show(Screen.FACTS_HINT, child)
     return _after_facts(child)

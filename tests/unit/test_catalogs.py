@@ -120,11 +120,21 @@ PROTOCOL_DUTCH = {
         "Ik zal dit samen met jou opnemen en regelmatig bespreken."
     ),
     "You don't say or do this. Full stop.": "Dit zeg of doe je niet. Punt.",
-    "Ask how far he/she keeps to the agreements that were made.": (
-        "Vraag hen in hoeverre hij/zij zich aan de gemaakte afspraken houdt."
+    # Once the child has said what may be told, "…" points back to her words.
+    "We agree that I tell %(bully)s that and that I report back to you on the talk.": (
+        "We spreken af dat ik %(bully)s dat vertel en koppel het gesprek naar jou terug."
     ),
-    "If needed, motivate him/her to come up with a new proposal.": (
-        "Motiveer hem/haar eventueel om een nieuw voorstel te bedenken."
+    # The frame for facts typed as a clause or a main clause: the protocol's words.
+    "I see that %(clause)s.": "Ik zie dat %(clause)s.",
+    "I hear that %(clause)s.": "Ik verneem dat %(clause)s.",
+    "I see that this has happened: %(facts)s.": "Ik zie dat dit is gebeurd: %(facts)s.",
+    "I hear that this has happened: %(facts)s.": "Ik verneem dat dit is gebeurd: %(facts)s.",
+    # Step 3 with the child named, and asked directly rather than as "hij/zij".
+    "Ask %(child)s: how far do you keep to the agreements that were made?": (
+        "Vraag %(child)s: in hoeverre hou je je aan de gemaakte afspraken?"
+    ),
+    "If needed, motivate %(child)s to come up with a new proposal.": (
+        "Motiveer %(child)s eventueel om een nieuw voorstel te bedenken."
     ),
     "The bullying has been going on for a long(er) time": "Het pesten is al lang(er) bezig",
     "The leader(s) support the chosen approach": "Begeleider(s) steunen de gekozen aanpak",
