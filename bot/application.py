@@ -60,6 +60,7 @@ from bot.callback_data import (
     PrivacyPress,
     QuietHoursChosen,
     TimeZoneChosen,
+    Why,
     parse,
 )
 from bot.handlers import (
@@ -112,7 +113,7 @@ def handlers() -> list[BaseHandler[Update, Context, None]]:
         ),
         CallbackQueryHandler(
             approaches.pressed,
-            pattern=pressed(CheckApproach, NoBlameShow, NoBlameToggle, NoBlameAnswer),
+            pattern=pressed(CheckApproach, NoBlameShow, NoBlameToggle, NoBlameAnswer, Why),
         ),
         CallbackQueryHandler(case.pressed, pattern=pressed(CasePress)),
         CallbackQueryHandler(case.keep_first_part, pattern=pressed(KeepFirstPart)),

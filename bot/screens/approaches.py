@@ -88,7 +88,7 @@ def router(mask: int) -> tuple[str | None, Rows]:
     if not found:
         return None, []
     text = (
-        _("What may fit better (advice: the protocol gives reasons, not a threshold):")
+        _("What may fit better:")
         + "\n"
         + bulleted(f"<b>{_(FACTS[a].name)}</b>: {_(FACTS[a].fits_when)}" for a in found)
     )

@@ -28,7 +28,7 @@ from telegram.ext import Application
 from bot.handlers.commands import COMMANDS
 from bot.screens import reply, setup
 from bot.screens.approaches import IN_CASE_ORDER, NEXT_STEP_TEXT, STEP1_CHOICE_TEXT
-from bot.screens.check import CRITERION_LABEL, VERDICT_TEXT
+from bot.screens.check import CRITERION_LABEL, NOTHING_TICKED, VERDICT_TEXT
 from bot.screens.follow_up import CHOICE_TEXT
 from bot.screens.settings import HOURS, QUIET, ZONES, weekday_name
 from bot.storage.models import Case, Child
@@ -338,15 +338,8 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
             ]
         parts += [
             t("Our advice (the protocol gives reasons, not a threshold):"),
-            t(VERDICT_TEXT[assessment.verdict]),
+            t(VERDICT_TEXT[assessment.verdict]) if holds else "❌ " + t(NOTHING_TICKED),
         ]
-        if Criterion.LEADERS_SUPPORT not in ticked:
-            parts.append(
-                t(
-                    "Keep in mind: a one-on-one conversation is a confrontational approach. "
-                    "The leaders must support it."
-                )
-            )
         if assessment.may_start_case:
             parts.append(
                 t("You disapprove of the behaviour, not the person, and you say clearly:")
@@ -355,9 +348,7 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
             )
         better = recommended(frozenset(ticked))
         if better:
-            parts.append(
-                t("What may fit better (advice: the protocol gives reasons, not a threshold):")
-            )
+            parts.append(t("What may fit better:"))
             parts += [f"\u2022 {t(FACTS[a].name)}: {t(FACTS[a].fits_when)}" for a in better]
         rows = [[t("➕ Start a case with this")]] if assessment.may_start_case else []
         rows += [["🧭 " + t(FACTS[a].name)] for a in better]
@@ -1448,11 +1439,6 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
                     "Support for %(victim)s: someone to talk to, inside and outside the group.",
                     victim=name(NICK),
                 ),
-                t(
-                    "Research on the KiVa programme found that confronting works better for "
-                    "bullying that is recent than for bullying that has gone on long "
-                    "(Garandeau et al. 2014)."
-                ),
             ],
             [
                 [t("👥 Team or group leadership")],
@@ -1460,6 +1446,7 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
                 [t("🧭 Another approach")],
                 [t.label("💬 Support for %(victim)s", victim=NICK)],
                 [t("🔁 One more round first")],
+                [t("ℹ️ Why?")],
                 [t("▶️ Back to the case")],
             ],
         )

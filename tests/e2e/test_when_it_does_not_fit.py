@@ -257,7 +257,13 @@ async def test_after_two_rounds_without_stopped_the_nudge_offers_next_steps_and_
     await leader.press(third, "Volgende stappen")
     steps = await leader.expect("Tom: niet gestopt na 2 opvolggesprekken op rij")
     assert "Je moet dit niet alleen dragen." in steps.text
-    assert "Garandeau" in steps.text
+    # Background and sources are behind "Waarom?", never on the screen a leader acts on.
+    assert "Garandeau" not in steps.text and "KiVa" not in steps.text
+    await leader.press(steps, "ℹ️ Waarom?")
+    why = await leader.expect("Waarom deze volgende stappen?")
+    assert "Garandeau" in why.text
+    # It never weighs against the protocol's reason "Het pesten is al lang(er) bezig".
+    assert "recent" not in why.text and "al lang" not in why.text
     await leader.press(steps, "Praten met de ouders")
     chosen = await leader.expect("Genoteerd in de pestsituatie: praten met de ouders.")
     assert "Zeg het eerst aan Sam" in chosen.text

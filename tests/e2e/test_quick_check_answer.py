@@ -1,0 +1,45 @@
+"""The quick check's answer says what was ticked, and only that, once, in Dutch."""
+
+from __future__ import annotations
+
+from telegram.ext import Application
+
+from tests.support.bot_api_standin import BotApiStandin, BotMessage, SimUser
+
+
+async def answer_for(leader: SimUser, ticks: list[str]) -> BotMessage:
+    """/criteria, the ``ticks`` tapped, and the answer."""
+    await leader.send("/criteria")
+    checklist = await leader.expect("Snelle check")
+    for tick in ticks:
+        await leader.press(checklist, tick)
+        checklist = await leader.expect("Snelle check")
+    await leader.press(checklist, "Bekijk het antwoord")
+    return await leader.expect("Snelle check: het antwoord")
+
+
+async def test_nothing_ticked_is_not_read_as_what_was_ticked(
+    api: BotApiStandin, bot: Application, leader: SimUser
+) -> None:
+    answer = await answer_for(leader, [])
+    assert "Je duidde geen enkele reden van het protocol aan." in answer.text
+    assert "Niets van wat je aanduidde" not in answer.text
+    # A restorative conversation fits for the same reasons: none of them holds.
+    assert "Herstelgesprek" not in answer.text
+    assert "Om dezelfde redenen" not in answer.text
+    # Each thing is said once.
+    assert answer.text.count("geen drempel") == 1
+    assert "moet erachter staan" not in answer.text
+
+
+async def test_support_not_ticked_is_not_known_yet_rather_than_against(
+    api: BotApiStandin, bot: Application, leader: SimUser
+) -> None:
+    answer = await answer_for(leader, ["Al lang(er) bezig", "Slachtoffer staat alleen"])
+    assert "✋ Vraag eerst aan je medeleiding of ze deze aanpak steunt" in answer.text
+    assert "staat (nog) niet achter" not in answer.text
+    assert "als je nog niet weet of je medeleiding de aanpak steunt" in answer.text
+    assert answer.text.count("geen drempel") == 1
+    # The reasons that held are the ones ticked, and a restorative conversation may fit.
+    assert "• Het pesten is al lang(er) bezig" in answer.text
+    assert "Herstelgesprek" in answer.text or "herstelgesprek" in answer.text
