@@ -14,7 +14,7 @@ from bot.storage.models import Case, Child
 from bot.turn import Turn
 from flows import phrasing, protocol
 from flows.fact_words import judgements
-from flows.language import _
+from flows.language import _, ngettext
 
 
 def facts_hint(turn: Turn, case: Case, child: Child) -> None:
@@ -28,9 +28,12 @@ def facts_hint(turn: Turn, case: Case, child: Child) -> None:
     parts = [heading(child), _("Your first sentence:") + " " + quoted(sentence)]
     if words:
         parts += [
-            _(
+            ngettext(
+                "A small hint: %(words)s sounds like a judgement or a label rather than "
+                "what happened.",
                 "A small hint: %(words)s sound like a judgement or a label rather than "
-                "what happened."
+                "what happened.",
+                len(words),
             )
             % {"words": ", ".join(quoted(typed(w)) for w in words)},
             _(

@@ -967,9 +967,12 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
         [
             heading(FIRST),
             t("Your first sentence:") + " " + quoted(step2_sentences(facts, None, True)[0]),
-            t(
+            t.plural(
+                "A small hint: %(words)s sounds like a judgement or a label rather than what "
+                "happened.",
                 "A small hint: %(words)s sound like a judgement or a label rather than what "
                 "happened.",
+                len(labels),
                 words=", ".join(quoted(escape(w)) for w in labels),
             ),
             t(

@@ -43,3 +43,17 @@ async def test_support_not_ticked_is_not_known_yet_rather_than_against(
     # The reasons that held are the ones ticked, and a restorative conversation may fit.
     assert "• Het pesten is al lang(er) bezig" in answer.text
     assert "Herstelgesprek" in answer.text or "herstelgesprek" in answer.text
+
+
+async def test_the_dutch_of_the_approaches_reads_as_a_flemish_leader_writes_it(
+    api: BotApiStandin, bot: Application, leader: SimUser
+) -> None:
+    answer = await answer_for(leader, ["Al lang(er) bezig"])
+    await leader.press(answer, "Eerst afspreken met het team")
+    team = await leader.expect("Eerst afspreken met het team")
+    # No capital after a colon; "ter sprake brengen"; /new does not "start bullying".
+    assert "Wat je eerst doet: breng de situatie ter sprake op je volgende" in team.text
+    assert "Wanneer het past: als je nog niet weet" in team.text
+    assert "Wil je het opvolgen? Leg de situatie dan vast met /new" in team.text
+    assert "start dan een pestsituatie" not in team.text
+    assert "wat je koos, blijft bij de pestsituatie bewaard" in team.text

@@ -10,6 +10,7 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
+from flows.approaches import FACTS
 from flows.language import CATALOGS, SUPPORTED_LANGUAGES
 from tests.support.telegram_html import TelegramHtmlError, parse_html
 
@@ -147,3 +148,21 @@ def test_the_dutch_catalog_keeps_the_protocols_own_words(source: str, dutch: str
     message = catalog("nl").get(source)
     assert message is not None, source
     assert message.string == dutch
+
+
+def test_dutch_goes_on_in_lower_case_after_a_colon() -> None:
+    # "Wanneer het past: als …", "Wat je eerst doet: vraag …": what follows the colon.
+    dutch = catalog("nl")
+    for facts in FACTS.values():
+        for source in (facts.fits_when, facts.first):
+            message = dutch.get(source)
+            assert message is not None and message.string[:1].islower(), message
+
+
+def test_a_dutch_verb_agrees_with_one_word_or_several() -> None:
+    message = catalog("nl").get(
+        "A small hint: %(words)s sounds like a judgement or a label rather than what happened."
+    )
+    assert message is not None
+    one, several = message.string
+    assert " klinkt " in one and " klinken " in several
