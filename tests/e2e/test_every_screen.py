@@ -55,7 +55,7 @@ from flows.case import (
     Feeling,
     Role,
 )
-from flows.criteria import ALL_CRITERIA, CRITERION_TEXT, NATURE, Criterion, assess
+from flows.criteria import ALL_CRITERIA, CRITERION_TEXT, NATURE, Criterion, Verdict, assess
 from flows.escalation import VICTIM_VIEW_TEXT, VictimView
 from flows.fact_words import judgements
 from flows.follow_up import OUTCOME_TEXT, SNOOZE_TEXT, Outcome, Snooze
@@ -347,9 +347,15 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
                 + quoted(t(phrasing.DISAPPROVE_BEHAVIOUR))
             )
         better = recommended(frozenset(ticked))
-        if better:
+        # The team's line is not repeated under an answer that already asks for the team.
+        said = {Approach.TEAM_FIRST} if assessment.verdict is Verdict.TEAM_FIRST else set()
+        if [a for a in better if a not in said]:
             parts.append(t("What may fit better:"))
-            parts += [f"\u2022 {t(FACTS[a].name)}: {t(FACTS[a].fits_when)}" for a in better]
+            parts += [
+                f"\u2022 {t(FACTS[a].name)}: {t(FACTS[a].fits_when)}"
+                for a in better
+                if a not in said
+            ]
         rows = [[t("➕ Start a case with this")]] if assessment.may_start_case else []
         rows += [["🧭 " + t(FACTS[a].name)] for a in better]
         return parts, [*rows, [t("✏️ Change the ticks")], [t("🏠 Main menu")]]

@@ -38,7 +38,9 @@ async def test_support_not_ticked_is_not_known_yet_rather_than_against(
     answer = await answer_for(leader, ["Al lang(er) bezig", "Slachtoffer staat alleen"])
     assert "✋ Vraag eerst aan je medeleiding of ze deze aanpak steunt" in answer.text
     assert "staat (nog) niet achter" not in answer.text
-    assert "als je nog niet weet of je medeleiding de aanpak steunt" in answer.text
+    # Said once: the team's line does not repeat the answer, its button stays.
+    assert "als je nog niet weet of je medeleiding de aanpak steunt" not in answer.text
+    assert "🧭 Eerst afspreken met het team" in answer.button_texts
     assert answer.text.count("geen drempel") == 1
     # The reasons that held are the ones ticked, and a restorative conversation may fit.
     assert "• Het pesten is al lang(er) bezig" in answer.text
