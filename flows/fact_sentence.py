@@ -89,6 +89,7 @@ def _drop_first_word(text: str) -> str:
 _NL_WHOLE = _listed(
     "zie zag hoor hoorde verneem vernam heb had merk merkte weet wist kreeg stel stelde"
 )
+_NL_WE_WHOLE = _listed("zien zagen horen hoorden vernemen vernamen hebben hadden merkten weten")
 _NL_DETERMINERS = _listed(
     "de het 't een dit deze die zijn haar hun jouw uw mijn ons onze elke iedere "
     "zo'n alle enkele sommige veel"
@@ -114,6 +115,16 @@ _NL_FINITE = _listed(
     braken breekt hield hielden houdt wees wezen wijst stak staken steekt greep grepen grijpt
     schold scholden scheldt lachte lachten lacht noemde noemden noemt duwde duwden duwt
     pakte pakten pakt"""
+)
+#: What the bullied child may do herself ("Noor huilde"): then she is the subject.
+_NL_VICTIM_DOES = _listed(
+    "huilde huilt weende weent viel valt liep loopt vertrok vertrekt bleef blijft zat zit "
+    "stond staat lag ligt ging gaat schrok schrikt"
+)
+#: Words in -t that are no verb.
+_NL_NOT_FINITE_T = _listed("niet nooit toch echt want wat dat met tot straks soms eerst")
+_NL_PREPOSITIONS = _listed(
+    "bij in op tijdens na voor tegen met aan naar over van uit om achter onder door"
 )
 #: Verbs whose subject is the one something happens to ("werd uitgelachen", "is gevallen").
 _NL_PASSIVE = _listed("werd werden wordt worden is was waren zijn")
@@ -169,8 +180,9 @@ def _dutch(text: str, victim: str | None) -> Facts:
     first = words[0]
     second = words[1] if len(words) > 1 else ""
     if first in ("ik", "we", "wij"):
-        # The leader's own sentence: "Ik zag dat je …", "Ik verneem dat …".
-        return Facts(Form.WHOLE, _upper_first(text), sure=first == "ik" and second in _NL_WHOLE)
+        # The leader's own sentence: "Ik zag dat je …", "Ik verneem dat …", "We zagen …".
+        perceived = second in _NL_WHOLE if first == "ik" else second in _NL_WE_WHOLE
+        return Facts(Form.WHOLE, _upper_first(text), sure=perceived)
     rest = words[1:]
     if (
         first == "dat"
@@ -191,6 +203,21 @@ def _dutch(text: str, victim: str | None) -> Facts:
         sure = not plural_noun and first not in unclear
         return Facts(Form.NOUN_PHRASE, _lower_first(text), sure=sure)
     return _nl_clause(text, words, victim, names)
+
+
+def _nl_weak_finite(words: list[str], names: frozenset[str]) -> int | None:
+    """Where a verb not on the lists may stand: a word in -t before a preposition or at the end
+    ("negeert bij", "pest")."""
+    for i, word in enumerate(words[1:], start=1):
+        after = words[i + 1] if i + 1 < len(words) else None
+        if (
+            len(word) >= 4
+            and word.endswith("t")
+            and word not in names | _NL_NOT_FINITE_T
+            and (after is None or after in _NL_PREPOSITIONS)
+        ):
+            return i
+    return None
 
 
 def _nl_inverted(words: list[str], victim: str | None, names: frozenset[str]) -> bool:
@@ -214,7 +241,14 @@ def _nl_clause(text: str, words: list[str], victim: str | None, names: frozenset
         (i for i, w in enumerate(words) if _nl_finite(w, words[i - 1] if i else None, names)),
         None,
     )
+    if len(words) == 1:
+        # One word ("pesten"): no clause to build around; the protocol's frame, shown back.
+        return Facts(Form.NOUN_PHRASE, text, sure=False)
     if finite_at is None and not _nl_ends_in_verb(words, names):
+        weak = _nl_weak_finite(words, names)
+        if words[0] in _NL_SUBJECTS and weak is not None:
+            # "je Noor steeds negeert bij de spelletjes": a verb not on the lists.
+            return Facts(Form.CLAUSE, _lower_first(text), sure=False)
         return Facts(Form.NOUN_PHRASE, _lower_first(text) if words[0] in _NL_LOWER else text, False)
     if _nl_inverted(words, victim, names):
         # The verb second ("je lachte Noor uit", "gisteren lachte je …"): said after a colon.
@@ -232,6 +266,9 @@ def _nl_clause(text: str, words: list[str], victim: str | None, names: frozenset
         # A plural verb or another name before it: the clause may have a subject after all.
         plural = verb.endswith("en") and verb not in _NL_FINITE
         if plural or (names & set(before_verb)) - {(victim or "").casefold()}:
+            return Facts(Form.CLAUSE, lowered, sure=False)
+        if verb in _NL_VICTIM_DOES and before_verb[-1:] == [(victim or "").casefold()]:
+            # "Noor huilde na de activiteit": she is the subject; shown back first.
             return Facts(Form.CLAUSE, lowered, sure=False)
         return Facts(Form.CLAUSE, "je " + lowered, sure=True)
     if subjects[0] == "je" and words[0] != "je":

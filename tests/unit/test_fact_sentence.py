@@ -116,6 +116,23 @@ def test_a_name_is_never_taken_for_a_verb() -> None:
     assert sentence == "Ik zie dat Lotte zaterdag werd uitgelachen."
 
 
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("Noor huilde na de activiteit", "Ik zie dat Noor huilde na de activiteit."),
+        (
+            "je Noor steeds negeert bij de spelletjes",
+            "Ik zie dat je Noor steeds negeert bij de spelletjes.",
+        ),
+        ("pesten", "Ik zie dat pesten is gebeurd."),
+        ("we zagen dat je Noor uitlachte", "We zagen dat je Noor uitlachte."),
+    ],
+)
+def test_what_is_shown_back_is_still_a_sentence_a_person_says(typed: str, said: str) -> None:
+    with using_language("nl"):
+        assert unescape(phrasing.facts_sentence(typed, witnessed=True, victim="Noor")) == said
+
+
 def test_heard_facts_use_verneem_in_every_form() -> None:
     with using_language("nl"):
         heard = [
@@ -137,6 +154,9 @@ def test_heard_facts_use_verneem_in_every_form() -> None:
         "uitlachen van Noor",  # no article
         "de memes over Noor in de groepsapp",  # plural: "is gebeurd" does not fit
         "Ik vind dat je gemeen was",  # the leader's own sentence, but no fact
+        "Noor huilde na de activiteit",  # she may be the subject: no "je" for sure
+        "je Noor steeds negeert bij de spelletjes",  # a verb not on the lists
+        "pesten",  # one word: nothing to build a clause around
     ],
 )
 def test_forms_the_rules_are_not_sure_of_are_shown_back_first(typed: str) -> None:
