@@ -60,6 +60,7 @@ from bot.callback_data import (
     PrivacyPress,
     QuietHoursChosen,
     TimeZoneChosen,
+    Why,
     parse,
 )
 from bot.handlers import (
@@ -98,7 +99,9 @@ log = logging.getLogger(__name__)
 PRESSES: dict[type[Pressed], TurnCallback] = {
     MenuPress: menu_pressed,
     **dict.fromkeys((CheckToggle, CheckAnswer, CheckEdit, CheckStartCase), quick_check.pressed),
-    **dict.fromkeys((CheckApproach, NoBlameShow, NoBlameToggle, NoBlameAnswer), approaches.pressed),
+    **dict.fromkeys(
+        (CheckApproach, NoBlameShow, NoBlameToggle, NoBlameAnswer, Why), approaches.pressed
+    ),
     CasePress: case.pressed,
     KeepFirstPart: typed.keep_first_part,
     CasesPage: case_list.page_pressed,

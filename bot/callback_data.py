@@ -319,6 +319,20 @@ class PrivacyPress(Callback):
 # --- The quick check's other approaches, and No Blame's own short check. ---------------
 
 
+class Background(StrEnum):
+    """A screen's background and sources, kept off the screen itself ("ℹ️ Why?")."""
+
+    NEXT_STEPS = "ns"
+
+
+@dataclass(frozen=True)
+class Why(Callback):
+    """The background of a screen, sent as a message of its own."""
+
+    prefix: ClassVar[str] = "why"
+    topic: Background
+
+
 @dataclass(frozen=True)
 class CheckApproach(Callback):
     """One approach that fits better, from the quick check's answer (its ticks kept)."""

@@ -112,8 +112,8 @@ FACTS: dict[Approach, ApproachFacts] = {
         ),
         first=N_("Bring the situation to your next leaders' meeting, or call the group leader."),
         fits_when=N_(
-            "When the leaders do not (yet) support the chosen approach, or you are not sure "
-            "which one fits."
+            "When you do not know yet whether your fellow leaders support the approach, or "
+            "you are not sure which one fits."
         ),
     ),
 }
@@ -145,7 +145,10 @@ def recommended(ticked: frozenset[Criterion]) -> tuple[Approach, ...]:
     }
     if not ticked & against_no_blame:
         found.append(Approach.NO_BLAME)
-    found.append(Approach.RESTORATIVE)
+    # A restorative conversation fits for the same reasons as a one-on-one conversation:
+    # only when at least one of them holds.
+    if assessment.reasons:
+        found.append(Approach.RESTORATIVE)
     return tuple(found)
 
 

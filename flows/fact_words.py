@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from flows.fact_sentence import read_facts
 from flows.language import current_language
 
 #: Labels and judgements, per language, lower case; phrases are matched as a whole.
@@ -110,3 +111,12 @@ def judgements(text: str, language: str | None = None) -> list[str]:
         if match.group() not in found:
             found.append(match.group())
     return found
+
+
+def worth_a_look(text: str, victim: str | None = None) -> bool:
+    """Whether the leader should see step 2's first sentence before it is used.
+
+    Either the facts hold a label or a judgement, or the rules could not tell with
+    confidence how the facts were typed (``flows.fact_sentence``).
+    """
+    return bool(judgements(text)) or not read_facts(text, victim).sure

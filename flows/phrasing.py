@@ -10,12 +10,14 @@ then format), so the result can be sent with Telegram's HTML parse mode as is.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from html import escape
 
 from babel.lists import format_list
 
 from flows.case import FEELING_TEXT, Feeling
+from flows.fact_sentence import Form, read_facts
 from flows.language import N_, _, babel_locale
 
 # Step 1: with the child who is bullied.
@@ -26,18 +28,24 @@ STEP1_ASK_WHAT_TO_TELL = N_("What may I tell?")
 STEP1_AGREE_REPORT_BACK = N_(
     "We agree that I tell %(bully)s %(may_tell)s and that I report back to you on the talk."
 )
-#: The same sentence when what may be told is a clause ("that it hurts her"): in Dutch the
-#: clause then follows "vertel", or the sentence does not read as a person says it.
-STEP1_AGREE_REPORT_BACK_CLAUSE = N_(
-    "We agree that I tell %(bully)s %(may_tell)s, and that I report back to you on the talk."
+#: Translators: the same sentence once the child has said what may be told. It is said TO
+#: that child, so it does not repeat her words (they speak of her); "that" points back to
+#: them. Dutch: "We spreken af dat ik Senne dat vertel en koppel het gesprek naar jou terug."
+STEP1_AGREE_REPORT_BACK_TOLD = N_(
+    "We agree that I tell %(bully)s that and that I report back to you on the talk."
 )
-#: Translators: the words that start a clause told to someone ("that it hurts", "how…"),
-#: separated by "|", in your language.
-CLAUSE_STARTS = N_("that|how|what|why|whether|who|where|when")
 
 # Step 2: with the child who bullies or joins in.
 STEP2_FACTS_SEEN = N_("I see that %(facts)s has happened.")
 STEP2_FACTS_HEARD = N_("I hear that %(facts)s has happened.")
+#: Translators: the same sentence when the facts are a clause ("you laughed at Noor"): in
+#: Dutch "Ik zie dat je Noor uitlachte." — no "is gebeurd". The clause comes as typed.
+STEP2_FACTS_SEEN_CLAUSE = N_("I see that %(clause)s.")
+STEP2_FACTS_HEARD_CLAUSE = N_("I hear that %(clause)s.")
+#: Translators: the same sentence when the facts are a main clause ("yesterday you laughed
+#: at Noor"), which cannot follow "that": the protocol's frame with "this", then the facts.
+STEP2_FACTS_SEEN_MAIN = N_("I see that this has happened: %(facts)s.")
+STEP2_FACTS_HEARD_MAIN = N_("I hear that this has happened: %(facts)s.")
 STEP2_FEELING = N_("I feel %(feeling)s.")
 STEP2_UNDERSTANDING = N_(
     "I understand that you may not have meant this to hurt, or may not fully realise "
@@ -55,8 +63,10 @@ STEP3_WHEN = N_(
     "After 1 to 2 days or 1 to 2 weeks (depending on how your group works), you talk "
     "with %(child)s again."
 )
-STEP3_ASK_KEPT = N_("Ask how far he/she keeps to the agreements that were made.")
-STEP3_MOTIVATE = N_("If needed, motivate him/her to come up with a new proposal.")
+#: Translators: the protocol's "Vraag hen in hoeverre hij/zij zich aan de gemaakte
+#: afspraken houdt", with the child named and asked directly.
+STEP3_ASK_KEPT = N_("Ask %(child)s: how far do you keep to the agreements that were made?")
+STEP3_MOTIVATE = N_("If needed, motivate %(child)s to come up with a new proposal.")
 STEP3_STOPPED_COUNTS = N_(
     "It does not matter whether every agreement was kept consistently, as long as the "
     "bullying has stopped. Keep repeating this and allow enough time for the follow-up."
@@ -84,34 +94,69 @@ def _ended(sentence: str) -> str:
     return sentence.replace(ELLIPSIS + ".", ELLIPSIS)
 
 
-def is_clause(text: str) -> bool:
-    """Whether what may be told is a clause of its own ("dat het haar pijn doet")."""
-    words = text.strip().casefold().replace("’", "'").split()
-    starts = {w.strip() for w in _(CLAUSE_STARTS).casefold().split("|")}
-    return bool(words) and (words[0] in starts or words[0].split("'")[0] + "'" in starts)
-
-
 def step1_sentences(bullies: Sequence[str], may_tell: str | None = None) -> list[str]:
-    """Step 1's three sentences; "…" stands where what may be told is not known yet."""
+    """Step 1's three sentences, said to the child who is bullied.
+
+    Before she has said what may be told, "…" stands for it; after, the closing sentence
+    points back to her words rather than repeating them: they speak of her, and she is
+    the one listening. Her words go to the script of step 2 as what the leader may tell.
+    """
     who = names(bullies)
-    told = escape(may_tell) if may_tell else ELLIPSIS
     agree = (
-        STEP1_AGREE_REPORT_BACK_CLAUSE
-        if may_tell and is_clause(may_tell)
-        else (STEP1_AGREE_REPORT_BACK)
+        _(STEP1_AGREE_REPORT_BACK_TOLD) % {"bully": who}
+        if may_tell
+        else _(STEP1_AGREE_REPORT_BACK) % {"bully": who, "may_tell": ELLIPSIS}
     )
-    return [
-        _(STEP1_ASK_PERMISSION) % {"bully": who},
-        _(STEP1_ASK_WHAT_TO_TELL),
-        _(agree) % {"bully": who, "may_tell": told},
-    ]
+    return [_(STEP1_ASK_PERMISSION) % {"bully": who}, _(STEP1_ASK_WHAT_TO_TELL), agree]
 
 
-def step2_sentences(facts: str | None, feeling: str | None, *, witnessed: bool) -> list[str]:
+_FACTS_TEMPLATES = {
+    (Form.NOUN_PHRASE, True): STEP2_FACTS_SEEN,
+    (Form.NOUN_PHRASE, False): STEP2_FACTS_HEARD,
+    (Form.CLAUSE, True): STEP2_FACTS_SEEN_CLAUSE,
+    (Form.CLAUSE, False): STEP2_FACTS_HEARD_CLAUSE,
+    (Form.MAIN_CLAUSE, True): STEP2_FACTS_SEEN_MAIN,
+    (Form.MAIN_CLAUSE, False): STEP2_FACTS_HEARD_MAIN,
+}
+
+
+def _one_full_stop(sentence: str) -> str:
+    """The sentence ends in one full stop (what the leader typed at its end is trimmed)."""
+    return sentence if sentence.endswith(".") else sentence + "."
+
+
+def facts_sentence(facts: str | None, *, witnessed: bool, victim: str | None = None) -> str:
+    """Step 2's first sentence, built around the facts in the form they were typed.
+
+    A noun phrase goes into the protocol's frame, a clause after "I see that", a main
+    clause after "I see that this has happened:", and a whole sentence of the leader's
+    own is kept (``flows.fact_sentence``). "…" stands where no facts are typed yet.
+    """
+    if not facts:
+        template = STEP2_FACTS_SEEN if witnessed else STEP2_FACTS_HEARD
+        return _(template) % {"facts": ELLIPSIS}
+    read = read_facts(facts, victim)
+    if read.form is Form.WHOLE:
+        return _one_full_stop(escape(read.text))
+    template = _(_FACTS_TEMPLATES[read.form, witnessed])
+    # French elides the frame's "que" before a vowel: "qu'il", "qu'hier".
+    if read.form is Form.CLAUSE and re.match(r"[aeiouyhàâéèêëîïôû]", read.text, re.I):
+        template = re.sub(r"\b([Qq]u)e %\(clause\)s", r"\1'%(clause)s", template)
+    sentence = template % {"facts": escape(read.text), "clause": escape(read.text)}
+    return _one_full_stop(sentence)
+
+
+def facts_sure(facts: str, victim: str | None = None) -> bool:
+    """Whether the rules recognised how the facts were typed (if not: show it back first)."""
+    return read_facts(facts, victim).sure
+
+
+def step2_sentences(
+    facts: str | None, feeling: str | None, *, witnessed: bool, victim: str | None = None
+) -> list[str]:
     """Step 2's five sentences in order; "…" stands for what is not filled in yet."""
-    facts_template = STEP2_FACTS_SEEN if witnessed else STEP2_FACTS_HEARD
     return [
-        _(facts_template) % {"facts": escape(facts) if facts else ELLIPSIS},
+        facts_sentence(facts, witnessed=witnessed, victim=victim),
         _ended(_(STEP2_FEELING) % {"feeling": feeling_words(feeling) if feeling else ELLIPSIS}),
         _(STEP2_UNDERSTANDING),
         _(STEP2_ASK_PROPOSAL),
@@ -119,6 +164,7 @@ def step2_sentences(facts: str | None, feeling: str | None, *, witnessed: bool) 
     ]
 
 
-def step3_points() -> list[str]:
-    """Step 3's three points, for the follow-up conversation."""
-    return [_(STEP3_ASK_KEPT), _(STEP3_MOTIVATE), _(STEP3_STOPPED_COUNTS)]
+def step3_points(child: str) -> list[str]:
+    """Step 3's three points for the follow-up talk with ``child``, named as everywhere."""
+    who = {"child": escape(child)}
+    return [_(STEP3_ASK_KEPT) % who, _(STEP3_MOTIVATE) % who, _(STEP3_STOPPED_COUNTS)]

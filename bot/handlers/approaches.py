@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from bot.callback_data import CheckApproach, NoBlameAnswer, NoBlameShow, NoBlameToggle
-from bot.screens import approaches, menu
+from bot.callback_data import (
+    Background,
+    CheckApproach,
+    NoBlameAnswer,
+    NoBlameShow,
+    NoBlameToggle,
+    Why,
+)
+from bot.screens import approaches, escalation, menu
 from bot.turn import Turn, leader_turn
 from flows.approaches import NO_BLAME_FULL_MASK, NoBlameCheck
 from flows.criteria import FULL_MASK
@@ -15,7 +22,7 @@ def _valid(mask: int, checked: int = 0) -> bool:
 
 @leader_turn
 async def pressed(turn: Turn) -> None:
-    """A tap on an approach from the quick check, or on No Blame's short check."""
+    """A tap on an approach from the quick check, on No Blame's short check, or on "Why?"."""
     match turn.callback:
         case CheckApproach(mask=mask, approach=approach) if _valid(mask):
             approaches.approach_from_check(turn, mask, approach)
@@ -27,5 +34,7 @@ async def pressed(turn: Turn) -> None:
             approaches.no_blame_check(turn, mask, checked ^ (1 << item))
         case NoBlameAnswer(mask=mask, checked=checked) if _valid(mask, checked):
             approaches.no_blame_answer(turn, mask, checked)
+        case Why(topic=Background.NEXT_STEPS):
+            escalation.why_next_steps(turn)
         case _:
             menu.outdated(turn)

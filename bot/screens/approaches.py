@@ -29,7 +29,7 @@ from flows.approaches import (
     no_blame_missing,
     recommended,
 )
-from flows.criteria import from_mask
+from flows.criteria import Verdict, assess, from_mask
 from flows.history import HistoryKind, NextStepChoice, Step1Choice
 from flows.language import N_, _
 from flows.replies import Shown
@@ -85,14 +85,15 @@ def describe(approach: Approach) -> str:
 
 def router(mask: int) -> tuple[str | None, Rows]:
     """The part of the quick check's answer that names what fits better, and its buttons."""
-    found = recommended(from_mask(mask))
+    ticked = from_mask(mask)
+    found = recommended(ticked)
     if not found:
         return None, []
-    text = (
-        _("What may fit better (advice: the protocol gives reasons, not a threshold):")
-        + "\n"
-        + bulleted(f"<b>{_(FACTS[a].name)}</b>: {_(FACTS[a].fits_when)}" for a in found)
-    )
+    # When the answer already asks the leader to check with the team, the team's line would
+    # say it twice: its button stays.
+    said = (Approach.TEAM_FIRST,) if assess(ticked).verdict is Verdict.TEAM_FIRST else ()
+    lines = [f"<b>{_(FACTS[a].name)}</b>: {_(FACTS[a].fits_when)}" for a in found if a not in said]
+    text = _("What may fit better:") + "\n" + bulleted(lines) if lines else None
     rows: Rows = [[("🧭 " + _(FACTS[a].name), CheckApproach(mask, a))] for a in found]
     return text, rows
 

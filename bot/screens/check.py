@@ -36,14 +36,19 @@ VERDICT_TEXT: dict[Verdict, str] = {
         "Weigh whether a milder approach is enough first."
     ),
     Verdict.TEAM_FIRST: N_(
-        "✋ Not yet: the leaders do not (yet) support this approach. Agree on it with "
-        "your team first — you will need them for the follow-up."
+        "✋ First ask your fellow leaders whether they support this approach: you did not "
+        "tick it, and you will need them for the follow-up."
     ),
     Verdict.DOES_NOT_FIT: N_(
-        "❌ Nothing you ticked points to a one-on-one conversation. Another approach is "
-        "probably better for now."
+        "❌ None of the reasons that point to a one-on-one conversation is ticked. Another "
+        "approach is probably better for now."
     ),
 }
+#: The answer when nothing at all is ticked: there is nothing to weigh.
+NOTHING_TICKED = N_(
+    "You ticked none of the protocol's reasons. Tap “Change the ticks” if some do apply; "
+    "if none does, another approach is probably better for now."
+)
 
 
 def checklist(turn: Turn, mask: int) -> None:
@@ -78,18 +83,8 @@ def answer(turn: Turn, mask: int) -> None:
             + "\n"
             + bulleted(_(CRITERION_TEXT[c]) for c in holds)
         )
-    parts.append(
-        _("Our advice (the protocol gives reasons, not a threshold):")
-        + "\n"
-        + _(VERDICT_TEXT[assessment.verdict])
-    )
-    if Criterion.LEADERS_SUPPORT not in assessment.ticked:
-        parts.append(
-            _(
-                "Keep in mind: a one-on-one conversation is a confrontational approach. "
-                "The leaders must support it."
-            )
-        )
+    verdict = _(VERDICT_TEXT[assessment.verdict]) if holds else "❌ " + _(NOTHING_TICKED)
+    parts.append(_("Our advice (the protocol gives reasons, not a threshold):") + "\n" + verdict)
     if assessment.may_start_case:
         parts.append(
             _("You disapprove of the behaviour, not the person, and you say clearly:")

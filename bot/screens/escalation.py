@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.callback_data import Menu, MenuPress, case_button
+from bot.callback_data import Background, Menu, MenuPress, Why, case_button
 from bot.screens.approaches import NEXT_STEP_TEXT
 from bot.screens.format import bulleted, detail, name, title
 from bot.storage.models import Case, Child
@@ -191,10 +191,6 @@ def next_steps(turn: Turn, case: Case, child: Child, shown: Shown | None = None)
             % {"child": name(child.nickname), "rounds": rounds}
         ),
         _("You don't have to carry this alone. Next steps:") + "\n" + bulleted(steps),
-        _(
-            "Research on the KiVa programme found that confronting works better for bullying "
-            "that is recent than for bullying that has gone on long (Garandeau et al. 2014)."
-        ),
     ]
 
     rows: Rows = [
@@ -228,9 +224,38 @@ def next_steps(turn: Turn, case: Case, child: Child, shown: Shown | None = None)
                 case_button(case.id, events.NextStepChosen(child.id, NextStepChoice.GO_ON)),
             )
         ],
+        [(_("ℹ️ Why?"), Why(Background.NEXT_STEPS))],
         [(_("▶️ Back to the case"), case_button(case.id, events.Continue(0)))],
     ]
     turn.say("\n\n".join(parts), rows)
+
+
+def why_next_steps(turn: Turn) -> None:
+    """The background of the next steps, with its source: off the screen a leader acts on.
+
+    It never weighs the protocol's reasons against each other: whatever the leader ticked
+    in the quick check stands.
+    """
+    turn.say(
+        "\n\n".join(
+            [
+                title(_("ℹ️ Why these next steps?")),
+                _(
+                    "The protocol asks you to keep following up until the bullying has "
+                    "stopped, with an approach your fellow leaders support. When talks alone "
+                    "do not stop it, more people around the children help: your team, the "
+                    "parents, support for the child who is bullied, or another approach."
+                ),
+                _(
+                    "Background: in research on the KiVa anti-bullying programme, talks with "
+                    "the children who bully stopped the bullying in nearly 4 out of 5 cases, "
+                    "as the children who were bullied told it. Neither a confronting nor a "
+                    "non-confronting approach worked better overall; which one did depended "
+                    "on the situation (Garandeau, Poskiparta and Salmivalli, 2014)."
+                ),
+            ]
+        )
+    )
 
 
 def help_line_text(turn: Turn) -> str:

@@ -154,7 +154,7 @@ def ask_new_proposal(turn: Turn, case: Case, child: Child, shown: Shown | None =
     turn.say(
         "\n\n".join(
             [
-                quoted(_(phrasing.STEP3_MOTIVATE)),
+                phrasing.step3_points(child.nickname)[1],
                 _("What does %(child)s propose now? Send each new agreement as a separate message.")
                 % {"child": name(child.nickname)},
                 _("Tap “Done” when all of them are in."),

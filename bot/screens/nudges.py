@@ -47,7 +47,7 @@ def follow_up_nudge(
     if note is not None:
         parts.append(note)
     # The question before the protocol's three points: on a phone it is what shows first.
-    parts += [title(check_in_question(case)), numbered(phrasing.step3_points())]
+    parts += [title(check_in_question(case)), numbered(phrasing.step3_points(child.nickname))]
     return "\n\n".join(parts), check_in_rows(case, child, escalate_after)
 
 

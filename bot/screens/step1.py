@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.callback_data import Menu, MenuPress, case_button
 from bot.screens.corrections import now_written
 from bot.screens.format import name, numbered, quoted, title, typed
 from bot.storage.models import Case, Child
 from bot.turn import Turn
 from flows import events, phrasing
-from flows.case import Next, next_step
+from flows.case import Consent, Next, next_step
 from flows.language import _
 from flows.replies import Shown
+
+#: How long after another child's step 1 the leader is taken to be in the same talk.
+SAME_TALK = timedelta(hours=1)
 
 
 def ask_consent(turn: Turn, case: Case, child: Child, shown: Shown | None = None) -> None:
@@ -22,11 +27,22 @@ def ask_consent(turn: Turn, case: Case, child: Child, shown: Shown | None = None
     victim = name(case.victim_nickname)
     sentences = phrasing.step1_sentences([child.nickname], child.may_tell)
     others = len(case.children) > 1
+    # Straight after another child's turn the leader is still in the same talk with her;
+    # a child added weeks later needs a quiet moment of its own.
+    same_talk = (
+        turn.now - case.updated_at < SAME_TALK
+        and all(c.held_at is None for c in case.children)
+        and any(
+            c.consent == Consent.AGREED and c.may_tell for c in case.children if c.id != child.id
+        )
+    )
     turn.say(
         "\n\n".join(
             [
                 title(_("Step 1 — with %(victim)s, the child who is bullied") % {"victim": victim}),
-                _("Find a quiet moment with %(victim)s and ask:") % {"victim": victim},
+                _("In the same talk with %(victim)s, ask:") % {"victim": victim}
+                if same_talk
+                else _("Find a quiet moment with %(victim)s and ask:") % {"victim": victim},
                 numbered(quoted(s) for s in sentences),
                 *([_("You ask this for each child in turn.")] if others else []),
                 _("Did %(victim)s agree that you talk with %(bullies)s?")
@@ -51,18 +67,28 @@ def ask_may_tell(turn: Turn, case: Case, child: Child, shown: Shown | None = Non
     turn.say(
         _(
             "What may you tell %(bullies)s? Type it as %(victim)s said it, as concretely "
-            "as you can. It completes the sentence:"
+            "as you can. Your script for the talk with %(bullies)s shows it as what you "
+            "may tell."
         )
         % {"bullies": name(child.nickname), "victim": name(case.victim_nickname)}
-        + "\n"
-        + quoted(phrasing.step1_sentences([child.nickname])[2])
         + "\n\n"
         + _("For example: %(example)s")
         % {"example": typed(_("that it hurts her when they laugh at her"))}
-        + "\n"
-        + _("I show you the whole sentence before you use it.")
         + "".join("\n\n" + line for line in now_written(child.may_tell))
     )
+
+
+def may_tell_line(case: Case, child: Child) -> str:
+    """What the bullied child allows the leader to tell ``child``, as she said it.
+
+    Shown to the leader, never pasted into a sentence said aloud: said to her, her words
+    would speak of her in the third person; said to ``child``, they are hers to give.
+    """
+    return _("🤝 %(victim)s is fine with you telling %(child)s: %(may_tell)s") % {
+        "victim": name(case.victim_nickname),
+        "child": name(child.nickname),
+        "may_tell": typed(child.may_tell or ""),
+    }
 
 
 def step1_done(turn: Turn, case: Case, child: Child, shown: Shown | None = None) -> None:
@@ -70,10 +96,13 @@ def step1_done(turn: Turn, case: Case, child: Child, shown: Shown | None = None)
     closing = phrasing.step1_sentences([child.nickname], child.may_tell)[2]
     step = next_step(case, turn.now)
     after = next((c for c in case.children if c.id == step.child_id), None)
+    victim = name(case.victim_nickname)
     if step.what in (Next.ASK_CONSENT, Next.RECORD_MAY_TELL) and after is not None:
-        then = _("Next, in the same talk: %(child)s.") % {"child": name(after.nickname)}
+        say = _("Say to %(victim)s:") % {"victim": victim}
+        then = _("Then, in the same talk, ask about %(child)s.") % {"child": name(after.nickname)}
         go_on = _("▶️ Go on with %(child)s") % {"child": after.nickname}
     else:
+        say = _("End your talk with %(victim)s with:") % {"victim": victim}
         first = after or child
         then = _("Step 1 is done. Next is step 2: the talk with %(child)s.") % {
             "child": name(first.nickname)
@@ -82,9 +111,8 @@ def step1_done(turn: Turn, case: Case, child: Child, shown: Shown | None = None)
     turn.say(
         "\n\n".join(
             [
-                _("End your talk with %(victim)s with:") % {"victim": name(case.victim_nickname)}
-                + "\n"
-                + quoted(closing),
+                may_tell_line(case, child),
+                say + "\n" + quoted(closing),
                 then,
             ]
         ),

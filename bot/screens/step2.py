@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.callback_data import Menu, MenuPress, case_button
 from bot.screens.corrections import now_written
 from bot.screens.format import bulleted, name, numbered, quoted, title, typed
+from bot.screens.step1 import may_tell_line
 from bot.storage import leaders
 from bot.storage.models import Case, Child
 from bot.turn import Keyboard, Turn
@@ -54,11 +55,21 @@ def ask_facts(turn: Turn, case: Case, child: Child, shown: Shown | None = None) 
                 heading(child),
                 _("Complete the sentence:") + " " + quoted(first),
                 _(
-                    "Type only what goes on the dots: what happened, where and when, as "
-                    "concretely and factually as you can — no interpretations."
+                    "Type what happened, where and when, as concretely and factually as you "
+                    "can — no interpretations. I build the sentence around it and show it "
+                    "to you."
                 ),
-                _("For example: %(example)s")
-                % {"example": typed(_("someone being sent away from the campfire yesterday"))},
+                _("For example: %(example)s or %(other)s")
+                % {
+                    "example": typed(
+                        _("the laughing at %(victim)s in the group chat")
+                        % {"victim": case.victim_nickname}
+                    ),
+                    "other": typed(
+                        _("you called %(victim)s names at the campfire yesterday")
+                        % {"victim": case.victim_nickname}
+                    ),
+                },
                 *now_written(child.facts),
             ]
         ),
@@ -92,7 +103,9 @@ def ask_feeling(turn: Turn, case: Case, child: Child, shown: Shown | None = None
     The first sentence, filled in, comes first: the leader reads it before saying it,
     and can fix the facts in one tap.
     """
-    first, second = phrasing.step2_sentences(child.facts, None, witnessed=child.witnessed)[:2]
+    first, second = phrasing.step2_sentences(
+        child.facts, None, witnessed=child.witnessed, victim=case.victim_nickname
+    )[:2]
     buttons = [
         (_(FEELING_TEXT[f]), case_button(case.id, events.FeelingChosen(child.id, f)))
         for f in Feeling
@@ -138,7 +151,9 @@ def _feeling_as_written(feeling: str | None) -> str | None:
 
 def script(turn: Turn, case: Case, child: Child, shown: Shown | None = None) -> None:
     """The leader's whole script for the talk, to read from the phone."""
-    sentences = phrasing.step2_sentences(child.facts, child.feeling, witnessed=child.witnessed)
+    sentences = phrasing.step2_sentences(
+        child.facts, child.feeling, witnessed=child.witnessed, victim=case.victim_nickname
+    )
     rows: Keyboard = [
         [
             (
@@ -164,8 +179,7 @@ def script(turn: Turn, case: Case, child: Child, shown: Shown | None = None) -> 
                 + " "
                 + quoted(_(phrasing.DISAPPROVE_BEHAVIOUR)),
                 numbered(quoted(s) for s in sentences),
-                _("🤝 What %(victim)s allowed you to tell: %(may_tell)s")
-                % {"victim": name(case.victim_nickname), "may_tell": typed(child.may_tell or "")},
+                may_tell_line(case, child),
                 _("After the talk, write down what %(child)s proposed to do.")
                 % {"child": name(child.nickname)},
             ]

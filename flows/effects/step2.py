@@ -55,7 +55,7 @@ def facts_typed(case: CaseRecord, child: ChildRecord, event: FactsTyped, at: Mom
         return show(Screen.TEXT_REFUSED, child)
     child.facts = facts
     at.touch(case)
-    if fact_words.judgements(facts):
+    if fact_words.worth_a_look(facts, case.victim_nickname):
         # A gentle hint, never a block: the facts are kept; typing again replaces them.
         return show(Screen.FACTS_HINT, child)
     return _after_facts(child)

@@ -20,9 +20,9 @@ async def test_names_and_facts_with_html_characters_come_back_exactly_as_typed(
     assert "with <Jo>, the child who is bullied" in step1.text
     assert "May I talk with Tom & <b>co</b> to make" in step1.text
     done = await walk.settle_step1(leader, step1, "a < b & c")
-    assert "I tell Tom & <b>co</b> a < b & c and" in done.text
+    assert "<Jo> is fine with you telling Tom & <b>co</b>: a < b & c" in done.text
     script = await walk.prepare_talk(leader, done, "Prepare", "zei: a < b & c", "&amp; <i>")
-    assert "“I see that zei: a < b & c has happened.”" in script.text
+    assert "“I see that zei: a < b & c.”" in script.text
     assert "“I feel &amp; <i>.”" in script.text
     # Nothing the leader typed became markup.
     assert "<b>co</b>" not in script.html

@@ -28,7 +28,7 @@ from telegram.ext import Application
 from bot.handlers.commands import COMMANDS
 from bot.screens import reply, setup
 from bot.screens.approaches import IN_CASE_ORDER, NEXT_STEP_TEXT, STEP1_CHOICE_TEXT
-from bot.screens.check import CRITERION_LABEL, VERDICT_TEXT
+from bot.screens.check import CRITERION_LABEL, NOTHING_TICKED, VERDICT_TEXT
 from bot.screens.follow_up import CHOICE_TEXT
 from bot.screens.settings import HOURS, QUIET, ZONES, weekday_name
 from bot.storage.models import Case, Child
@@ -56,7 +56,7 @@ from flows.case import (
     Role,
     first_part,
 )
-from flows.criteria import ALL_CRITERIA, CRITERION_TEXT, NATURE, Criterion, assess
+from flows.criteria import ALL_CRITERIA, CRITERION_TEXT, NATURE, Criterion, Verdict, assess
 from flows.escalation import VICTIM_VIEW_TEXT, VictimView
 from flows.fact_words import judgements
 from flows.follow_up import OUTCOME_TEXT, SNOOZE_TEXT, Outcome, Snooze
@@ -339,15 +339,8 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
             ]
         parts += [
             t("Our advice (the protocol gives reasons, not a threshold):"),
-            t(VERDICT_TEXT[assessment.verdict]),
+            t(VERDICT_TEXT[assessment.verdict]) if holds else "❌ " + t(NOTHING_TICKED),
         ]
-        if Criterion.LEADERS_SUPPORT not in ticked:
-            parts.append(
-                t(
-                    "Keep in mind: a one-on-one conversation is a confrontational approach. "
-                    "The leaders must support it."
-                )
-            )
         if assessment.may_start_case:
             parts.append(
                 t("You disapprove of the behaviour, not the person, and you say clearly:")
@@ -355,11 +348,15 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
                 + quoted(t(phrasing.DISAPPROVE_BEHAVIOUR))
             )
         better = recommended(frozenset(ticked))
-        if better:
-            parts.append(
-                t("What may fit better (advice: the protocol gives reasons, not a threshold):")
-            )
-            parts += [f"\u2022 {t(FACTS[a].name)}: {t(FACTS[a].fits_when)}" for a in better]
+        # The team's line is not repeated under an answer that already asks for the team.
+        said = {Approach.TEAM_FIRST} if assessment.verdict is Verdict.TEAM_FIRST else set()
+        if [a for a in better if a not in said]:
+            parts.append(t("What may fit better:"))
+            parts += [
+                f"\u2022 {t(FACTS[a].name)}: {t(FACTS[a].fits_when)}"
+                for a in better
+                if a not in said
+            ]
         rows = [[t("➕ Start a case with this")]] if assessment.may_start_case else []
         rows += [["🧭 " + t(FACTS[a].name)] for a in better]
         return parts, [*rows, [t("✏️ Change the ticks")], [t("🏠 Main menu")]]
@@ -518,11 +515,13 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
     def step1_sentences(child: str, may_tell: str | None = None) -> list[str]:
         return t.lines(lambda: phrasing.step1_sentences([child], may_tell))
 
-    def ask_consent(child: str) -> Expected:
+    def ask_consent(child: str, same_talk: bool = False) -> Expected:
         return (
             [
                 t("Step 1 \u2014 with %(victim)s, the child who is bullied", victim=name(NICK)),
-                t("Find a quiet moment with %(victim)s and ask:", victim=name(NICK)),
+                t("In the same talk with %(victim)s, ask:", victim=name(NICK))
+                if same_talk
+                else t("Find a quiet moment with %(victim)s and ask:", victim=name(NICK)),
                 *(f"{n}. {quoted(s)}" for n, s in enumerate(step1_sentences(child), start=1)),
                 t("You ask this for each child in turn."),
                 t(
@@ -743,22 +742,33 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
         return [
             t(
                 "What may you tell %(bullies)s? Type it as %(victim)s said it, as concretely "
-                "as you can. It completes the sentence:",
+                "as you can. Your script for the talk with %(bullies)s shows it as what you "
+                "may tell.",
                 bullies=name(child),
                 victim=name(NICK),
             ),
-            quoted(step1_sentences(child)[2]),
             t(
                 "For example: %(example)s",
                 example=escape(t.raw("that it hurts her when they laugh at her")),
             ),
-            t("I show you the whole sentence before you use it."),
         ]
 
+    def may_tell_line(child: str, may_tell: str) -> str:
+        return t(
+            "🤝 %(victim)s is fine with you telling %(child)s: %(may_tell)s",
+            victim=name(NICK),
+            child=name(child),
+            may_tell=escape(may_tell),
+        )
+
     def step1_done(child: str, may_tell: str, then: str, go_on: str) -> Expected:
+        more = go_on != t("▶️ Prepare that talk")
         return (
             [
-                t("End your talk with %(victim)s with:", victim=name(NICK)),
+                may_tell_line(child, may_tell),
+                t("Say to %(victim)s:", victim=name(NICK))
+                if more
+                else t("End your talk with %(victim)s with:", victim=name(NICK)),
                 quoted(step1_sentences(child, may_tell)[2]),
                 then,
             ],
@@ -781,12 +791,12 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
         *step1_done(
             FIRST,
             KEPT,
-            t("Next, in the same talk: %(child)s.", child=name(SECOND)),
+            t("Then, in the same talk, ask about %(child)s.", child=name(SECOND)),
             t.label("▶️ Go on with %(child)s", child=SECOND),
         ),
     )
     await leader.press(done, t.label("▶️ Go on with %(child)s", child=SECOND))
-    step1 = await see(leader, *ask_consent(SECOND))
+    step1 = await see(leader, *ask_consent(SECOND, same_talk=True))
     await leader.press(step1, t("✅ Yes, agreed"))
     await see(leader, ask_may_tell(SECOND))
     await leader.send(NICK)
@@ -811,7 +821,9 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
         )
 
     def step2_sentences(facts: str | None, feeling: str | None, seen: bool) -> list[str]:
-        return t.lines(lambda: phrasing.step2_sentences(facts, feeling, witnessed=seen))
+        return t.lines(
+            lambda: phrasing.step2_sentences(facts, feeling, witnessed=seen, victim=NICK)
+        )
 
     def ask_facts(child: str, seen: bool, same_as: Sequence[str] = ()) -> Expected:
         return (
@@ -819,12 +831,19 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
                 heading(child),
                 t("Complete the sentence:") + " " + quoted(step2_sentences(None, None, seen)[0]),
                 t(
-                    "Type only what goes on the dots: what happened, where and when, as "
-                    "concretely and factually as you can \u2014 no interpretations."
+                    "Type what happened, where and when, as concretely and factually as you "
+                    "can \u2014 no interpretations. I build the sentence around it and show it "
+                    "to you."
                 ),
                 t(
-                    "For example: %(example)s",
-                    example=escape(t.raw("someone being sent away from the campfire yesterday")),
+                    "For example: %(example)s or %(other)s",
+                    example=escape(
+                        t.raw("the laughing at %(victim)s in the group chat") % {"victim": NICK}
+                    ),
+                    other=escape(
+                        t.raw("you called %(victim)s names at the campfire yesterday")
+                        % {"victim": NICK}
+                    ),
                 ),
             ],
             [[t.label("📋 Same facts as for %(other)s", other=o)] for o in same_as],
@@ -861,11 +880,7 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
                 + " "
                 + quoted(t(phrasing.DISAPPROVE_BEHAVIOUR)),
                 *(f"{n}. {quoted(s)}" for n, s in enumerate(sentences, start=1)),
-                t(
-                    "🤝 What %(victim)s allowed you to tell: %(may_tell)s",
-                    victim=name(NICK),
-                    may_tell=escape(may_tell),
-                ),
+                may_tell_line(child, may_tell),
                 t("After the talk, write down what %(child)s proposed to do.", child=name(child)),
             ],
             [
@@ -948,26 +963,38 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
     facts = LONG_FACTS[:900] + " altijd always toujours immer"
     await leader.send(facts)
     labels = t.lines(lambda: judgements(facts))
+
+    def sure_or_not(facts: str) -> list[str]:
+        sure = t.lines(lambda: [str(phrasing.facts_sure(facts, NICK))]) == ["True"]
+        return [] if sure else [t("Read it aloud once: is this how you will say it?")]
+
     assert labels, "no word of the facts reads as a judgement in this language"
     hint = await see(
         leader,
         [
             heading(FIRST),
-            t("You wrote: %(facts)s", facts=escape(facts)),
-            t(
+            t("Your first sentence:") + " " + quoted(step2_sentences(facts, None, True)[0]),
+            t.plural(
+                "A small hint: %(words)s sounds like a judgement or a label rather than what "
+                "happened.",
                 "A small hint: %(words)s sound like a judgement or a label rather than what "
                 "happened.",
+                len(labels),
                 words=", ".join(quoted(escape(w)) for w in labels),
             ),
             t(
                 "\u201cI see that \u2026\u201d works best with what happened, where and when: "
                 "a child can argue with a judgement, not with a fact."
             ),
-            t("Type the facts again to replace them, or keep them as they are."),
+            *sure_or_not(facts),
+            t(
+                "Keep it, or type the whole sentence as you will say it, starting with %(frame)s",
+                frame=quoted(step2_sentences(None, None, True)[0].split("\u2026")[0] + "\u2026"),
+            ),
         ],
-        [[t("✅ Keep them as they are")]],
+        [[t("✅ Keep this sentence")]],
     )
-    await leader.press(hint, t("✅ Keep them as they are"))
+    await leader.press(hint, t("✅ Keep this sentence"))
     asked = await see(leader, *ask_feeling(FIRST, facts, seen=True))
     angry = t(FEELING_TEXT[Feeling.ANGRY])
     await leader.press(asked, angry)
@@ -1261,7 +1288,10 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
                 "with %(victim)s? What does %(victim)s say?",
                 victim=name(NICK),
             ),
-            *(f"{n}. {p}" for n, p in enumerate(t.lines(phrasing.step3_points), start=1)),
+            *(
+                f"{n}. {p}"
+                for n, p in enumerate(t.lines(lambda: phrasing.step3_points(child)), start=1)
+            ),
         ]
         return parts, [*rows, [t("⏰ Not talked yet: remind me later")]]
 
@@ -1296,7 +1326,7 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
 
     new_proposal = (
         [
-            quoted(t(phrasing.STEP3_MOTIVATE)),
+            t(phrasing.STEP3_MOTIVATE, child=escape(SECOND)),
             t(
                 "What does %(child)s propose now? Send each new agreement as a separate message.",
                 child=name(SECOND),
@@ -1419,11 +1449,6 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
                     "Support for %(victim)s: someone to talk to, inside and outside the group.",
                     victim=name(NICK),
                 ),
-                t(
-                    "Research on the KiVa programme found that confronting works better for "
-                    "bullying that is recent than for bullying that has gone on long "
-                    "(Garandeau et al. 2014)."
-                ),
             ],
             [
                 [t("👥 Team or group leadership")],
@@ -1431,6 +1456,7 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
                 [t("🧭 Another approach")],
                 [t.label("💬 Support for %(victim)s", victim=NICK)],
                 [t("🔁 One more round first")],
+                [t("ℹ️ Why?")],
                 [t("▶️ Back to the case")],
             ],
         )

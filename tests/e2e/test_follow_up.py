@@ -45,11 +45,11 @@ async def test_a_nudge_brings_the_agreements_and_not_stopped_leads_to_a_new_prop
     clock.advance(days=1, hours=1, minutes=5)
     nudge = await leader.expect("Step 3: talk with Tom again")
     assert "say sorry to Sam" in nudge.text
-    assert "Ask how far he/she keeps to the agreements that were made." in nudge.text
+    assert "Ask Tom: how far do you keep to the agreements that were made?" in nudge.text
     assert "comes late" not in nudge.text
 
     await walk.answer_follow_up(leader, nudge, "Not stopped")
-    await leader.expect("If needed, motivate him/her to come up with a new proposal.")
+    await leader.expect("If needed, motivate Tom to come up with a new proposal.")
     await leader.send("stay away from Sam during games")
     proposal = await leader.expect("New proposal so far")
     await leader.press(proposal, "Done")

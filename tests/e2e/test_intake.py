@@ -196,7 +196,7 @@ async def test_an_update_given_again_after_a_restart_is_skipped(
         # Handled again, the facts would be taken as the feeling: the script would come now.
         await leader.send("worried")
         script = await leader.expect_new_message()
-        assert "I see that Tom pushed Sam has happened." in script.text
+        assert "I see that Tom pushed Sam." in script.text
         assert "I feel worried." in script.text
     finally:
         await bot.terminate()
@@ -274,7 +274,7 @@ async def test_an_edit_is_not_taken_as_new_input(
         # Still waiting for the feeling, with the facts as first sent.
         await leader.send("worried")
         script = await leader.expect("Your script for the talk with Tom")
-        assert "I see that Tom pushed Sam has happened." in script.text
+        assert "I see that Tom pushed Sam." in script.text
         assert "I feel worried." in script.text
 
 

@@ -29,7 +29,7 @@ async def settle_step1_dutch(leader: SimUser, may_tell: str) -> BotMessage:
         await leader.press(step1, "Ja, akkoord")
         await leader.expect("vertellen?")
         await leader.send(may_tell)
-        done = await leader.expect("Sluit je gesprek met")
+        done = await leader.expect("vindt het goed dat je")
         if "Stap 1 is klaar" in done.text:
             return done
         await leader.press(done, "Verder met")
@@ -214,7 +214,7 @@ async def test_a_nudge_shows_the_agreements_that_stand_and_asks_first(
     clock.advance(days=8)
     nudge = await leader.expect("Stap 3: spreek nogmaals met Jonas")
     assert "Jonas lacht niet meer" in nudge.text
-    assert nudge.text.index("Wat zegt Lotte?") < nudge.text.index("Vraag hen in hoeverre")
+    assert nudge.text.index("Wat zegt Lotte?") < nudge.text.index("Vraag Jonas: in hoeverre")
     await not_stopped(leader, nudge)
     await leader.expect("Wat stelt Jonas nu voor?")
     await leader.send("Jonas gaat naast Lotte zitten")
@@ -259,7 +259,7 @@ async def test_corrections_at_any_step_and_the_same_facts_for_the_next_child(
     feeling = await leader.expect("Benoem je gevoel")
     await leader.press(feeling, "Hetzelfde gevoel als bij Jonas")
     script = await leader.expect("Jouw leidraad voor het gesprek met Mila")
-    assert "“Ik zie dat Lotte zaterdag werd uitgelachen is gebeurd.”" in script.text
+    assert "“Ik zie dat Lotte zaterdag werd uitgelachen.”" in script.text
 
     async def corrections() -> object:
         await leader.send("/cases")
@@ -308,9 +308,10 @@ async def test_the_filled_sentences_read_as_a_person_says_them(
     assert "Bijvoorbeeld" in asked.text
     await leader.send("dat het haar pijn doet als ze haar uitlachen")
     done = await leader.expect("Stap 1 is klaar")
+    # Said to Lotte: her words are shown to the leader, not said back to her of herself.
+    assert "🤝 Lotte vindt het goed dat je Jonas vertelt: dat het haar pijn doet" in done.text
     assert (
-        "“We spreken af dat ik Jonas vertel dat het haar pijn doet als ze haar uitlachen, "
-        "en dat ik het gesprek naar jou terugkoppel.”"
+        "“We spreken af dat ik Jonas dat vertel en koppel het gesprek naar jou terug.”"
     ) in done.text
     await leader.press(done, "Bereid dat gesprek voor")
     await leader.press(await leader.expect("Heb je zelf gezien"), "Ik hoorde het")

@@ -71,5 +71,5 @@ async def test_a_nudges_button_works_whatever_telegram_does_to_the_answer(
     await leader.press(nudges(leader)[0], "I did not ask")
     asked = await leader.expect("how far has the bullying stopped?")
     await leader.press(asked, "Not stopped")
-    await leader.expect("If needed, motivate him/her to come up with a new proposal.")
+    await leader.expect("If needed, motivate Tom to come up with a new proposal.")
     assert api.injected == [(method, fault)]

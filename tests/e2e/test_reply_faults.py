@@ -121,7 +121,7 @@ async def test_a_reply_lost_for_good_comes_at_the_next_message_even_after_a_rest
         await eventually_count(database_url, KEPT, 0)
         await leader.press(feelings, "sad")
         script = await leader.expect("Your script for the talk with")
-        assert "I see that Tom pushed Sam has happened" in script.text
+        assert "I see that Tom pushed Sam." in script.text
         assert "I feel sad" in script.text, "the repeated facts were not taken as the feeling"
 
 

@@ -33,7 +33,7 @@ async def test_killed_in_the_middle_of_step_2_the_leader_continues_where_they_we
         # The bot still waits for the feeling, typed in the leader's own word.
         await leader.send("disappointed")
         script = await leader.expect("Your script for the talk with Tom")
-        assert "I see that Tom pushed Sam at the campfire has happened." in script.text
+        assert "I see that Tom pushed Sam at the campfire." in script.text
         assert "I feel disappointed." in script.text
 
         await leader.press(script, "Talk held")

@@ -33,7 +33,7 @@ async def settle_step1(leader: SimUser, step1: BotMessage, may_tell: str) -> Bot
         await leader.press(step1, "Yes, agreed")
         await leader.expect("What may you tell")
         await leader.send(may_tell)
-        done = await leader.expect("End your talk with")
+        done = await leader.expect("is fine with you telling")
         if "Step 1 is done" in done.text:
             return done
         await leader.press(done, "Go on with")

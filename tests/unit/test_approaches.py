@@ -20,11 +20,14 @@ TICKS = st.frozensets(st.sampled_from(ALL_CRITERIA))
 AGAINST_NO_BLAME = {Criterion.GOING_ON_LONG, Criterion.HIGH_IMPACT, Criterion.BULLY_HIGH_STATUS}
 
 
-def test_nothing_ticked_but_the_leaders_support_points_to_no_blame_first() -> None:
-    assert recommended(frozenset({Criterion.LEADERS_SUPPORT})) == (
-        Approach.NO_BLAME,
-        Approach.RESTORATIVE,
-    )
+def test_nothing_ticked_but_the_leaders_support_points_to_no_blame() -> None:
+    # A restorative conversation fits for the same reasons as a one-on-one conversation:
+    # with none of them ticked, it is not offered.
+    assert recommended(frozenset({Criterion.LEADERS_SUPPORT})) == (Approach.NO_BLAME,)
+
+
+def test_nothing_ticked_at_all_asks_the_team_and_points_to_no_blame() -> None:
+    assert recommended(frozenset()) == (Approach.TEAM_FIRST, Approach.NO_BLAME)
 
 
 def test_without_the_leaders_support_the_team_comes_first() -> None:
@@ -48,7 +51,7 @@ def test_the_router_follows_what_each_approach_is_for(ticked: frozenset[Criterio
     if found:
         assert (Approach.TEAM_FIRST in found) == (Criterion.LEADERS_SUPPORT not in ticked)
         assert (Approach.NO_BLAME in found) == (not ticked & AGAINST_NO_BLAME)
-        assert Approach.RESTORATIVE in found
+        assert (Approach.RESTORATIVE in found) == bool(assess(ticked).reasons)
 
 
 def test_every_approach_is_described_in_three_lines_with_a_first_step() -> None:

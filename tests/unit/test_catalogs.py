@@ -10,6 +10,7 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
+from flows.approaches import FACTS
 from flows.language import CATALOGS, SUPPORTED_LANGUAGES
 from tests.support.telegram_html import TelegramHtmlError, parse_html
 
@@ -120,11 +121,21 @@ PROTOCOL_DUTCH = {
         "Ik zal dit samen met jou opnemen en regelmatig bespreken."
     ),
     "You don't say or do this. Full stop.": "Dit zeg of doe je niet. Punt.",
-    "Ask how far he/she keeps to the agreements that were made.": (
-        "Vraag hen in hoeverre hij/zij zich aan de gemaakte afspraken houdt."
+    # Once the child has said what may be told, "…" points back to her words.
+    "We agree that I tell %(bully)s that and that I report back to you on the talk.": (
+        "We spreken af dat ik %(bully)s dat vertel en koppel het gesprek naar jou terug."
     ),
-    "If needed, motivate him/her to come up with a new proposal.": (
-        "Motiveer hem/haar eventueel om een nieuw voorstel te bedenken."
+    # The frame for facts typed as a clause or a main clause: the protocol's words.
+    "I see that %(clause)s.": "Ik zie dat %(clause)s.",
+    "I hear that %(clause)s.": "Ik verneem dat %(clause)s.",
+    "I see that this has happened: %(facts)s.": "Ik zie dat dit is gebeurd: %(facts)s.",
+    "I hear that this has happened: %(facts)s.": "Ik verneem dat dit is gebeurd: %(facts)s.",
+    # Step 3 with the child named, and asked directly rather than as "hij/zij".
+    "Ask %(child)s: how far do you keep to the agreements that were made?": (
+        "Vraag %(child)s: in hoeverre hou je je aan de gemaakte afspraken?"
+    ),
+    "If needed, motivate %(child)s to come up with a new proposal.": (
+        "Motiveer %(child)s eventueel om een nieuw voorstel te bedenken."
     ),
     "The bullying has been going on for a long(er) time": "Het pesten is al lang(er) bezig",
     "The leader(s) support the chosen approach": "Begeleider(s) steunen de gekozen aanpak",
@@ -137,3 +148,21 @@ def test_the_dutch_catalog_keeps_the_protocols_own_words(source: str, dutch: str
     message = catalog("nl").get(source)
     assert message is not None, source
     assert message.string == dutch
+
+
+def test_dutch_goes_on_in_lower_case_after_a_colon() -> None:
+    # "Wanneer het past: als …", "Wat je eerst doet: vraag …": what follows the colon.
+    dutch = catalog("nl")
+    for facts in FACTS.values():
+        for source in (facts.fits_when, facts.first):
+            message = dutch.get(source)
+            assert message is not None and message.string[:1].islower(), message
+
+
+def test_a_dutch_verb_agrees_with_one_word_or_several() -> None:
+    message = catalog("nl").get(
+        "A small hint: %(words)s sounds like a judgement or a label rather than what happened."
+    )
+    assert message is not None
+    one, several = message.string
+    assert " klinkt " in one and " klinken " in several

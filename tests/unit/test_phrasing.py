@@ -24,15 +24,17 @@ def test_step1_names_every_child_who_bullies_and_leaves_dots_for_what_may_be_tol
     assert "…" in third
 
 
-def test_step1_third_sentence_carries_what_may_be_told() -> None:
-    third = phrasing.step1_sentences(["Tom"], "that it hurts")[2]
-    assert "Tom that it hurts" in third
+def test_step1_closing_sentence_points_back_to_what_the_child_said_without_repeating_it() -> None:
+    # Said to the child who is bullied: her words speak of her in the third person.
+    with using_language("nl"):
+        third = phrasing.step1_sentences(["Senne"], "dat ze uitgelachen wordt")[2]
+    assert third == "We spreken af dat ik Senne dat vertel en koppel het gesprek naar jou terug."
 
 
 def test_step2_has_five_sentences_in_the_protocols_order() -> None:
-    sentences = phrasing.step2_sentences("X happened", "sad", witnessed=True)
+    sentences = phrasing.step2_sentences("the fight at camp", "sad", witnessed=True)
     assert len(sentences) == 5
-    assert sentences[0].startswith("I see that X happened")
+    assert sentences[0] == "I see that the fight at camp has happened."
     assert sentences[1] == "I feel sad."
     assert sentences[3].startswith("I would like it to stop.")
 
@@ -47,19 +49,19 @@ def test_a_typed_feeling_is_kept_as_typed() -> None:
 
 
 def test_everything_typed_is_escaped() -> None:
-    sentences = phrasing.step2_sentences("zei: a < b & c", "<b>bold</b>", witnessed=True)
-    assert "zei: a &lt; b &amp; c" in sentences[0]
+    sentences = phrasing.step2_sentences("the note: a < b & c", "<b>bold</b>", witnessed=True)
+    assert "the note: a &lt; b &amp; c" in sentences[0]
     assert "&lt;b&gt;bold&lt;/b&gt;" in sentences[1]
     assert "<Jo>" not in phrasing.step1_sentences(["<Jo>"], "<i>")[2]
     assert "&lt;Jo&gt;" in phrasing.names(["<Jo>"])
 
 
-def test_step3_has_the_protocols_three_points_in_its_words() -> None:
+def test_step3_has_the_protocols_three_points_with_the_child_named() -> None:
     with using_language("nl"):
-        points = phrasing.step3_points()
+        points = phrasing.step3_points("Senne")
     assert points == [
-        "Vraag hen in hoeverre hij/zij zich aan de gemaakte afspraken houdt.",
-        "Motiveer hem/haar eventueel om een nieuw voorstel te bedenken.",
+        "Vraag Senne: in hoeverre hou je je aan de gemaakte afspraken?",
+        "Motiveer Senne eventueel om een nieuw voorstel te bedenken.",
         "Het speelt geen rol of alle afspraken consequent volgehouden worden, zolang de "
         "pesterijen maar gestopt zijn. Blijf dit herhalen en voorzie voldoende tijd voor de "
         "opvolging.",
