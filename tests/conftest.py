@@ -48,6 +48,14 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 BOTH_DATABASES = "both_databases"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="write the golden files of tests/e2e/golden/ anew instead of comparing with them",
+    )
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
