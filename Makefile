@@ -61,8 +61,9 @@ postgres:
 		  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
 
 ## test: set up, then lint, type-check and run every test (on SQLite, and on PostgreSQL
-## where the database matters), in TEST_WORKERS processes at once (2 by default; 0: one)
-TEST_WORKERS ?= 2
+## where the database matters), in TEST_WORKERS processes at once (0: all in this one).
+## A test waits on the bot about half of its time: three processes keep two cores busy.
+TEST_WORKERS ?= 3
 test: $(STAMP) catalogs lint postgres
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
