@@ -60,9 +60,12 @@ postgres:
 		{ echo "Installing PostgreSQL's server for the tests"; \
 		  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
 
-## test: set up, then lint, type-check and run every test (on SQLite and PostgreSQL)
+## test: set up, then lint, type-check and run every test (on SQLite, and on PostgreSQL
+## where the database matters), in TEST_WORKERS processes at once (0: all in this one).
+## A test waits on the bot about half of its time: three processes keep two cores busy.
+TEST_WORKERS ?= 3
 test: $(STAMP) catalogs lint postgres
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache locales/*/LC_MESSAGES/*.mo

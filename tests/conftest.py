@@ -14,18 +14,68 @@ from tests.support.clock import TestClock
 from tests.support.postgres import create_database, drop_database, postgres_server
 from tests.support.running_bot import running_bot
 
+#: Outcomes that hide what does not work: any of them fails the run.
+HIDING = ("skipped", "xfailed", "xpassed")
+
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatus: int) -> None:
     """A skipped test hides what does not work: fail the run if any test was skipped."""
-    skipped = terminalreporter.stats.get("skipped", [])
-    if skipped:
-        terminalreporter.write_line(f"{len(skipped)} test(s) were skipped: that fails the run.")
+    for outcome in HIDING:
+        hidden = terminalreporter.stats.get(outcome, [])
+        if hidden:
+            terminalreporter.write_line(f"{len(hidden)} test(s) {outcome}: that fails the run.")
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None and reporter.stats.get("skipped") and exitstatus == 0:
+    hidden = reporter is not None and any(reporter.stats.get(outcome) for outcome in HIDING)
+    if hidden and exitstatus == pytest.ExitCode.OK:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+# Which database a test runs on. The rule: a test that needs a database (the
+# ``database_url`` fixture, or ``bot``, which uses it) runs on SQLite only, unless it is
+# marked ``both_databases``; then it runs on PostgreSQL as well. Mark a test, or a whole
+# module with ``pytestmark = pytest.mark.both_databases``, when what it checks depends
+# on the database, not on the protocol: the durable inbox and its claims, two processes
+# on one database, leases and the nudges' claims, restarts, migrations and the schema,
+# ids at the edge of the column's range, erasure and encryption at rest, the rounds that
+# take PostgreSQL's advisory locks, the driver's log lines, and any code path with SQL of
+# its own (``bot/storage`` branches on ``Database.kind``). The protocol's flows, screens
+# and texts behave the same on both: they run once, on SQLite.
+# A test may still name its databases itself:
+# ``@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)``.
+BOTH_DATABASES = "both_databases"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="write the golden files of tests/e2e/golden/ anew instead of comparing with them",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f"{BOTH_DATABASES}: run on PostgreSQL as well as on SQLite (the rule: tests/conftest.py)",
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "database_url" not in metafunc.fixturenames:
+        return
+    for marker in metafunc.definition.iter_markers("parametrize"):
+        names = marker.args[0]
+        if "database_url" in (
+            [n.strip() for n in names.split(",")] if isinstance(names, str) else names
+        ):
+            return
+    both = metafunc.definition.get_closest_marker(BOTH_DATABASES) is not None
+    metafunc.parametrize(
+        "database_url", ["sqlite", "postgresql"] if both else ["sqlite"], indirect=True
+    )
 
 
 @pytest.fixture(scope="session")
@@ -39,10 +89,10 @@ def postgres_admin_url() -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture
 async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
-    """A fresh database per test, once on SQLite and once on PostgreSQL."""
-    if request.param == "sqlite":
+    """A fresh database per test: on SQLite, and also on PostgreSQL where the rule above says."""
+    if getattr(request, "param", "sqlite") == "sqlite":
         yield f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
         return
     admin_url = request.getfixturevalue("postgres_admin_url")

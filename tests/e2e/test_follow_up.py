@@ -278,6 +278,8 @@ async def test_a_failed_send_is_retried_with_back_off_and_the_nudge_is_not_lost(
     assert len(nudges(leader)) == 1
 
 
+# Due times and claims kept across a restart, read back from each database.
+@pytest.mark.both_databases
 async def test_a_restart_with_a_reminder_pending_still_sends_it_on_time(
     api: BotApiStandin, database_url: str, clock: TestClock
 ) -> None:
@@ -292,6 +294,8 @@ async def test_a_restart_with_a_reminder_pending_still_sends_it_on_time(
     assert len(nudges(leader)) == 1
 
 
+# Due times and claims kept across a restart, read back from each database.
+@pytest.mark.both_databases
 async def test_reminders_that_fell_due_while_down_are_sent_once_at_start_marked_late(
     api: BotApiStandin, database_url: str, clock: TestClock
 ) -> None:

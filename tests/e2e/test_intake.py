@@ -33,6 +33,9 @@ from tests.support.database_peek import all_stored_text, count, eventually_count
 from tests.support.running_bot import running_bot
 from tests.support.waiting import wait_until
 
+# The durable inbox: its insert and its per-sender claims are SQL of each database's own.
+pytestmark = pytest.mark.both_databases
+
 LONG = os.environ.get("PESTGESPREK_LONG") == "1"
 #: (database, delay in ms): a few in CI, every 5 ms from 0 to 50 on both databases by hand.
 KILL_DELAYS = (

@@ -11,11 +11,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from bot import __version__
 from tests.e2e import walk
 from tests.support.bot_api_standin import TOKEN, BotApiStandin
 from tests.support.bot_process import ROOT, BotProcess
 from tests.support.running_bot import TEST_DATA_KEY
+
+# The database driver's own log lines differ: asyncpg's and aiosqlite's.
+pytestmark = pytest.mark.both_databases
 
 VICTIM = "Ymke-R"
 BULLY = "Quinten-V"

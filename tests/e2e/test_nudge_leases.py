@@ -25,6 +25,9 @@ from tests.support.clock import TestClock
 from tests.support.running_bot import running_bot
 from tests.support.waiting import wait_until
 
+# Nudge claims and their leases: SELECT … FOR UPDATE SKIP LOCKED on PostgreSQL.
+pytestmark = pytest.mark.both_databases
+
 LEADERS = 3
 
 

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from cryptography.fernet import Fernet
 from telegram.ext import Application
 
@@ -19,6 +20,10 @@ from tests.support.clock import TestClock
 from tests.support.database_peek import all_stored_text, count, eventually_count, sqlite_files
 from tests.support.dispatch_rounds import dispatch_round, retention_round
 from tests.support.running_bot import TEST_DATA_KEY, running_bot
+
+# Encryption at rest, erasure, retention (an advisory lock on PostgreSQL) and key rotation:
+# what each database keeps.
+pytestmark = pytest.mark.both_databases
 
 VICTIM = "Zuzanna-Q"
 BULLY = "Xavier-K"

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.e2e import walk
 from tests.e2e.test_follow_up import held_talk
 from tests.support.bot_api_standin import BotApiStandin
 from tests.support.bot_process import BotProcess
 from tests.support.database_peek import count
 from tests.support.waiting import wait_until
+
+# A killed process: what the database kept, and the start-up lock on PostgreSQL.
+pytestmark = pytest.mark.both_databases
 
 
 async def test_killed_in_the_middle_of_step_2_the_leader_continues_where_they_were(

@@ -8,6 +8,7 @@ a whole case change hands, each only once the other leader accepts.
 
 from __future__ import annotations
 
+import pytest
 from telegram.ext import Application
 
 from bot.storage.database import Database
@@ -17,6 +18,9 @@ from tests.e2e.test_team import invitation_token, make_team, open_case
 from tests.support.bot_api_standin import BotApiStandin, BotMessage, SimUser
 from tests.support.clock import TestClock
 from tests.support.database_peek import count, eventually_count
+
+# The team rounds take an advisory lock on PostgreSQL before escalating a nudge.
+pytestmark = pytest.mark.both_databases
 
 
 async def team_of_three(api: BotApiStandin, base: int) -> tuple[SimUser, SimUser, SimUser]:

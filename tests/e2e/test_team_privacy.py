@@ -7,6 +7,7 @@ with its history, and a group chat still hears nothing about a child or a team.
 
 from __future__ import annotations
 
+import pytest
 from telegram.ext import Application
 
 from tests.e2e import walk
@@ -16,6 +17,9 @@ from tests.e2e.test_team_history import document_of_case
 from tests.support.bot_api_standin import BotApiStandin
 from tests.support.clock import TestClock
 from tests.support.database_peek import count
+
+# Erasure that hands shared cases on: deletes across the team's tables on each database.
+pytestmark = pytest.mark.both_databases
 
 
 async def test_delete_passes_shared_cases_on_and_the_last_coordinator_ends_the_team(

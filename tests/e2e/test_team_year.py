@@ -9,6 +9,7 @@ kept; the question comes once a year.
 
 from __future__ import annotations
 
+import pytest
 from telegram.ext import Application
 
 from tests.e2e import walk
@@ -17,6 +18,9 @@ from tests.e2e.test_team_follow_up import share_with, team_of_three
 from tests.support.bot_api_standin import BotApiStandin, BotMessage, SimUser
 from tests.support.clock import TestClock
 from tests.support.database_peek import count
+
+# The team rounds take an advisory lock on PostgreSQL before asking about the new year.
+pytestmark = pytest.mark.both_databases
 
 NEW_YEAR = "SELECT count(*) FROM reminders WHERE kind = 'new_year'"
 

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 #: What a fresh clone does not have: local environments, data, caches, compiled files.
 NOT_IN_A_CLONE = shutil.ignore_patterns(
     ".git", ".venv", "data", ".env", "build", "dist", "*.egg-info", "__pycache__",
-    ".mypy_cache", ".pytest_cache", ".ruff_cache", "*.mo", "tests",
+    ".mypy_cache", ".pytest_cache", ".ruff_cache", ".hypothesis", "*.mo", "tests",
 )  # fmt: skip
 
 

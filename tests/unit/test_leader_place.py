@@ -16,6 +16,9 @@ from bot.storage.models import Leader
 from flows.replies import Awaiting
 from tests.support.running_bot import TEST_DATA_KEY
 
+# Which SQL statements a turn writes, as each database's dialect sends them.
+pytestmark = pytest.mark.both_databases
+
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 LEADER_ID = 4242
 

@@ -47,6 +47,9 @@ from flows.case import last_outcome, planned_follow_up
 from flows.follow_up_timing import DEFAULT_TIME_ZONE, Rhythm
 from tests.support.running_bot import TEST_DATA_KEY
 
+# Migrations and the schema: each database's own DDL.
+pytestmark = pytest.mark.both_databases
+
 PREVIOUS = "0001"
 CIPHER = DataCipher((TEST_DATA_KEY,))
 

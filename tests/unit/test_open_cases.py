@@ -16,6 +16,9 @@ from bot.storage.models import Case, Leader
 from tests.support.running_bot import TEST_DATA_KEY
 from tests.unit.test_migrations import current_revision, head_revision, run_alembic
 
+# The open-cases index and its queries: each database's own plan and DDL.
+pytestmark = pytest.mark.both_databases
+
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 
 

@@ -7,10 +7,14 @@ import os
 import sys
 from pathlib import Path
 
+import pytest
 from alembic.script import ScriptDirectory
 
 from bot.storage.database import SCHEMA_REVISION, alembic_config
 from tests.support.running_bot import TEST_DATA_KEY
+
+# Start-up on each database: its driver and, on PostgreSQL, the start-up lock.
+pytestmark = pytest.mark.both_databases
 
 ROOT = Path(__file__).resolve().parents[2]
 
