@@ -61,13 +61,18 @@ def ask_facts(turn: Turn, case: Case, child: Child, shown: Shown | None = None) 
                 ),
                 _("For example: %(example)s or %(other)s")
                 % {
-                    "example": typed(
-                        _("the laughing at %(victim)s in the group chat")
-                        % {"victim": case.victim_nickname}
+                    # Quoted: two things a leader may type, not one sentence.
+                    "example": quoted(
+                        typed(
+                            _("the laughing at %(victim)s in the group chat")
+                            % {"victim": case.victim_nickname}
+                        )
                     ),
-                    "other": typed(
-                        _("you called %(victim)s names at the campfire yesterday")
-                        % {"victim": case.victim_nickname}
+                    "other": quoted(
+                        typed(
+                            _("you called %(victim)s names at the campfire yesterday")
+                            % {"victim": case.victim_nickname}
+                        )
                     ),
                 },
                 *now_written(child.facts),
