@@ -345,7 +345,7 @@ def _follow_ups(child: Child, victim: str, zone: ZoneInfo) -> str:
         "#",
         _("Date"),
         _("What %(victim)s says") % {"victim": victim},
-        _("Outcome of the talk"),
+        _("Outcome"),
     ]
     head = "<tr>" + "".join(f"<th>{label}</th>" for label in labels) + "</tr>"
     body = "".join(rows)
