@@ -24,6 +24,7 @@ from bot.intake.dispatcher import InboxDispatcher
 from bot.intake.polling import ALLOWED_UPDATES
 from bot.intake.running import running
 from bot.settings import Settings
+from bot.storage import inbox
 from bot.storage.database import Database
 
 log = logging.getLogger(__name__)
@@ -40,10 +41,12 @@ class WebhookHandler(RequestHandler):
         telegram: Application,  # type: ignore[type-arg]
         secret: str,
         dispatcher: InboxDispatcher,
+        database: Database,
     ) -> None:
         self.telegram = telegram
         self.secret = secret
         self.dispatcher = dispatcher
+        self.database = database
 
     async def post(self) -> None:
         if self.request.headers.get(SECRET_HEADER) != self.secret:
@@ -52,9 +55,29 @@ class WebhookHandler(RequestHandler):
             return
         try:
             data = json.loads(self.request.body)
-            update = Update.de_json(data, self.telegram.bot)
-        except (ValueError, TypeError, KeyError):
+        except ValueError:
             self.set_status(400)
+            return
+        update_id = data.get("update_id") if isinstance(data, dict) else None
+        if not isinstance(update_id, int):
+            # Nothing to keep it by, and nothing Telegram would send.
+            self.set_status(400)
+            return
+        try:
+            update = Update.de_json(data, self.telegram.bot)
+        except Exception as error:
+            # One update python-telegram-bot cannot read must not hold up the others:
+            # set aside, then acknowledged.
+            try:
+                await inbox.quarantine(
+                    self.database, update_id, self.request.body.decode(errors="replace"), error
+                )
+            except Exception:
+                log.exception("could not set update %s aside", update_id)
+                self.set_status(500)
+                return
+            log.error(inbox.quarantine_line(update_id, error))
+            self.set_status(200)
             return
         try:
             await self.dispatcher.take_in([update])
@@ -97,6 +120,7 @@ async def run_webhook(application: Application, database: Database, settings: Se
                     "telegram": application,
                     "secret": settings.webhook_secret,
                     "dispatcher": dispatcher,
+                    "database": database,
                 },
             ),
             (HEALTH_PATH, HealthHandler, {"database": database}),

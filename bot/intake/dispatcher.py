@@ -216,8 +216,10 @@ class InboxDispatcher:
             return None
         try:
             return Update.de_json(json.loads(payload), self._application.bot)
-        except (ValueError, TypeError, KeyError):
-            log.error("update %s in the inbox cannot be read; dropped", update_id)
+        except Exception as error:
+            # Stored by a process that could read it (another version): set aside.
+            await inbox.quarantine(self._database, update_id, payload, error)
+            log.error(inbox.quarantine_line(update_id, error))
             return None
 
     def _forget_taken(self) -> None:
