@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.test_webhook import free_port
-from tests.support.bot_api_standin import BotApiStandin, SimUser
+from tests.support.bot_api_standin import BotApiStandin, Fault, SimUser
 from tests.support.bot_process import BotProcess
 from tests.support.database_peek import all_stored_text, count, eventually_count
 from tests.support.waiting import wait_until
@@ -113,3 +113,30 @@ async def test_a_poison_update_posted_to_the_webhook_is_set_aside_and_answered_2
     finally:
         assert await bot.terminate() == 0
     check_log(bot.log.read_text(), poison)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("log_format", ["text", "json"])
+async def test_an_answer_cut_short_puts_nothing_the_leader_typed_in_the_log(
+    api: BotApiStandin, database_url: str, tmp_path: Path, log_format: str
+) -> None:
+    bot = BotProcess(api, database_url, tmp_path)
+    bot.env["LOG_FORMAT"] = log_format
+    leader = api.user(7301, "Jo", language_code="en")
+    await bot.start(api)
+    try:
+        # The poll open now is answered whole; the next one is cut short.
+        api.inject("getUpdates", Fault("cut short", cut_short=True))
+        await leader.send("/start")
+        await leader.expect("What do you want to do?")
+        await wait_until(lambda: ("getUpdates", "cut short") in api.injected, "the next poll")
+        # The answer holding what the leader typed is no JSON: python-telegram-bot logs
+        # what it got; the bot asks again and is given the message again.
+        await leader.send(f"/help {TYPED}")
+        await leader.expect_new_message()
+    finally:
+        assert await bot.terminate() == 0
+    log = bot.log.read_text()
+    assert "Can not load invalid JSON data (the data is left out)" in log
+    for fragment in (TYPED, "Tommeke", "hallo"):
+        assert fragment not in log, f"{fragment!r} is in the log"

@@ -245,8 +245,10 @@ class Fault:
     ``status`` is the HTTP status of the refusal (with ``description`` as Telegram words
     it), ``delay`` answers that many seconds late (without a status the call is then
     carried out normally, as Telegram does when the client gave up waiting), and
-    ``disconnect`` drops the connection without an answer (a network error), and
-    ``hold`` carries the call out but answers only once the event is set.
+    ``disconnect`` drops the connection without an answer (a network error),
+    ``hold`` carries the call out but answers only once the event is set, and
+    ``cut_short`` carries it out but sends only the first half of the answer (a proxy
+    that gave up half-way: no JSON).
     """
 
     name: str
@@ -256,6 +258,7 @@ class Fault:
     delay: float | None = None
     disconnect: bool = False
     hold: asyncio.Event | None = field(default=None, compare=False)
+    cut_short: bool = False
 
     @staticmethod
     def too_many_requests(retry_after: int = 1) -> Fault:
@@ -1060,6 +1063,9 @@ class BotApiStandin:
             _LOGGER.exception("the Bot API stand-in crashed in %s", name)
             self.refusals.append((name, f"stand-in crashed: {error!r}"))
             return _error_response(ApiError(500, "Internal Server Error"))
+        if injected is not None and injected.cut_short:
+            whole = json.dumps({"ok": True, "result": result}, ensure_ascii=False)
+            return web.Response(text=whole[: len(whole) // 2], content_type="application/json")
         if isinstance(result, _WithDescription):
             return web.json_response(
                 {"ok": True, "result": result.result, "description": result.description}
