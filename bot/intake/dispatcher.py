@@ -23,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 from telegram import Update
 from telegram.ext import Application
 
+from bot import shown
 from bot.storage import inbox
 from bot.storage.database import Database
 
@@ -148,6 +149,9 @@ class InboxDispatcher:
                         await self._drain(sender)
                     finally:
                         await self._claims.give_back(sender)
+                        if not self._only_process:
+                            # Another process may edit the leader's messages now.
+                            shown.of_bot(self._application.bot).forget(sender)
                     # Another process may have stored an update while we held the claim,
                     # and been refused it: look once more now that it is free.
                     if (
