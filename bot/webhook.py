@@ -23,6 +23,7 @@ from tornado.web import RequestHandler
 from bot.intake.dispatcher import InboxDispatcher
 from bot.intake.polling import ALLOWED_UPDATES
 from bot.intake.running import running
+from bot.intake.unsaved import Unsaved
 from bot.settings import Settings
 from bot.storage import inbox
 from bot.storage.database import Database
@@ -42,11 +43,13 @@ class WebhookHandler(RequestHandler):
         secret: str,
         dispatcher: InboxDispatcher,
         database: Database,
+        unsaved: Unsaved,
     ) -> None:
         self.telegram = telegram
         self.secret = secret
         self.dispatcher = dispatcher
         self.database = database
+        self.unsaved = unsaved
 
     async def post(self) -> None:
         if self.request.headers.get(SECRET_HEADER) != self.secret:
@@ -81,21 +84,27 @@ class WebhookHandler(RequestHandler):
             return
         try:
             await self.dispatcher.take_in([update])
-        except Exception:
+        except Exception as error:
             # Not stored, so not acknowledged: Telegram posts it again.
-            log.exception("could not store update %s", update.update_id)
+            await self.unsaved.not_stored([update], error)
             self.set_status(500)
             return
+        self.unsaved.stored()
         self.set_status(200)
 
 
 class HealthHandler(RequestHandler):
-    """200 when the database answers."""
+    """200 when the database answers and updates can be stored in it."""
 
     def initialize(self, database: Database) -> None:
         self.database = database
 
     async def get(self) -> None:
+        if self.database.write_failure is not None:
+            # Reading still works on a full disk; storing what leaders send does not.
+            self.set_status(503)
+            self.write("database cannot store updates\n")
+            return
         try:
             async with self.database.engine.connect() as connection:
                 await connection.execute(text("SELECT 1"))
@@ -121,6 +130,7 @@ async def run_webhook(application: Application, database: Database, settings: Se
                     "secret": settings.webhook_secret,
                     "dispatcher": dispatcher,
                     "database": database,
+                    "unsaved": Unsaved(application, database),
                 },
             ),
             (HEALTH_PATH, HealthHandler, {"database": database}),

@@ -20,10 +20,12 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy.exc import DBAPIError
 from telegram import Update
 from telegram.ext import Application
 
 from bot import shown
+from bot.intake.unsaved import why
 from bot.storage import inbox
 from bot.storage.database import Database
 
@@ -72,6 +74,8 @@ class InboxDispatcher:
         self._stopping = False
         self._sweeper: asyncio.Task[None] | None = None
         self._handled_since_purge = 0
+        # Since when handling the inbox fails for want of a database (``None``: it works).
+        self._failing_since: float | None = None
         #: The polling offset Telegram has confirmed: tombstones below it can go.
         self.acknowledged_below: int | None = None
         #: Updates handled by this process (for the logs and the benchmark).
@@ -162,8 +166,10 @@ class InboxDispatcher:
                         continue
                     if sender not in self._woken:
                         return
+        except DBAPIError as error:
+            # The database is away or refuses writes: the sweep tries again.
+            self._database_failed(error)
         except Exception:
-            # The database is away: the sweep tries again.
             log.exception("could not handle the inbox of %s", sender)
         finally:
             # Leave at once, not in a callback later: a wake from now on starts a new worker.
@@ -212,6 +218,7 @@ class InboxDispatcher:
             await inbox.mark_done_alone(self._database, update_id)
         self.handled += 1
         self._handled_since_purge += 1
+        self._database_works()
 
     async def _read(self, update_id: int) -> Update | None:
         """An update stored by another process or before a restart, from the inbox."""
@@ -225,6 +232,21 @@ class InboxDispatcher:
             await inbox.quarantine(self._database, update_id, payload, error)
             log.error(inbox.quarantine_line(update_id, error))
             return None
+
+    def _database_failed(self, error: DBAPIError) -> None:
+        """The operator reads once that the inbox cannot be handled, not every second."""
+        if self._failing_since is None:
+            self._failing_since = time.monotonic()
+            log.error("could not handle the inbox (%s); trying again every second", why(error))
+        else:
+            log.debug("still could not handle the inbox (%s)", why(error))
+
+    def _database_works(self) -> None:
+        if self._failing_since is not None:
+            log.warning(
+                "the inbox is handled again, after %.1f s", time.monotonic() - self._failing_since
+            )
+            self._failing_since = None
 
     def _forget_taken(self) -> None:
         """Forget what leaders no worker handles took in hand a while ago (memory stays small)."""
@@ -246,5 +268,7 @@ class InboxDispatcher:
                         acknowledged_below=self.acknowledged_below,
                         before=datetime.now(UTC) - TOMBSTONE_TIME,
                     )
+            except DBAPIError as error:
+                self._database_failed(error)
             except Exception:
                 log.warning("could not look through the inbox; trying again", exc_info=True)

@@ -27,6 +27,7 @@ from telegram.request import HTTPXRequest
 
 from bot.intake.dispatcher import CONCURRENCY, InboxDispatcher
 from bot.intake.running import running
+from bot.intake.unsaved import Unsaved
 from bot.storage import inbox
 from bot.storage.database import Database
 
@@ -38,8 +39,10 @@ ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 POLL_TIMEOUT = 10.0
 #: Where the application keeps its :class:`UpdatesRequest`.
 UPDATES_REQUEST_KEY = "updates_request"
-#: The longest wait before asking again after Telegram or the database failed.
+#: The longest wait before asking again after Telegram failed.
 MAX_BACKOFF = 30.0
+#: The longest wait before storing again after the database failed: it may be back soon.
+MAX_STORE_BACKOFF = 5.0
 
 
 class UpdatesRequest(HTTPXRequest):
@@ -103,6 +106,7 @@ class PollingIntake:
         self._database = database
         self._timeout = timeout
         self.dispatcher = InboxDispatcher(application, database, concurrency=concurrency)
+        self.unsaved = Unsaved(application, database)
         # Set when the application was built with it (``bot.application``).
         found = application.bot_data.get(UPDATES_REQUEST_KEY)
         self._request = found if isinstance(found, UpdatesRequest) else None
@@ -180,11 +184,12 @@ class PollingIntake:
                     await inbox.quarantine(self._database, update_id, payload, unread)
                     log.error(inbox.quarantine_line(update_id, unread))
                 await self.dispatcher.take_in(updates, as_sent)
-            except Exception:
+            except Exception as error:
                 # Not stored, so not confirmed: the next call gets the same updates again.
-                backoff = min(max(backoff * 2, 1.0), MAX_BACKOFF)
-                log.exception("could not store %s updates; again in %g s", len(updates), backoff)
+                backoff = min(max(backoff * 2, 1.0), MAX_STORE_BACKOFF)
+                await self.unsaved.not_stored(updates, error)
                 continue
+            self.unsaved.stored()
             backoff = 0.0
             offset = max([u.update_id for u in updates] + list(unreadable)) + 1
 

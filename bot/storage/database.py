@@ -157,6 +157,9 @@ class Database:
         self._writer: AsyncEngine | None = None
         self._writer_sessions = self.sessions
         self._write_turn = asyncio.Lock()
+        #: Why updates cannot be stored now (a full disk, a read-only server), or ``None``:
+        #: set and cleared by the intake (``bot.intake.unsaved``), read by ``/healthz``.
+        self.write_failure: str | None = None
 
     @property
     def kind(self) -> str:
