@@ -24,10 +24,11 @@ from sqlalchemy.exc import DBAPIError
 from telegram import Update
 from telegram.ext import Application
 
-from bot import shown
+from bot import outbox, shown
 from bot.intake.unsaved import why
 from bot.storage import inbox
 from bot.storage.database import Database
+from bot.turn import SERVICES_KEY, Services
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,13 @@ SWEEP_INTERVAL = 1.0
 TAKEN_KEPT = 60.0
 #: Telegram keeps an update at most this long: no later delivery needs a tombstone.
 TOMBSTONE_TIME = timedelta(hours=24)
+
+
+def services_of(application: Application) -> Services:  # type: ignore[type-arg]
+    """The services ``application`` was built with (``bot.turn``)."""
+    found = application.bot_data[SERVICES_KEY]
+    assert isinstance(found, Services)
+    return found
 
 
 class InboxDispatcher:
@@ -69,6 +77,8 @@ class InboxDispatcher:
         self._taken: dict[int, tuple[int, float]] = {}
         # Leaders whose waiting updates may not all be held: found by the sweep or at start.
         self._look_in_inbox: set[int] = set()
+        # Leaders found with screens committed and not sent (see ``bot.outbox``).
+        self._left_over: set[int] = set()
         # On SQLite one process serves a database file: what it holds is all there is.
         self._only_process = database.kind != "postgresql"
         self._stopping = False
@@ -83,6 +93,7 @@ class InboxDispatcher:
 
     async def start(self) -> None:
         """Handle what was left in the inbox first, then keep sweeping."""
+        self._wake_left_over(await outbox.leaders_with_left_over(self._database))
         self._wake_from_inbox(await inbox.pending_senders(self._database))
         self._sweeper = asyncio.create_task(self._sweep(), name="inbox-sweep")
 
@@ -115,6 +126,22 @@ class InboxDispatcher:
         senders = list(senders)
         self._look_in_inbox.update(senders)
         self.wake(senders)
+
+    def _wake_left_over(self, leaders: Iterable[int]) -> None:
+        """These leaders have screens committed and not sent: the one who claims them sends."""
+        leaders = list(leaders)
+        self._left_over.update(leaders)
+        self.wake(leaders)
+
+    async def _send_left_over(self, sender: int) -> None:
+        """Holding ``sender``'s claim: their screens not sent yet are left over; send them."""
+        if sender not in self._left_over:
+            return
+        self._left_over.discard(sender)
+        shared = services_of(self._application)
+        await outbox.resend(
+            self._application.bot, self._database, sender, shared.reply_retry, shared.clock()
+        )
 
     def wake(self, senders: Iterable[int]) -> None:
         """New updates of ``senders`` are stored: handle them."""
@@ -150,6 +177,7 @@ class InboxDispatcher:
                         self._held.pop(sender, None)
                         return
                     try:
+                        await self._send_left_over(sender)
                         await self._drain(sender)
                     finally:
                         await self._claims.give_back(sender)
@@ -260,6 +288,7 @@ class InboxDispatcher:
             await asyncio.sleep(self._sweep_interval)
             try:
                 self._forget_taken()
+                self._wake_left_over(await outbox.leaders_with_left_over(self._database))
                 self._wake_from_inbox(await inbox.pending_senders(self._database))
                 if self._handled_since_purge:
                     self._handled_since_purge = 0
