@@ -27,8 +27,16 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from telegram import Bot, CallbackQuery, InlineKeyboardMarkup, InputFile, Message
+from telegram import (
+    Bot,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    Message,
+)
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 
@@ -40,7 +48,37 @@ from bot.storage.models import Leader
 from bot.telegram_faults import RetryPolicy, is_temporary, with_retries
 from flows.language import _
 
+if TYPE_CHECKING:
+    # The screens' rows of buttons; bot.turn imports this module.
+    from bot.turn import Keyboard
+
 log = logging.getLogger(__name__)
+
+
+def keyboard(rows: Keyboard | None) -> InlineKeyboardMarkup | None:
+    """An inline keyboard from rows of (label, callback value); packing checks the 64 bytes."""
+    if not rows:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(label, callback_data=value.pack()) for label, value in row]
+            for row in rows
+            if row
+        ]
+    )
+
+
+async def send_long(
+    bot: Bot, chat_id: int, chunks: list[str], markup: InlineKeyboardMarkup | None
+) -> None:
+    """Send a text split into chunks; the buttons go with the last one."""
+    for number, chunk in enumerate(chunks, start=1):
+        await bot.send_message(
+            chat_id,
+            chunk,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup if number == len(chunks) else None,
+        )
 
 
 @dataclass(frozen=True)

@@ -89,18 +89,14 @@ class ResultRecorder:
         if error is None:
             self._add(_Write(reminder_id, _sent(now)))
             return
-        pending: dict[str, Any] = {
-            "status": ReminderStatus.PENDING,
-            "last_error": type(error).__name__,
-        }
+        pending: dict[str, Any] = {"status": ReminderStatus.PENDING}
         if isinstance(error, Forbidden):
             self._add(_Write(reminder_id, pending, blocked_leader=leader_id))
         elif isinstance(error, RetryAfter):
             self._add(_Write(reminder_id, {**pending, "due_at": now + _seconds(error.retry_after)}))
         elif isinstance(error, BadRequest):
             log.error("reminder %s refused by Telegram: %s", reminder_id, error.message)
-            failed = {"status": ReminderStatus.FAILED, "last_error": error.message[:200]}
-            self._add(_Write(reminder_id, failed))
+            self._add(_Write(reminder_id, {"status": ReminderStatus.FAILED}))
         else:
             retry_at = now + reminders.retry_delay(attempts)
             log.warning(
@@ -117,7 +113,7 @@ class ResultRecorder:
 
     def failed(self, reminder_id: int, reason: str) -> None:
         """Could not be made into a message: kept aside with the reason (a bug to look at)."""
-        self._add(_Write(reminder_id, {"status": ReminderStatus.FAILED, "last_error": reason}))
+        self._add(_Write(reminder_id, {"status": ReminderStatus.FAILED}))
 
     async def flush(self) -> None:
         """Wait until everything handed in so far is written."""
@@ -197,7 +193,7 @@ class ResultRecorder:
 
 
 def _sent(now: datetime) -> dict[str, Any]:
-    return {"status": ReminderStatus.SENT, "sent_at": now, "last_error": None}
+    return {"status": ReminderStatus.SENT, "sent_at": now}
 
 
 def _seconds(value: int | timedelta) -> timedelta:

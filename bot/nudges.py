@@ -46,6 +46,7 @@ from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
 
+from bot.delivery import keyboard, send_long
 from bot.nudge_results import ResultRecorder, lock_reason
 from bot.screens.fitting import split_for_telegram
 from bot.screens.nudges import follow_up_nudge, inactive_nudge, report_back_nudge
@@ -54,7 +55,7 @@ from bot.screens.team import escalation_nudge, handover_nudge, new_year_nudge
 from bot.storage import cases, reminders
 from bot.storage.database import Database
 from bot.storage.models import Case, Leader, Reminder
-from bot.turn import Keyboard, keyboard, send_long
+from bot.turn import Keyboard
 from flows.case import Consent
 from flows.escalation import ESCALATE_AFTER_ROUNDS
 from flows.follow_up import ReminderKind

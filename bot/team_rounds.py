@@ -5,12 +5,12 @@ Runs as a job as often as the nudges are looked for, in one bot process at a tim
 A follow-up nudge of a shared case that was sent and not acted on within the team's
 setting (``teams.escalate_after_hours``, 24 hours unless the coordinator chose
 otherwise) becomes a reminder for each other leader who shares the case, with
-"I'll take it" (see ``bot.storage.teams.escalate_due``); the nudge dispatcher sends
+"I'll take it" (see ``bot.storage.escalations.escalate_due``); the nudge dispatcher sends
 those like any other.
 
 On the 1st of the month a team chose as the start of its working year (September
 unless its coordinator picked another), each member is asked about each of their
-open cases: hand it over, close it, or keep it (see ``bot.storage.teams.ask_new_year``).
+open cases: hand it over, close it, or keep it (see ``bot.storage.handovers.ask_new_year``).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from datetime import datetime
 
 from telegram.ext import Application, ContextTypes
 
-from bot.storage import teams
+from bot.storage import escalations, handovers
 from bot.storage.database import STARTUP_LOCK, Database
 
 log = logging.getLogger(__name__)
@@ -55,8 +55,8 @@ class TeamRounds:
         async with self.database.session() as session, session.begin():
             if not await self.database.take_turn(session, TEAM_ROUNDS_LOCK):
                 return 0, 0
-            escalated = await teams.escalate_due(session, now)
-            asked = await teams.ask_new_year(session, now)
+            escalated = await escalations.escalate_due(session, now)
+            asked = await handovers.ask_new_year(session, now)
         if escalated or asked:
             log.info(
                 "teams: %d unanswered nudge(s) went to co-leaders, %d new-year question(s)",

@@ -24,8 +24,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ParseMode
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import ContextTypes
 
 from bot import delivery, outbox
@@ -66,19 +65,6 @@ def services(context: Context) -> Services:
     return found
 
 
-def keyboard(rows: Keyboard | None) -> InlineKeyboardMarkup | None:
-    """An inline keyboard from rows of (label, callback value); packing checks the 64 bytes."""
-    if not rows:
-        return None
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(label, callback_data=value.pack()) for label, value in row]
-            for row in rows
-            if row
-        ]
-    )
-
-
 @dataclass
 class _Outgoing:
     text: str
@@ -108,12 +94,12 @@ class Turn:
 
     def say(self, text: str, rows: Keyboard | None = None) -> None:
         """Send ``text`` (HTML, with everything typed already escaped) as a new message."""
-        self._outgoing.append(_Outgoing(text, keyboard(rows), edit=False))
+        self._outgoing.append(_Outgoing(text, delivery.keyboard(rows), edit=False))
 
     def show(self, text: str, rows: Keyboard | None = None) -> None:
         """Replace the pressed message with ``text`` (or send it, when no button was pressed)."""
         editable = self.update.callback_query is not None and self.update.callback_query.message
-        self._outgoing.append(_Outgoing(text, keyboard(rows), edit=bool(editable)))
+        self._outgoing.append(_Outgoing(text, delivery.keyboard(rows), edit=bool(editable)))
 
     def send_file(self, data: bytes, filename: str, caption: str) -> None:
         """Send a file (an export) after the commit."""
@@ -177,19 +163,6 @@ class Turn:
             pressed,
             shared.reply_retry,
             self.now,
-        )
-
-
-async def send_long(
-    bot: Bot, chat_id: int, chunks: list[str], markup: InlineKeyboardMarkup | None
-) -> None:
-    """Send a text split into chunks; the buttons go with the last one."""
-    for number, chunk in enumerate(chunks, start=1):
-        await bot.send_message(
-            chat_id,
-            chunk,
-            parse_mode=ParseMode.HTML,
-            reply_markup=markup if number == len(chunks) else None,
         )
 
 

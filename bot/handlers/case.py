@@ -17,7 +17,7 @@ from bot.callback_data import CasePress
 from bot.handlers import settings, team
 from bot.handlers.case_event import act
 from bot.screens import menu, setup
-from bot.storage import cases, leaders, teams
+from bot.storage import cases, history, leaders
 from bot.turn import Turn, leader_turn
 from flows import protocol
 from flows.case import NICKNAME_MAX, clean_text
@@ -62,7 +62,7 @@ async def _victim_named(turn: Turn, text: str) -> None:
     case = cases.new_case(turn.session, leader, nickname, leader.draft_criteria_mask, turn.now)
     leader.draft_criteria_mask = None
     await turn.session.flush()
-    teams.record(turn.session, case.id, teams.EventKind.CREATED, leader.id, turn.now)
+    history.record(turn.session, case.id, history.EventKind.CREATED, leader.id, turn.now)
     leaders.place(leader, Awaiting.CHILD_NAME, case.id)
     setup.ask_child(turn, case)
 

@@ -52,8 +52,7 @@ async def _team_line(turn: Turn, case_ids: list[int]) -> str:
 
 async def case_entries(turn: Turn, case: Case) -> list[screens.Entry]:
     """The case's history as lines for this leader."""
-    events = await history.timeline(turn.session, case.id)
-    return screens.entries(case, events, await _names(turn, events, set()))
+    return screens.entries(case, case.history, await _names(turn, case.history, set()))
 
 
 async def document_of(turn: Turn, found: Sequence[Case], heading: str) -> bytes:

@@ -9,7 +9,7 @@ from bot.handlers import history
 from bot.screens import history as history_screens
 from bot.screens import privacy as screens
 from bot.screens import team as team_screens
-from bot.storage import privacy, teams
+from bot.storage import erasure, privacy
 from bot.turn import Turn, leader_turn
 
 
@@ -34,7 +34,7 @@ async def export_command(turn: Turn) -> None:
 @leader_turn
 async def delete_command(turn: Turn) -> None:
     """/delete: asks first, saying what happens to shared cases and teams."""
-    plan = await teams.erasure_plan(turn.session, turn.leader.id)
+    plan = await erasure.erasure_plan(turn.session, turn.leader.id)
     team_screens.before_erasure(turn, plan)
     screens.confirm_delete(turn)
 
@@ -47,7 +47,7 @@ async def delete_pressed(turn: Turn) -> None:
     if pressed.action is Erasure.KEEP:
         screens.kept(turn)
         return
-    await teams.before_erasure(turn.session, turn.leader.id, turn.now)
+    await erasure.before_erasure(turn.session, turn.leader.id, turn.now)
     await privacy.erase_leader(turn.session, turn.leader)
     turn.session.expunge(turn.leader)
     screens.erased(turn)

@@ -11,7 +11,7 @@ import logging
 
 from bot.screens import menu
 from bot.screens import team as screens
-from bot.storage import leaders, teams
+from bot.storage import leaders, teams, visibility
 from bot.storage.models import Team, TeamMember
 from bot.team_callbacks import (
     TeamEscalation,
@@ -64,7 +64,7 @@ def _rules(team: Team) -> list[Membership]:
 async def show_teams(turn: Turn) -> None:
     """The leader's teams and the cases shared with them."""
     memberships = await teams.teams_of(turn.session, turn.leader.id)
-    shared = await teams.shared_with(turn.session, turn.leader.id)
+    shared = await visibility.shared_with(turn.session, turn.leader.id)
     leaders.place(turn.leader, Awaiting.NOTHING)
     screens.teams_list(turn, memberships, shared)
 

@@ -12,9 +12,9 @@ import logging
 from bot.screens import cases as case_screens
 from bot.screens import menu
 from bot.screens import team as screens
-from bot.storage import cases, teams
+from bot.storage import cases, escalations, handovers, history, teams, visibility
+from bot.storage.history import EventKind
 from bot.storage.models import Case, Child
-from bot.storage.teams import EventKind
 from bot.team_callbacks import (
     WHOLE_CASE,
     WHOLE_TEAM,
@@ -83,7 +83,7 @@ async def _share(turn: Turn, press: ShareOpen | ShareToggle) -> None:
             if other is None:
                 return
             with_leader = other.leader_id
-        shared = await teams.toggle_share(
+        shared = await visibility.toggle_share(
             turn.session, case, team.id, with_leader, turn.leader.id, turn.now
         )
         log.info(
@@ -94,7 +94,7 @@ async def _share(turn: Turn, press: ShareOpen | ShareToggle) -> None:
             team.id,
         )
     memberships = await teams.teams_of(turn.session, turn.leader.id)
-    screens.share_screen(turn, case, memberships, await teams.shares_of(turn.session, case.id))
+    screens.share_screen(turn, case, memberships, await visibility.shares_of(turn.session, case.id))
 
 
 async def _take_over(turn: Turn, case_id: int, child_id: int) -> None:
@@ -105,10 +105,10 @@ async def _take_over(turn: Turn, case_id: int, child_id: int) -> None:
         if case is not None:
             menu.not_found(turn)
         return
-    if not teams.take_over(child, turn.leader.id, turn.now):
+    if not escalations.take_over(child, turn.leader.id):
         screens.already_taken(turn)
         return
-    teams.record(
+    history.record(
         turn.session, case.id, EventKind.TOOK_OVER, turn.leader.id, turn.now, child_id=child.id
     )
     log.info("follow-up taken over: leader=%s case=%s", turn.leader.id, case.id)
@@ -168,12 +168,12 @@ async def _handover_to(turn: Turn, press: HandoverTo) -> None:
     to = await other_member(turn, team, press.member_id)
     if to is None:
         return
-    if not await teams.sees(turn.session, to.leader_id, case.id):
+    if not await visibility.sees(turn.session, to.leader_id, case.id):
         # Whoever is asked to take it over sees the case from now on.
-        await teams.toggle_share(
+        await visibility.toggle_share(
             turn.session, case, team.id, to.leader_id, turn.leader.id, turn.now
         )
-    await teams.offer_handover(
+    await handovers.offer_handover(
         turn.session, case, child, team.id, turn.leader.id, to.leader_id, turn.now
     )
     log.info("hand-over offered: leader=%s case=%s", turn.leader.id, case.id)
@@ -186,7 +186,7 @@ async def _handover_answer(turn: Turn, press: HandoverAnswer) -> None:
         return
     child = None if press.child_id == WHOLE_CASE else cases.child_of(case, press.child_id)
     child_id = None if child is None else child.id
-    offer = await teams.open_handover(turn.session, case.id, child_id, turn.leader.id)
+    offer = await handovers.open_handover(turn.session, case.id, child_id, turn.leader.id)
     if offer is None or (press.child_id != WHOLE_CASE and child is None):
         screens.handover_gone(turn)
         return
@@ -194,12 +194,12 @@ async def _handover_answer(turn: Turn, press: HandoverAnswer) -> None:
     holder = case.leader_id if child is None else child.responsible_id
     in_team = await teams.membership(turn.session, offer.team_id, turn.leader.id) is not None
     await turn.session.delete(offer)
-    await teams.close_handover_reminders(turn.session, case.id, child_id, turn.leader.id)
+    await handovers.close_handover_reminders(turn.session, case.id, child_id, turn.leader.id)
     if holder != offer.from_id or not in_team:
         screens.handover_gone(turn)
         return
     kind = EventKind.HANDOVER_ACCEPTED if press.accept else EventKind.HANDOVER_DECLINED
-    teams.record(
+    history.record(
         turn.session,
         case.id,
         kind,
@@ -219,8 +219,8 @@ async def _handover_answer(turn: Turn, press: HandoverAnswer) -> None:
         screens.handover_declined(turn)
         return
     if child is None:
-        await teams.hand_case_over(turn.session, case, turn.leader.id, turn.now)
+        await handovers.hand_case_over(turn.session, case, turn.leader.id, turn.now)
     else:
-        teams.set_responsible(child, turn.leader.id, turn.now)
+        handovers.set_responsible(child, turn.leader.id)
     await turn.session.flush()
     case_screens.overview(turn, case)

@@ -258,7 +258,8 @@ def history_lines(case: Case) -> str | None:
     children = {c.id: c.nickname for c in case.children}
     lines = []
     for entry in case.history:
-        what = _history_text(entry.kind, entry.detail)
+        # The history's other lines (a talk held, a share, …) are the /history screen's.
+        what = None if entry.detail is None else _history_text(entry.kind, entry.detail)
         if what is None:
             continue
         child = children.get(entry.child_id) if entry.child_id is not None else None

@@ -10,18 +10,25 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from html import escape
+from typing import TypeVar
 
 from bot.callback_data import case_button
+from bot.screens.approaches import NEXT_STEP_TEXT, STEP1_CHOICE_TEXT
 from bot.screens.format import day, local_moment, name, title
+from bot.storage.history import EventKind
 from bot.storage.models import Case, CaseEvent
-from bot.storage.teams import EventKind
 from bot.team_callbacks import CaseHistoryDocument
 from bot.turn import Rows, Turn
 from flows import protocol
+from flows.approaches import FACTS, Approach
 from flows.case import Consent
 from flows.follow_up import OUTCOME_TEXT, Outcome
+from flows.history import NextStepChoice, Step1Choice
 from flows.language import _, current_language
+
+_Choice = TypeVar("_Choice", bound=StrEnum)
 
 #: History lines shown in the chat; the document has them all.
 SHOWN_IN_CHAT = 25
@@ -135,9 +142,35 @@ def _line(event: CaseEvent, values: dict[str, str]) -> str | None:
             )
         case EventKind.PASSED_ON:
             text = _("%(actor)s erased their data; the case passed to %(other)s")
+        case EventKind.APPROACH:
+            chosen = _chosen(Approach, event.detail)
+            return _("%(actor)s chose the approach: %(approach)s") % {
+                **values,
+                "approach": "?" if chosen is None else _(FACTS[chosen].name),
+            }
+        case EventKind.STEP1:
+            step1 = _chosen(Step1Choice, event.detail)
+            return _("%(actor)s chose what to do about %(child)s for now: %(choice)s") % {
+                **values,
+                "choice": "?" if step1 is None else _(STEP1_CHOICE_TEXT[step1]),
+            }
+        case EventKind.NEXT_STEP:
+            next_step = _chosen(NextStepChoice, event.detail)
+            return _("%(actor)s chose the next step for %(child)s: %(choice)s") % {
+                **values,
+                "choice": "?" if next_step is None else _(NEXT_STEP_TEXT[next_step]),
+            }
         case _:
             return None
     return text % values
+
+
+def _chosen(choices: type[_Choice], detail: str | None) -> _Choice | None:
+    """The choice a line records (``None`` for a value this version does not know)."""
+    try:
+        return choices(detail or "")
+    except ValueError:
+        return None
 
 
 def history_screen(turn: Turn, case: Case, found: list[Entry]) -> None:

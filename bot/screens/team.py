@@ -15,8 +15,8 @@ from babel.dates import format_date
 from bot.callback_data import Menu, MenuPress, case_button
 from bot.screens.format import day, name, short_moment, title
 from bot.screens.nudges import follow_up_nudge
+from bot.storage.erasure import ErasurePlan
 from bot.storage.models import Case, CaseShare, Child, Team, TeamMember
-from bot.storage.teams import ErasurePlan
 from bot.team_callbacks import (
     WHOLE_CASE,
     WHOLE_TEAM,

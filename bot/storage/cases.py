@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from bot.storage import reminders, teams
-from bot.storage.models import Agreement, Case, CaseHistory, Child, FollowUp, Leader
+from bot.storage import reminders, visibility
+from bot.storage.models import Agreement, Case, CaseEvent, Child, FollowUp, Leader
 from flows.case import NO_ROLE, AgreementRecord, CaseRecord, ChildRecord, Consent, RoundRecord
 from flows.follow_up import Outcome, ReminderKind
 from flows.history import HistoryKind
@@ -27,11 +27,13 @@ async def visible_case(session: AsyncSession, leader: Leader, case_id: int | Non
     """The case ``case_id`` if ``leader`` may act on it now: their own, or shared with them.
 
     Shared means: in a team the leader is a member of at this moment, with the whole
-    team or with them by name (see ``bot.storage.teams.can_see``).
+    team or with them by name (see ``bot.storage.visibility.can_see``).
     """
     if not case_id:
         return None
-    return await session.scalar(select(Case).where(Case.id == case_id, teams.can_see(leader.id)))
+    return await session.scalar(
+        select(Case).where(Case.id == case_id, visibility.can_see(leader.id))
+    )
 
 
 async def load_many(
@@ -193,10 +195,15 @@ class CaseRows:
         detail: str,
         now: datetime,
     ) -> None:
-        """An entry of the case's history (a choice the leader made)."""
+        """A line of the case's history: a choice made in it.
+
+        Written as the case's leader's: the protocol's records do not say who pressed.
+        """
         assert isinstance(case, Case)
         child_id = None if child is None else child.id
-        case.history.append(CaseHistory(child_id=child_id, at=now, kind=kind, detail=detail))
+        case.history.append(
+            CaseEvent(at=now, kind=kind, actor_id=case.leader_id, child_id=child_id, detail=detail)
+        )
 
     async def flush(self) -> None:
         """Write what the protocol changed, so new rows have their ids."""

@@ -1,25 +1,78 @@
-"""Each case's history: what changed at a leader's press, and the timeline to show.
+"""Each case's history: who did what when, written as it happens.
 
-The protocol's records say what is recorded, not who recorded it. So around every
-event a leader sends into a case (``bot.handlers.case.act``) a small snapshot of
-the records is compared before and after, and each change becomes a line of the
-case's history (``case_events``) with the leader who made it: consent, a talk held,
-each agreement, each follow-up's outcome, reporting back, closing. Shares,
-escalations and hand-overs are written where they happen (``bot.storage.teams``).
-Lines carry ids and short values, never a text typed about a child.
+One table holds it (``case_events``, read as ``Case.history``): /history, the
+print-ready document and /export all read it. The protocol's records say what is
+recorded, not who recorded it. So around every event a leader sends into a case
+(``bot.handlers.case.act``) a small snapshot of the records is compared before and
+after, and each change becomes a line with the leader who made it: consent, a talk
+held, each agreement, each follow-up's outcome, reporting back, closing. The choices
+the protocol records (``CaseRows.add_history``), shares, escalations and hand-overs
+are written where they happen, through :func:`record`. Lines carry ids and short
+values, never a text typed about a child.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.models import Case, CaseEvent, Team, TeamMember
-from bot.storage.teams import EventKind, record
+from flows.history import HistoryKind
+
+
+class EventKind(StrEnum):
+    """What a line of a case's history says happened."""
+
+    CREATED = "created"
+    CONSENT = "consent"
+    TALK_HELD = "talk_held"
+    AGREEMENT = "agreement"
+    OUTCOME = "outcome"
+    REPORTED_BACK = "reported_back"
+    CLOSED = "closed"
+    SHARED = "shared"
+    UNSHARED = "unshared"
+    ESCALATED = "escalated"
+    TOOK_OVER = "took_over"
+    HANDOVER_OFFERED = "handover_offered"
+    HANDOVER_ACCEPTED = "handover_accepted"
+    HANDOVER_DECLINED = "handover_declined"
+    PASSED_ON = "passed_on"
+    # What the leader chose (flows.history), with the choice as the line's detail.
+    APPROACH = HistoryKind.APPROACH.value
+    STEP1 = HistoryKind.STEP1.value
+    NEXT_STEP = HistoryKind.NEXT_STEP.value
+
+
+def record(
+    session: AsyncSession,
+    case_id: int,
+    kind: EventKind,
+    actor: int | None,
+    now: datetime,
+    *,
+    other: int | None = None,
+    team_id: int | None = None,
+    child_id: int | None = None,
+    detail: str | None = None,
+) -> None:
+    """One line in the case's history."""
+    session.add(
+        CaseEvent(
+            case_id=case_id,
+            at=now,
+            kind=kind,
+            actor_id=actor,
+            other_id=other,
+            team_id=team_id,
+            child_id=child_id,
+            detail=detail,
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -81,14 +134,6 @@ def note_changes(
             note(EventKind.REPORTED_BACK, child.id)
     if case.closed_at is not None and not before.closed:
         note(EventKind.CLOSED)
-
-
-async def timeline(session: AsyncSession, case_id: int) -> Sequence[CaseEvent]:
-    """The case's history, oldest first."""
-    found = await session.scalars(
-        select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.at, CaseEvent.id)
-    )
-    return found.all()
 
 
 async def names(session: AsyncSession, leader_ids: set[int]) -> dict[int, str]:

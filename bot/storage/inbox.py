@@ -57,13 +57,11 @@ async def store(
     as_sent = as_sent or {}
     if not updates:
         return set()
-    now = datetime.now(UTC)
     rows: list[dict[str, Any]] = [
         {
             "update_id": item.update_id,
             "sender_id": sender_of(item),
             "payload": as_sent.get(item.update_id) or item.to_json(),
-            "received_at": now,
         }
         for item in updates
     ]

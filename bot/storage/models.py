@@ -122,8 +122,9 @@ class Case(Base):
         cascade="all, delete-orphan",
         passive_deletes=True,
     )
-    history: Mapped[list[CaseHistory]] = relationship(
-        order_by="CaseHistory.id",
+    # Its history, oldest first: who did what when, and what the leader chose.
+    history: Mapped[list[CaseEvent]] = relationship(
+        order_by=lambda: (CaseEvent.at, CaseEvent.id),
         lazy="selectin",
         cascade="all, delete-orphan",
         passive_deletes=True,
@@ -245,8 +246,6 @@ class Reminder(Base):
     claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     late: Mapped[bool] = mapped_column(default=False)
-    # An error class name or Telegram's description: never a message text.
-    last_error: Mapped[str | None] = mapped_column(String(200))
     # When the unanswered nudge went to the co-leaders who share the case (bot.team_rounds).
     escalated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
@@ -285,23 +284,6 @@ class UndeliveredReply(Base):
     text: Mapped[str] = mapped_column(EncryptedText)
     # The inline keyboard as Telegram's JSON; button data carry ids only, never a text.
     keyboard: Mapped[str | None] = mapped_column(Text)
-
-
-class CaseHistory(Base):
-    """What a leader chose in a case, and when: an approach, what to do after a "no" in
-    step 1, a next step when the bullying does not stop (see ``flows.history``).
-
-    Kinds and details are enum values, never free text.
-    """
-
-    __tablename__ = "case_history"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
-    child_id: Mapped[int | None] = mapped_column(ForeignKey("children.id", ondelete="CASCADE"))
-    at: Mapped[datetime] = mapped_column(UtcDateTime)
-    kind: Mapped[str] = mapped_column(String(24))
-    detail: Mapped[str] = mapped_column(String(24))
 
 
 class Team(Base):
@@ -371,11 +353,15 @@ class CaseShare(Base):
     leader_id: Mapped[int | None] = mapped_column(
         BigInteger, ForeignKey("leaders.id", ondelete="CASCADE"), index=True
     )
-    shared_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class CaseEvent(Base):
-    """One line of a case's history: who did what when (ids and kinds, never a text)."""
+    """One line of a case's history: who did what when (ids and kinds, never a text).
+
+    Its kind is a ``bot.storage.history.EventKind``: what happened in the case (a talk
+    held, a share, …) or what the leader chose (an approach, what to do after a "no" in
+    step 1, a next step: ``flows.history``).
+    """
 
     __tablename__ = "case_events"
 
@@ -397,7 +383,7 @@ class CaseEvent(Base):
 
 
 class Responsibility(Base):
-    """The leader a child's follow-up was handed to (see ``bot.storage.teams``)."""
+    """The leader a child's follow-up was handed to (see ``bot.storage.handovers``)."""
 
     __tablename__ = "responsibilities"
 
@@ -407,7 +393,6 @@ class Responsibility(Base):
     leader_id: Mapped[int] = mapped_column(
         BigInteger, ForeignKey("leaders.id", ondelete="CASCADE"), index=True
     )
-    since: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class Handover(Base):
@@ -424,7 +409,6 @@ class Handover(Base):
     to_id: Mapped[int] = mapped_column(
         BigInteger, ForeignKey("leaders.id", ondelete="CASCADE"), index=True
     )
-    offered_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class InboxUpdate(Base):
@@ -446,7 +430,6 @@ class InboxUpdate(Base):
     # Whose updates must be handled in order: the user's id (a leader), else the chat's.
     sender_id: Mapped[int] = mapped_column(BigInteger)
     payload: Mapped[str | None] = mapped_column(EncryptedText)
-    received_at: Mapped[datetime] = mapped_column(UtcDateTime)
     done_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 

@@ -8,8 +8,10 @@ from typing import Any
 from sqlalchemy import delete, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.storage import history
 from bot.storage.database import note_erasure
 from bot.storage.models import Case, Leader, Reminder
+from bot.storage.teams import teams_of
 from flows.criteria import CRITERION_TEXT, from_mask
 from flows.follow_up import ReminderKind
 from flows.language import _
@@ -19,12 +21,43 @@ def _time(moment: datetime | None) -> str | None:
     return moment.isoformat(timespec="minutes") if moment else None
 
 
+def _history(case: Case, leaders: dict[int, str], teams: dict[int, str]) -> list[dict[str, Any]]:
+    """The case's history, every line of it: who did what when, and what was chosen."""
+    children = {c.id: c.nickname for c in case.children}
+    return [
+        {
+            "at": _time(event.at),
+            "kind": event.kind,
+            "child": children.get(event.child_id) if event.child_id is not None else None,
+            "detail": event.detail,
+            "by": _named(leaders, event.actor_id),
+            "with": _named(leaders, event.other_id),
+            "team": _named(teams, event.team_id),
+        }
+        for event in case.history
+    ]
+
+
+def _named(names: dict[int, str], key: int | None) -> str | None:
+    return None if key is None else names.get(key, "?")
+
+
 async def export(session: AsyncSession, leader: Leader) -> dict[str, Any]:
     """Everything stored about ``leader`` and their cases, as plain data."""
     cases = (await session.scalars(select(Case).where(Case.leader_id == leader.id))).all()
     reminders = (
         await session.scalars(select(Reminder).where(Reminder.leader_id == leader.id))
     ).all()
+    memberships = await teams_of(session, leader.id)
+    events = [event for case in cases for event in case.history]
+    leaders = await history.names(
+        session, {i for e in events for i in (e.actor_id, e.other_id) if i is not None}
+    )
+    # The leader's own lines say so; co-leaders by the name the team knows them by.
+    leaders[leader.id] = "me"
+    team_names = await history.team_names(
+        session, {e.team_id for e in events if e.team_id is not None}
+    )
     return {
         "leader": {
             "telegram_user_id": leader.id,
@@ -43,17 +76,7 @@ async def export(session: AsyncSession, leader: Leader) -> dict[str, Any]:
                 "started": _time(case.created_at),
                 "closed": _time(case.closed_at),
                 "approach": case.approach,
-                "history": [
-                    {
-                        "at": _time(h.at),
-                        "child": next(
-                            (c.nickname for c in case.children if c.id == h.child_id), None
-                        ),
-                        "kind": h.kind,
-                        "choice": h.detail,
-                    }
-                    for h in case.history
-                ],
+                "history": _history(case, leaders, team_names),
                 "children_who_bully": [
                     {
                         "nickname": child.nickname,
@@ -86,6 +109,15 @@ async def export(session: AsyncSession, leader: Leader) -> dict[str, Any]:
                 ],
             }
             for case in cases
+        ],
+        "teams": [
+            {
+                "team": m.team.name,
+                "role": m.role,
+                "known_as": m.display_name,
+                "joined": _time(m.joined_at),
+            }
+            for m in memberships
         ],
         "reminders": [
             {"kind": r.kind, "due": _time(r.due_at), "status": r.status} for r in reminders

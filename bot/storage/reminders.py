@@ -36,7 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.storage.models import Case, Child, Leader, Reminder
 from bot.telegram_faults import backoff
 from flows.follow_up import ReminderKind, ReminderStatus
-from flows.follow_up_timing import Rhythm, is_late, replanned_moment
+from flows.follow_up_timing import Rhythm, is_late, out_of_quiet_hours, replanned_moment
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +86,30 @@ def plan(
     else:
         session.add(reminder)
     return reminder
+
+
+def ask_now(
+    session: AsyncSession,
+    leader: Leader,
+    case_id: int,
+    child_id: int | None,
+    kind: ReminderKind,
+    now: datetime,
+) -> None:
+    """A question of the team's for ``leader``, due now (out of their quiet hours)."""
+    session.add(
+        Reminder(
+            leader_id=leader.id,
+            case_id=case_id,
+            child_id=child_id,
+            kind=kind,
+            due_at=out_of_quiet_hours(now, leader.rhythm),
+            status=ReminderStatus.PENDING,
+            attempts=0,
+            created_at=now,
+            late=False,
+        )
+    )
 
 
 def cancel(reminder: Reminder | None) -> None:

@@ -107,7 +107,6 @@ async def fill(
                     "case_id": c + 1,
                     "team_id": team + 1,
                     "leader_id": None if whole else 1000 + mate,
-                    "shared_at": NOW,
                 }
             )
             shared_with.append((1000 + mate, c + 1))

@@ -78,6 +78,7 @@ from flows.team import (
     ESCALATION_HOURS,
     TEAM_NAME_MAX,
 )
+from tests.e2e.test_team_history import parse as parse_history
 from tests.support.bot_api_standin import BotApiStandin, BotMessage, SimUser
 from tests.support.clock import TestClock
 from tests.support.telegram_html import html_to_text
@@ -1792,24 +1793,25 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
         history=step1_choices,
         planned=[SECOND],
     )
-    # The case's history: the newest lines, the document, and back.
+    # The case's history: the newest lines (the choices among them), the document, and back.
     await leader.press(shown, t("🕓 History"))
     shown = await see(
         leader,
         [
             t("History of the case of %(victim)s", victim=name(NICK)),
-            t("%(actor)s started the case", actor="Jo"),
-            t(
-                "%(actor)s wrote down that %(victim)s did not agree (yet)",
-                actor="Jo",
-                victim=name(NICK),
-            ),
+            t("The newest %(count)d lines; the document has them all.", count=25),
             t("%(actor)s held the talk with %(child)s", actor="Jo", child=name(FIRST)),
             t(
                 "%(actor)s reported back to %(victim)s on the talk with %(child)s",
                 actor="Jo",
                 victim=name(NICK),
                 child=name(FIRST),
+            ),
+            t(
+                "%(actor)s chose the next step for %(child)s: %(choice)s",
+                actor="Jo",
+                child=name(SECOND),
+                choice=t.raw(NEXT_STEP_TEXT[NextStepChoice.PARENTS]),
             ),
             t(
                 "%(actor)s followed up %(child)s: %(outcome)s",
@@ -1824,7 +1826,21 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
     printed = await see(leader, [t("The history of the case, ready to print.")])
     assert printed.document is not None
     history_title = t.raw("History of the case of %(victim)s") % {"victim": escape(NICK)}
-    assert f"<h1>{history_title}</h1>" in printed.document.data.decode()
+    printed_html = printed.document.data.decode()
+    assert f"<h1>{history_title}</h1>" in printed_html
+    # The document has every line, the oldest and the leader's choices too.
+    printed_lines = [text for _at, text in parse_history(printed).lines]
+    for line in (
+        t("%(actor)s started the case", actor="Jo"),
+        t(
+            "%(actor)s chose what to do about %(child)s for now: %(choice)s",
+            actor="Jo",
+            child=name(FIRST),
+            choice=t.raw(STEP1_CHOICE_TEXT[Step1Choice.TEAM]),
+        ),
+        t("%(actor)s chose the approach: %(approach)s", actor="Jo", approach=restorative),
+    ):
+        assert line in printed_lines, line
     await leader.press(shown, t("◀️ Back to the case"))
     shown = await see(leader, *overview([], [], history=step1_choices, planned=[SECOND]))
     confirm = (

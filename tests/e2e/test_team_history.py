@@ -2,11 +2,14 @@
 
 Three leaders work in one case; the document the bot sends is parsed with the
 standard library's HTML parser and its timeline checked to be in order, with the
-team's name, the date and the leader's language; /export includes it.
+team's name, the date and the leader's language; /export includes it. What a leader
+chose in a case is a line of the same history, in the chat, the document and the
+JSON export alike.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from html.parser import HTMLParser
 
@@ -165,3 +168,41 @@ async def test_the_history_document_lists_who_did_what_in_order(
     exported = parse(await ann.expect("The history of each of your cases"))
     assert [t for _at, t in exported.lines] == texts
     assert exported.headings[:2] == ["History of my cases", "Sam"]
+
+
+async def test_a_choice_and_a_share_are_in_every_history(
+    api: BotApiStandin, bot: Application, clock: TestClock
+) -> None:
+    ann, _ben, _cas = await team_of_three(api, 6400)
+    await walk.new_case(ann, "Sam", [("Tom", "Bullies")])
+    await step(clock)
+    await ann.press(await open_case(ann, "Sam"), "Other approaches")
+    await ann.press(await ann.expect("Other approaches"), "Restorative conversation")
+    await ann.press(await ann.expect("Restorative conversation"), "We go on with this")
+    await ann.expect("Written down: the case of Sam goes on with")
+    await step(clock)
+    await share_with(ann, "Sam", "▫️ Ben")
+    chose = "Ann chose the approach: Restorative conversation (herstelgesprek)"
+    shared = "Ann shared the case with Ben (team Kapoenen)"
+
+    await ann.press(await open_case(ann, "Sam"), "History")
+    shown = await ann.expect("History of the case of Sam")
+    assert shown.text.index("Ann started the case") < shown.text.index(chose)
+    assert shown.text.index(chose) < shown.text.index(shared)
+    texts = [text for _at, text in (await document_of_case(ann, "Sam")).lines]
+    assert texts == ["Ann started the case", chose, shared]
+
+    await ann.send("/export")
+    exported = await ann.expect("All your data")
+    assert exported.document is not None
+    data = json.loads(exported.document.data)
+    history = data["cases"][0]["history"]
+    assert [(h["kind"], h["detail"], h["by"], h["with"], h["team"]) for h in history] == [
+        ("created", None, "me", None, None),
+        ("approach", "restore", "me", None, None),
+        ("shared", None, "me", "Ben", "Kapoenen"),
+    ]
+    assert [(t["team"], t["role"], t["known_as"]) for t in data["teams"]] == [
+        ("Kapoenen", "coordinator", "Ann")
+    ]
+    assert data["teams"][0]["joined"] is not None

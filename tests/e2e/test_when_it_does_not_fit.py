@@ -266,7 +266,7 @@ async def test_after_two_rounds_without_stopped_the_nudge_offers_next_steps_and_
     support = await leader.expect("Genoteerd in de pestsituatie: steun voor")
     assert "Awel" in support.text and "102" in support.text
 
-    history = "SELECT count(*) FROM case_history WHERE kind = 'next_step'"
+    history = "SELECT count(*) FROM case_events WHERE kind = 'next_step'"
     assert await count(database_url, history) == 2
     await leader.press(support, "Terug naar de pestsituatie")
     # Back on the follow-up that is still due: the next steps stay on it.
@@ -283,9 +283,10 @@ async def test_after_two_rounds_without_stopped_the_nudge_offers_next_steps_and_
     while exported.document is None:
         exported = await leader.expect("")
     case = json.loads(exported.document.data)["cases"][0]
-    assert [(h["child"], h["kind"], h["choice"]) for h in case["history"]] == [
-        ("Tom", "next_step", "parents"),
-        ("Tom", "next_step", "support"),
+    chosen = [h for h in case["history"] if h["kind"] == "next_step"]
+    assert [(h["child"], h["detail"], h["by"]) for h in chosen] == [
+        ("Tom", "parents", "me"),
+        ("Tom", "support", "me"),
     ]
     assert [f["bullied_child_says"] for f in case["children_who_bully"][0]["follow_ups"]] == [
         "less",

@@ -30,12 +30,17 @@ from bot.storage.models import (
     Agreement,
     Base,
     Case,
+    CaseShare,
     Child,
     FollowUp,
+    Handover,
     InboxUpdate,
     Leader,
     Meta,
     Reminder,
+    Responsibility,
+    Team,
+    TeamMember,
 )
 from flows.case import last_outcome, planned_follow_up
 from flows.follow_up_timing import DEFAULT_TIME_ZONE, Rhythm
@@ -44,7 +49,8 @@ from tests.support.running_bot import TEST_DATA_KEY
 PREVIOUS = "0001"
 CIPHER = DataCipher((TEST_DATA_KEY,))
 
-#: The tables of revision 0001, those 0002 adds, and the one 0003 drops.
+#: The tables of revision 0001, those later ones add; 0003 drops conversation_states and
+#: 0011 case_history.
 TABLES_0001 = {"leaders", "cases", "children", "agreements", "conversation_states", "meta"}
 TABLES_0002 = {"follow_ups", "reminders"}
 TABLES_0005 = {"undelivered_replies"}
@@ -59,9 +65,9 @@ TABLES_0009 = {
     "handovers",
 }
 TABLES_0010 = {"inbox"}
-TABLES_0012 = {"quarantine"}
+TABLES_0013 = {"quarantine"}
 TABLES_HEAD = (
-    TABLES_0001 | TABLES_0002 | TABLES_0005 | TABLES_0006 | TABLES_0009 | TABLES_0010 | TABLES_0012
+    TABLES_0001 | TABLES_0002 | TABLES_0005 | TABLES_0009 | TABLES_0010 | TABLES_0013
 ) - {"conversation_states"}
 COLUMNS_0002 = {
     "leaders": {
@@ -507,18 +513,12 @@ async def store_in_inbox(database: Database) -> None:
     """What 0003 is for: an update waiting in the inbox, and one handled (a tombstone)."""
     use_cipher(CIPHER)
     async with database.session() as session, session.begin():
-        session.add(
-            InboxUpdate(
-                update_id=900_000_001, sender_id=LEADER_ID, payload='{"x": 1}', received_at=SEEN
-            )
-        )
-        session.add(
-            InboxUpdate(update_id=900_000_002, sender_id=LEADER_ID, received_at=SEEN, done_at=SEEN)
-        )
+        session.add(InboxUpdate(update_id=900_000_001, sender_id=LEADER_ID, payload='{"x": 1}'))
+        session.add(InboxUpdate(update_id=900_000_002, sender_id=LEADER_ID, done_at=SEEN))
     async with database.session() as session:
         waiting = await session.get(InboxUpdate, 900_000_001)
         assert waiting is not None and waiting.payload == '{"x": 1}'
-        assert waiting.received_at == SEEN and waiting.done_at is None
+        assert waiting.done_at is None
 
 
 async def test_rows_survive_the_inbox_revision_and_its_downgrade(database_url: str) -> None:
@@ -540,7 +540,7 @@ async def test_rows_survive_the_inbox_revision_and_its_downgrade(database_url: s
         await run_alembic(operator, lambda config: command.downgrade(config, "0009"))
         assert await current_revision(operator) == "0009"
         assert set(await tables_and_columns(operator)) == (
-            TABLES_HEAD - TABLES_0010 - TABLES_0012 | {"alembic_version"}
+            TABLES_HEAD - TABLES_0010 - TABLES_0013 | TABLES_0006 | {"alembic_version"}
         )
         await database.migrate()
         assert await schema_differences(database.engine) == []
@@ -554,6 +554,181 @@ async def test_rows_survive_the_inbox_revision_and_its_downgrade(database_url: s
             assert planned is not None and planned.due_at == CLOSED
             assert await session.scalar(select(func.count()).select_from(InboxUpdate)) == 0
         await store_in_inbox(database)
+    finally:
+        await operator.dispose()
+        await database.dispose()
+
+
+#: A case's history on 0010: the leader's choices in ``case_history``, the rest in
+#: ``case_events`` (kind, child, detail, moment).
+CHOICES_0010 = [
+    ("approach", None, "restore", HELD),
+    ("next_step", "bully", "parents", CLOSED),
+]
+EVENTS_0010 = [
+    ("created", None, None, CREATED),
+    ("talk_held", "bully", None, SEEN),
+]
+
+
+async def insert_0010_history(engine: AsyncEngine, ids: dict[str, int]) -> None:
+    """Both of a case's histories as 0010 wrote them, in plain SQL."""
+    at = bindparam("at", type_=DateTime(timezone=True))
+    async with engine.begin() as connection:
+        for kind, child, detail, moment in CHOICES_0010:
+            await connection.execute(
+                text(
+                    "INSERT INTO case_history (case_id, child_id, at, kind, detail) "
+                    "VALUES (:case, :child, :at, :kind, :detail)"
+                ).bindparams(at),
+                {
+                    "case": ids["case"],
+                    "child": ids.get(child or ""),
+                    "at": moment,
+                    "kind": kind,
+                    "detail": detail,
+                },
+            )
+        for kind, child, detail, moment in EVENTS_0010:
+            await connection.execute(
+                text(
+                    "INSERT INTO case_events (case_id, at, kind, actor_id, child_id, detail) "
+                    "VALUES (:case, :at, :kind, :actor, :child, :detail)"
+                ).bindparams(at),
+                {
+                    "case": ids["case"],
+                    "at": moment,
+                    "kind": kind,
+                    "actor": LEADER_ID,
+                    "child": ids.get(child or ""),
+                    "detail": detail,
+                },
+            )
+
+
+async def choices_in_case_history(engine: AsyncEngine) -> list[tuple[Any, ...]]:
+    async with engine.connect() as connection:
+        found = await connection.execute(
+            text("SELECT kind, child_id, detail FROM case_history ORDER BY at, id")
+        )
+        return [tuple(row) for row in found.all()]
+
+
+async def test_the_choices_join_the_case_events_and_go_back_on_downgrade(
+    database_url: str,
+) -> None:
+    database = Database(database_url)
+    operator = operator_engine(database_url)
+    try:
+        await run_alembic(database.engine, lambda config: command.upgrade(config, PREVIOUS))
+        ids = await insert_0001_rows(database.engine)
+        await run_alembic(database.engine, lambda config: command.upgrade(config, "0010"))
+        await insert_0010_history(database.engine, ids)
+        choices = [(kind, ids.get(child or ""), detail) for kind, child, detail, _ in CHOICES_0010]
+        assert await choices_in_case_history(database.engine) == choices
+
+        await database.migrate()
+        assert "case_history" not in await tables_and_columns(database.engine)
+        assert await schema_differences(database.engine) == []
+        everything = sorted([*CHOICES_0010, *EVENTS_0010], key=lambda line: line[3])
+        use_cipher(CIPHER)
+        async with database.session() as session:
+            case = await session.get(Case, ids["case"])
+            assert case is not None
+            # One history, in order; each choice made by the case's leader.
+            assert [(e.kind, e.child_id, e.detail, e.at, e.actor_id) for e in case.history] == [
+                (kind, ids.get(child or ""), detail, moment, LEADER_ID)
+                for kind, child, detail, moment in everything
+            ]
+
+        await run_alembic(operator, lambda config: command.downgrade(config, "0010"))
+        assert await choices_in_case_history(operator) == choices
+        async with operator.connect() as connection:
+            kinds = await connection.scalars(text("SELECT kind FROM case_events ORDER BY at"))
+            assert kinds.all() == [kind for kind, _, _, _ in EVENTS_0010]
+
+        await database.migrate()
+        async with database.session() as session:
+            case = await session.get(Case, ids["case"])
+            assert case is not None
+            assert [(e.kind, e.detail) for e in case.history] == [
+                (kind, detail) for kind, _, detail, _ in everything
+            ]
+    finally:
+        await operator.dispose()
+        await database.dispose()
+
+
+#: The columns 0012 drops, each of a table with a row in the test below.
+DROPPED_0012 = [
+    ("reminders", "last_error"),
+    ("case_shares", "shared_at"),
+    ("responsibilities", "since"),
+    ("handovers", "offered_at"),
+    ("inbox", "received_at"),
+]
+
+
+async def share_and_hand_over(database: Database, ids: dict[str, int]) -> None:
+    """A team, the case shared in it, a child followed up by the other, an offer, an update."""
+    use_cipher(CIPHER)
+    async with database.session() as session, session.begin():
+        team = Team(name="Kapoenen", created_at=CREATED, year_asked=2026, members=[])
+        for leader_id in (LEADER_ID, OTHER_LEADER_ID):
+            team.members.append(
+                TeamMember(leader_id=leader_id, role="member", display_name="?", joined_at=SEEN)
+            )
+        session.add(team)
+        await session.flush()
+        session.add(CaseShare(case_id=ids["case"], team_id=team.id, leader_id=None))
+        session.add(Responsibility(child_id=ids["bully"], leader_id=OTHER_LEADER_ID))
+        session.add(
+            Handover(
+                case_id=ids["case"],
+                child_id=ids["follower"],
+                team_id=team.id,
+                from_id=LEADER_ID,
+                to_id=OTHER_LEADER_ID,
+            )
+        )
+        session.add(InboxUpdate(update_id=900_000_003, sender_id=LEADER_ID, payload="{}"))
+
+
+async def test_the_unread_columns_go_and_come_back_filled_on_downgrade(
+    database_url: str,
+) -> None:
+    database = Database(database_url)
+    operator = operator_engine(database_url)
+    try:
+        await run_alembic(database.engine, lambda config: command.upgrade(config, PREVIOUS))
+        ids = await insert_0001_rows(database.engine)
+        await database.migrate()
+        await write_step_3(database, ids)
+        await share_and_hand_over(database, ids)
+        schema = await tables_and_columns(database.engine)
+        for table, column in DROPPED_0012:
+            assert column not in schema[table]
+        assert "joined_at" in schema["team_members"], "the export says when a leader joined"
+
+        await run_alembic(operator, lambda config: command.downgrade(config, "0011"))
+        schema = await tables_and_columns(operator)
+        async with operator.connect() as connection:
+            for table, column in DROPPED_0012:
+                assert column in schema[table]
+                rows = await connection.scalar(text(f"SELECT count(*) FROM {table}"))
+                assert rows == 1, table
+                if column != "last_error":
+                    empty = f"SELECT count(*) FROM {table} WHERE {column} IS NULL"
+                    assert await connection.scalar(text(empty)) == 0, (table, column)
+
+        await database.migrate()
+        assert await schema_differences(database.engine) == []
+        async with database.session() as session:
+            bully = await session.get(Child, ids["bully"])
+            assert bully is not None and bully.responsible_id == OTHER_LEADER_ID
+            assert await session.scalar(select(func.count()).select_from(CaseShare)) == 1
+            assert await session.scalar(select(func.count()).select_from(Handover)) == 1
+            assert planned_follow_up(bully) is not None
     finally:
         await operator.dispose()
         await database.dispose()

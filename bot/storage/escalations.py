@@ -1,0 +1,106 @@
+"""A follow-up nudge left unanswered goes to the co-leaders, and one of them takes it."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.storage.handovers import set_responsible
+from bot.storage.history import EventKind, record
+from bot.storage.models import Case, CaseShare, Child, Leader, Reminder, Team
+from bot.storage.reminders import ask_now
+from bot.storage.visibility import sharers
+from flows.follow_up import ReminderKind, ReminderStatus
+
+
+async def escalation_delay(session: AsyncSession, case_id: int) -> timedelta | None:
+    """How long a nudge of this case may go unanswered: the shortest of its teams' settings.
+
+    ``None`` when the case is not shared: there is nobody to ask.
+    """
+    hours = await session.scalar(
+        select(func.min(Team.escalate_after_hours)).where(
+            Team.id.in_(select(CaseShare.team_id).where(CaseShare.case_id == case_id))
+        )
+    )
+    return None if hours is None else timedelta(hours=hours)
+
+
+async def escalate_due(session: AsyncSession, now: datetime) -> int:
+    """Ask the co-leaders about follow-up nudges left unanswered too long; returns how many.
+
+    Each unanswered nudge is escalated once: every other leader who shares the case gets
+    a reminder of its own ("will you take it?"), out of their quiet hours.
+    """
+    shared = exists().where(CaseShare.case_id == Reminder.case_id)
+    candidates = await session.scalars(
+        select(Reminder).where(
+            Reminder.kind == ReminderKind.FOLLOW_UP,
+            Reminder.status == ReminderStatus.SENT,
+            Reminder.escalated_at.is_(None),
+            Reminder.sent_at.is_not(None),
+            shared,
+        )
+    )
+    escalated = 0
+    for reminder in candidates.all():
+        delay = await escalation_delay(session, reminder.case_id)
+        if delay is None or reminder.sent_at is None or reminder.sent_at + delay > now:
+            continue
+        case = await session.get(Case, reminder.case_id)
+        if case is None or case.closed_at is not None:
+            continue
+        reminder.escalated_at = now
+        others = [i for i in await sharers(session, case) if i != reminder.leader_id]
+        for leader_id in others:
+            leader = await session.get(Leader, leader_id)
+            if leader is None:
+                continue
+            ask_now(session, leader, case.id, reminder.child_id, ReminderKind.ESCALATION, now)
+        record(
+            session,
+            case.id,
+            EventKind.ESCALATED,
+            reminder.leader_id,
+            now,
+            child_id=reminder.child_id,
+        )
+        escalated += 1
+    return escalated
+
+
+def take_over(child: Child, leader_id: int) -> bool:
+    """ "I'll take it": whether ``leader_id`` now follows ``child`` up.
+
+    Only while the escalated nudge is still unanswered and they were asked and did not
+    answer yet; the first to press takes it, the others' questions lapse.
+    """
+    mine = next(
+        (
+            r
+            for r in child.reminders
+            if r.kind == ReminderKind.ESCALATION and r.leader_id == leader_id and r.is_open
+        ),
+        None,
+    )
+    escalated = next(
+        (
+            r
+            for r in child.reminders
+            if r.kind == ReminderKind.FOLLOW_UP and r.is_open and r.escalated_at is not None
+        ),
+        None,
+    )
+    if mine is None or escalated is None:
+        if mine is not None:
+            mine.status = ReminderStatus.CANCELLED
+        return False
+    set_responsible(child, leader_id)
+    for reminder in child.reminders:
+        if reminder.kind == ReminderKind.ESCALATION and reminder.is_open:
+            reminder.status = (
+                ReminderStatus.ANSWERED if reminder is mine else ReminderStatus.CANCELLED
+            )
+    return True
