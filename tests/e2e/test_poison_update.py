@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from telegram.ext import Application
 
 from tests.e2e.test_webhook import free_port
 from tests.support.bot_api_standin import BotApiStandin, Fault, SimUser
@@ -140,3 +141,17 @@ async def test_an_answer_cut_short_puts_nothing_the_leader_typed_in_the_log(
     assert "Can not load invalid JSON data (the data is left out)" in log
     for fragment in (TYPED, "Tommeke", "hallo"):
         assert fragment not in log, f"{fragment!r} is in the log"
+
+
+async def test_a_leader_who_erases_everything_erases_their_update_set_aside_too(
+    api: BotApiStandin, bot: Application, database_url: str
+) -> None:
+    leader = api.user(7301, "Jo", language_code="en")
+    other = api.user(7302, "Lien", language_code="en")
+    queue_poison(api, other)
+    queue_poison(api, leader)
+    await leader.send("/delete")
+    await leader.press(await leader.expect("Erase everything?"), "Yes, erase everything")
+    await leader.expect("Everything is erased.")
+    assert await count(database_url, "SELECT count(*) FROM quarantine WHERE sender_id = 7301") == 0
+    assert await count(database_url, QUARANTINED) == 1, "only the other leader's"
