@@ -55,8 +55,8 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 ## pango: the case history's PDF is drawn with Pango (WeasyPrint); install it if missing
-pango:
-	@ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0' || \
+pango: $(STAMP)
+	@$(BIN)/python -c "import weasyprint" >/dev/null 2>&1 || \
 		{ echo "Installing Pango for the history PDF"; \
 		  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 		  libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; }

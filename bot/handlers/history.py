@@ -72,7 +72,7 @@ async def document_of(turn: Turn, found: Sequence[Case], heading: str) -> bytes:
     return screens.document(turn, heading, team_line, sections)
 
 
-async def pdf_of(data: bytes) -> bytes:
+async def pdf_of(data: bytes) -> bytes | None:
     """The document as a PDF, rendered beside the event loop (it takes a moment)."""
     return await asyncio.to_thread(screens.pdf_of, data)
 
@@ -94,10 +94,12 @@ async def pressed(turn: Turn) -> None:
     data = await document_of(turn, [case], heading)
     filename = f"pestgesprek-history-{case.id}-{turn.now.date().isoformat()}"
     turn.send_file(data, f"{filename}.html", _("The history of the case, ready to print."))
-    turn.send_file(await pdf_of(data), f"{filename}.pdf", _("The same document as a PDF."))
+    pdf = await pdf_of(data)
+    if pdf is not None:
+        turn.send_file(pdf, f"{filename}.pdf", _("The same document as a PDF."))
 
 
-async def export_document(turn: Turn) -> tuple[bytes, bytes, str]:
+async def export_document(turn: Turn) -> tuple[bytes, bytes | None, str]:
     """The history of every case of the leader, for /export: as HTML, as PDF, and the
     files' name without its extension."""
     own = (await turn.session.scalars(select(Case).where(Case.leader_id == turn.leader.id))).all()

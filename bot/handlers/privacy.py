@@ -30,7 +30,8 @@ async def export_command(turn: Turn) -> None:
     # Each case's history (who did what when) as a document to print or pass on.
     document, pdf, document_name = await history.export_document(turn)
     turn.send_file(document, f"{document_name}.html", history_screens.export_caption())
-    turn.send_file(pdf, f"{document_name}.pdf", _("The same document as a PDF."))
+    if pdf is not None:
+        turn.send_file(pdf, f"{document_name}.pdf", _("The same document as a PDF."))
 
 
 @leader_turn

@@ -7,6 +7,7 @@ hand-over meeting or the group leadership; every name in it is escaped.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -34,6 +35,8 @@ from flows.history import NextStepChoice, Step1Choice
 from flows.language import _, babel_locale, current_language
 
 _Choice = TypeVar("_Choice", bound=StrEnum)
+
+log = logging.getLogger(__name__)
 
 #: History lines shown in the chat; the document has them all.
 SHOWN_IN_CHAT = 25
@@ -476,10 +479,14 @@ def document(turn: Turn, heading: str, team_line: str, sections: Sequence[CaseSe
     return html.encode("utf-8")
 
 
-def pdf_of(html: bytes) -> bytes:
-    """The same document as a PDF (A4), rendered without a browser."""
-    import weasyprint  # a heavy import: only when a PDF is asked for
-
+def pdf_of(html: bytes) -> bytes | None:
+    """The same document as a PDF (A4), rendered without a browser; ``None`` on a machine
+    without Pango (the HTML still goes out)."""
+    try:
+        import weasyprint  # a heavy import: only when a PDF is asked for
+    except (ImportError, OSError):  # WeasyPrint loads Pango when imported
+        log.warning("no PDF of the history: the system's Pango library is missing")
+        return None
     pdf: bytes = weasyprint.HTML(string=html.decode("utf-8")).write_pdf()
     return pdf
 
