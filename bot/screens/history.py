@@ -252,6 +252,7 @@ ol.timeline { padding-left: 1.4em; }
 ol.timeline li { margin: 0.2em 0; }
 ol.timeline time { font-variant-numeric: tabular-nums; color: #333; margin-right: 0.5em; }
 .none { color: #555; font-style: italic; }
+dd, li, td { overflow-wrap: anywhere; }
 .note { margin-top: 2em; font-size: 0.9em; color: #444; }
 @media print {
   body { margin: 0; max-width: none; }
