@@ -34,6 +34,9 @@ QUIET_LIBRARIES = {
     "asyncpg": logging.INFO,
     "sqlalchemy": logging.WARNING,
     "alembic": logging.INFO,
+    # Drawing the history PDF: ten progress lines per document, and font subsetting.
+    "weasyprint": logging.WARNING,
+    "fontTools": logging.WARNING,
 }
 
 

@@ -88,7 +88,8 @@ async def export(session: AsyncSession, leader: Leader) -> dict[str, Any]:
                         "role": child.role,
                         "step1_consent": child.consent,
                         "may_tell": child.may_tell,
-                        "saw_it_myself": child.witnessed,
+                        # Asked right before the facts: unknown until they are written down.
+                        "saw_it_myself": child.witnessed if child.facts is not None else None,
                         "facts": child.facts,
                         "feeling": child.feeling,
                         "talk_held": _time(child.held_at),

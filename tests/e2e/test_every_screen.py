@@ -555,6 +555,8 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
     assert json.loads(exported.document.data)["cases"][0]["child_who_is_bullied"] == NICK
     history = await see()
     assert history.document is not None and history.document.filename.endswith(".html")
+    printable = await see()
+    assert printable.document is not None and printable.document.filename.endswith(".pdf")
     await send("/language")
     await press(await see(), "\u2705 " + native_name(language))
     await see()
@@ -568,6 +570,7 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
     await press(shown, t("📄 Print-ready document"))
     # The document has every line, the oldest and the leader's choices too.
     document = parse_history(await see())
+    await see()  # the same document as a PDF
     w.lines += [f"(in it: {heading})" for heading in document.headings]
     w.lines += [f"(in it, {at.isoformat()}) {text}" for at, text in document.lines]
     await press(shown, t("◀️ Back to the case"))
