@@ -385,11 +385,35 @@ def clean_text(text: str | None, limit: int, *, single_line: bool = False) -> st
     return cleaned
 
 
-def first_part(text: str, limit: int) -> str:
-    """The first ``limit`` characters of ``text``, cut at a space where there is one."""
+#: Where a sentence ends: the part before it can be taken whole.
+_SENTENCE_ENDS = (". ", "! ", "? ", ".\n", "!\n", "?\n", "\n")
+#: Said where a text is cut: what is taken goes on, what is left goes on from it.
+ELLIPSIS = "…"
+
+
+def split_long(text: str, limit: int) -> tuple[str, str]:
+    """``text`` cut in two: a part of at most ``limit`` characters, and the rest.
+
+    The part ends at the last sentence that fits whole, or else at the last word that
+    fits, and ends in "…" when the cut falls inside a sentence; the rest is everything
+    after it (nothing is lost), starting with "…" when it goes on from a cut sentence.
+    A text within ``limit`` is its own part, with no rest.
+    """
     text = text.strip()
     if len(text) <= limit:
-        return text
-    cut = text[:limit]
-    space = cut.rfind(" ")
-    return (cut[:space] if space > limit // 2 else cut).rstrip()
+        return text, ""
+    room = text[: limit - 1]
+    sentence = max(room.rfind(end) for end in _SENTENCE_ENDS)
+    if sentence > limit // 3:
+        # A whole sentence (or line) ends here: the part is complete as it is.
+        return text[: sentence + 1].rstrip(), text[sentence + 1 :].strip()
+    space = room.rfind(" ")
+    cut = space if space > limit // 2 else limit - 1
+    part = text[:cut].rstrip()
+    rest = text[cut:].strip()
+    return part + ELLIPSIS, ELLIPSIS + rest
+
+
+def first_part(text: str, limit: int) -> str:
+    """The first part of ``text`` that fits in ``limit`` characters (see :func:`split_long`)."""
+    return split_long(text, limit)[0]

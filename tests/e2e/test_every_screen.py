@@ -529,7 +529,8 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
     await see()
     # Typed too long: kept, and its first part taken.
     await send(agreements[0] + " " + LONG_FACTS[: AGREEMENT_MAX - len(agreements[0])])
-    await press(await see(), t("✂️ Take the first part"))
+    await press(await see(), t("✂️ Take this part"))
+    await see()  # the rest, given back
     await press(await see(), t("↩️ Back to the case"))
     await press(await see(), t("➕ Another child"))
     await see()

@@ -99,15 +99,74 @@ async def test_a_text_typed_too_long_is_kept_and_its_first_part_taken(
     long_text = ("dat het haar pijn doet als ze uitgelachen wordt " * 26).strip()
     assert len(long_text) == 1247
     await leader.send(long_text)
-    kept = await leader.expect("Dat zijn 1247 tekens; hier mogen het er hoogstens 1000 zijn.")
-    await leader.press(kept, "Neem het eerste deel")
+    kept = await leader.expect("Dat zijn 1.247 tekens; hier mogen het er hoogstens 1.000 zijn.")
+    await leader.press(kept, "Neem dit deel")
+    # The rest is given back, not dropped.
+    rest = await leader.expect("De rest van wat je typte")
+    assert "…uitgelachen wordt dat het haar pijn doet" in rest.text
     done = await leader.expect("Stap 1 is klaar")
     assert "dat het haar pijn doet als ze uitgelachen wordt" in done.text
     await leader.send("/export")
     exported = await leader.expect_new_message()
     assert exported.document is not None
     may_tell = json.loads(exported.document.data)["cases"][0]["children_who_bully"][0]["may_tell"]
-    assert 900 < len(may_tell) <= 1000 and long_text.startswith(may_tell)
+    # Cut after a word, and marked as cut.
+    assert 900 < len(may_tell) <= 1000 and may_tell.endswith(" ze…")
+    assert long_text.startswith(may_tell.removesuffix("…") + " ")
+
+
+_SENTENCE = (
+    "Zin %d: Senne belooft dat hij Noor niet meer uitlacht en geen bijnaam meer geeft, "
+    "ook niet in de groepsapp of op weg naar huis, en dat hij het zegt als hij ziet dat "
+    "een ander het wel doet %s."
+)
+#: Six sentences, 1,200 characters, as a leader might type them in one message.
+_LONG_AGREEMENT = " ".join(
+    [*(_SENTENCE % (n, "bij de Chiro") for n in range(1, 6)), _SENTENCE % (6, "op kamp")]
+)
+
+
+async def test_an_agreement_typed_too_long_is_cut_at_a_sentence_and_its_rest_kept(
+    api: BotApiStandin, bot: Application
+) -> None:
+    assert len(_LONG_AGREEMENT) == 1200
+    leader = dutch_leader(api, 6111)
+    await dutch_case(leader, "Noor", [("Senne", "Pest")])
+    await leader.press(await leader.expect("Stap 1"), "Ja, akkoord")
+    await leader.send("dat ze uitgelachen wordt")
+    await leader.press(await leader.expect("Stap 1 is klaar"), "Bereid dat gesprek voor")
+    await leader.press(await leader.expect("Heb je zelf gezien"), "Ik zag het")
+    await leader.send("het uitlachen van Noor")
+    await leader.press(await leader.expect("Benoem je gevoel"), "boos")
+    await leader.press(await leader.expect("Jouw leidraad"), "Gesprek gevoerd")
+    await leader.send(_LONG_AGREEMENT)
+    # The number in the leader's way of writing it, and the part shown before it is taken.
+    kept = await leader.expect("Dat zijn 1.200 tekens; hier mogen het er hoogstens 500 zijn.")
+    assert "Zin 2:" in kept.text and "Zin 3:" not in kept.text
+    assert "doet bij de Chiro. …" in kept.text
+    assert "de andere 798 tekens" in kept.text
+    await leader.press(kept, "Neem dit deel")
+    noted = await leader.expect("1 afspraak genoteerd")
+    assert "Zin 3" not in noted.text
+    # The rest is offered as the next agreement; still too long, it is cut again.
+    rest = await leader.expect("De rest van wat je typte")
+    assert "Zin 3:" in rest.text and "Zin 6:" in rest.text
+    await leader.press(rest, "Neem het als volgende afspraak")
+    again = await leader.expect("Dat zijn 798 tekens")
+    await leader.press(again, "Neem dit deel")
+    await leader.expect("2 afspraken genoteerd")
+    await leader.press(await leader.expect("De rest van wat je typte"), "volgende afspraak")
+    noted = await leader.expect("3 afspraken genoteerd")
+    await leader.press(noted, "Klaar")
+    await leader.expect("Wanneer wil je nogmaals met Senne spreken?")
+    await leader.send("/export")
+    exported = await leader.expect_new_message()
+    assert exported.document is not None
+    child = json.loads(exported.document.data)["cases"][0]["children_who_bully"][0]
+    texts = [a["text"] for a in child["agreements"]]
+    # Nothing typed is lost: every sentence is in one of the three agreements.
+    assert len(texts) == 3 and all(len(t) <= 500 for t in texts)
+    assert " ".join(texts) == _LONG_AGREEMENT
 
 
 async def test_the_feeling_not_filled_in_ends_without_a_second_full_stop(

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from flows import events, protocol, replies
 from flows.approaches import Approach
 from flows.case import (
+    ELLIPSIS,
     CaseStage,
     Consent,
     Feeling,
@@ -32,6 +33,7 @@ from flows.case import (
     next_step,
     planned_follow_up,
     round_agreements,
+    split_long,
     standing_agreements,
 )
 from flows.escalation import VictimView
@@ -906,3 +908,32 @@ def test_a_next_step_is_kept_in_the_history_and_another_approach_lists_them() ->
         (HistoryKind.NEXT_STEP, NextStepChoice.APPROACH, tom.id),
         (HistoryKind.APPROACH, Approach.NO_BLAME, None),
     ]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    words=st.lists(
+        st.text(alphabet="abcdefghij", min_size=1, max_size=12),
+        min_size=1,
+        max_size=200,
+    ),
+    ends=st.lists(st.sampled_from([" ", ". ", "? ", "\n"]), min_size=200, max_size=200),
+    limit=st.sampled_from([40, 60, 500, 1000]),
+)
+def test_a_text_over_its_limit_is_cut_where_a_word_or_sentence_ends_and_nothing_is_lost(
+    words: list[str], ends: list[str], limit: int
+) -> None:
+    text = "".join(w + e for w, e in zip(words, ends, strict=False)).strip()
+    part, rest = split_long(text, limit)
+    assert 0 < len(part) <= limit
+    if len(text) <= limit:
+        assert (part, rest) == (text, "")
+        return
+    # Joined again, the two parts are the text: nothing typed is lost.
+    joined = part.removesuffix(ELLIPSIS) + " " + rest.removeprefix(ELLIPSIS)
+    assert joined.split() == text.split()
+    # A cut inside a sentence is marked on both sides; a word is never cut unless one
+    # word alone is longer than half the limit.
+    assert part.endswith(ELLIPSIS) == rest.startswith(ELLIPSIS)
+    if part.endswith(ELLIPSIS):
+        assert text[len(part) - 1] in " \n" or " " not in text[limit // 2 + 1 : limit - 1]
