@@ -108,6 +108,9 @@ class AgreementRecord(Protocol):
 
     text: str
     follow_up_id: int | None
+    # The follow-up round (its id) from which on the agreement no longer stands, as the
+    # leader marked it with that round's new proposal; empty while it stands.
+    ended_in: int | None
 
     @property
     def id(self) -> int: ...
@@ -207,17 +210,37 @@ def round_agreements(child: ChildRecord, round_: RoundRecord | None) -> list[Agr
 
 
 def standing_agreements(child: ChildRecord) -> list[AgreementRecord]:
-    """The agreements that stand: those of the newest proposal.
+    """The agreements that stand, from every round: those not marked as ended.
 
-    A proposal stands until a new one replaces it: a follow-up in which the child
-    made no new proposal (or after which the bullying stopped) leaves the one
-    before it standing.
+    An agreement stands until the leader marks, with a later round's new proposal, that
+    it no longer does (:func:`agreements_to_mark`); a new proposal adds to the
+    agreements, it does not replace them.
     """
-    for round_ in [*reversed(child.follow_ups), None]:
-        found = round_agreements(child, round_)
-        if found:
-            return found
-    return []
+    return [a for a in child.agreements if a.ended_in is None]
+
+
+def round_number(child: ChildRecord, follow_up_id: int | None) -> int:
+    """Which round an agreement comes from: 0 for step 2's talk, else the follow-up's number."""
+    if follow_up_id is None:
+        return 0
+    ids = [r.id for r in child.follow_ups]
+    return ids.index(follow_up_id) + 1 if follow_up_id in ids else 0
+
+
+def agreements_to_mark(child: ChildRecord) -> list[AgreementRecord]:
+    """The earlier agreements the leader marks as standing or not, with a new proposal.
+
+    Those of earlier rounds that stand, or that were marked as ended in this round (so
+    a mark can be undone); those ended in an earlier round stay in the history only.
+    """
+    round_ = current_round(child)
+    if round_ is None:
+        return []
+    return [
+        a
+        for a in child.agreements
+        if a.follow_up_id != round_.id and a.ended_in in (None, round_.id)
+    ]
 
 
 def step1_settled(child: ChildRecord) -> bool:

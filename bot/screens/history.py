@@ -16,7 +16,7 @@ from typing import TypeVar
 
 from bot.callback_data import case_button
 from bot.screens.approaches import NEXT_STEP_TEXT, STEP1_CHOICE_TEXT
-from bot.screens.format import day, local_moment, name, title
+from bot.screens.format import day, local_moment, name, title, typed
 from bot.storage.history import EventKind
 from bot.storage.models import Case, CaseEvent
 from bot.team_callbacks import CaseHistoryDocument
@@ -61,6 +61,8 @@ class Names:
 def entries(case: Case, events: Sequence[CaseEvent], names: Names) -> list[Entry]:
     """The case's history as lines, oldest first."""
     nicknames = {child.id: child.nickname for child in case.children}
+    # An agreement that ended (or stands again) is named by its id: its text is the case's.
+    agreements = {str(a.id): a.text for child in case.children for a in child.agreements}
     found = []
     for event in events:
         values = {
@@ -69,6 +71,7 @@ def entries(case: Case, events: Sequence[CaseEvent], names: Names) -> list[Entry
             "team": names.team(event.team_id),
             "victim": name(case.victim_nickname),
             "child": name(nicknames.get(event.child_id or 0, "?")),
+            "agreement": typed(agreements.get(event.detail or "", "?")),
         }
         text = _line(event, values)
         if text is not None:
@@ -99,6 +102,14 @@ def _line(event: CaseEvent, values: dict[str, str]) -> str | None:
                 "outcome": outcome,
             }
             return text
+        case EventKind.AGREEMENT_ENDED:
+            text = _(
+                "%(actor)s marked that an agreement of %(child)s no longer stands: %(agreement)s"
+            )
+        case EventKind.AGREEMENT_STANDS:
+            text = _(
+                "%(actor)s marked that an agreement of %(child)s stands after all: %(agreement)s"
+            )
         case EventKind.REPORTED_BACK:
             text = _("%(actor)s reported back to %(victim)s on the talk with %(child)s")
         case EventKind.CLOSED:

@@ -210,6 +210,9 @@ class Agreement(Base):
     follow_up_id: Mapped[int | None] = mapped_column(
         ForeignKey("follow_ups.id", ondelete="CASCADE")
     )
+    # The follow-up (its id) with whose new proposal the leader marked that this agreement
+    # no longer stands; empty while it stands (flows.case.standing_agreements).
+    ended_in: Mapped[int | None] = mapped_column(Integer)
 
     child: Mapped[Child] = relationship(back_populates="agreements")
 

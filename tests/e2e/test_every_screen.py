@@ -447,10 +447,17 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
         )
     )
 
-    async def propose(agreement: str) -> BotMessage:
-        """A new proposal of one agreement: the follow-up's plan, with a starred choice."""
+    async def propose(agreement: str, ended: bool = False) -> BotMessage:
+        """A new proposal of one agreement, whether the earlier ones still stand (the first
+        one ``ended``, marked and marked back, then marked again), and the follow-up's plan,
+        with a starred choice."""
         await send(agreement)
         await press(await see(), t("✅ Done"))
+        marking = await see()
+        for _time in range(3 if ended else 0):
+            await press(marking, marking.buttons[0][0][0])
+            marking = await see()
+        await press(marking, t("▶️ Continue"))
         return await see()
 
     w.advance(days=2, hours=3)
@@ -462,7 +469,7 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
     await press(await see(), t("✅ Bullying has stopped"))
     await see()  # what the bullied child says weighs more
     await see()
-    new_plan = await propose(LONG_FACTS[:40].strip())
+    new_plan = await propose(LONG_FACTS[:40].strip(), ended=True)
 
     # "At the next meeting" after the meeting was unset: set it from there, then plan.
     next_meeting = t(CHOICE_TEXT[FollowUpChoice.NEXT_MEETING])

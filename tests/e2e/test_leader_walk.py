@@ -278,6 +278,9 @@ async def test_a_nudge_shows_the_agreements_that_stand_and_asks_first(
     await leader.expect("Wat stelt Jonas nu voor?")
     await leader.send("Jonas gaat naast Lotte zitten")
     await leader.press(await leader.expect("Nieuw voorstel tot nu toe"), "Klaar")
+    marking = await leader.expect("Gelden de eerdere afspraken van Jonas nog?")
+    await leader.press(marking, "Jonas lacht niet meer")
+    await leader.press(await leader.expect("❌ Jonas lacht niet meer"), "Verder")
     await leader.press(await leader.expect("Wanneer wil je"), "Over 1 week")
     await leader.expect("herinner ik je eraan")
     # Round 2: not stopped, no new proposal this time.
@@ -288,7 +291,7 @@ async def test_a_nudge_shows_the_agreements_that_stand_and_asks_first(
     await leader.press(await leader.expect("Wat stelt Jonas nu voor?"), "Klaar")
     await leader.press(await leader.expect("Wanneer wil je"), "Over 1 week")
     await leader.expect("herinner ik je eraan")
-    # Round 3: the last proposal still stands, not step 2's first agreements.
+    # Round 3: the last proposal still stands, not the agreement marked as ended.
     clock.advance(days=8)
     nudge = await leader.expect("Stap 3: spreek nogmaals met Jonas")
     assert "Jonas gaat naast Lotte zitten" in nudge.text
@@ -463,6 +466,7 @@ async def test_two_cases_three_children_and_four_follow_up_rounds_in_dutch(
             if proposal is not None:
                 await leader.send(proposal)
                 await leader.press(await leader.expect("Nieuw voorstel tot nu toe"), "Klaar")
+                await leader.press(await leader.expect("Gelden de eerdere afspraken"), "Verder")
                 standing = proposal
             else:
                 await leader.press(asked, "Klaar")
@@ -502,3 +506,66 @@ async def test_a_child_added_after_step_1_gets_their_own_step_1(
     assert "Jonas" not in step1.text
     await leader.press(step1, "Ja, akkoord")
     await leader.expect("Wat mag je aan Mila vertellen?")
+
+
+async def test_earlier_agreements_stand_after_a_new_proposal_unless_marked_otherwise(
+    api: BotApiStandin, bot: Application, clock: TestClock
+) -> None:
+    leader = dutch_leader(api, 6112)
+    await dutch_case(leader, "Noor", [("Senne", "Pest")])
+    await leader.press(await leader.expect("Stap 1"), "Ja, akkoord")
+    await leader.send("dat ze uitgelachen wordt")
+    await leader.press(await leader.expect("Stap 1 is klaar"), "Bereid dat gesprek voor")
+    await leader.press(await leader.expect("Heb je zelf gezien"), "Ik zag het")
+    await leader.send("het uitlachen van Noor")
+    await leader.press(await leader.expect("Benoem je gevoel"), "boos")
+    await leader.press(await leader.expect("Jouw leidraad"), "Gesprek gevoerd")
+    await leader.send("Ik noem haar niet meer de kaars")
+    await leader.send("Ik lach haar niet meer uit")
+    await leader.press(await leader.expect("2 afspraken genoteerd"), "Klaar")
+    await leader.press(await leader.expect("Wanneer wil je"), "Over 1 week")
+    await leader.expect("herinner ik je eraan")
+
+    # Round 1: not stopped; a new proposal; one earlier agreement no longer stands.
+    clock.advance(days=8)
+    nudge = await leader.expect("Stap 3: spreek nogmaals met Senne")
+    await leader.press(nudge, "Ik heb het Noor deze keer niet gevraagd")
+    await leader.press(await leader.expect("in hoeverre is het pesten gestopt?"), "Niet gestopt")
+    await leader.expect("Wat stelt Senne nu voor?")
+    await leader.send("Ik stuur geen memes meer over Noor in de groepsapp")
+    await leader.press(await leader.expect("Nieuw voorstel tot nu toe"), "Klaar")
+    marking = await leader.expect("Gelden de eerdere afspraken van Senne nog?")
+    # Each earlier agreement stands until the leader taps it; this round's is not asked.
+    assert marking.button_texts == [
+        "✅ 1. Ik noem haar niet meer de kaars",
+        "✅ 2. Ik lach haar niet meer uit",
+        "▶️ Verder",
+    ]
+    await leader.press(marking, "Ik lach haar niet meer uit")
+    marked = await leader.expect("❌ Ik lach haar niet meer uit (uit het gesprek)")
+    assert "✅ Ik noem haar niet meer de kaars (uit het gesprek)" in marked.text
+    assert marked.button_texts[1] == "❌ 2. Ik lach haar niet meer uit"
+    await leader.press(marked, "Verder")
+    await leader.press(await leader.expect("Wanneer wil je"), "Over 1 week")
+    await leader.expect("herinner ik je eraan")
+
+    # Round 2: the nudge and the case show exactly the agreements that stand, with their talk.
+    clock.advance(days=8)
+    nudge = await leader.expect("Stap 3: spreek nogmaals met Senne")
+    standing = (
+        "afspraken die gelden:\n"
+        "• Ik noem haar niet meer de kaars (uit het gesprek)\n"
+        "• Ik stuur geen memes meer over Noor in de groepsapp (uit opvolggesprek 1)"
+    )
+    assert "De " + standing.replace("afspraken", "afspraken van Senne", 1) in nudge.text
+    assert "Ik lach haar niet meer uit" not in nudge.text
+    overview = await open_case(leader, "Noor")
+    assert standing in overview.text
+    assert "Ik lach haar niet meer uit" not in overview.text
+    # The history keeps the one that no longer stands.
+    await leader.press(overview, "Geschiedenis")
+    history = await leader.expect("Geschiedenis van de pestsituatie van Noor")
+    assert (
+        "duidde aan dat een afspraak van Senne niet meer geldt: Ik lach haar niet meer uit"
+        in history.text
+    )

@@ -43,7 +43,7 @@ from bot.storage.models import (
     Team,
     TeamMember,
 )
-from flows.case import last_outcome, planned_follow_up
+from flows.case import last_outcome, planned_follow_up, standing_agreements
 from flows.follow_up_timing import DEFAULT_TIME_ZONE, Rhythm
 from tests.support.running_bot import TEST_DATA_KEY
 
@@ -730,6 +730,47 @@ async def test_the_unread_columns_go_and_come_back_filled_on_downgrade(
             assert await session.scalar(select(func.count()).select_from(CaseShare)) == 1
             assert await session.scalar(select(func.count()).select_from(Handover)) == 1
             assert planned_follow_up(bully) is not None
+    finally:
+        await operator.dispose()
+        await database.dispose()
+
+
+async def test_every_agreement_stands_after_0013_and_what_ended_goes_on_downgrade(
+    database_url: str,
+) -> None:
+    database = Database(database_url)
+    operator = operator_engine(database_url)
+    try:
+        await run_alembic(database.engine, lambda config: command.upgrade(config, PREVIOUS))
+        ids = await insert_0001_rows(database.engine)
+        await database.migrate()
+        assert await schema_differences(database.engine) == []
+        await write_step_3(database, ids)
+        use_cipher(CIPHER)
+        async with database.session() as session, session.begin():
+            bully = await session.get(Child, ids["bully"])
+            assert bully is not None
+            # Nothing was marked yet: every agreement made so far stands.
+            assert standing_agreements(bully) == list(bully.agreements)
+            assert len(bully.agreements) == 3
+            bully.agreements[0].ended_in = bully.follow_ups[-1].id
+        async with database.session() as session:
+            bully = await session.get(Child, ids["bully"])
+            assert bully is not None
+            assert [a.text for a in standing_agreements(bully)] == [
+                AGREEMENTS[1],
+                "say sorry to Noor",
+            ]
+
+        await run_alembic(operator, lambda config: command.downgrade(config, "0012"))
+        assert "ended_in" not in (await tables_and_columns(operator))["agreements"]
+        async with operator.connect() as connection:
+            assert await connection.scalar(text("SELECT count(*) FROM agreements")) == 3
+
+        await database.migrate()
+        async with database.session() as session:
+            bully = await session.get(Child, ids["bully"])
+            assert bully is not None and len(standing_agreements(bully)) == 3
     finally:
         await operator.dispose()
         await database.dispose()
