@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from bot.callback_data import KeepAsNote
 from bot.handlers import case, settings, team
 from bot.handlers.case_event import act
 from bot.screens import menu, setup
@@ -110,15 +111,19 @@ async def keep_first_part(turn: Turn) -> None:
         return
     turn.leader.draft = None
     part, rest = split_long(draft, found.limit)
+    # The child the text is about, whose note the rest can become.
+    about = (turn.leader.active_case_id or 0, turn.leader.active_child_id or 0)
     if leaders.awaiting(turn.leader) is not Awaiting.AGREEMENTS:
         if rest:
-            setup.rest_shown(turn, rest)
+            setup.rest_shown(turn, rest, *about)
         await _answer(turn, found, part)
+        if rest:
+            turn.leader.draft = rest  # until the leader goes on with something else
         return
     await _answer(turn, found, part)
     if rest and leaders.awaiting(turn.leader) is Awaiting.AGREEMENTS:
         turn.leader.draft = rest
-        setup.rest_offered(turn, rest)
+        setup.rest_offered(turn, rest, *about)
 
 
 @leader_turn
@@ -134,6 +139,26 @@ async def take_rest(turn: Turn) -> None:
         _keep(turn, rest, found.limit)
         return
     await _answer(turn, found, rest)
+
+
+@leader_turn
+async def keep_as_note(turn: Turn) -> None:
+    """The rest of a text typed too long, kept as a note about the child it was about."""
+    pressed = turn.callback
+    assert isinstance(pressed, KeepAsNote)
+    rest = turn.leader.draft
+    found = await cases.visible_case(turn.session, turn.leader, pressed.case_id)
+    child = (
+        None
+        if found is None
+        else next((c for c in found.children if c.id == pressed.child_id), None)
+    )
+    if rest is None or found is None or found.closed_at is not None or child is None:
+        menu.outdated(turn)
+        return
+    turn.leader.draft = None
+    child.note = rest if not child.note else child.note + "\n\n" + rest
+    setup.note_kept(turn, child)
 
 
 async def _answer(turn: Turn, found: Answer | None, text: str) -> None:

@@ -121,6 +121,8 @@ def child_summary(turn: Turn, case: Case, child: Child) -> str:
             else ""
         ),
     ]
+    if child.note:
+        parts.append(_("note:") + " " + typed(child.note))
     if child.held_at is None:
         parts.append(_("talk prepared") if child.facts is not None else _("talk not prepared yet"))
         return "\n   ".join(parts)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from babel.numbers import format_decimal
 
-from bot.callback_data import KeepFirstPart, TakeRest, case_button
+from bot.callback_data import KeepAsNote, KeepFirstPart, TakeRest, case_button
 from bot.screens.format import name, title, typed
 from bot.storage.models import Case, Child
 from bot.turn import Keyboard, Turn
@@ -92,24 +92,35 @@ def too_long(turn: Turn, length: int, limit: int, part: str, rest: int) -> None:
     )
 
 
-def rest_offered(turn: Turn, rest: str) -> None:
-    """The rest of a text typed too long, offered as the next agreement."""
+def _note_row(case_id: int, child_id: int) -> list[tuple[str, KeepAsNote]]:
+    return [(_("📝 Keep it as a note"), KeepAsNote(case_id, child_id))]
+
+
+def rest_offered(turn: Turn, rest: str, case_id: int, child_id: int) -> None:
+    """The rest of a text typed too long, offered as the next agreement, or as a note."""
     turn.say(
         _("The rest of what you typed:")
         + "\n"
         + typed(rest)
         + "\n\n"
-        + _("Take it as the next agreement, or send another one."),
-        [[(_("➕ Take it as the next agreement"), TakeRest())]],
+        + _("Take it as the next agreement, keep it as a note, or send another one."),
+        [[(_("➕ Take it as the next agreement"), TakeRest())], _note_row(case_id, child_id)],
     )
 
 
-def rest_shown(turn: Turn, rest: str) -> None:
+def rest_shown(turn: Turn, rest: str, case_id: int, child_id: int) -> None:
     """The rest of a text typed too long, given back so nothing typed is lost."""
     turn.say(
-        _("The rest of what you typed, so it is not lost (copy it where it belongs):")
-        + "\n"
-        + typed(rest)
+        _("The rest of what you typed, so it is not lost:") + "\n" + typed(rest),
+        [_note_row(case_id, child_id)] if child_id else None,
+    )
+
+
+def note_kept(turn: Turn, child: ChildRecord) -> None:
+    """The rest is kept as a note about ``child``: in the case, and in /export."""
+    turn.say(
+        _("Kept as a note about %(child)s: you find it in the case and in /export.")
+        % {"child": name(child.nickname)}
     )
 
 

@@ -163,6 +163,8 @@ class Child(Base):
     feeling: Mapped[str | None] = mapped_column(EncryptedText)
     held_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     reported_back_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # What the leader kept aside about this child: the rest of a text typed too long.
+    note: Mapped[str | None] = mapped_column(EncryptedText)
 
     case: Mapped[Case] = relationship(back_populates="children")
     agreements: Mapped[list[Agreement]] = relationship(

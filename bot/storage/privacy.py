@@ -91,6 +91,7 @@ async def export(session: AsyncSession, leader: Leader) -> dict[str, Any]:
                         "saw_it_myself": child.witnessed,
                         "facts": child.facts,
                         "feeling": child.feeling,
+                        "note": child.note,
                         "talk_held": _time(child.held_at),
                         "reported_back": _time(child.reported_back_at),
                         "agreements": [

@@ -537,8 +537,11 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
     # Typed too long: kept, and its first part taken.
     await send(agreements[0] + " " + LONG_FACTS[: AGREEMENT_MAX - len(agreements[0])])
     await press(await see(), t("✂️ Take this part"))
-    await see()  # the rest, given back
-    await press(await see(), t("↩️ Back to the case"))
+    rest = await see()  # the rest, given back, before the screen the answer leads to
+    corrections = await see()
+    await press(rest, t("📝 Keep it as a note"))
+    await see()
+    await press(corrections, t("↩️ Back to the case"))
     await press(await see(), t("➕ Another child"))
     await see()
     await send(THIRD)

@@ -101,18 +101,25 @@ async def test_a_text_typed_too_long_is_kept_and_its_first_part_taken(
     await leader.send(long_text)
     kept = await leader.expect("Dat zijn 1.247 tekens; hier mogen het er hoogstens 1.000 zijn.")
     await leader.press(kept, "Neem dit deel")
-    # The rest is given back, not dropped.
+    # The rest is given back, not dropped, and can be kept as a note about Jonas.
     rest = await leader.expect("De rest van wat je typte")
     assert "…uitgelachen wordt dat het haar pijn doet" in rest.text
     done = await leader.expect("Stap 1 is klaar")
     assert "dat het haar pijn doet als ze uitgelachen wordt" in done.text
+    await leader.press(rest, "Bewaar het als notitie")
+    await leader.expect("Bewaard als notitie bij Jonas")
+    overview = await open_case(leader, "Lotte")
+    assert "notitie: …uitgelachen wordt dat het haar pijn doet" in overview.text
     await leader.send("/export")
     exported = await leader.expect_new_message()
     assert exported.document is not None
-    may_tell = json.loads(exported.document.data)["cases"][0]["children_who_bully"][0]["may_tell"]
+    jonas = json.loads(exported.document.data)["cases"][0]["children_who_bully"][0]
+    may_tell, note = jonas["may_tell"], jonas["note"]
     # Cut after a word, and marked as cut.
     assert 900 < len(may_tell) <= 1000 and may_tell.endswith(" ze…")
     assert long_text.startswith(may_tell.removesuffix("…") + " ")
+    # Nothing typed is lost: the part taken and the note are the whole text.
+    assert may_tell.removesuffix("…") + " " + note.removeprefix("…") == long_text
 
 
 _SENTENCE = (

@@ -95,7 +95,7 @@ NOT_TAKEN = [
     for code in SUPPORTED_LANGUAGES
     for msgid in (
         "The rest of what you typed:",
-        "The rest of what you typed, so it is not lost (copy it where it belongs):",
+        "The rest of what you typed, so it is not lost:",
     )
 ]
 PROBE_ID = 8_999_999

@@ -774,3 +774,31 @@ async def test_every_agreement_stands_after_0013_and_what_ended_goes_on_downgrad
     finally:
         await operator.dispose()
         await database.dispose()
+
+
+async def test_a_childs_note_comes_with_0014_and_goes_on_downgrade(database_url: str) -> None:
+    database = Database(database_url)
+    operator = operator_engine(database_url)
+    try:
+        await run_alembic(database.engine, lambda config: command.upgrade(config, PREVIOUS))
+        ids = await insert_0001_rows(database.engine)
+        await database.migrate()
+        use_cipher(CIPHER)
+        async with database.session() as session, session.begin():
+            bully = await session.get(Child, ids["bully"])
+            assert bully is not None and bully.note is None
+            bully.note = "…and at the campfire too"
+        async with database.session() as session:
+            bully = await session.get(Child, ids["bully"])
+            assert bully is not None and bully.note == "…and at the campfire too"
+
+        await run_alembic(operator, lambda config: command.downgrade(config, "0013"))
+        assert "note" not in (await tables_and_columns(operator))["children"]
+        await database.migrate()
+        assert await schema_differences(database.engine) == []
+        async with database.session() as session:
+            bully = await session.get(Child, ids["bully"])
+            assert bully is not None and bully.note is None and bully.nickname == BULLY
+    finally:
+        await operator.dispose()
+        await database.dispose()
