@@ -99,6 +99,7 @@ async def export(session: AsyncSession, leader: Leader) -> dict[str, Any]:
                                 "text": a.text,
                                 "made": _time(a.created_at),
                                 "at_follow_up": a.follow_up_id is not None,
+                                "stands": a.ended_in is None,
                             }
                             for a in child.agreements
                         ],

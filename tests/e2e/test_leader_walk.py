@@ -569,6 +569,16 @@ async def test_earlier_agreements_stand_after_a_new_proposal_unless_marked_other
     overview = await open_case(leader, "Noor")
     assert standing in overview.text
     assert "Ik lach haar niet meer uit" not in overview.text
+    await leader.send("/export")
+    exported = await leader.expect_new_message()
+    assert exported.document is not None
+    senne = json.loads(exported.document.data)["cases"][0]["children_who_bully"][0]
+    assert [(a["text"], a["stands"]) for a in senne["agreements"]] == [
+        ("Ik noem haar niet meer de kaars", True),
+        ("Ik lach haar niet meer uit", False),
+        ("Ik stuur geen memes meer over Noor in de groepsapp", True),
+    ]
+    overview = await open_case(leader, "Noor")
     # The history keeps the one that no longer stands.
     await leader.press(overview, "Geschiedenis")
     history = await leader.expect("Geschiedenis van de pestsituatie van Noor")

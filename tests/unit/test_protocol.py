@@ -11,6 +11,7 @@ import dataclasses
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+import hypothesis
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -716,6 +717,8 @@ def test_random_walks_keep_the_protocols_promises(steps: list[tuple[object, ...]
         confirmed = _confirmed(case)
         history_before = list(case.history)
         reply = handle(case, event, at(now))
+        if isinstance(event, events.AgreementStands | events.StandingMarked) and reply.accepted:
+            hypothesis.event(f"{type(event).__name__} accepted")
 
         # Every answer shows something, and a child's screen names a child of this case.
         assert reply.shown
