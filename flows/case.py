@@ -108,6 +108,9 @@ class AgreementRecord(Protocol):
 
     text: str
     follow_up_id: int | None
+    # The follow-up round (its id) from which on the agreement no longer stands, as the
+    # leader marked it with that round's new proposal; empty while it stands.
+    ended_in: int | None
 
     @property
     def id(self) -> int: ...
@@ -207,17 +210,37 @@ def round_agreements(child: ChildRecord, round_: RoundRecord | None) -> list[Agr
 
 
 def standing_agreements(child: ChildRecord) -> list[AgreementRecord]:
-    """The agreements that stand: those of the newest proposal.
+    """The agreements that stand, from every round: those not marked as ended.
 
-    A proposal stands until a new one replaces it: a follow-up in which the child
-    made no new proposal (or after which the bullying stopped) leaves the one
-    before it standing.
+    An agreement stands until the leader marks, with a later round's new proposal, that
+    it no longer does (:func:`agreements_to_mark`); a new proposal adds to the
+    agreements, it does not replace them.
     """
-    for round_ in [*reversed(child.follow_ups), None]:
-        found = round_agreements(child, round_)
-        if found:
-            return found
-    return []
+    return [a for a in child.agreements if a.ended_in is None]
+
+
+def round_number(child: ChildRecord, follow_up_id: int | None) -> int:
+    """Which round an agreement comes from: 0 for step 2's talk, else the follow-up's number."""
+    if follow_up_id is None:
+        return 0
+    ids = [r.id for r in child.follow_ups]
+    return ids.index(follow_up_id) + 1 if follow_up_id in ids else 0
+
+
+def agreements_to_mark(child: ChildRecord) -> list[AgreementRecord]:
+    """The earlier agreements the leader marks as standing or not, with a new proposal.
+
+    Those of earlier rounds that stand, or that were marked as ended in this round (so
+    a mark can be undone); those ended in an earlier round stay in the history only.
+    """
+    round_ = current_round(child)
+    if round_ is None:
+        return []
+    return [
+        a
+        for a in child.agreements
+        if a.follow_up_id != round_.id and a.ended_in in (None, round_.id)
+    ]
 
 
 def step1_settled(child: ChildRecord) -> bool:
@@ -385,11 +408,35 @@ def clean_text(text: str | None, limit: int, *, single_line: bool = False) -> st
     return cleaned
 
 
-def first_part(text: str, limit: int) -> str:
-    """The first ``limit`` characters of ``text``, cut at a space where there is one."""
+#: Where a sentence ends: the part before it can be taken whole.
+_SENTENCE_ENDS = (". ", "! ", "? ", ".\n", "!\n", "?\n", "\n")
+#: Said where a text is cut: what is taken goes on, what is left goes on from it.
+ELLIPSIS = "…"
+
+
+def split_long(text: str, limit: int) -> tuple[str, str]:
+    """``text`` cut in two: a part of at most ``limit`` characters, and the rest.
+
+    The part ends at the last sentence that fits whole, or else at the last word that
+    fits, and ends in "…" when the cut falls inside a sentence; the rest is everything
+    after it (nothing is lost), starting with "…" when it goes on from a cut sentence.
+    A text within ``limit`` is its own part, with no rest.
+    """
     text = text.strip()
     if len(text) <= limit:
-        return text
-    cut = text[:limit]
-    space = cut.rfind(" ")
-    return (cut[:space] if space > limit // 2 else cut).rstrip()
+        return text, ""
+    room = text[: limit - 1]
+    sentence = max(room.rfind(end) for end in _SENTENCE_ENDS)
+    if sentence > limit // 3:
+        # A whole sentence (or line) ends here: the part is complete as it is.
+        return text[: sentence + 1].rstrip(), text[sentence + 1 :].strip()
+    space = room.rfind(" ")
+    cut = space if space > limit // 2 else limit - 1
+    part = text[:cut].rstrip()
+    rest = text[cut:].strip()
+    return part + ELLIPSIS, ELLIPSIS + rest
+
+
+def first_part(text: str, limit: int) -> str:
+    """The first part of ``text`` that fits in ``limit`` characters (see :func:`split_long`)."""
+    return split_long(text, limit)[0]

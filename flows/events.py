@@ -181,6 +181,19 @@ class AgreementsDone(Event, code="ad"):
 
 
 @dataclass(frozen=True)
+class AgreementStands(Event, code="as"):
+    """Step 3, with a new proposal: an earlier agreement still stands, or no longer does."""
+
+    agreement_id: int
+    stands: bool
+
+
+@dataclass(frozen=True)
+class StandingMarked(Event, code="asd"):
+    """Step 3: every earlier agreement is marked; on to planning the next follow-up."""
+
+
+@dataclass(frozen=True)
 class ReportedBack(Event, code="rb"):
     """The promise of step 1 is kept: the leader reported back on this talk."""
 

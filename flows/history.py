@@ -26,6 +26,10 @@ class HistoryKind(StrEnum):
     OUTCOME = "outcome"
     """A follow-up talk and its outcome (a :class:`flows.follow_up.Outcome`)."""
     REPORTED_BACK = "reported_back"
+    AGREEMENT_ENDED = "agreement_ended"
+    """With a new proposal, an earlier agreement no longer stands (its id as the detail)."""
+    AGREEMENT_STANDS = "agreement_stands"
+    """An agreement marked as ended stands again after all (its id as the detail)."""
     CLOSED = "closed"
 
     APPROACH = "approach"
@@ -80,4 +84,5 @@ class HistoryLine:
     child_id: int | None = None
     """The child it is about; ``None`` for the case as a whole."""
     detail: str | None = None
-    """A value such as the outcome or the choice (an enum's value, never typed text)."""
+    """A value such as the outcome or the choice (an enum's value or a record's id, never
+    typed text)."""

@@ -40,6 +40,7 @@ from flows.events import (
     AddChild,
     AgreementEdited,
     AgreementsDone,
+    AgreementStands,
     AgreementTyped,
     ApproachChosen,
     AskAgain,
@@ -87,6 +88,7 @@ from flows.events import (
     ShowApproaches,
     ShowNextSteps,
     Snoozed,
+    StandingMarked,
     Step1Chosen,
     TalkHeld,
     VictimRenamed,
@@ -198,6 +200,7 @@ _STEP2 = frozenset({Stage.FACTS, Stage.FEELING, Stage.READY_TO_TALK})
 _TALKING = frozenset({Stage.READY_TO_TALK, Stage.NEW_PROPOSAL})
 _TALKED = frozenset({Stage.TO_PLAN, Stage.PLANNED, Stage.DUE, Stage.NEW_PROPOSAL, Stage.MONITORING})
 _PLANNED = frozenset({Stage.PLANNED, Stage.DUE})
+_NEW_PROPOSAL = frozenset({Stage.NEW_PROPOSAL})
 _ALL_STAGES = frozenset(Stage) - {Stage.CLOSED}
 _NOT_TALKED = _STEP1 | _STEP2
 _PREPARED = _STEP2 | _TALKED
@@ -240,6 +243,9 @@ TRANSITIONS: tuple[Transition[Any], ...] = (
     ),
     ChildTransition(AgreementTyped, _CHILDREN, _TALKING, step2.agreement_typed),
     ChildTransition(AgreementsDone, _CHILDREN, _TALKING, step2.agreements_done),
+    # With a new proposal: whether each earlier agreement still stands (by default, it does).
+    ChildTransition(AgreementStands, _CHILDREN, _NEW_PROPOSAL, step3.agreement_stands),
+    ChildTransition(StandingMarked, _CHILDREN, _NEW_PROPOSAL, step3.standing_marked),
     ChildTransition(ReportedBack, _CHILDREN, _TALKED, step2.reported_back),
     ChildTransition(ReportBackLater, _CHILDREN, _TALKED, step2.report_back_later),
     # Step 3: following up until the bullying has stopped.

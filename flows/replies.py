@@ -101,6 +101,7 @@ class Screen(StrEnum):
     SNOOZE_OPTIONS = "snooze_options"
     SNOOZED = "snoozed"
     NEW_PROPOSAL = "new_proposal", Awaiting.AGREEMENTS
+    STILL_STANDS = "still_stands"
     STOPPED = "stopped"
     FOLLOW_UP_CANCELLED = "follow_up_cancelled"
     # Corrections, at any step.

@@ -9,6 +9,7 @@ from bot.callback_data import CasesPage, Menu, MenuPress, case_button
 from bot.screens import approaches, step1_waiting
 from bot.screens.escalation import victim_says
 from bot.screens.format import bulleted, day, name, short_moment, title, typed
+from bot.screens.nudges import standing_lines
 from bot.screens.setup import role_text
 from bot.storage.cases import child_of
 from bot.storage.models import Case, Child
@@ -120,12 +121,14 @@ def child_summary(turn: Turn, case: Case, child: Child) -> str:
             else ""
         ),
     ]
+    if child.note:
+        parts.append(_("note:") + " " + typed(child.note))
     if child.held_at is None:
         parts.append(_("talk prepared") if child.facts is not None else _("talk not prepared yet"))
         return "\n   ".join(parts)
     parts.append(_("talk held on %(date)s") % {"date": day(child.held_at)})
     if child.agreements:
-        parts.append(_("agreements:") + "\n" + bulleted(typed(a.text) for a in child.agreements))
+        parts.append(standing_lines(child, in_case=True))
     parts.append(_("reported back ✅") if child.reported_back_at else _("not reported back yet"))
     for follow_up in child.follow_ups:
         parts.append(

@@ -5,13 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.callback_data import AskMeetingDay, Menu, MenuPress, case_button
-from bot.screens.format import moment, name, quoted, title
-from bot.screens.nudges import follow_up_nudge
+from bot.screens.format import moment, name, quoted, title, typed
+from bot.screens.nudges import follow_up_nudge, from_round
 from bot.screens.step2 import done_rows
 from bot.storage.models import Case, Child
 from bot.turn import Keyboard, Rows, Turn
 from flows import events, phrasing
-from flows.case import follow_up_number, open_reminder, planned_follow_up, report_back_open
+from flows.case import (
+    agreements_to_mark,
+    follow_up_number,
+    open_reminder,
+    planned_follow_up,
+    report_back_open,
+)
 from flows.follow_up import SNOOZE_TEXT, ReminderKind, Snooze
 from flows.follow_up_timing import FOLLOW_UP_CHOICES, TOMORROW_WORD, FollowUpChoice
 from flows.language import N_, _
@@ -244,3 +250,53 @@ def record_outcome(turn: Turn, case: Case, child: Child, shown: Shown | None = N
     escalate_after = turn.settings.escalate_after_rounds
     text, rows = follow_up_nudge(case, child, planned, late=False, escalate_after=escalate_after)
     turn.say(text, rows)
+
+
+#: How long an agreement is on its button; the message above has it whole.
+_BUTTON_TEXT = 40
+
+
+def still_stands(turn: Turn, case: Case, child: Child, shown: Shown | None = None) -> None:
+    """With a new proposal: does each earlier agreement still stand? One tap each."""
+    marked = agreements_to_mark(child)
+    lines = [
+        f"{_mark(a.ended_in is None)} {typed(a.text)} ({from_round(child, a.follow_up_id)})"
+        for a in marked
+    ]
+    rows: Rows = []
+    for number, agreement in enumerate(marked, start=1):
+        stands = agreement.ended_in is None
+        text = agreement.text
+        if len(text) > _BUTTON_TEXT:
+            text = text[: _BUTTON_TEXT - 1].rstrip() + "…"
+        rows.append(
+            [
+                (
+                    f"{_mark(stands)} {number}. {text}",
+                    case_button(
+                        case.id, events.AgreementStands(child.id, agreement.id, not stands)
+                    ),
+                )
+            ]
+        )
+    rows.append([(_("▶️ Continue"), case_button(case.id, events.StandingMarked(child.id)))])
+    turn.show(
+        "\n\n".join(
+            [
+                title(
+                    _("Do the earlier agreements of %(child)s still stand?")
+                    % {"child": name(child.nickname)}
+                ),
+                "\n".join(lines),
+                _(
+                    "Tap an agreement that no longer stands (tap again if it does). "
+                    "Those that no longer stand stay in the case's history."
+                ),
+            ]
+        ),
+        rows,
+    )
+
+
+def _mark(stands: bool) -> str:
+    return "✅" if stands else "❌"

@@ -89,12 +89,16 @@ def entries(
     for child in case.children:
         for made in child.agreements:
             agreements.setdefault((child.id, made.created_at), []).append(made.text)
+    # An agreement that ended (or stands again) is named by its id.
+    by_id = {str(a.id): a.text for child in case.children for a in child.agreements}
     found = []
     for event in events:
         agreement = None
         if event.kind == EventKind.AGREEMENT:
             same_moment = agreements.get((event.child_id or 0, event.at))
             agreement = same_moment.pop(0) if same_moment else None
+        elif event.kind in (EventKind.AGREEMENT_ENDED, EventKind.AGREEMENT_STANDS):
+            agreement = by_id.get(event.detail or "", "?")
         values = {
             "agreement": "" if agreement is None else typed(_shortened(agreement, cut)),
             "actor": names.leader(event.actor_id),
@@ -139,6 +143,14 @@ def _line(event: CaseEvent, values: dict[str, str]) -> str | None:
                 "outcome": outcome,
             }
             return text
+        case EventKind.AGREEMENT_ENDED:
+            text = _(
+                "%(actor)s marked that an agreement of %(child)s no longer stands: %(agreement)s"
+            )
+        case EventKind.AGREEMENT_STANDS:
+            text = _(
+                "%(actor)s marked that an agreement of %(child)s stands after all: %(agreement)s"
+            )
         case EventKind.REPORTED_BACK:
             text = _("%(actor)s reported back to %(victim)s on the talk with %(child)s")
         case EventKind.CLOSED:
@@ -325,10 +337,19 @@ def _agreement_rounds(child: Child, zone: ZoneInfo) -> str:
             )
     if not rounds:
         return _none(_("No agreements written down yet."), "p")
+    rounds_of = {f.id: number for number, f in enumerate(child.follow_ups, start=1)}
+
+    def item(agreement: Agreement) -> str:
+        if agreement.ended_in is None:
+            return f"<li>{escape(agreement.text)}</li>"
+        # Kept on paper, marked: the protocol asks about the agreements that stand.
+        ended = _("no longer stands since follow-up %(number)d") % {
+            "number": rounds_of.get(agreement.ended_in, 0)
+        }
+        return f'<li class="ended"><s>{escape(agreement.text)}</s> ({ended})</li>'
+
     return "\n".join(
-        f'<p>{heading}</p>\n<ul class="agreements">'
-        + "".join(f"<li>{escape(a.text)}</li>" for a in made)
-        + "</ul>"
+        f'<p>{heading}</p>\n<ul class="agreements">' + "".join(item(a) for a in made) + "</ul>"
         for heading, made in rounds
     )
 

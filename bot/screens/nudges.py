@@ -8,10 +8,35 @@ from bot.screens.format import bulleted, day, name, numbered, title, typed
 from bot.storage.models import Case, Child
 from bot.turn import Keyboard, Turn
 from flows import events, phrasing
-from flows.case import ReminderRecord, standing_agreements
+from flows.case import ChildRecord, ReminderRecord, round_number, standing_agreements
 from flows.escalation import ESCALATE_AFTER_ROUNDS
 from flows.language import _
 from flows.replies import Shown
+
+
+def from_round(child: ChildRecord, follow_up_id: int | None) -> str:
+    """Which talk an agreement comes from: step 2's, or a numbered follow-up."""
+    number = round_number(child, follow_up_id)
+    if number == 0:
+        return _("from the talk")
+    return _("from follow-up %(number)d") % {"number": number}
+
+
+def standing_lines(child: ChildRecord, *, in_case: bool = False) -> str:
+    """The agreements of ``child`` that stand, each with the talk it comes from (in the
+    case's overview, under the child's name: without it)."""
+    standing = standing_agreements(child)
+    if not standing:
+        return _("No agreement of %(child)s stands any more.") % {"child": name(child.nickname)}
+    if in_case:
+        header = _("agreements that stand:")
+    else:
+        header = _("The agreements of %(child)s that stand:") % {"child": name(child.nickname)}
+    return (
+        header
+        + "\n"
+        + bulleted(f"{typed(a.text)} ({from_round(child, a.follow_up_id)})" for a in standing)
+    )
 
 
 def late_note(reminder: ReminderRecord) -> str:
@@ -39,9 +64,7 @@ def follow_up_nudge(
         title(_("🔔 Step 3: talk with %(child)s again") % {"child": name(child.nickname)})
         + "\n"
         + _("Case %(victim)s") % {"victim": name(case.victim_nickname)},
-        _("The agreements %(child)s made:") % {"child": name(child.nickname)}
-        + "\n"
-        + bulleted(typed(a.text) for a in standing_agreements(child)),
+        standing_lines(child),
     ]
     note = escalation_note(child, escalate_after)
     if note is not None:

@@ -69,6 +69,7 @@ DRAW: dict[Screen, Draw] = {
     Screen.SNOOZE_OPTIONS: follow_up.snooze_options,
     Screen.SNOOZED: follow_up.snoozed,
     Screen.NEW_PROPOSAL: follow_up.ask_new_proposal,
+    Screen.STILL_STANDS: follow_up.still_stands,
     Screen.STOPPED: follow_up.stopped,
     Screen.FOLLOW_UP_CANCELLED: follow_up.cancelled,
     Screen.CORRECTIONS: corrections.menu,

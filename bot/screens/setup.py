@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from bot.callback_data import KeepFirstPart, case_button
-from bot.screens.format import name, title
+from babel.numbers import format_decimal
+
+from bot.callback_data import KeepAsNote, KeepFirstPart, TakeRest, case_button
+from bot.screens.format import name, title, typed
 from bot.storage.models import Case, Child
 from bot.turn import Keyboard, Turn
 from flows import events
 from flows.case import (
     CHILDREN_PER_CASE_MAX,
+    ELLIPSIS,
     NICKNAME_MAX,
     ROLE_NOT_CHOSEN,
     ROLE_TEXT,
@@ -16,7 +19,7 @@ from flows.case import (
     Role,
     role_of,
 )
-from flows.language import _
+from flows.language import _, babel_locale
 from flows.replies import Shown
 
 
@@ -61,15 +64,63 @@ def role_text(child: ChildRecord) -> str:
     return _(ROLE_NOT_CHOSEN) if role is None else _(ROLE_TEXT[role])
 
 
-def too_long(turn: Turn, length: int, limit: int) -> None:
-    """A typed text over its limit: kept, and what the leader can do with it."""
+def count(number: int) -> str:
+    """A number in the leader's language: "1.200" in Dutch, "1,200" in English."""
+    return format_decimal(number, locale=babel_locale())
+
+
+def too_long(turn: Turn, length: int, limit: int, part: str, rest: int) -> None:
+    """A typed text over its limit: kept, the part that fits shown before it is taken."""
+    shown = typed(part) if part.endswith(ELLIPSIS) else typed(part) + " " + ELLIPSIS
     turn.say(
-        _(
-            "That is %(length)d characters; here it can be at most %(limit)d. I kept what you "
-            "typed: take its first part, or type it again, shorter."
-        )
-        % {"length": length, "limit": limit},
-        [[(_("✂️ Take the first part"), KeepFirstPart())]],
+        "\n\n".join(
+            [
+                _(
+                    "That is %(length)s characters; here it can be at most %(limit)s. "
+                    "I kept what you typed. This is the part that fits:"
+                )
+                % {"length": count(length), "limit": count(limit)},
+                shown,
+                _(
+                    "Take this part, and I keep the other %(rest)s characters for you. "
+                    "Or type it again, shorter."
+                )
+                % {"rest": count(rest)},
+            ]
+        ),
+        [[(_("✂️ Take this part"), KeepFirstPart())]],
+    )
+
+
+def _note_row(case_id: int, child_id: int) -> list[tuple[str, KeepAsNote]]:
+    return [(_("📝 Keep it as a note"), KeepAsNote(case_id, child_id))]
+
+
+def rest_offered(turn: Turn, rest: str, case_id: int, child_id: int) -> None:
+    """The rest of a text typed too long, offered as the next agreement, or as a note."""
+    turn.say(
+        _("The rest of what you typed:")
+        + "\n"
+        + typed(rest)
+        + "\n\n"
+        + _("Take it as the next agreement, keep it as a note, or send another one."),
+        [[(_("➕ Take it as the next agreement"), TakeRest())], _note_row(case_id, child_id)],
+    )
+
+
+def rest_shown(turn: Turn, rest: str, case_id: int, child_id: int) -> None:
+    """The rest of a text typed too long, given back so nothing typed is lost."""
+    turn.say(
+        _("The rest of what you typed, so it is not lost:") + "\n" + typed(rest),
+        [_note_row(case_id, child_id)] if child_id else None,
+    )
+
+
+def note_kept(turn: Turn, child: ChildRecord) -> None:
+    """The rest is kept as a note about ``child``: in the case, and in /export."""
+    turn.say(
+        _("Kept as a note about %(child)s: you find it in the case and in /export.")
+        % {"child": name(child.nickname)}
     )
 
 

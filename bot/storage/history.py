@@ -33,6 +33,8 @@ class EventKind(StrEnum):
     AGREEMENT = HistoryKind.AGREEMENT.value
     OUTCOME = HistoryKind.OUTCOME.value
     REPORTED_BACK = HistoryKind.REPORTED_BACK.value
+    AGREEMENT_ENDED = HistoryKind.AGREEMENT_ENDED.value
+    AGREEMENT_STANDS = HistoryKind.AGREEMENT_STANDS.value
     CLOSED = HistoryKind.CLOSED.value
     SHARED = "shared"
     UNSHARED = "unshared"

@@ -163,6 +163,8 @@ class Child(Base):
     feeling: Mapped[str | None] = mapped_column(EncryptedText)
     held_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     reported_back_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # What the leader kept aside about this child: the rest of a text typed too long.
+    note: Mapped[str | None] = mapped_column(EncryptedText)
 
     case: Mapped[Case] = relationship(back_populates="children")
     agreements: Mapped[list[Agreement]] = relationship(
@@ -210,6 +212,9 @@ class Agreement(Base):
     follow_up_id: Mapped[int | None] = mapped_column(
         ForeignKey("follow_ups.id", ondelete="CASCADE")
     )
+    # The follow-up (its id) with whose new proposal the leader marked that this agreement
+    # no longer stands; empty while it stands (flows.case.standing_agreements).
+    ended_in: Mapped[int | None] = mapped_column(Integer)
 
     child: Mapped[Child] = relationship(back_populates="agreements")
 

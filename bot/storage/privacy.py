@@ -92,6 +92,7 @@ async def export(session: AsyncSession, leader: Leader) -> dict[str, Any]:
                         "saw_it_myself": child.witnessed if child.facts is not None else None,
                         "facts": child.facts,
                         "feeling": child.feeling,
+                        "note": child.note,
                         "talk_held": _time(child.held_at),
                         "reported_back": _time(child.reported_back_at),
                         "agreements": [
@@ -99,6 +100,7 @@ async def export(session: AsyncSession, leader: Leader) -> dict[str, Any]:
                                 "text": a.text,
                                 "made": _time(a.created_at),
                                 "at_follow_up": a.follow_up_id is not None,
+                                "stands": a.ended_in is None,
                             }
                             for a in child.agreements
                         ],

@@ -10,6 +10,7 @@ from flows.case import (
     LONG_TEXT_MAX,
     CaseRecord,
     ChildRecord,
+    agreements_to_mark,
     clean_text,
     current_round,
     open_reminder,
@@ -149,10 +150,11 @@ def agreements_done(
 ) -> Reply:
     """The proposal is in: the talk is held (step 2), or the next follow-up is planned."""
     if child.held_at is not None:
-        # A new proposal (possibly none) is in: when is the next follow-up?
-        latest = child.follow_ups[-1]
-        proposed = proposed_next_choice(Outcome(latest.outcome), latest.previous_choice)
-        return Reply((Shown(Screen.PLAN, child, proposed),))
+        # A new proposal is in: do the earlier agreements still stand? (With none, nothing
+        # new was agreed and everything stands as it did.)
+        if round_agreements(child, current_round(child)) and agreements_to_mark(child):
+            return show(Screen.STILL_STANDS, child)
+        return plan_after_proposal(child)
     if not round_agreements(child, None):
         return Reply((Shown(Screen.NO_AGREEMENTS_YET, child), Shown(Screen.ASK_AGREEMENTS, child)))
     child.held_at = at.now
@@ -165,6 +167,13 @@ def agreements_done(
         (Shown(Screen.HELD, child), Shown(Screen.PLAN, child)),
         history=(HistoryLine(HistoryKind.TALK_HELD, child.id),),
     )
+
+
+def plan_after_proposal(child: ChildRecord) -> Reply:
+    """After a new proposal: when is the next follow-up?"""
+    latest = child.follow_ups[-1]
+    proposed = proposed_next_choice(Outcome(latest.outcome), latest.previous_choice)
+    return Reply((Shown(Screen.PLAN, child, proposed),))
 
 
 def reported_back(case: CaseRecord, child: ChildRecord, event: ReportedBack, at: Moment) -> Reply:

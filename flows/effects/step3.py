@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from flows.case import CaseRecord, ChildRecord, planned_follow_up
+from flows.case import (
+    CaseRecord,
+    ChildRecord,
+    agreements_to_mark,
+    current_round,
+    planned_follow_up,
+)
+from flows.effects.step2 import plan_after_proposal
 from flows.escalation import weighed_outcome
 from flows.events import (
+    AgreementStands,
     CancelFollowUp,
     DateTyped,
     NextStepChosen,
@@ -14,6 +22,7 @@ from flows.events import (
     OutcomeWithView,
     PlanChosen,
     Snoozed,
+    StandingMarked,
     VictimViewGiven,
 )
 from flows.follow_up import (
@@ -143,3 +152,33 @@ def next_step_chosen(
         (chosen, Shown(Screen.APPROACHES)) if event.choice is NextStepChoice.APPROACH else (chosen,)
     )
     return Reply(shown, history=(HistoryLine(HistoryKind.NEXT_STEP, child.id, event.choice),))
+
+
+# --- With a new proposal: which earlier agreements still stand. ---------------------------
+
+
+def agreement_stands(
+    case: CaseRecord, child: ChildRecord, event: AgreementStands, at: Moment
+) -> Reply:
+    """One tap on an earlier agreement: it stands (the default), or it no longer does."""
+    round_ = current_round(child)
+    agreement = next((a for a in agreements_to_mark(child) if a.id == event.agreement_id), None)
+    if round_ is None or agreement is None:
+        return show(Screen.STILL_STANDS, child)
+    ended_in = None if event.stands else round_.id
+    if agreement.ended_in == ended_in:
+        return show(Screen.STILL_STANDS, child)
+    agreement.ended_in = ended_in
+    at.touch(case)
+    kind = HistoryKind.AGREEMENT_STANDS if event.stands else HistoryKind.AGREEMENT_ENDED
+    return Reply(
+        (Shown(Screen.STILL_STANDS, child),),
+        history=(HistoryLine(kind, child.id, str(agreement.id)),),
+    )
+
+
+def standing_marked(
+    case: CaseRecord, child: ChildRecord, event: StandingMarked, at: Moment
+) -> Reply:
+    """Every earlier agreement is marked: when is the next follow-up?"""
+    return plan_after_proposal(child)

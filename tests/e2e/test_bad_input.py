@@ -40,7 +40,7 @@ async def test_overlong_texts_get_a_clear_answer_and_the_leader_can_type_again(
     await leader.send("Sam")
     await leader.expect("Who bullies or joins in?")
     await leader.send("y" * 4096)
-    await leader.expect("That is 4096 characters; here it can be at most 40.")
+    await leader.expect("That is 4,096 characters; here it can be at most 40.")
     await leader.send("Tom")
     await leader.expect("Does Tom bully, or join in?")
 
@@ -51,7 +51,7 @@ async def test_overlong_facts_keep_the_leader_at_the_facts(
     leader = await english_leader(api)
     await walk.reach_facts(leader, "I heard about it")
     await leader.send("z" * 1001)
-    await leader.expect("That is 1001 characters; here it can be at most 1000.")
+    await leader.expect("That is 1,001 characters; here it can be at most 1,000.")
     await leader.send("at the campfire Sam was pushed")
     await leader.expect("Name your feeling")
 

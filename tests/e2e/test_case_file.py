@@ -100,9 +100,15 @@ async def open_case(leader: SimUser, victim: str) -> BotMessage:
 
 
 async def follow_up(
-    leader: SimUser, clock: TestClock, view: str, outcome: str, proposal: str
+    leader: SimUser,
+    clock: TestClock,
+    view: str,
+    outcome: str,
+    proposal: str,
+    ended: str | None = None,
 ) -> BotMessage:
-    """A week on: the nudge, what Noor says, the outcome, a new proposal, a week again."""
+    """A week on: the nudge, what Noor says, the outcome, a new proposal (``ended`` no
+    longer stands), a week again."""
     clock.advance(days=7, hours=1)
     nudge = await leader.expect("Stap 3: spreek nogmaals met Senne")
     await leader.press(nudge, view)
@@ -110,6 +116,11 @@ async def follow_up(
     await leader.expect("Wat stelt Senne nu voor?")
     await leader.send(proposal)
     await leader.press(await leader.expect("Nieuw voorstel tot nu toe"), "Klaar")
+    marking = await leader.expect("Gelden de eerdere afspraken van Senne nog?")
+    if ended is not None:
+        await leader.press(marking, ended)
+        marking = await leader.expect(f"❌ {ended}")
+    await leader.press(marking, "Verder")
     await leader.press(await leader.expect("Wanneer wil je nogmaals"), "Over 1 week")
     await leader.expect("herinner ik je eraan om nogmaals met Senne")
     return nudge
@@ -124,7 +135,7 @@ async def noor_and_senne(leader: SimUser, clock: TestClock) -> None:
     )
     await walk_nl.record_talk(leader, script, FIRST)
     await follow_up(leader, clock, "het gebeurt minder", "Gedeeltelijk gestopt", SECOND)
-    await follow_up(leader, clock, "het is niet gestopt", "Niet gestopt", THIRD)
+    await follow_up(leader, clock, "het is niet gestopt", "Niet gestopt", THIRD, ended=SECOND)
     clock.advance(days=7, hours=1)
     nudge = await leader.expect("Stap 3: spreek nogmaals met Senne")
     await leader.press(nudge, "Volgende stappen")
@@ -151,7 +162,11 @@ async def test_the_case_file_says_what_happened_with_the_year_and_as_a_pdf(
     assert f"Feiten (zelf gezien)\n{FACTS}" in text
     assert "Stap 2: het gesprek\ngevoerd op 24 november 2026" in text
     assert f"In het gesprek van stap 2 (24 november 2026):\n{FIRST[0]}\n{FIRST[1]}" in text
-    assert f"Nieuw voorstel bij opvolggesprek 1 (1 december 2026):\n{SECOND}" in text
+    # An agreement that no longer stands stays on paper, marked so.
+    assert (
+        f"Nieuw voorstel bij opvolggesprek 1 (1 december 2026):\n{SECOND} "
+        "(geldt niet meer sinds opvolggesprek 2)"
+    ) in text
     assert f"Nieuw voorstel bij opvolggesprek 2 (8 december 2026):\n{THIRD}" in text
     # Each follow-up: what Noor said, and the outcome (weighed by what Noor said).
     assert "Wat Noor zegt" in text

@@ -451,10 +451,17 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
         )
     )
 
-    async def propose(agreement: str) -> BotMessage:
-        """A new proposal of one agreement: the follow-up's plan, with a starred choice."""
+    async def propose(agreement: str, ended: bool = False) -> BotMessage:
+        """A new proposal of one agreement, whether the earlier ones still stand (the first
+        one ``ended``, marked and marked back, then marked again), and the follow-up's plan,
+        with a starred choice."""
         await send(agreement)
         await press(await see(), t("✅ Done"))
+        marking = await see()
+        for _time in range(3 if ended else 0):
+            await press(marking, marking.buttons[0][0][0])
+            marking = await see()
+        await press(marking, t("▶️ Continue"))
         return await see()
 
     w.advance(days=2, hours=3)
@@ -466,7 +473,7 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
     await press(await see(), t("✅ Bullying has stopped"))
     await see()  # what the bullied child says weighs more
     await see()
-    new_plan = await propose(LONG_FACTS[:40].strip())
+    new_plan = await propose(LONG_FACTS[:40].strip(), ended=True)
 
     # "At the next meeting" after the meeting was unset: set it from there, then plan.
     next_meeting = t(CHOICE_TEXT[FollowUpChoice.NEXT_MEETING])
@@ -533,8 +540,12 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
     await see()
     # Typed too long: kept, and its first part taken.
     await send(agreements[0] + " " + LONG_FACTS[: AGREEMENT_MAX - len(agreements[0])])
-    await press(await see(), t("✂️ Take the first part"))
-    await press(await see(), t("↩️ Back to the case"))
+    await press(await see(), t("✂️ Take this part"))
+    rest = await see()  # the rest, given back, before the screen the answer leads to
+    corrections = await see()
+    await press(rest, t("📝 Keep it as a note"))
+    await see()
+    await press(corrections, t("↩️ Back to the case"))
     await press(await see(), t("➕ Another child"))
     await see()
     await send(THIRD)

@@ -53,6 +53,9 @@ async def test_a_nudge_brings_the_agreements_and_not_stopped_leads_to_a_new_prop
     await leader.send("stay away from Sam during games")
     proposal = await leader.expect("New proposal so far")
     await leader.press(proposal, "Done")
+    marking = await leader.expect("Do the earlier agreements of Tom still stand?")
+    assert marking.button_texts == ["✅ 1. say sorry to Sam", "▶️ Continue"]
+    await leader.press(marking, "Continue")
     plan = await leader.expect("When do you want to talk with Tom again?")
     # The proposed interval is shown first, starred.
     assert plan.button_texts[0].startswith("⭐")
@@ -60,8 +63,9 @@ async def test_a_nudge_brings_the_agreements_and_not_stopped_leads_to_a_new_prop
     await leader.expect("I will remind you to talk with Tom again on")
     clock.advance(days=3)
     second = await leader.expect("Step 3: talk with Tom again")
-    assert "stay away from Sam during games" in second.text
-    assert "say sorry to Sam" not in second.text, "the newest proposal replaces the old one"
+    # The new proposal adds to the agreements: each that stands, with its talk.
+    assert "stay away from Sam during games (from follow-up 1)" in second.text
+    assert "say sorry to Sam (from the talk)" in second.text
 
     await walk.answer_follow_up(leader, second, "Bullying has stopped")
     stopped = await leader.expect("as long as the bullying has stopped")
@@ -87,6 +91,7 @@ async def test_stopped_proposes_a_longer_interval_and_the_history_is_kept(
     await walk.answer_follow_up(leader, nudge, "Partly stopped")
     await leader.send("no more name calling")
     await leader.press(await leader.expect("New proposal so far"), "Done")
+    await leader.press(await leader.expect("still stand?"), "Continue")
     await leader.press(await leader.expect("When do you want"), "In 2 days")
     await leader.expect("I will remind you")
     clock.advance(days=3)

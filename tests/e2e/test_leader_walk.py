@@ -99,15 +99,81 @@ async def test_a_text_typed_too_long_is_kept_and_its_first_part_taken(
     long_text = ("dat het haar pijn doet als ze uitgelachen wordt " * 26).strip()
     assert len(long_text) == 1247
     await leader.send(long_text)
-    kept = await leader.expect("Dat zijn 1247 tekens; hier mogen het er hoogstens 1000 zijn.")
-    await leader.press(kept, "Neem het eerste deel")
+    kept = await leader.expect("Dat zijn 1.247 tekens; hier mogen het er hoogstens 1.000 zijn.")
+    await leader.press(kept, "Neem dit deel")
+    # The rest is given back, not dropped, and can be kept as a note about Jonas.
+    rest = await leader.expect("De rest van wat je typte")
+    assert "…uitgelachen wordt dat het haar pijn doet" in rest.text
     done = await leader.expect("Stap 1 is klaar")
     assert "dat het haar pijn doet als ze uitgelachen wordt" in done.text
+    await leader.press(rest, "Bewaar het als notitie")
+    await leader.expect("Bewaard als notitie bij Jonas")
+    overview = await open_case(leader, "Lotte")
+    assert "notitie: …uitgelachen wordt dat het haar pijn doet" in overview.text
     await leader.send("/export")
     exported = await leader.expect_new_message()
     assert exported.document is not None
-    may_tell = json.loads(exported.document.data)["cases"][0]["children_who_bully"][0]["may_tell"]
-    assert 900 < len(may_tell) <= 1000 and long_text.startswith(may_tell)
+    jonas = json.loads(exported.document.data)["cases"][0]["children_who_bully"][0]
+    may_tell, note = jonas["may_tell"], jonas["note"]
+    # Cut after a word, and marked as cut.
+    assert 900 < len(may_tell) <= 1000 and may_tell.endswith(" ze…")
+    assert long_text.startswith(may_tell.removesuffix("…") + " ")
+    # Nothing typed is lost: the part taken and the note are the whole text.
+    assert may_tell.removesuffix("…") + " " + note.removeprefix("…") == long_text
+
+
+_SENTENCE = (
+    "Zin %d: Senne belooft dat hij Noor niet meer uitlacht en geen bijnaam meer geeft, "
+    "ook niet in de groepsapp of op weg naar huis, en dat hij het zegt als hij ziet dat "
+    "een ander het wel doet %s."
+)
+#: Six sentences, 1,200 characters, as a leader might type them in one message.
+_LONG_AGREEMENT = " ".join(
+    [*(_SENTENCE % (n, "bij de Chiro") for n in range(1, 6)), _SENTENCE % (6, "op kamp")]
+)
+
+
+async def test_an_agreement_typed_too_long_is_cut_at_a_sentence_and_its_rest_kept(
+    api: BotApiStandin, bot: Application
+) -> None:
+    assert len(_LONG_AGREEMENT) == 1200
+    leader = dutch_leader(api, 6111)
+    await dutch_case(leader, "Noor", [("Senne", "Pest")])
+    await leader.press(await leader.expect("Stap 1"), "Ja, akkoord")
+    await leader.send("dat ze uitgelachen wordt")
+    await leader.press(await leader.expect("Stap 1 is klaar"), "Bereid dat gesprek voor")
+    await leader.press(await leader.expect("Heb je zelf gezien"), "Ik zag het")
+    await leader.send("het uitlachen van Noor")
+    await leader.press(await leader.expect("Benoem je gevoel"), "boos")
+    await leader.press(await leader.expect("Jouw leidraad"), "Gesprek gevoerd")
+    await leader.send(_LONG_AGREEMENT)
+    # The number in the leader's way of writing it, and the part shown before it is taken.
+    kept = await leader.expect("Dat zijn 1.200 tekens; hier mogen het er hoogstens 500 zijn.")
+    assert "Zin 2:" in kept.text and "Zin 3:" not in kept.text
+    assert "doet bij de Chiro. …" in kept.text
+    assert "de andere 798 tekens" in kept.text
+    await leader.press(kept, "Neem dit deel")
+    noted = await leader.expect("1 afspraak genoteerd")
+    assert "Zin 3" not in noted.text
+    # The rest is offered as the next agreement; still too long, it is cut again.
+    rest = await leader.expect("De rest van wat je typte")
+    assert "Zin 3:" in rest.text and "Zin 6:" in rest.text
+    await leader.press(rest, "Neem het als volgende afspraak")
+    again = await leader.expect("Dat zijn 798 tekens")
+    await leader.press(again, "Neem dit deel")
+    await leader.expect("2 afspraken genoteerd")
+    await leader.press(await leader.expect("De rest van wat je typte"), "volgende afspraak")
+    noted = await leader.expect("3 afspraken genoteerd")
+    await leader.press(noted, "Klaar")
+    await leader.expect("Wanneer wil je nogmaals met Senne spreken?")
+    await leader.send("/export")
+    exported = await leader.expect_new_message()
+    assert exported.document is not None
+    child = json.loads(exported.document.data)["cases"][0]["children_who_bully"][0]
+    texts = [a["text"] for a in child["agreements"]]
+    # Nothing typed is lost: every sentence is in one of the three agreements.
+    assert len(texts) == 3 and all(len(t) <= 500 for t in texts)
+    assert " ".join(texts) == _LONG_AGREEMENT
 
 
 async def test_the_feeling_not_filled_in_ends_without_a_second_full_stop(
@@ -219,6 +285,9 @@ async def test_a_nudge_shows_the_agreements_that_stand_and_asks_first(
     await leader.expect("Wat stelt Jonas nu voor?")
     await leader.send("Jonas gaat naast Lotte zitten")
     await leader.press(await leader.expect("Nieuw voorstel tot nu toe"), "Klaar")
+    marking = await leader.expect("Gelden de eerdere afspraken van Jonas nog?")
+    await leader.press(marking, "Jonas lacht niet meer")
+    await leader.press(await leader.expect("❌ Jonas lacht niet meer"), "Verder")
     await leader.press(await leader.expect("Wanneer wil je"), "Over 1 week")
     await leader.expect("herinner ik je eraan")
     # Round 2: not stopped, no new proposal this time.
@@ -229,7 +298,7 @@ async def test_a_nudge_shows_the_agreements_that_stand_and_asks_first(
     await leader.press(await leader.expect("Wat stelt Jonas nu voor?"), "Klaar")
     await leader.press(await leader.expect("Wanneer wil je"), "Over 1 week")
     await leader.expect("herinner ik je eraan")
-    # Round 3: the last proposal still stands, not step 2's first agreements.
+    # Round 3: the last proposal still stands, not the agreement marked as ended.
     clock.advance(days=8)
     nudge = await leader.expect("Stap 3: spreek nogmaals met Jonas")
     assert "Jonas gaat naast Lotte zitten" in nudge.text
@@ -404,6 +473,7 @@ async def test_two_cases_three_children_and_four_follow_up_rounds_in_dutch(
             if proposal is not None:
                 await leader.send(proposal)
                 await leader.press(await leader.expect("Nieuw voorstel tot nu toe"), "Klaar")
+                await leader.press(await leader.expect("Gelden de eerdere afspraken"), "Verder")
                 standing = proposal
             else:
                 await leader.press(asked, "Klaar")
@@ -443,3 +513,76 @@ async def test_a_child_added_after_step_1_gets_their_own_step_1(
     assert "Jonas" not in step1.text
     await leader.press(step1, "Ja, akkoord")
     await leader.expect("Wat mag je aan Mila vertellen?")
+
+
+async def test_earlier_agreements_stand_after_a_new_proposal_unless_marked_otherwise(
+    api: BotApiStandin, bot: Application, clock: TestClock
+) -> None:
+    leader = dutch_leader(api, 6112)
+    await dutch_case(leader, "Noor", [("Senne", "Pest")])
+    await leader.press(await leader.expect("Stap 1"), "Ja, akkoord")
+    await leader.send("dat ze uitgelachen wordt")
+    await leader.press(await leader.expect("Stap 1 is klaar"), "Bereid dat gesprek voor")
+    await leader.press(await leader.expect("Heb je zelf gezien"), "Ik zag het")
+    await leader.send("het uitlachen van Noor")
+    await leader.press(await leader.expect("Benoem je gevoel"), "boos")
+    await leader.press(await leader.expect("Jouw leidraad"), "Gesprek gevoerd")
+    await leader.send("Ik noem haar niet meer de kaars")
+    await leader.send("Ik lach haar niet meer uit")
+    await leader.press(await leader.expect("2 afspraken genoteerd"), "Klaar")
+    await leader.press(await leader.expect("Wanneer wil je"), "Over 1 week")
+    await leader.expect("herinner ik je eraan")
+
+    # Round 1: not stopped; a new proposal; one earlier agreement no longer stands.
+    clock.advance(days=8)
+    nudge = await leader.expect("Stap 3: spreek nogmaals met Senne")
+    await leader.press(nudge, "Ik heb het Noor deze keer niet gevraagd")
+    await leader.press(await leader.expect("in hoeverre is het pesten gestopt?"), "Niet gestopt")
+    await leader.expect("Wat stelt Senne nu voor?")
+    await leader.send("Ik stuur geen memes meer over Noor in de groepsapp")
+    await leader.press(await leader.expect("Nieuw voorstel tot nu toe"), "Klaar")
+    marking = await leader.expect("Gelden de eerdere afspraken van Senne nog?")
+    # Each earlier agreement stands until the leader taps it; this round's is not asked.
+    assert marking.button_texts == [
+        "✅ 1. Ik noem haar niet meer de kaars",
+        "✅ 2. Ik lach haar niet meer uit",
+        "▶️ Verder",
+    ]
+    await leader.press(marking, "Ik lach haar niet meer uit")
+    marked = await leader.expect("❌ Ik lach haar niet meer uit (uit het gesprek)")
+    assert "✅ Ik noem haar niet meer de kaars (uit het gesprek)" in marked.text
+    assert marked.button_texts[1] == "❌ 2. Ik lach haar niet meer uit"
+    await leader.press(marked, "Verder")
+    await leader.press(await leader.expect("Wanneer wil je"), "Over 1 week")
+    await leader.expect("herinner ik je eraan")
+
+    # Round 2: the nudge and the case show exactly the agreements that stand, with their talk.
+    clock.advance(days=8)
+    nudge = await leader.expect("Stap 3: spreek nogmaals met Senne")
+    standing = (
+        "afspraken die gelden:\n"
+        "• Ik noem haar niet meer de kaars (uit het gesprek)\n"
+        "• Ik stuur geen memes meer over Noor in de groepsapp (uit opvolggesprek 1)"
+    )
+    assert "De " + standing.replace("afspraken", "afspraken van Senne", 1) in nudge.text
+    assert "Ik lach haar niet meer uit" not in nudge.text
+    overview = await open_case(leader, "Noor")
+    assert standing in overview.text
+    assert "Ik lach haar niet meer uit" not in overview.text
+    await leader.send("/export")
+    exported = await leader.expect_new_message()
+    assert exported.document is not None
+    senne = json.loads(exported.document.data)["cases"][0]["children_who_bully"][0]
+    assert [(a["text"], a["stands"]) for a in senne["agreements"]] == [
+        ("Ik noem haar niet meer de kaars", True),
+        ("Ik lach haar niet meer uit", False),
+        ("Ik stuur geen memes meer over Noor in de groepsapp", True),
+    ]
+    overview = await open_case(leader, "Noor")
+    # The history keeps the one that no longer stands.
+    await leader.press(overview, "Geschiedenis")
+    history = await leader.expect("Geschiedenis van de pestsituatie van Noor")
+    assert (
+        "duidde aan dat een afspraak van Senne niet meer geldt: Ik lach haar niet meer uit"
+        in history.text
+    )

@@ -57,6 +57,7 @@ async def nieuw_voorstel(leader: SimUser, voorstel: str) -> None:
     await leader.expect("Motiveer Tom eventueel om een nieuw voorstel te bedenken.")
     await leader.send(voorstel)
     await leader.press(await leader.expect("Nieuw voorstel tot nu toe"), "Klaar")
+    await leader.press(await leader.expect("Gelden de eerdere afspraken van Tom nog?"), "Verder")
     await leader.press(await leader.expect("Wanneer wil je nogmaals met Tom"), "Over 2 dagen")
     await leader.expect("herinner ik je eraan om nogmaals met Tom te spreken")
 

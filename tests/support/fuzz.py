@@ -33,7 +33,7 @@ from html import escape
 from typing import Any
 
 from bot.handlers.typed import ANSWERS
-from flows.case import first_part
+from flows.case import split_long
 from flows.language import SUPPORTED_LANGUAGES, translations, using_language
 from flows.phrasing import feeling_words
 from tests.support.bot_api_standin import BOT_USERNAME, FAULTS, BotApiStandin, BotMessage, SimUser
@@ -88,6 +88,15 @@ NON_TEXT = ["sticker", "photo", "location", "contact", "dice", "voice"]
 LOST_NOTES = [
     translations(code).gettext("A message of mine did not reach you. This is where we are:")
     for code in SUPPORTED_LANGUAGES
+]
+#: Screens that show a part of a text typed too long, not taken (yet), in every language.
+NOT_TAKEN = [
+    translations(code).gettext(msgid)
+    for code in SUPPORTED_LANGUAGES
+    for msgid in (
+        "The rest of what you typed:",
+        "The rest of what you typed, so it is not lost:",
+    )
 ]
 PROBE_ID = 8_999_999
 GROUP_ID = -1_009_876_543
@@ -145,9 +154,16 @@ _LIMITS = {a.limit for a in ANSWERS.values() if a.limit is not None}
 
 def cleaned_forms(text: str) -> set[str]:
     """The forms in which the bot may store what was typed: trimmed, or on one line, or
-    the first part of a text typed too long (the leader may take it)."""
+    a part of a text typed too long (the leader may take its first part, then its rest,
+    cut again while it is too long)."""
     whole = {text.strip(), " ".join(text.split())}
-    parts = {first_part(form, limit) for form in whole for limit in _LIMITS}
+    parts: set[str] = set()
+    for form in whole:
+        for limit in _LIMITS:
+            rest = form
+            while rest:
+                part, rest = split_long(rest, limit)
+                parts.add(part)
     return (whole | parts | {" ".join(p.split()) for p in parts}) - {""}
 
 
@@ -355,7 +371,13 @@ class FuzzedLeader:
         self._check_groups()
         self.figures.tried.update(f"fault used: {m} {n}" for m, n in self.api.injected[injected:])
         # A text the bot shows back in its answer was taken: it is in the export now.
-        shown = "\n".join(new_texts)
+        # (Not a part of a text typed too long, shown before it is taken.)
+        shown = "\n".join(
+            e.text
+            for e in new_events
+            if not any(d.startswith("kf") for d in callback_data(e.message))
+            and not any(e.text.startswith(note) for note in NOT_TAKEN)
+        )
         accepted = {t for t in typed_now if len(t) >= 8 and t in shown and not t.startswith("/")}
         if accepted:
             await self.check_export(accepted)

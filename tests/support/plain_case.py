@@ -34,6 +34,7 @@ class Agreement:
     text: str
     follow_up_id: int | None = None
     id: int = field(default_factory=lambda: next(_ids))
+    ended_in: int | None = None
 
 
 @dataclass

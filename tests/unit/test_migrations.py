@@ -43,7 +43,7 @@ from bot.storage.models import (
     Team,
     TeamMember,
 )
-from flows.case import last_outcome, planned_follow_up
+from flows.case import last_outcome, planned_follow_up, standing_agreements
 from flows.follow_up_timing import DEFAULT_TIME_ZONE, Rhythm
 from tests.support.running_bot import TEST_DATA_KEY
 
@@ -731,6 +731,75 @@ async def test_the_unread_columns_go_and_come_back_filled_on_downgrade(
             assert await session.scalar(select(func.count()).select_from(CaseShare)) == 1
             assert await session.scalar(select(func.count()).select_from(Handover)) == 1
             assert planned_follow_up(bully) is not None
+    finally:
+        await operator.dispose()
+        await database.dispose()
+
+
+async def test_every_agreement_stands_after_0014_and_what_ended_goes_on_downgrade(
+    database_url: str,
+) -> None:
+    database = Database(database_url)
+    operator = operator_engine(database_url)
+    try:
+        await run_alembic(database.engine, lambda config: command.upgrade(config, PREVIOUS))
+        ids = await insert_0001_rows(database.engine)
+        await database.migrate()
+        assert await schema_differences(database.engine) == []
+        await write_step_3(database, ids)
+        use_cipher(CIPHER)
+        async with database.session() as session, session.begin():
+            bully = await session.get(Child, ids["bully"])
+            assert bully is not None
+            # Nothing was marked yet: every agreement made so far stands.
+            assert standing_agreements(bully) == list(bully.agreements)
+            assert len(bully.agreements) == 3
+            bully.agreements[0].ended_in = bully.follow_ups[-1].id
+        async with database.session() as session:
+            bully = await session.get(Child, ids["bully"])
+            assert bully is not None
+            assert [a.text for a in standing_agreements(bully)] == [
+                AGREEMENTS[1],
+                "say sorry to Noor",
+            ]
+
+        await run_alembic(operator, lambda config: command.downgrade(config, "0013"))
+        assert "ended_in" not in (await tables_and_columns(operator))["agreements"]
+        async with operator.connect() as connection:
+            assert await connection.scalar(text("SELECT count(*) FROM agreements")) == 3
+
+        await database.migrate()
+        async with database.session() as session:
+            bully = await session.get(Child, ids["bully"])
+            assert bully is not None and len(standing_agreements(bully)) == 3
+    finally:
+        await operator.dispose()
+        await database.dispose()
+
+
+async def test_a_childs_note_comes_with_0015_and_goes_on_downgrade(database_url: str) -> None:
+    database = Database(database_url)
+    operator = operator_engine(database_url)
+    try:
+        await run_alembic(database.engine, lambda config: command.upgrade(config, PREVIOUS))
+        ids = await insert_0001_rows(database.engine)
+        await database.migrate()
+        use_cipher(CIPHER)
+        async with database.session() as session, session.begin():
+            bully = await session.get(Child, ids["bully"])
+            assert bully is not None and bully.note is None
+            bully.note = "…and at the campfire too"
+        async with database.session() as session:
+            bully = await session.get(Child, ids["bully"])
+            assert bully is not None and bully.note == "…and at the campfire too"
+
+        await run_alembic(operator, lambda config: command.downgrade(config, "0014"))
+        assert "note" not in (await tables_and_columns(operator))["children"]
+        await database.migrate()
+        assert await schema_differences(database.engine) == []
+        async with database.session() as session:
+            bully = await session.get(Child, ids["bully"])
+            assert bully is not None and bully.note is None and bully.nickname == BULLY
     finally:
         await operator.dispose()
         await database.dispose()

@@ -11,6 +11,7 @@ import dataclasses
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+import hypothesis
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -18,6 +19,7 @@ from hypothesis import strategies as st
 from flows import events, protocol, replies
 from flows.approaches import Approach
 from flows.case import (
+    ELLIPSIS,
     CaseStage,
     Consent,
     Feeling,
@@ -25,6 +27,7 @@ from flows.case import (
     NextStep,
     Role,
     Stage,
+    agreements_to_mark,
     case_stage,
     child_stage,
     clean_text,
@@ -32,6 +35,8 @@ from flows.case import (
     next_step,
     planned_follow_up,
     round_agreements,
+    round_number,
+    split_long,
     standing_agreements,
 )
 from flows.escalation import VictimView
@@ -155,18 +160,47 @@ def test_a_closed_case_has_nothing_left() -> None:
 # --- The agreements that stand ------------------------------------------------------------
 
 
-def test_the_last_proposal_stands_until_a_new_one_replaces_it() -> None:
+def test_an_agreement_stands_until_the_leader_marks_that_it_no_longer_does() -> None:
     tom = talked()
     first = Round(Outcome.NOT_STOPPED, NOW)
     tom.follow_ups.append(first)
     tom.agreements.append(Agreement("stay away from Sam", first.id))
+    # A new proposal adds to the agreements: step 2's still stands.
+    assert [a.text for a in standing_agreements(tom)] == ["say sorry", "stay away from Sam"]
+    assert [round_number(tom, a.follow_up_id) for a in standing_agreements(tom)] == [0, 1]
+    assert [a.text for a in agreements_to_mark(tom)] == ["say sorry"]
+    tom.agreements[0].ended_in = first.id
     assert [a.text for a in standing_agreements(tom)] == ["stay away from Sam"]
-    # Not stopped again, and no new proposal this time: the one before still stands.
+    # Marked in this round, it can still be marked back.
+    assert [a.text for a in agreements_to_mark(tom)] == ["say sorry"]
+    # Not stopped again, no new proposal: what stood still stands; what ended stays ended.
     tom.follow_ups.append(Round(Outcome.NOT_STOPPED, NOW))
     assert [a.text for a in standing_agreements(tom)] == ["stay away from Sam"]
-    # Stopped: nothing new, the last proposal stands.
-    tom.follow_ups.append(Round(Outcome.STOPPED, NOW))
-    assert [a.text for a in standing_agreements(tom)] == ["stay away from Sam"]
+    assert [a.text for a in agreements_to_mark(tom)] == ["stay away from Sam"]
+
+
+def test_with_a_new_proposal_the_leader_marks_what_still_stands_then_plans() -> None:
+    tom = talked()
+    case = settled(tom)
+    tom.reminders.append(Reminder(ReminderKind.FOLLOW_UP, NOW))
+    handle(case, events.OutcomeGiven(tom.id, 1, Outcome.NOT_STOPPED), at())
+    handle(case, events.AgreementTyped(tom.id, "stay away"), at())
+    marking = handle(case, events.AgreementsDone(tom.id), at())
+    assert [s.screen for s in marking.shown] == [Screen.STILL_STANDS]
+    say_sorry = tom.agreements[0]
+    ended = handle(case, events.AgreementStands(tom.id, say_sorry.id, False), at())
+    assert [(h.kind, h.detail) for h in ended.history] == [
+        (HistoryKind.AGREEMENT_ENDED, str(say_sorry.id))
+    ]
+    assert [a.text for a in standing_agreements(tom)] == ["stay away"]
+    # This round's own agreement is not marked here.
+    stale = handle(case, events.AgreementStands(tom.id, tom.agreements[1].id, False), at())
+    assert stale.history == () and len(standing_agreements(tom)) == 1
+    again = handle(case, events.AgreementStands(tom.id, say_sorry.id, True), at())
+    assert [h.kind for h in again.history] == [HistoryKind.AGREEMENT_STANDS]
+    assert [a.text for a in standing_agreements(tom)] == ["say sorry", "stay away"]
+    plan = handle(case, events.StandingMarked(tom.id), at())
+    assert [s.screen for s in plan.shown] == [Screen.PLAN]
 
 
 def test_before_any_follow_up_step_2s_agreements_stand() -> None:
@@ -341,7 +375,7 @@ def test_a_stale_press_while_writing_a_new_proposal_leaves_the_leader_writing_it
     stale = handle(case, event, at())
     assert [s.screen for s in stale.shown] == [Screen.ALREADY_RECORDED, Screen.AGREEMENTS_SO_FAR]
     assert stale.awaiting is Awaiting.AGREEMENTS
-    assert [a.text for a in standing_agreements(tom)] == ["stay away"]
+    assert [a.text for a in standing_agreements(tom)] == ["say sorry", "stay away"]
 
 
 def test_snoozing_moves_the_follow_up_out_of_the_quiet_hours() -> None:
@@ -428,6 +462,13 @@ _EVENTS: list[tuple[MakeEvent, st.SearchStrategy[object]]] = [
     (lambda c, v: events.TalkHeld(c), st.none()),
     (lambda c, v: events.AgreementTyped(c, str(v)), _TEXTS),
     (lambda c, v: events.AgreementsDone(c), st.none()),
+    (
+        lambda c, v: events.AgreementStands(
+            c, _AGREEMENT_IDS[int(str(v)) % 2], int(str(v)) % 3 == 0
+        ),
+        st.integers(0, 9),
+    ),
+    (lambda c, v: events.StandingMarked(c), st.none()),
     (lambda c, v: events.ReportedBack(c), st.none()),
     (lambda c, v: events.ReportBackLater(c), st.none()),
     (lambda c, v: events.AskPlan(c), st.none()),
@@ -579,8 +620,15 @@ def _forward_event(case: Case, data: st.DataObject, now: datetime) -> events.Eve
             return events.AgreementTyped(c, "say sorry")
         case Next.PLAN_FOLLOW_UP:
             assert child is not None
-            if child_stage(case, child, now) is Stage.NEW_PROPOSAL and data.draw(st.booleans()):
-                return events.AgreementTyped(c, "stay away")
+            if child_stage(case, child, now) is Stage.NEW_PROPOSAL:
+                match data.draw(st.integers(0, 3)):
+                    case 0:
+                        return events.AgreementTyped(c, "stay away")
+                    case 1 if agreements_to_mark(child):
+                        marked = data.draw(st.sampled_from(agreements_to_mark(child)))
+                        return events.AgreementStands(c, marked.id, data.draw(st.booleans()))
+                    case 2:
+                        return events.StandingMarked(c)
             choices = [FollowUpChoice.IN_1_DAY, FollowUpChoice.IN_1_WEEK, FollowUpChoice.IN_2_WEEKS]
             return events.PlanChosen(c, data.draw(st.sampled_from(choices)))
         case Next.REPORT_BACK:
@@ -643,6 +691,8 @@ def test_random_walks_keep_the_protocols_promises(steps: list[tuple[object, ...]
     case = Case()
     now = NOW
     stages_seen: set[Stage] = set()
+    # Per agreement, whether the history's last mark of it says it ended.
+    marks: dict[str, bool] = {}
     for kind, first, second, data in steps:
         if kind == "wait":
             now += timedelta(hours=int(str(first)))
@@ -667,6 +717,8 @@ def test_random_walks_keep_the_protocols_promises(steps: list[tuple[object, ...]
         confirmed = _confirmed(case)
         history_before = list(case.history)
         reply = handle(case, event, at(now))
+        if isinstance(event, events.AgreementStands | events.StandingMarked) and reply.accepted:
+            hypothesis.event(f"{type(event).__name__} accepted")
 
         # Every answer shows something, and a child's screen names a child of this case.
         assert reply.shown
@@ -709,16 +761,18 @@ def test_random_walks_keep_the_protocols_promises(steps: list[tuple[object, ...]
             if not isinstance(event, events.DeleteAgreement | events.AgreementEdited):
                 assert [a.text for a in child.agreements][: len(agreements)] == agreements
             assert len(child.follow_ups) >= rounds
-        # The agreements that stand are always those of the newest proposal that has any.
+        # The agreements shown as standing are exactly those not ended; an agreement ends
+        # only with a later round's proposal, and the history's last mark of it says so.
+        for line in reply.history:
+            if line.kind in (HistoryKind.AGREEMENT_ENDED, HistoryKind.AGREEMENT_STANDS):
+                marks[str(line.detail)] = line.kind is HistoryKind.AGREEMENT_ENDED
         for child in case.children:
-            rounds_with_agreements = [None, *(r.id for r in child.follow_ups)]
-            newest = [
-                r
-                for r in rounds_with_agreements
-                if any(a.follow_up_id == r for a in child.agreements)
-            ]
-            expected = [a for a in child.agreements if newest and a.follow_up_id == newest[-1]]
-            assert standing_agreements(child) == expected
+            assert standing_agreements(child) == [a for a in child.agreements if a.ended_in is None]
+            rounds = [None, *(r.id for r in child.follow_ups)]
+            for agreement in child.agreements:
+                assert marks.get(str(agreement.id), False) == (agreement.ended_in is not None)
+                if agreement.ended_in is not None:
+                    assert rounds.index(agreement.ended_in) > rounds.index(agreement.follow_up_id)
         _keeps_the_promises_when_it_does_not_fit_or_work(case, before, history_before)
         stages_seen |= {child_stage(case, c, now) for c in case.children}
         # Every open case has a way forward: the next thing to do is an event that fits.
@@ -906,3 +960,32 @@ def test_a_next_step_is_kept_in_the_history_and_another_approach_lists_them() ->
         (HistoryKind.NEXT_STEP, NextStepChoice.APPROACH, tom.id),
         (HistoryKind.APPROACH, Approach.NO_BLAME, None),
     ]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    words=st.lists(
+        st.text(alphabet="abcdefghij", min_size=1, max_size=12),
+        min_size=1,
+        max_size=200,
+    ),
+    ends=st.lists(st.sampled_from([" ", ". ", "? ", "\n"]), min_size=200, max_size=200),
+    limit=st.sampled_from([40, 60, 500, 1000]),
+)
+def test_a_text_over_its_limit_is_cut_where_a_word_or_sentence_ends_and_nothing_is_lost(
+    words: list[str], ends: list[str], limit: int
+) -> None:
+    text = "".join(w + e for w, e in zip(words, ends, strict=False)).strip()
+    part, rest = split_long(text, limit)
+    assert 0 < len(part) <= limit
+    if len(text) <= limit:
+        assert (part, rest) == (text, "")
+        return
+    # Joined again, the two parts are the text: nothing typed is lost.
+    joined = part.removesuffix(ELLIPSIS) + " " + rest.removeprefix(ELLIPSIS)
+    assert joined.split() == text.split()
+    # A cut inside a sentence is marked on both sides; a word is never cut unless one
+    # word alone is longer than half the limit.
+    assert part.endswith(ELLIPSIS) == rest.startswith(ELLIPSIS)
+    if part.endswith(ELLIPSIS):
+        assert text[len(part) - 1] in " \n" or " " not in text[limit // 2 + 1 : limit - 1]
