@@ -353,18 +353,30 @@ def next_step(case: CaseRecord, now: datetime) -> NextStep:
     for child, stage in stages:
         if stage is Stage.DUE:
             return NextStep(Next.RECORD_FOLLOW_UP, child.id)
-    # A "no" for a child waits (a reminder comes), without holding up the others.
+    # A "no" for a child waits for its reminder, without holding up the others: it is
+    # next once that reminder is due, or when nothing else in the case goes on.
     for child, _stage in stages:
-        if child.consent == Consent.DECLINED:
+        if child.consent == Consent.DECLINED and step1_reminder_due(child, now):
             return NextStep(Next.CONSENT_DECLINED, child.id)
     # The promise to report back is a reminder, never a gate: it is next only when
     # everything else waits for a planned follow-up.
     for child, _stage in stages:
         if report_back_open(child):
             return NextStep(Next.REPORT_BACK, child.id)
-    # Every child has a follow-up planned for later: the soonest is next.
-    soonest = min((c for c in case.children if planned_follow_up(c)), key=_due)
-    return NextStep(Next.FOLLOW_UP, soonest.id)
+    planned = [c for c in case.children if planned_follow_up(c)]
+    if planned:
+        # Every other child has a follow-up planned for later: the soonest is next.
+        return NextStep(Next.FOLLOW_UP, min(planned, key=_due).id)
+    # Nothing goes on but step 1 waiting after a "no": that is the case's next thing.
+    declined = next(c for c in case.children if c.consent == Consent.DECLINED)
+    return NextStep(Next.CONSENT_DECLINED, declined.id)
+
+
+def step1_reminder_due(child: ChildRecord, now: datetime) -> bool:
+    """Whether step 1 for ``child`` is to be asked again now: its reminder's moment has
+    come (or no reminder waits)."""
+    reminder = open_reminder(child, ReminderKind.STEP1)
+    return reminder is None or reminder.due_at <= now
 
 
 def _due(child: ChildRecord) -> datetime:

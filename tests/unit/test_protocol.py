@@ -33,6 +33,7 @@ from flows.case import (
     planned_follow_up,
     round_agreements,
     standing_agreements,
+    step1_reminder_due,
 )
 from flows.escalation import VictimView
 from flows.follow_up import OPEN_STATUSES, Outcome, ReminderKind, ReminderStatus, Snooze
@@ -720,6 +721,16 @@ def test_random_walks_keep_the_protocols_promises(steps: list[tuple[object, ...]
             expected = [a for a in child.agreements if newest and a.follow_up_id == newest[-1]]
             assert standing_agreements(child) == expected
         _keeps_the_promises_when_it_does_not_fit_or_work(case, before, history_before)
+        # A "no" in step 1 waits for its reminder: while the other children go on, an
+        # event about another child (or the case) shows nothing about the waiting child.
+        if case_stage(case) is CaseStage.CHILDREN:
+            for waiting in case.children:
+                if (
+                    waiting.id != event.child_id
+                    and waiting.consent == Consent.DECLINED
+                    and not step1_reminder_due(waiting, now)
+                ):
+                    assert all(shown.child is not waiting for shown in reply.shown)
         stages_seen |= {child_stage(case, c, now) for c in case.children}
         # Every open case has a way forward: the next thing to do is an event that fits.
         if case.closed_at is None:
