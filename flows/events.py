@@ -248,7 +248,8 @@ class CloseConfirmed(Event, code="xx"):
 
 @dataclass(frozen=True)
 class Correct(Event, code="cr"):
-    """What can be corrected in the case: names, roles, facts, feelings, agreements."""
+    """What can be corrected in the case: names, roles, what may be told, facts, feelings,
+    agreements."""
 
 
 @dataclass(frozen=True)
@@ -288,7 +289,14 @@ class AgreementEdited(Event):
 
 @dataclass(frozen=True)
 class DeleteAgreement(Event, code="da"):
-    """An agreement written down by mistake, deleted."""
+    """An agreement written down by mistake: asks first."""
+
+    agreement_id: int
+
+
+@dataclass(frozen=True)
+class AgreementDeleted(Event, code="dax"):
+    """An agreement written down by mistake, deleted, confirmed."""
 
     agreement_id: int
 

@@ -38,6 +38,7 @@ from flows.effects import case as whole
 from flows.effects import step1, step2, step3
 from flows.events import (
     AddChild,
+    AgreementDeleted,
     AgreementEdited,
     AgreementsDone,
     AgreementTyped,
@@ -222,8 +223,9 @@ TRANSITIONS: tuple[Transition[Any], ...] = (
     ChildTransition(ConsentAnswered, _OPEN, _NOT_TALKED, step1.consent),
     ChildTransition(NotAskedYet, _OPEN, _STEP1, step1.not_asked_yet),
     ChildTransition(AskAgain, _OPEN, _STEP1, step1.ask_again),
-    ChildTransition(EditMayTell, _OPEN, _NOT_TALKED, step1.edit_may_tell),
-    ChildTransition(MayTellTyped, _OPEN, _NOT_TALKED, step1.may_tell_typed),
+    # What may be told can be corrected at any step, once permission is given.
+    ChildTransition(EditMayTell, _OPEN, _ALL_STAGES, step1.edit_may_tell),
+    ChildTransition(MayTellTyped, _OPEN, _ALL_STAGES, step1.may_tell_typed),
     ChildTransition(Step1Chosen, _OPEN, _STEP1, step1.step1_chosen),
     # Step 2: with each child who bullies or joins in.
     ChildTransition(Witnessed, _CHILDREN, _PREPARED, step2.witnessed),
@@ -267,7 +269,8 @@ TRANSITIONS: tuple[Transition[Any], ...] = (
     ChildTransition(AskRole, _OPEN, _ALL_STAGES, Show(Screen.ASK_ROLE)),
     ChildTransition(EditAgreement, _OPEN, _ALL_STAGES, whole.edit_agreement),
     ChildTransition(AgreementEdited, _OPEN, _ALL_STAGES, whole.agreement_edited),
-    ChildTransition(DeleteAgreement, _OPEN, _ALL_STAGES, whole.delete_agreement),
+    ChildTransition(DeleteAgreement, _OPEN, _ALL_STAGES, whole.ask_delete_agreement),
+    ChildTransition(AgreementDeleted, _OPEN, _ALL_STAGES, whole.delete_agreement),
     ChildTransition(RemoveChild, _OPEN, _NOT_TALKED, Show(Screen.CONFIRM_REMOVE_CHILD)),
     ChildTransition(ChildRemoved, _OPEN, _NOT_TALKED, whole.child_removed),
 )

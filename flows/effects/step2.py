@@ -177,7 +177,7 @@ def reported_back(case: CaseRecord, child: ChildRecord, event: ReportedBack, at:
     if reminder is not None:
         reminder.status = ReminderStatus.CANCELLED
     return Reply(
-        where_it_stands(case, at.now).shown,
+        where_it_stands(case, at.now, Shown(Screen.REPORTED_BACK, child)).shown,
         history=(HistoryLine(HistoryKind.REPORTED_BACK, child.id),),
     )
 

@@ -411,7 +411,9 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
     await press(shown, t("⏰ Remind me tomorrow"))
     await see()
     await press(shown, reported)
+    await see()  # confirmed in one line, then the next thing
     await press(await see(), reported)
+    await see()
     # The first child's follow-up moved out of the way of the second child's rounds.
     await press(await see(), t.label("🗓 Move the follow-up with %(child)s", child=FIRST))
     await press(await see(), t(CHOICE_TEXT[FollowUpChoice.ON_DATE]))
@@ -530,6 +532,9 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
     # Typed too long: kept, and its first part taken.
     await send(agreements[0] + " " + LONG_FACTS[: AGREEMENT_MAX - len(agreements[0])])
     await press(await see(), t("✂️ Take the first part"))
+    # Deleting an agreement asks first; kept.
+    await press(await see(), "🗑 1")
+    await press(await see(), t("↩️ No, keep"))
     await press(await see(), t("↩️ Back to the case"))
     await press(await see(), t("➕ Another child"))
     await see()

@@ -457,6 +457,7 @@ _EVENTS: list[tuple[MakeEvent, st.SearchStrategy[object]]] = [
         _TEXTS,
     ),
     (lambda c, v: events.DeleteAgreement(c, _AGREEMENT_IDS[int(str(v)) % 2]), st.integers(0, 9)),
+    (lambda c, v: events.AgreementDeleted(c, _AGREEMENT_IDS[int(str(v)) % 2]), st.integers(0, 9)),
     (lambda c, v: events.RemoveChild(c), st.none()),
     (lambda c, v: events.ChildRemoved(c), st.none()),
     (lambda c, v: events.SameFactsAs(c, _CHILD_IDS[int(str(v)) % 2]), st.integers(0, 9)),
@@ -707,7 +708,8 @@ def test_random_walks_keep_the_protocols_promises(steps: list[tuple[object, ...]
                 continue
             assert (child.facts is not None) >= had_facts
             assert held is None or child.held_at == held
-            if not isinstance(event, events.DeleteAgreement | events.AgreementEdited):
+            # Deleting asks first: only the confirmation deletes.
+            if not isinstance(event, events.AgreementDeleted | events.AgreementEdited):
                 assert [a.text for a in child.agreements][: len(agreements)] == agreements
             assert len(child.follow_ups) >= rounds
         # The agreements that stand are always those of the newest proposal that has any.
