@@ -859,6 +859,28 @@ def test_a_no_in_step_1_plans_a_reminder_and_what_the_leader_does_is_kept() -> N
     assert open_reminders(case, ReminderKind.STEP1) == []
 
 
+def test_a_no_waits_for_its_reminder_while_the_other_children_go_on() -> None:
+    senne, lars = talked(reported_back_at=NOW), Child(consent=Consent.DECLINED)
+    case = settled(senne)
+    case.children.append(lars)
+    senne.reminders.append(Reminder(ReminderKind.FOLLOW_UP, NOW + timedelta(days=14)))
+    lars.reminders.append(Reminder(ReminderKind.STEP1, NOW + timedelta(days=7)))
+    # Senne's follow-up is what waits; Lars's step 1 is not shown after each action.
+    assert next_step(case, NOW) == NextStep(Next.FOLLOW_UP, senne.id)
+    reply = handle(case, events.Continue(0), at())
+    assert [s.screen for s in reply.shown] == [Screen.OVERVIEW]
+    # Its reminder due: Lars's step 1 is the next thing.
+    later = NOW + timedelta(days=7)
+    assert next_step(case, later) == NextStep(Next.CONSENT_DECLINED, lars.id)
+    # Senne has something to do now: that comes first.
+    senne.reminders.clear()
+    senne.follow_ups.append(Round(Outcome.STOPPED, NOW))
+    assert next_step(case, NOW) == NextStep(Next.PLAN_FOLLOW_UP, senne.id)
+    # Nothing else goes on: Lars's step 1 is the next thing, its reminder due or not.
+    case.children.remove(senne)
+    assert next_step(case, NOW) == NextStep(Next.CONSENT_DECLINED, lars.id)
+
+
 def test_what_to_do_after_a_no_is_refused_once_step_1_is_agreed() -> None:
     tom = Child()
     case = settled(tom)
