@@ -220,3 +220,30 @@ async def test_what_may_be_told_is_corrected_after_step_1_and_the_script_shows_i
     await leader.send("dat het haar pijn doet")
     overview = await leader.expect("Pestsituatie rond Noor")
     assert "Je mag vertellen: dat het haar pijn doet" in overview.text
+
+
+async def test_a_child_added_later_and_not_asked_about_yet_waits_for_its_reminder(
+    api: BotApiStandin, bot: Application, leader: SimUser
+) -> None:
+    step1 = await noor_and(leader, [("Senne", "Pest")])
+    await leader.press(step1, "Ja, akkoord")
+    await leader.expect("Wat mag je aan Senne vertellen?")
+    await leader.send("dat ze uitgelachen wordt")
+    await leader.press(await leader.expect("Stap 1 is klaar"), "Bereid dat gesprek voor")
+    await talk_and_plan(leader, "Senne")
+    # Lars, added later: the leader has not talked with Noor about him yet.
+    await leader.press(await open_case(leader), "Nog een kind")
+    await leader.expect("Hoe noem je het volgende kind")
+    await leader.send("Lars")
+    await leader.press(await leader.expect("Wat doet Lars"), "Pest mee")
+    await leader.press(await leader.expect("Stap 1 — met Noor"), "Nog niet gevraagd")
+    await leader.expect("Oké. Praat eerst met Noor")
+    since = len(leader.chat.events)
+
+    await leader.press(await open_case(leader), "Teruggekoppeld naar Noor over Senne")
+    await leader.expect("Genoteerd: je hebt Noor teruggekoppeld over je gesprek met Senne.")
+    overview = await leader.expect("Pestsituatie rond Noor")
+    assert "Lars (pest mee)\n   Stap 1: nog niet gevraagd — herinnering op" in overview.text
+    await leader.press(overview, "Verder")
+    await leader.expect("Pestsituatie rond Noor")
+    assert not [e.text for e in leader.chat.events[since:] if "Stap 1 — met Noor" in e.text]
