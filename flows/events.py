@@ -171,6 +171,11 @@ class TalkHeld(Event, code="h"):
 
 
 @dataclass(frozen=True)
+class ShowScript(Event, code="sc"):
+    """Step 2: back to the script from the agreements, before the talk is recorded."""
+
+
+@dataclass(frozen=True)
 class AgreementTyped(Typed):
     """One agreement of step 2's proposal or of a new proposal in step 3."""
 

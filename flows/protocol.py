@@ -87,6 +87,7 @@ from flows.events import (
     ShowApproach,
     ShowApproaches,
     ShowNextSteps,
+    ShowScript,
     Snoozed,
     Step1Chosen,
     TalkHeld,
@@ -196,6 +197,7 @@ _ANY = frozenset(CaseStage)
 _CHILDREN = frozenset({CaseStage.CHILDREN})
 _STEP1 = frozenset({Stage.WAITING_FOR_STEP1})
 _STEP2 = frozenset({Stage.FACTS, Stage.FEELING, Stage.READY_TO_TALK})
+_READY = frozenset({Stage.READY_TO_TALK})
 _TALKING = frozenset({Stage.READY_TO_TALK, Stage.NEW_PROPOSAL})
 _TALKED = frozenset({Stage.TO_PLAN, Stage.PLANNED, Stage.DUE, Stage.NEW_PROPOSAL, Stage.MONITORING})
 _PLANNED = frozenset({Stage.PLANNED, Stage.DUE})
@@ -237,9 +239,8 @@ TRANSITIONS: tuple[Transition[Any], ...] = (
     ChildTransition(FeelingChosen, _CHILDREN, _PREPARED, step2.feeling_chosen),
     ChildTransition(FeelingTyped, _CHILDREN, _PREPARED, step2.feeling_typed),
     ChildTransition(SameFeelingAs, _CHILDREN, _PREPARED, step2.same_feeling),
-    ChildTransition(
-        TalkHeld, _CHILDREN, frozenset({Stage.READY_TO_TALK}), Show(Screen.ASK_AGREEMENTS)
-    ),
+    ChildTransition(TalkHeld, _CHILDREN, _READY, step2.talk_held),
+    ChildTransition(ShowScript, _CHILDREN, _READY, Show(Screen.SCRIPT)),
     ChildTransition(AgreementTyped, _CHILDREN, _TALKING, step2.agreement_typed),
     ChildTransition(AgreementsDone, _CHILDREN, _TALKING, step2.agreements_done),
     ChildTransition(ReportedBack, _CHILDREN, _TALKED, step2.reported_back),

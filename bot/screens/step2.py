@@ -223,8 +223,12 @@ def ask_agreements(turn: Turn, case: Case, child: Child, shown: Shown | None = N
 
 
 def done_rows(case: Case, child: Child) -> Keyboard:
-    """The button that closes the list of agreements."""
-    return [[(_("✅ Done"), case_button(case.id, events.AgreementsDone(child.id)))]]
+    """The button that closes the list of agreements; before the talk is recorded, a way
+    back to the script (what is written down stays)."""
+    done = [(_("✅ Done"), case_button(case.id, events.AgreementsDone(child.id)))]
+    if child.held_at is not None:
+        return [done]
+    return [done, [(_("↩️ Back: the script"), case_button(case.id, events.ShowScript(child.id)))]]
 
 
 def agreements_so_far(turn: Turn, case: Case, child: Child, shown: Shown | None = None) -> None:

@@ -27,6 +27,7 @@ from flows.events import (
     ReportedBack,
     SameFactsAs,
     SameFeelingAs,
+    TalkHeld,
     Witnessed,
 )
 from flows.follow_up import (
@@ -124,6 +125,13 @@ def same_feeling(case: CaseRecord, child: ChildRecord, event: SameFeelingAs, at:
     child.feeling = other.feeling
     at.touch(case)
     return show(Screen.OVERVIEW if child.held_at is not None else Screen.SCRIPT, child)
+
+
+def talk_held(case: CaseRecord, child: ChildRecord, event: TalkHeld, at: Moment) -> Reply:
+    """The talk took place: its agreements, with those already written down (after a
+    way back to the script)."""
+    written = round_agreements(child, None)
+    return show(Screen.AGREEMENTS_SO_FAR if written else Screen.ASK_AGREEMENTS, child)
 
 
 def agreement_typed(

@@ -247,3 +247,19 @@ async def test_a_child_added_later_and_not_asked_about_yet_waits_for_its_reminde
     await leader.press(overview, "Verder")
     await leader.expect("Pestsituatie rond Noor")
     assert not [e.text for e in leader.chat.events[since:] if "Stap 1 — met Noor" in e.text]
+
+
+async def test_back_from_the_agreements_to_the_script_keeps_what_was_written(
+    api: BotApiStandin, bot: Application, leader: SimUser
+) -> None:
+    await leader.press(await senne_script(leader), "Gesprek gevoerd")
+    await leader.expect("Stuur elke afspraak")
+    await leader.send("Ik noem haar niet meer de kaars")
+    noted = await leader.expect("1 afspraak genoteerd")
+    await leader.press(noted, "Terug naar je leidraad")
+    script = await leader.expect("Jouw leidraad voor het gesprek met Senne")
+    await leader.press(script, "Gesprek gevoerd")
+    noted = await leader.expect("1 afspraak genoteerd")
+    assert "• Ik noem haar niet meer de kaars" in noted.text
+    await leader.press(noted, "Klaar")
+    await leader.expect("Wanneer wil je nogmaals met Senne")

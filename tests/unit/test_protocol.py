@@ -427,6 +427,7 @@ _EVENTS: list[tuple[MakeEvent, st.SearchStrategy[object]]] = [
     (lambda c, v: events.FeelingChosen(c, Feeling(str(v))), st.sampled_from(list(Feeling))),
     (lambda c, v: events.FeelingTyped(c, str(v)), _TEXTS),
     (lambda c, v: events.TalkHeld(c), st.none()),
+    (lambda c, v: events.ShowScript(c), st.none()),
     (lambda c, v: events.AgreementTyped(c, str(v)), _TEXTS),
     (lambda c, v: events.AgreementsDone(c), st.none()),
     (lambda c, v: events.ReportedBack(c), st.none()),
