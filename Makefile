@@ -8,7 +8,7 @@ POT := locales/messages.pot
 # Every language with a catalog; `make catalogs-update LANGUAGE=pl` starts a new one.
 LANGUAGES := $(patsubst locales/%/LC_MESSAGES/messages.po,%,$(wildcard locales/*/LC_MESSAGES/messages.po))
 
-.PHONY: try run test lint catalogs catalogs-update key postgres clean
+.PHONY: try run test lint catalogs catalogs-update key postgres pango chromium clean
 
 $(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
@@ -42,17 +42,31 @@ key: $(STAMP)
 	fi
 
 ## try: set up and talk to the bot in this terminal, without Telegram or a token
-try: $(STAMP) catalogs key
+try: $(STAMP) catalogs key pango
 	$(BIN)/python -m bot console
 
 ## run: set up and start the bot (needs TELEGRAM_BOT_TOKEN in the environment or in .env)
-run: $(STAMP) catalogs key
+run: $(STAMP) catalogs key pango
 	$(BIN)/python -m bot
 
 lint: $(STAMP)
 	$(BIN)/ruff check flows bot locales tests setup.py
 	$(BIN)/ruff format --check flows bot locales tests setup.py
 	$(BIN)/mypy
+
+## pango: the case history's PDF is drawn with Pango (WeasyPrint); install it if missing
+pango: $(STAMP)
+	@$(BIN)/python -c "import weasyprint" >/dev/null 2>&1 || \
+		{ echo "Installing Pango for the history PDF"; \
+		  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		  libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; } || \
+		echo "Pango could not be installed: the history goes out as HTML only, without its PDF."
+
+## chromium: the tests print the history document in a real browser
+chromium:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+		{ echo "Installing Chromium for the tests"; \
+		  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 ## postgres: the tests also run on PostgreSQL; install its server if the machine has none
 postgres:
@@ -64,7 +78,8 @@ postgres:
 ## where the database matters), in TEST_WORKERS processes at once (0: all in this one).
 ## A test waits on the bot about half of its time: three processes keep two cores busy.
 TEST_WORKERS ?= 3
-test: $(STAMP) catalogs lint postgres
+test: $(STAMP) catalogs lint postgres pango chromium
+	@$(BIN)/python -c "import weasyprint" || { echo "the tests need Pango for the history PDF"; exit 1; }
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 clean:

@@ -12,7 +12,7 @@ from pathlib import Path
 from bot import __version__
 from bot.application import build_application
 from bot.intake.polling import run_polling
-from bot.log_format import TEXT, make_formatter
+from bot.log_format import TEXT, WithoutUpdateContents, make_formatter
 from bot.settings import ConfigurationError, Settings, load_settings, read_environment
 from bot.storage.database import Database
 from bot.storage.encryption import DataCipher, DataKeyError, make_key, use_cipher
@@ -34,6 +34,9 @@ QUIET_LIBRARIES = {
     "asyncpg": logging.INFO,
     "sqlalchemy": logging.WARNING,
     "alembic": logging.INFO,
+    # Drawing the history PDF: ten progress lines per document, and font subsetting.
+    "weasyprint": logging.WARNING,
+    "fontTools": logging.WARNING,
 }
 
 
@@ -41,6 +44,7 @@ def configure_logging(level: str, log_format: str = TEXT) -> None:
     """One line per event on stdout, text or JSON: ids and events only, never a message text."""
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(make_formatter(log_format))
+    handler.addFilter(WithoutUpdateContents())
     logging.basicConfig(
         level=getattr(logging, level, logging.INFO),
         handlers=[handler],

@@ -5,6 +5,7 @@ file, and one or more screens. Telegram may refuse or drop each of them:
 
 * the press's answer fails (a press answered late is "query is too old") → logged,
   and the screens still follow: the answer is only the spinner;
+* an edit that would change nothing is not asked for (:mod:`bot.shown`);
 * an edit of the pressed message is refused (the message is gone, too old to edit,
   …) → the screen is sent as a new message; "not modified" means it is already there;
 * a time-out, a network error, a 5xx or a 429 the rate limiter did not wait out →
@@ -39,6 +40,7 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 
+from bot import shown
 from bot.screens.fitting import split_for_telegram
 from bot.storage import undelivered
 from bot.storage.database import Database
@@ -126,9 +128,13 @@ async def show(
     """Show ``screen``: edit the pressed message if asked and possible, else send it."""
     chunks = split_for_telegram(screen.text)
     if screen.edit and pressed is not None and len(chunks) == 1:
+        made = shown.of_bot(bot)
+        if made.already_shows(pressed, screen.text, screen.markup):
+            # The same button pressed again: Telegram would refuse the edit, and count it.
+            return
         edit = functools.partial(pressed.edit_text, screen.text, reply_markup=screen.markup)
         try:
-            await with_retries(edit, policy, f"edit of message {pressed.message_id}")
+            made.edited(await with_retries(edit, policy, f"edit of message {pressed.message_id}"))
             return
         except BadRequest as error:
             # The same button pressed twice asks for the same content: it is there.

@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import ContextTypes
 
-from bot import delivery
+from bot import delivery, outbox
 from bot.callback_data import Pressed
 from bot.settings import Settings
 from bot.storage import inbox, leaders, undelivered
@@ -122,6 +122,14 @@ class Turn:
         """A short notice at the top of the leader's screen for a button press."""
         self._toast = text
 
+    async def hold(self) -> list[int]:
+        """Write the queued screens in the turn's transaction (see ``bot.outbox``)."""
+        chat = self.update.effective_chat
+        if chat is None:
+            return []
+        screens = [(o.text, o.markup) for o in self._outgoing]
+        return await outbox.hold(self.session, self.leader.id, chat.id, screens, self.now)
+
     async def deliver(self) -> None:
         """Send what the handler queued, after the commit, whatever Telegram does.
 
@@ -215,9 +223,15 @@ def leader_turn(handler: Handler) -> TurnCallback:
                     await handler(turn)
                 # Handled exactly once: the inbox row is marked with the effects, or neither.
                 await inbox.mark_done(session, update.update_id)
+                # The screens too (bot.outbox): a process that dies before sending them
+                # leaves them to the next one.
+                held = await turn.hold()
             inbox.turn_committed(update.update_id)
             # What the turn erased is unreadable on disk before the leader hears it is gone.
             await shared.database.erased(session)
-            await turn.deliver()
+            try:
+                await turn.deliver()
+            finally:
+                await outbox.sent(shared.database, held)
 
     return callback

@@ -23,7 +23,9 @@ from tornado.web import RequestHandler
 from bot.intake.dispatcher import InboxDispatcher
 from bot.intake.polling import ALLOWED_UPDATES
 from bot.intake.running import running
+from bot.intake.unsaved import Unsaved
 from bot.settings import Settings
+from bot.storage import inbox
 from bot.storage.database import Database
 
 log = logging.getLogger(__name__)
@@ -40,10 +42,14 @@ class WebhookHandler(RequestHandler):
         telegram: Application,  # type: ignore[type-arg]
         secret: str,
         dispatcher: InboxDispatcher,
+        database: Database,
+        unsaved: Unsaved,
     ) -> None:
         self.telegram = telegram
         self.secret = secret
         self.dispatcher = dispatcher
+        self.database = database
+        self.unsaved = unsaved
 
     async def post(self) -> None:
         if self.request.headers.get(SECRET_HEADER) != self.secret:
@@ -52,27 +58,53 @@ class WebhookHandler(RequestHandler):
             return
         try:
             data = json.loads(self.request.body)
-            update = Update.de_json(data, self.telegram.bot)
-        except (ValueError, TypeError, KeyError):
+        except ValueError:
+            self.set_status(400)
+            return
+        update_id = data.get("update_id") if isinstance(data, dict) else None
+        if not isinstance(update_id, int):
+            # Nothing to keep it by, and nothing Telegram would send.
             self.set_status(400)
             return
         try:
+            update = Update.de_json(data, self.telegram.bot)
+        except Exception as error:
+            # One update python-telegram-bot cannot read must not hold up the others:
+            # set aside, then acknowledged.
+            try:
+                await inbox.quarantine(
+                    self.database, update_id, self.request.body.decode(errors="replace"), error
+                )
+            except Exception:
+                log.exception("could not set update %s aside", update_id)
+                self.set_status(500)
+                return
+            log.error(inbox.quarantine_line(update_id, error))
+            self.set_status(200)
+            return
+        try:
             await self.dispatcher.take_in([update])
-        except Exception:
+        except Exception as error:
             # Not stored, so not acknowledged: Telegram posts it again.
-            log.exception("could not store update %s", update.update_id)
+            await self.unsaved.not_stored([update], error)
             self.set_status(500)
             return
+        self.unsaved.stored()
         self.set_status(200)
 
 
 class HealthHandler(RequestHandler):
-    """200 when the database answers."""
+    """200 when the database answers and updates can be stored in it."""
 
     def initialize(self, database: Database) -> None:
         self.database = database
 
     async def get(self) -> None:
+        if self.database.write_failure is not None:
+            # Reading still works on a full disk; storing what leaders send does not.
+            self.set_status(503)
+            self.write("database cannot store updates\n")
+            return
         try:
             async with self.database.engine.connect() as connection:
                 await connection.execute(text("SELECT 1"))
@@ -97,6 +129,8 @@ async def run_webhook(application: Application, database: Database, settings: Se
                     "telegram": application,
                     "secret": settings.webhook_secret,
                     "dispatcher": dispatcher,
+                    "database": database,
+                    "unsaved": Unsaved(application, database),
                 },
             ),
             (HEALTH_PATH, HealthHandler, {"database": database}),

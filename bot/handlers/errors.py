@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 
+from sqlalchemy.exc import DBAPIError
 from telegram import Update
 
 from bot.delivery import lost as lost_on_the_way
+from bot.intake.unsaved import why
 from bot.telegram_faults import is_temporary
 from bot.turn import Context
 from flows.language import _
@@ -33,8 +35,9 @@ async def on_error(update: object, context: Context) -> None:
             "error handling update %s in chat %s: %s",
             update.update_id,
             chat_id,
-            type(error).__name__,
-            exc_info=error,
+            why(error) if isinstance(error, DBAPIError) else type(error).__name__,
+            # The database's refusal (a full disk, a read-only server) says all in its line.
+            exc_info=None if isinstance(error, DBAPIError) else error,
         )
         # A refusal (a BadRequest, although a NetworkError subclass) is a bug of ours.
         if chat_id is not None:
@@ -51,5 +54,8 @@ async def on_error(update: object, context: Context) -> None:
     elif error is not None and is_temporary(error):
         # Telegram unreachable for a moment while polling: python-telegram-bot tries again.
         log.warning("Telegram did not answer outside an update (%s)", type(error).__name__)
+    elif isinstance(error, DBAPIError):
+        # A job met a database that is away or refuses writes; it runs again later.
+        log.error("a background job could not use the database (%s)", why(error))
     else:
         log.error("error outside an update: %s", type(error).__name__, exc_info=error)

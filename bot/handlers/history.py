@@ -6,6 +6,7 @@ co-leaders it is shared with see its history, nobody else.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from html import escape
@@ -51,21 +52,29 @@ async def _team_line(turn: Turn, case_ids: list[int]) -> str:
 
 
 async def case_entries(turn: Turn, case: Case) -> list[screens.Entry]:
-    """The case's history as lines for this leader."""
+    """The case's history as lines for this leader in the chat."""
     events = await history.timeline(turn.session, case.id)
-    return screens.entries(case, events, await _names(turn, events, set()))
+    names = await _names(turn, events, set())
+    return screens.entries(case, events, names, cut=screens.AGREEMENT_IN_CHAT)
 
 
 async def document_of(turn: Turn, found: Sequence[Case], heading: str) -> bytes:
-    """One print-ready document with the history of each of ``found``."""
+    """One print-ready document with the case file of each of ``found``."""
     sections = []
     for case in found:
         section = escape(case.victim_nickname)
         if case.closed_at is not None:
             section += " — " + _("closed")
-        sections.append((section, await case_entries(turn, case)))
+        events = await history.timeline(turn.session, case.id)
+        found_lines = screens.entries(case, events, await _names(turn, events, set()))
+        sections.append(screens.CaseSection(section, case, found_lines, events))
     team_line = await _team_line(turn, [c.id for c in found])
     return screens.document(turn, heading, team_line, sections)
+
+
+async def pdf_of(data: bytes) -> bytes | None:
+    """The document as a PDF, rendered beside the event loop (it takes a moment)."""
+    return await asyncio.to_thread(screens.pdf_of, data)
 
 
 @leader_turn
@@ -83,12 +92,16 @@ async def pressed(turn: Turn) -> None:
         return
     heading = _("History of the case of %(victim)s") % {"victim": escape(case.victim_nickname)}
     data = await document_of(turn, [case], heading)
-    filename = f"pestgesprek-history-{case.id}-{turn.now.date().isoformat()}.html"
-    turn.send_file(data, filename, _("The history of the case, ready to print."))
+    filename = f"pestgesprek-history-{case.id}-{turn.now.date().isoformat()}"
+    turn.send_file(data, f"{filename}.html", _("The history of the case, ready to print."))
+    pdf = await pdf_of(data)
+    if pdf is not None:
+        turn.send_file(pdf, f"{filename}.pdf", _("The same document as a PDF."))
 
 
-async def export_document(turn: Turn) -> tuple[bytes, str]:
-    """The history of every case of the leader, for /export: the file and its name."""
+async def export_document(turn: Turn) -> tuple[bytes, bytes | None, str]:
+    """The history of every case of the leader, for /export: as HTML, as PDF, and the
+    files' name without its extension."""
     own = (await turn.session.scalars(select(Case).where(Case.leader_id == turn.leader.id))).all()
     data = await document_of(turn, own, _("History of my cases"))
-    return data, f"pestgesprek-history-{turn.now.date().isoformat()}.html"
+    return data, await pdf_of(data), f"pestgesprek-history-{turn.now.date().isoformat()}"

@@ -11,6 +11,7 @@ from bot.screens import privacy as screens
 from bot.screens import team as team_screens
 from bot.storage import erasure, privacy
 from bot.turn import Turn, leader_turn
+from flows.language import _
 
 
 @leader_turn
@@ -27,8 +28,10 @@ async def export_command(turn: Turn) -> None:
     filename = f"pestgesprek-{turn.now.date().isoformat()}.json"
     turn.send_file(content, filename, screens.export_caption())
     # Each case's history (who did what when) as a document to print or pass on.
-    document, document_name = await history.export_document(turn)
-    turn.send_file(document, document_name, history_screens.export_caption())
+    document, pdf, document_name = await history.export_document(turn)
+    turn.send_file(document, f"{document_name}.html", history_screens.export_caption())
+    if pdf is not None:
+        turn.send_file(pdf, f"{document_name}.pdf", _("The same document as a PDF."))
 
 
 @leader_turn

@@ -20,11 +20,15 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy.exc import DBAPIError
 from telegram import Update
 from telegram.ext import Application
 
+from bot import outbox, shown
+from bot.intake.unsaved import why
 from bot.storage import inbox
 from bot.storage.database import Database
+from bot.turn import SERVICES_KEY, Services
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +41,13 @@ SWEEP_INTERVAL = 1.0
 TAKEN_KEPT = 60.0
 #: Telegram keeps an update at most this long: no later delivery needs a tombstone.
 TOMBSTONE_TIME = timedelta(hours=24)
+
+
+def services_of(application: Application) -> Services:  # type: ignore[type-arg]
+    """The services ``application`` was built with (``bot.turn``)."""
+    found = application.bot_data[SERVICES_KEY]
+    assert isinstance(found, Services)
+    return found
 
 
 class InboxDispatcher:
@@ -66,11 +77,15 @@ class InboxDispatcher:
         self._taken: dict[int, tuple[int, float]] = {}
         # Leaders whose waiting updates may not all be held: found by the sweep or at start.
         self._look_in_inbox: set[int] = set()
+        # Leaders found with screens committed and not sent (see ``bot.outbox``).
+        self._left_over: set[int] = set()
         # On SQLite one process serves a database file: what it holds is all there is.
         self._only_process = database.kind != "postgresql"
         self._stopping = False
         self._sweeper: asyncio.Task[None] | None = None
         self._handled_since_purge = 0
+        # Since when handling the inbox fails for want of a database (``None``: it works).
+        self._failing_since: float | None = None
         #: The polling offset Telegram has confirmed: tombstones below it can go.
         self.acknowledged_below: int | None = None
         #: Updates handled by this process (for the logs and the benchmark).
@@ -78,6 +93,7 @@ class InboxDispatcher:
 
     async def start(self) -> None:
         """Handle what was left in the inbox first, then keep sweeping."""
+        self._wake_left_over(await outbox.leaders_with_left_over(self._database))
         self._wake_from_inbox(await inbox.pending_senders(self._database))
         self._sweeper = asyncio.create_task(self._sweep(), name="inbox-sweep")
 
@@ -110,6 +126,22 @@ class InboxDispatcher:
         senders = list(senders)
         self._look_in_inbox.update(senders)
         self.wake(senders)
+
+    def _wake_left_over(self, leaders: Iterable[int]) -> None:
+        """These leaders have screens committed and not sent: the one who claims them sends."""
+        leaders = list(leaders)
+        self._left_over.update(leaders)
+        self.wake(leaders)
+
+    async def _send_left_over(self, sender: int) -> None:
+        """Holding ``sender``'s claim: their screens not sent yet are left over; send them."""
+        if sender not in self._left_over:
+            return
+        self._left_over.discard(sender)
+        shared = services_of(self._application)
+        await outbox.resend(
+            self._application.bot, self._database, sender, shared.reply_retry, shared.clock()
+        )
 
     def wake(self, senders: Iterable[int]) -> None:
         """New updates of ``senders`` are stored: handle them."""
@@ -145,9 +177,13 @@ class InboxDispatcher:
                         self._held.pop(sender, None)
                         return
                     try:
+                        await self._send_left_over(sender)
                         await self._drain(sender)
                     finally:
                         await self._claims.give_back(sender)
+                        if not self._only_process:
+                            # Another process may edit the leader's messages now.
+                            shown.of_bot(self._application.bot).forget(sender)
                     # Another process may have stored an update while we held the claim,
                     # and been refused it: look once more now that it is free.
                     if (
@@ -158,8 +194,10 @@ class InboxDispatcher:
                         continue
                     if sender not in self._woken:
                         return
+        except DBAPIError as error:
+            # The database is away or refuses writes: the sweep tries again.
+            self._database_failed(error)
         except Exception:
-            # The database is away: the sweep tries again.
             log.exception("could not handle the inbox of %s", sender)
         finally:
             # Leave at once, not in a callback later: a wake from now on starts a new worker.
@@ -208,6 +246,7 @@ class InboxDispatcher:
             await inbox.mark_done_alone(self._database, update_id)
         self.handled += 1
         self._handled_since_purge += 1
+        self._database_works()
 
     async def _read(self, update_id: int) -> Update | None:
         """An update stored by another process or before a restart, from the inbox."""
@@ -216,9 +255,26 @@ class InboxDispatcher:
             return None
         try:
             return Update.de_json(json.loads(payload), self._application.bot)
-        except (ValueError, TypeError, KeyError):
-            log.error("update %s in the inbox cannot be read; dropped", update_id)
+        except Exception as error:
+            # Stored by a process that could read it (another version): set aside.
+            await inbox.quarantine(self._database, update_id, payload, error)
+            log.error(inbox.quarantine_line(update_id, error))
             return None
+
+    def _database_failed(self, error: DBAPIError) -> None:
+        """The operator reads once that the inbox cannot be handled, not every second."""
+        if self._failing_since is None:
+            self._failing_since = time.monotonic()
+            log.error("could not handle the inbox (%s); trying again every second", why(error))
+        else:
+            log.debug("still could not handle the inbox (%s)", why(error))
+
+    def _database_works(self) -> None:
+        if self._failing_since is not None:
+            log.warning(
+                "the inbox is handled again, after %.1f s", time.monotonic() - self._failing_since
+            )
+            self._failing_since = None
 
     def _forget_taken(self) -> None:
         """Forget what leaders no worker handles took in hand a while ago (memory stays small)."""
@@ -232,6 +288,7 @@ class InboxDispatcher:
             await asyncio.sleep(self._sweep_interval)
             try:
                 self._forget_taken()
+                self._wake_left_over(await outbox.leaders_with_left_over(self._database))
                 self._wake_from_inbox(await inbox.pending_senders(self._database))
                 if self._handled_since_purge:
                     self._handled_since_purge = 0
@@ -240,5 +297,7 @@ class InboxDispatcher:
                         acknowledged_below=self.acknowledged_below,
                         before=datetime.now(UTC) - TOMBSTONE_TIME,
                     )
+            except DBAPIError as error:
+                self._database_failed(error)
             except Exception:
                 log.warning("could not look through the inbox; trying again", exc_info=True)

@@ -5,6 +5,11 @@ for a higher ``offset``. The offset moves past a batch only once the batch is in
 the inbox, so a process killed at any moment has either stored an update or will
 be given it again. At shutdown no last call is made to confirm the final batch:
 Telegram gives it again at the next start, and the inbox's tombstones skip it.
+
+One update python-telegram-bot cannot read makes ``Bot.get_updates`` fail for the
+whole batch. The batch is then read again one update at a time from the JSON
+Telegram sent: an unreadable update is set aside in the quarantine (encrypted), and
+the batch is stored and confirmed as usual, so that one bad update stops nobody.
 """
 
 from __future__ import annotations
@@ -15,12 +20,15 @@ import json
 import logging
 from typing import Any
 
+from telegram import Update
 from telegram.error import InvalidToken, TelegramError, TimedOut
 from telegram.ext import Application
 from telegram.request import HTTPXRequest
 
 from bot.intake.dispatcher import CONCURRENCY, InboxDispatcher
 from bot.intake.running import running
+from bot.intake.unsaved import Unsaved
+from bot.storage import inbox
 from bot.storage.database import Database
 
 log = logging.getLogger(__name__)
@@ -31,8 +39,10 @@ ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 POLL_TIMEOUT = 10.0
 #: Where the application keeps its :class:`UpdatesRequest`.
 UPDATES_REQUEST_KEY = "updates_request"
-#: The longest wait before asking again after Telegram or the database failed.
+#: The longest wait before asking again after Telegram failed.
 MAX_BACKOFF = 30.0
+#: The longest wait before storing again after the database failed: it may be back soon.
+MAX_STORE_BACKOFF = 5.0
 
 
 class UpdatesRequest(HTTPXRequest):
@@ -66,6 +76,21 @@ class UpdatesRequest(HTTPXRequest):
         return data
 
 
+class _ParsingHandledHere(logging.Filter):
+    """python-telegram-bot's line for a batch it could not read prints the whole batch.
+
+    The intake reads such a batch again update by update and logs each unreadable
+    one by its id (``bot.storage.inbox.quarantine_line``); the library's line, with
+    what leaders typed in it, is left out.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Error while parsing updates")
+
+
+_PARSING_HANDLED_HERE = _ParsingHandledHere()
+
+
 class PollingIntake:
     """Fetch updates, store them, confirm them, and hand them to the dispatcher."""
 
@@ -81,10 +106,25 @@ class PollingIntake:
         self._database = database
         self._timeout = timeout
         self.dispatcher = InboxDispatcher(application, database, concurrency=concurrency)
+        self.unsaved = Unsaved(application, database)
         # Set when the application was built with it (``bot.application``).
         found = application.bot_data.get(UPDATES_REQUEST_KEY)
         self._request = found if isinstance(found, UpdatesRequest) else None
         self._task: asyncio.Task[None] | None = None
+        # The name python-telegram-bot's ExtBot logs under (``telegram.ext.ExtBot``).
+        logging.getLogger("telegram.ext.ExtBot").addFilter(_PARSING_HANDLED_HERE)
+
+    def _one_by_one(self) -> tuple[list[Update], dict[int, tuple[str, Exception]]]:
+        """The last batch read update by update: those that can be read, and those that cannot."""
+        as_sent = self._request.as_sent if self._request is not None else {}
+        readable: list[Update] = []
+        unreadable: dict[int, tuple[str, Exception]] = {}
+        for update_id, payload in sorted(as_sent.items()):
+            try:
+                readable.append(Update.de_json(json.loads(payload), self._application.bot))
+            except Exception as error:
+                unreadable[update_id] = (payload, error)
+        return readable, unreadable
 
     async def until_stopped(self, stop: asyncio.Event) -> None:
         """Return when ``stop`` is set, or when polling gave up (a refused token)."""
@@ -126,21 +166,32 @@ class PollingIntake:
                 backoff = min(max(backoff * 2, 1.0), MAX_BACKOFF)
                 log.warning("getUpdates failed (%s); again in %g s", type(error).__name__, backoff)
                 continue
+            except Exception:
+                # An update python-telegram-bot cannot read: the others are read one by one.
+                if self._request is None or not self._request.as_sent:
+                    raise
+                updates, unreadable = self._one_by_one()
+            else:
+                unreadable = {}
             # This call confirmed everything below ``offset``: its tombstones may go.
             self.dispatcher.acknowledged_below = offset
-            if not updates:
+            if not updates and not unreadable:
                 backoff = 0.0
                 continue
             as_sent = self._request.as_sent if self._request is not None else None
             try:
+                for update_id, (payload, unread) in unreadable.items():
+                    await inbox.quarantine(self._database, update_id, payload, unread)
+                    log.error(inbox.quarantine_line(update_id, unread))
                 await self.dispatcher.take_in(updates, as_sent)
-            except Exception:
+            except Exception as error:
                 # Not stored, so not confirmed: the next call gets the same updates again.
-                backoff = min(max(backoff * 2, 1.0), MAX_BACKOFF)
-                log.exception("could not store %s updates; again in %g s", len(updates), backoff)
+                backoff = min(max(backoff * 2, 1.0), MAX_STORE_BACKOFF)
+                await self.unsaved.not_stored(updates, error)
                 continue
+            self.unsaved.stored()
             backoff = 0.0
-            offset = updates[-1].update_id + 1
+            offset = max([u.update_id for u in updates] + list(unreadable)) + 1
 
 
 async def run_polling(

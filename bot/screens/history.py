@@ -7,28 +7,36 @@ hand-over meeting or the group leadership; every name in it is escaped.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from html import escape
 from typing import TypeVar
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_time
 
 from bot.callback_data import case_button
 from bot.screens.approaches import NEXT_STEP_TEXT, STEP1_CHOICE_TEXT
-from bot.screens.format import day, local_moment, name, title
+from bot.screens.format import local_moment, name, title, typed
+from bot.screens.setup import role_text
 from bot.storage.history import EventKind
-from bot.storage.models import Case, CaseEvent
+from bot.storage.models import Agreement, Case, CaseEvent, Child
 from bot.team_callbacks import CaseHistoryDocument
 from bot.turn import Rows, Turn
 from flows.approaches import FACTS, Approach
 from flows.case import Consent
+from flows.escalation import VICTIM_VIEW_TEXT, VictimView
 from flows.events import Open
 from flows.follow_up import OUTCOME_TEXT, Outcome
 from flows.history import NextStepChoice, Step1Choice
-from flows.language import _, current_language
+from flows.language import _, babel_locale, current_language
 
 _Choice = TypeVar("_Choice", bound=StrEnum)
+
+log = logging.getLogger(__name__)
 
 #: History lines shown in the chat; the document has them all.
 SHOWN_IN_CHAT = 25
@@ -58,12 +66,37 @@ class Names:
         return escape(self.teams.get(team_id or 0, "?"))
 
 
-def entries(case: Case, events: Sequence[CaseEvent], names: Names) -> list[Entry]:
-    """The case's history as lines, oldest first."""
+#: In the chat, an agreement in a history line is cut to about this many characters.
+AGREEMENT_IN_CHAT = 80
+
+
+def _shortened(text: str, limit: int | None) -> str:
+    """``text``, or its start cut at a word with "…" when it is longer than ``limit``."""
+    if limit is None or len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(" ,;:.") + "…"
+
+
+def entries(
+    case: Case, events: Sequence[CaseEvent], names: Names, *, cut: int | None = None
+) -> list[Entry]:
+    """The case's history as lines, oldest first (agreements cut to ``cut`` characters)."""
     nicknames = {child.id: child.nickname for child in case.children}
+    # An agreement is written in the same turn as its line: the line shows its text, read
+    # from the case's own (encrypted) row — the history itself holds no typed text.
+    # Several written at one moment are matched in the order they were written.
+    agreements: dict[tuple[int, datetime], list[str]] = {}
+    for child in case.children:
+        for made in child.agreements:
+            agreements.setdefault((child.id, made.created_at), []).append(made.text)
     found = []
     for event in events:
+        agreement = None
+        if event.kind == EventKind.AGREEMENT:
+            same_moment = agreements.get((event.child_id or 0, event.at))
+            agreement = same_moment.pop(0) if same_moment else None
         values = {
+            "agreement": "" if agreement is None else typed(_shortened(agreement, cut)),
             "actor": names.leader(event.actor_id),
             "other": names.leader(event.other_id),
             "team": names.team(event.team_id),
@@ -84,14 +117,21 @@ def _line(event: CaseEvent, values: dict[str, str]) -> str | None:
             text = _("%(actor)s started the case")
         case EventKind.CONSENT:
             text = (
-                _("%(actor)s wrote down that %(victim)s agreed to the talks")
+                _("%(actor)s wrote down that %(victim)s agreed to a talk with %(child)s")
                 if event.detail == Consent.AGREED
-                else _("%(actor)s wrote down that %(victim)s did not agree (yet)")
+                else _(
+                    "%(actor)s wrote down that %(victim)s did not agree (yet) to a talk "
+                    "with %(child)s"
+                )
             )
         case EventKind.TALK_HELD:
             text = _("%(actor)s held the talk with %(child)s")
         case EventKind.AGREEMENT:
-            text = _("%(actor)s wrote down an agreement of %(child)s")
+            text = (
+                _("%(actor)s wrote down an agreement of %(child)s: %(agreement)s")
+                if values["agreement"]
+                else _("%(actor)s wrote down an agreement of %(child)s")
+            )
         case EventKind.OUTCOME:
             outcome = _(OUTCOME_TEXT[Outcome(event.detail)]) if event.detail else "?"
             text = _("%(actor)s followed up %(child)s: %(outcome)s") % {
@@ -192,47 +232,232 @@ def history_screen(turn: Turn, case: Case, found: list[Entry]) -> None:
 
 
 _STYLE = """
-body { font-family: system-ui, sans-serif; max-width: 46em; margin: 2em auto; color: #111; }
-h1 { font-size: 1.5em; margin-bottom: 0.2em; }
-h2 { font-size: 1.2em; margin-top: 1.6em; border-bottom: 1px solid #999; }
-.meta { color: #444; }
-ol.timeline { padding-left: 1.2em; }
-ol.timeline li { margin: 0.3em 0; }
+@page { size: A4; margin: 18mm 16mm 20mm; }
+@page { @bottom-right { content: counter(page) " / " counter(pages); font-size: 8pt; } }
+body { font-family: "DejaVu Sans", system-ui, sans-serif; font-size: 10.5pt; line-height: 1.4;
+  max-width: 46em; margin: 2em auto; color: #111; }
+h1 { font-size: 1.6em; margin: 0 0 0.2em; }
+h2 { font-size: 1.35em; margin: 1.2em 0 0.3em; border-bottom: 2px solid #444; }
+h3 { font-size: 1.12em; margin: 1.2em 0 0.3em; border-bottom: 1px solid #bbb; }
+h4 { font-size: 1em; margin: 0.9em 0 0.2em; }
+.meta, .case-meta { color: #333; }
+dl.facts { display: grid; grid-template-columns: 12em 1fr; gap: 0.2em 1em; margin: 0.4em 0; }
+dl.facts dt { font-weight: bold; }
+dl.facts dd { margin: 0; white-space: pre-wrap; }
+ul.agreements { margin: 0.2em 0 0.5em; padding-left: 1.4em; }
+table.follow-ups { border-collapse: collapse; width: 100%; margin: 0.3em 0; }
+table.follow-ups th, table.follow-ups td { border: 1px solid #999; padding: 0.2em 0.4em;
+  text-align: left; vertical-align: top; }
+ol.timeline { padding-left: 1.4em; }
+ol.timeline li { margin: 0.2em 0; }
 ol.timeline time { font-variant-numeric: tabular-nums; color: #333; margin-right: 0.5em; }
+.none { color: #555; font-style: italic; }
+dd, li, td { overflow-wrap: anywhere; }
 .note { margin-top: 2em; font-size: 0.9em; color: #444; }
 @media print {
   body { margin: 0; max-width: none; }
-  h2 { break-after: avoid; }
-  li { break-inside: avoid; }
+  section.case + section.case { break-before: page; }
+  h2, h3, h4 { break-after: avoid; }
+  li, tr, dl.facts { break-inside: avoid; }
 }
 """
 
 
-def document(
-    turn: Turn, heading: str, team_line: str, sections: Sequence[tuple[str, list[Entry]]]
-) -> bytes:
-    """A print-ready HTML file: a heading, the team and date, one timeline per case.
+def dated(moment: datetime, zone: ZoneInfo) -> str:
+    """A date on paper, with the year, in the leader's language: "24 november 2026"."""
+    return format_date(moment.astimezone(zone).date(), format="long", locale=babel_locale())
 
+
+def dated_moment(moment: datetime, zone: ZoneInfo) -> str:
+    """A moment on paper, with the year: "24 november 2026, 19:00"."""
+    local = moment.astimezone(zone)
+    return _("%(date)s, %(time)s") % {
+        "date": dated(local, zone),
+        "time": format_time(local, "HH:mm", locale=babel_locale()),
+    }
+
+
+@dataclass(frozen=True)
+class CaseSection:
+    """One case in the document: its title (HTML), the case, its timeline and choices."""
+
+    title: str
+    case: Case
+    found: list[Entry]
+    events: Sequence[CaseEvent]
+
+
+def _none(text: str, tag: str = "span") -> str:
+    """A field with nothing in it yet, set apart on paper."""
+    return f'<{tag} class="none">{text}</{tag}>'
+
+
+def _typed_or_none(text: str | None) -> str:
+    return _none(_("not written down yet")) if text is None else escape(text)
+
+
+def _consent(child: Child, victim: str, events: Sequence[CaseEvent], zone: ZoneInfo) -> str:
+    answer = Consent(child.consent) if child.consent in set(Consent) else Consent.NOT_ASKED
+    text = {
+        Consent.AGREED: _("%(victim)s agreed"),
+        Consent.DECLINED: _("%(victim)s did not agree (yet)"),
+        Consent.NOT_ASKED: _("not asked yet"),
+    }[answer] % {"victim": victim}
+    when = [e.at for e in events if e.kind == EventKind.CONSENT and e.child_id == child.id]
+    return f"{text} ({dated(when[-1], zone)})" if when and answer != Consent.NOT_ASKED else text
+
+
+def _agreement_rounds(child: Child, zone: ZoneInfo) -> str:
+    rounds: list[tuple[str, list[Agreement]]] = []
+    first = [a for a in child.agreements if a.follow_up_id is None]
+    if first:
+        when = child.held_at or first[0].created_at
+        rounds.append((_("In the talk of step 2 (%(date)s):") % {"date": dated(when, zone)}, first))
+    for number, follow_up in enumerate(child.follow_ups, start=1):
+        made = [a for a in child.agreements if a.follow_up_id == follow_up.id]
+        if made:
+            rounds.append(
+                (
+                    _("New proposal at follow-up %(number)d (%(date)s):")
+                    % {"number": number, "date": dated(follow_up.recorded_at, zone)},
+                    made,
+                )
+            )
+    if not rounds:
+        return _none(_("No agreements written down yet."), "p")
+    return "\n".join(
+        f'<p>{heading}</p>\n<ul class="agreements">'
+        + "".join(f"<li>{escape(a.text)}</li>" for a in made)
+        + "</ul>"
+        for heading, made in rounds
+    )
+
+
+def _follow_ups(child: Child, victim: str, zone: ZoneInfo) -> str:
+    if not child.follow_ups:
+        return _none(_("No follow-up yet."), "p")
+    rows = []
+    for number, follow_up in enumerate(child.follow_ups, start=1):
+        view = _chosen(VictimView, follow_up.victim_view)
+        outcome = _chosen(Outcome, follow_up.outcome)
+        rows.append(
+            f"<tr><td>{number}</td><td>{dated(follow_up.recorded_at, zone)}</td>"
+            f"<td>{'—' if view is None else _(VICTIM_VIEW_TEXT[view])}</td>"
+            f"<td>{'—' if outcome is None else _(OUTCOME_TEXT[outcome])}</td></tr>"
+        )
+    labels = [
+        "#",
+        _("Date"),
+        _("What %(victim)s says") % {"victim": victim},
+        _("Outcome"),
+    ]
+    head = "<tr>" + "".join(f"<th>{label}</th>" for label in labels) + "</tr>"
+    body = "".join(rows)
+    return f'<table class="follow-ups">\n<thead>{head}</thead>\n<tbody>{body}</tbody>\n</table>'
+
+
+def _choices(child: Child, events: Sequence[CaseEvent], zone: ZoneInfo) -> str:
+    made = []
+    for event in events:
+        if event.child_id != child.id:
+            continue
+        if event.kind == EventKind.STEP1:
+            step1 = _chosen(Step1Choice, event.detail)
+            if step1 is not None:
+                made.append(
+                    (event.at, _("step 1: %(choice)s") % {"choice": _(STEP1_CHOICE_TEXT[step1])})
+                )
+        elif event.kind == EventKind.NEXT_STEP:
+            chosen = _chosen(NextStepChoice, event.detail)
+            if chosen is not None:
+                made.append((event.at, _(NEXT_STEP_TEXT[chosen])))
+    if not made:
+        return _none(_("None chosen."), "p")
+    items = "".join(f"<li>{dated(at, zone)}: {text}</li>" for at, text in made)
+    return f'<ul class="agreements">{items}</ul>'
+
+
+def _child_section(case: Case, child: Child, events: Sequence[CaseEvent], zone: ZoneInfo) -> str:
+    victim = escape(case.victim_nickname)
+    nickname = escape(child.nickname)
+    facts_label = (
+        _("Facts (I saw it myself)") if child.witnessed else _("Facts (I heard it from someone)")
+    )
+    rows = [
+        (
+            _("Step 1: may I talk with %(child)s?") % {"child": nickname},
+            _consent(child, victim, events, zone),
+        ),
+        (_("What I may tell"), _typed_or_none(child.may_tell)),
+        (facts_label if child.facts is not None else _("Facts"), _typed_or_none(child.facts)),
+        (
+            _("Step 2: the talk"),
+            _("held on %(date)s") % {"date": dated(child.held_at, zone)}
+            if child.held_at
+            else _none(_("not held yet")),
+        ),
+        (
+            _("Reported back to %(victim)s") % {"victim": victim},
+            dated(child.reported_back_at, zone) if child.reported_back_at else _none(_("not yet")),
+        ),
+    ]
+    facts = "\n".join(f"<dt>{label}</dt><dd>{value}</dd>" for label, value in rows)
+    heading = f"{nickname} ({escape(role_text(child))})"
+    parts = [
+        (_("Agreements"), _agreement_rounds(child, zone)),
+        (_("Follow-ups"), _follow_ups(child, victim, zone)),
+        (_("Next steps chosen"), _choices(child, events, zone)),
+    ]
+    return (
+        f'<section class="child">\n<h3>{heading}</h3>\n<dl class="facts">\n{facts}\n</dl>\n'
+        + "\n".join(f"<h4>{label}</h4>\n{part}" for label, part in parts)
+        + "\n</section>"
+    )
+
+
+def _case_section(section: CaseSection, zone: ZoneInfo) -> str:
+    case = section.case
+    meta = [_("Started on %(date)s.") % {"date": dated(case.created_at, zone)}]
+    approach = _chosen(Approach, case.approach)
+    if approach is not None:
+        meta.append(_("Approach: %(approach)s.") % {"approach": _(FACTS[approach].name)})
+    meta.append(
+        _("Closed on %(date)s.") % {"date": dated(case.closed_at, zone)}
+        if case.closed_at is not None
+        else _("Still open.")
+    )
+    children = "\n".join(_child_section(case, c, section.events, zone) for c in case.children)
+    items = "\n".join(
+        f'<li><time datetime="{e.at.isoformat()}">{escape(dated_moment(e.at, zone))}</time>'
+        f"{e.text}</li>"
+        for e in section.found
+    )
+    timeline = (
+        f'<ol class="timeline">\n{items}\n</ol>'
+        if section.found
+        else "<p>" + _("Nothing written down yet.") + "</p>"
+    )
+    return (
+        f'<section class="case">\n<h2>{section.title}</h2>\n'
+        f'<p class="case-meta">{" ".join(meta)}</p>\n{children}\n'
+        + "<h3>"
+        + _("What happened, in order")
+        + f"</h3>\n{timeline}\n</section>"
+    )
+
+
+def document(turn: Turn, heading: str, team_line: str, sections: Sequence[CaseSection]) -> bytes:
+    """A print-ready HTML file: a heading, the team and date, then each case's file.
+
+    Per case, per child: step 1's answer and what may be told, the facts, the agreements
+    of each round, each follow-up with what the bullied child says and its outcome, the
+    next steps chosen; then the whole timeline. Every date carries the year. The texts
+    about children come from the case's own (encrypted) rows, never from its history.
     ``heading``, ``team_line`` and the section titles are HTML already (names escaped).
     """
     zone = turn.leader.rhythm.zone
-    body = []
-    for section_title, found in sections:
-        items = "\n".join(
-            f'<li><time datetime="{e.at.isoformat()}">{escape(local_moment(e.at, zone))}</time>'
-            f"{e.text}</li>"
-            for e in found
-        )
-        body.append(
-            f"<section>\n<h2>{section_title}</h2>\n"
-            + (
-                f'<ol class="timeline">\n{items}\n</ol>'
-                if found
-                else f"<p>{_('Nothing written down yet.')}</p>"
-            )
-            + "\n</section>"
-        )
-    made = _("Made on %(date)s.") % {"date": day(turn.now)}
+    body = "\n".join(_case_section(section, zone) for section in sections)
+    made = _("Made on %(date)s.") % {"date": dated(turn.now, zone)}
     note = _(
         "Confidential: this is about children. Share it only with the leaders who need it, "
         "and destroy it when it is no longer needed."
@@ -247,12 +472,24 @@ def document(
 <body>
 <h1>{heading}</h1>
 <p class="meta">{team_line} {made}</p>
-{chr(10).join(body)}
+{body}
 <p class="note">{note}</p>
 </body>
 </html>
 """
     return html.encode("utf-8")
+
+
+def pdf_of(html: bytes) -> bytes | None:
+    """The same document as a PDF (A4), rendered without a browser; ``None`` on a machine
+    without Pango (the HTML still goes out)."""
+    try:
+        import weasyprint  # a heavy import: only when a PDF is asked for
+    except (ImportError, OSError):  # WeasyPrint loads Pango when imported
+        log.warning("no PDF of the history: the system's Pango library is missing")
+        return None
+    pdf: bytes = weasyprint.HTML(string=html.decode("utf-8")).write_pdf()
+    return pdf
 
 
 def export_caption() -> str:

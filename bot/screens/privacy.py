@@ -71,7 +71,13 @@ def confirm_delete(turn: Turn) -> None:
 
 def erased(turn: Turn) -> None:
     """Done."""
-    turn.show(_("Everything is erased. If you send me a message again, I start from scratch."))
+    turn.show(
+        _(
+            "Everything is erased. The files I already sent in this chat (exports "
+            "and history documents) are still in it: delete them yourself. If you send me a "
+            "message again, I start from scratch."
+        )
+    )
 
 
 def kept(turn: Turn) -> None:

@@ -36,7 +36,7 @@ STARTUP_LOCK = 0x50657374  # "Pest"
 RETENTION_LOCK = STARTUP_LOCK + 1
 #: The newest revision in ``bot/migrations/versions`` (a test keeps the two the same): a
 #: database already there is not handed to Alembic at start-up, which is not even loaded.
-SCHEMA_REVISION = "0012"
+SCHEMA_REVISION = "0013"
 
 #: Connections kept open at most: the intake's leaders at once (32), the reminders and the
 #: leaders' claims. A connection beyond the pool is closed when it is handed back, so a
@@ -157,6 +157,9 @@ class Database:
         self._writer: AsyncEngine | None = None
         self._writer_sessions = self.sessions
         self._write_turn = asyncio.Lock()
+        #: Why updates cannot be stored now (a full disk, a read-only server), or ``None``:
+        #: set and cleared by the intake (``bot.intake.unsaved``), read by ``/healthz``.
+        self.write_failure: str | None = None
 
     @property
     def kind(self) -> str:

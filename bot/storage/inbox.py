@@ -10,10 +10,11 @@ and is purged once Telegram can no longer deliver it again (:func:`purge`).
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Mapping, Sequence
 from contextvars import ContextVar
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, or_, select, text, update
@@ -23,9 +24,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from telegram import Update
 
 from bot.storage.database import Database
-from bot.storage.models import InboxUpdate
+from bot.storage.models import InboxUpdate, QuarantinedUpdate
 
 log = logging.getLogger(__name__)
+
+#: How long an update that could not be read is kept for the operator to look into.
+QUARANTINE_KEPT = timedelta(days=14)
 
 #: Advisory lock keys of leaders' claims: above every other key of the bot (bit 62 set).
 _CLAIM_BASE = 1 << 62
@@ -70,6 +74,59 @@ async def store(
     async with database.write_turn(), database.session() as session, session.begin():
         stored = await session.scalars(statement, rows)
         return set(stored.all())
+
+
+def sender_in(raw: Mapping[str, Any]) -> int:
+    """Whose update the raw JSON of an unreadable update seems to be (0: none found)."""
+    for value in raw.values():
+        if not isinstance(value, dict):
+            continue
+        for field in ("from", "chat"):
+            person = value.get(field)
+            if isinstance(person, dict) and isinstance(person.get("id"), int):
+                return int(person["id"])
+    return 0
+
+
+async def quarantine(
+    database: Database, update_id: int, payload: str, error: BaseException
+) -> None:
+    """Set aside an update that cannot be read, encrypted, so that the others go on.
+
+    Stored once: a second delivery of it changes nothing. Once this returns, Telegram
+    may be told it arrived. An unread copy left in the inbox (stored before it turned
+    out to be unreadable) is marked done, its payload cleared.
+    """
+    try:
+        raw = json.loads(payload)
+    except ValueError:
+        raw = None
+    row = {
+        "update_id": update_id,
+        "sender_id": sender_in(raw) if isinstance(raw, dict) else 0,
+        "payload": payload,
+        "error": f"{type(error).__name__}: {error}",
+        "received_at": datetime.now(UTC),
+    }
+    insert = postgresql_insert if database.kind == "postgresql" else sqlite_insert
+    async with database.write_turn(), database.session() as session, session.begin():
+        await session.execute(
+            insert(QuarantinedUpdate).on_conflict_do_nothing(index_elements=["update_id"]), [row]
+        )
+        await mark_done(session, update_id)
+
+
+def quarantine_line(update_id: int, error: BaseException) -> str:
+    """The log line for an update set aside: its id and what was wrong, never its content.
+
+    A ``TypeError`` or ``KeyError`` of python-telegram-bot's names a field (``missing 1
+    required positional argument: 'id'``); any other message may quote a value the
+    leader typed, so only its kind is told.
+    """
+    what = type(error).__name__
+    if isinstance(error, TypeError | KeyError):
+        what = f"{what}: {str(error)[:200]}"
+    return f"update {update_id} cannot be read ({what}); set aside in the quarantine"
 
 
 class _Marks:
@@ -161,7 +218,8 @@ async def purge(database: Database, *, acknowledged_below: int | None, before: d
     """Delete the tombstones Telegram can no longer deliver again; how many went.
 
     Those below the acknowledged polling offset, and any handled before ``before``
-    (Telegram keeps an update for at most 24 hours).
+    (Telegram keeps an update for at most 24 hours). Quarantined updates go once they
+    are :data:`QUARANTINE_KEPT` old.
     """
     handled_long_ago = InboxUpdate.done_at < before
     condition = (
@@ -173,6 +231,11 @@ async def purge(database: Database, *, acknowledged_below: int | None, before: d
         result = await session.execute(
             delete(InboxUpdate)
             .where(InboxUpdate.done_at.is_not(None), condition)
+            .execution_options(synchronize_session=False)
+        )
+        await session.execute(
+            delete(QuarantinedUpdate)
+            .where(QuarantinedUpdate.received_at < datetime.now(UTC) - QUARANTINE_KEPT)
             .execution_options(synchronize_session=False)
         )
     return int(getattr(result, "rowcount", 0) or 0)

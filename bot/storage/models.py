@@ -444,3 +444,22 @@ class InboxUpdate(Base):
     sender_id: Mapped[int] = mapped_column(BigInteger)
     payload: Mapped[str | None] = mapped_column(EncryptedText)
     done_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class QuarantinedUpdate(Base):
+    """An update python-telegram-bot could not read, set aside (see ``bot.storage.inbox``).
+
+    Telegram is told it arrived, so that it does not hold up every update after it;
+    its JSON is kept, encrypted like the inbox's, for the operator to look into, and
+    deleted after :data:`bot.storage.inbox.QUARANTINE_KEPT`.
+    """
+
+    __tablename__ = "quarantine"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    # Whose update it seems to be (0: none found), so that an erasure can find it.
+    sender_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    payload: Mapped[str] = mapped_column(EncryptedText)
+    # What python-telegram-bot said, encrypted too: its message may quote a value.
+    error: Mapped[str] = mapped_column(EncryptedText)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime)

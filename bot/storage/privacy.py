@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from bot.storage import history
 from bot.storage.database import note_erasure
-from bot.storage.models import Case, Leader, Reminder
+from bot.storage.models import Case, Leader, QuarantinedUpdate, Reminder
 from bot.storage.teams import teams_of
 from flows.criteria import CRITERION_TEXT, from_mask
 from flows.follow_up import ReminderKind
@@ -88,7 +88,8 @@ async def export(session: AsyncSession, leader: Leader) -> dict[str, Any]:
                         "role": child.role,
                         "step1_consent": child.consent,
                         "may_tell": child.may_tell,
-                        "saw_it_myself": child.witnessed,
+                        # Asked right before the facts: unknown until they are written down.
+                        "saw_it_myself": child.witnessed if child.facts is not None else None,
                         "facts": child.facts,
                         "feeling": child.feeling,
                         "talk_held": _time(child.held_at),
@@ -135,6 +136,8 @@ async def erase_leader(session: AsyncSession, leader: Leader) -> None:
     note_erasure(session)
     # Cases, children, agreements, follow-ups and reminders go with it (ON DELETE CASCADE).
     await session.execute(delete(Leader).where(Leader.id == leader.id))
+    # An update of theirs that could not be read holds what they typed: it goes too.
+    await session.execute(delete(QuarantinedUpdate).where(QuarantinedUpdate.sender_id == leader.id))
 
 
 async def erase_closed_before(session: AsyncSession, cutoff: datetime) -> int:

@@ -204,9 +204,13 @@ class Walk:
         moved = ", ".join(f"{amount:g} {unit}" for unit, amount in delta.items())
         self.lines.append(f">>> (the clock moves on {moved})")
 
-    async def see(self) -> BotMessage:
-        """The next new message or edit, written down; a text split over several as one."""
-        message = await self.leader.expect("")
+    async def see(self, within: float = 5.0) -> BotMessage:
+        """The next new message or edit, written down; a text split over several as one.
+
+        ``within``: how long it may take at most (drawing a PDF takes longer on a busy
+        machine than a screen does).
+        """
+        message = await self.leader.expect("", within)
         texts = [message.text]
         # A text over Telegram's limit comes as several messages; only the last has buttons.
         while not message.buttons and len(message.text) > 3000:
@@ -555,11 +559,13 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
     await send("/privacy")
     await see()
     await send("/export")
-    exported = await see()
+    exported = await see(within=60)
     assert exported.document is not None
     assert json.loads(exported.document.data)["cases"][0]["child_who_is_bullied"] == NICK
     history = await see()
     assert history.document is not None and history.document.filename.endswith(".html")
+    printable = await see()
+    assert printable.document is not None and printable.document.filename.endswith(".pdf")
     await send("/language")
     await press(await see(), "\u2705 " + native_name(language))
     await see()
@@ -572,7 +578,8 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
     shown = await see()
     await press(shown, t("📄 Print-ready document"))
     # The document has every line, the oldest and the leader's choices too.
-    document = parse_history(await see())
+    document = parse_history(await see(within=60))
+    await see()  # the same document as a PDF
     w.lines += [f"(in it: {heading})" for heading in document.headings]
     w.lines += [f"(in it, {at.isoformat()}) {text}" for at, text in document.lines]
     await press(shown, t("◀️ Back to the case"))

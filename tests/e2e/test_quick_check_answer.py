@@ -40,7 +40,7 @@ async def test_support_not_ticked_is_not_known_yet_rather_than_against(
     assert "staat (nog) niet achter" not in answer.text
     # Said once: the team's line does not repeat the answer, its button stays.
     assert "als je nog niet weet of je medeleiding de aanpak steunt" not in answer.text
-    assert "🧭 Eerst afspreken met het team" in answer.button_texts
+    assert "🧭 Eerst afspreken met de ploeg" in answer.button_texts
     assert answer.text.count("geen drempel") == 1
     # The reasons that held are the ones ticked, and a restorative conversation may fit.
     assert "• Het pesten is al lang(er) bezig" in answer.text
@@ -51,8 +51,8 @@ async def test_the_dutch_of_the_approaches_reads_as_a_flemish_leader_writes_it(
     api: BotApiStandin, bot: Application, leader: SimUser
 ) -> None:
     answer = await answer_for(leader, ["Al lang(er) bezig"])
-    await leader.press(answer, "Eerst afspreken met het team")
-    team = await leader.expect("Eerst afspreken met het team")
+    await leader.press(answer, "Eerst afspreken met de ploeg")
+    team = await leader.expect("Eerst afspreken met de ploeg")
     # No capital after a colon; "ter sprake brengen"; /new does not "start bullying".
     assert "Wat je eerst doet: breng de situatie ter sprake op je volgende" in team.text
     assert "Wanneer het past: als je nog niet weet" in team.text

@@ -140,16 +140,16 @@ async def test_the_history_document_lists_who_did_what_in_order(
     assert document.language == "en"
     assert document.headings[0] == "History of the case of Sam"
     assert "Team: Kapoenen." in document.meta
-    assert f"Made on {clock.now:%b} {clock.now.day}, {clock.now.year}." in document.meta
+    assert f"Made on {clock.now:%B} {clock.now.day}, {clock.now.year}." in document.meta
     moments = [at for at, _text in document.lines]
     assert moments == sorted(moments), "the timeline is in order"
     texts = [text for _at, text in document.lines]
     expected = [
         "Ann started the case",
-        "Ann wrote down that Sam agreed to the talks",
+        "Ann wrote down that Sam agreed to a talk with Tom",
         "Ann shared the case with Ben (team Kapoenen)",
-        "Ben wrote down an agreement of Tom",
-        "Ben wrote down an agreement of Tom",
+        "Ben wrote down an agreement of Tom: say sorry to Sam",
+        "Ben wrote down an agreement of Tom: play fair",
         "Ben held the talk with Tom",
         "Ben reported back to Sam on the talk with Tom",
         "Ann shared the case with Cas (team Kapoenen)",
@@ -158,8 +158,8 @@ async def test_the_history_document_lists_who_did_what_in_order(
         "Cas followed up Tom: the bullying has stopped",
     ]
     assert [t for t in texts if t in expected] == expected, texts
-    for secret in ("that it hurts", "pushed", "say sorry", "play fair", "angry"):
-        assert not any(secret in t for t in texts), "no text typed about a child"
+    # The agreements' texts come from the case's own rows; its history holds none.
+    assert not any(secret in t for t in texts for secret in ("that it hurts", "pushed", "angry"))
 
     # Ben, who shares the case, gets the same document; /export of Ann includes it.
     assert [t for _at, t in (await document_of_case(ben, "Sam", shared=True)).lines] == texts

@@ -132,11 +132,11 @@ async def test_a_refused_step_1_keeps_the_case_open_and_reminds_to_ask_again(
     assert "zonder toestemming van Sam praat je niet met Tom" in declined.text
     assert "De pestsituatie blijft open in stap 1." in declined.text
     assert "🔔 Ik herinner je eraan op" in declined.text
-    for option in ["Later opnieuw vragen", "Bespreken met het team", "Blijven opvolgen"]:
+    for option in ["Later opnieuw vragen", "Bespreken met de ploeg", "Blijven opvolgen"]:
         assert any(option in label for label in declined.button_texts)
 
-    await leader.press(declined, "Bespreken met het team")
-    waiting = await leader.expect("Bespreek het met je team")
+    await leader.press(declined, "Bespreken met de ploeg")
+    waiting = await leader.expect("Bespreek het met je ploeg")
     assert "opnieuw te vragen" in waiting.text
     await leader.send("/cases")
     listed = await leader.expect("Je hebt 1 open pestsituatie.")

@@ -245,8 +245,13 @@ class Fault:
     ``status`` is the HTTP status of the refusal (with ``description`` as Telegram words
     it), ``delay`` answers that many seconds late (without a status the call is then
     carried out normally, as Telegram does when the client gave up waiting), and
-    ``disconnect`` drops the connection without an answer (a network error), and
-    ``hold`` carries the call out but answers only once the event is set.
+    ``disconnect`` drops the connection without an answer (a network error),
+    ``hold`` carries the call out but answers only once the event is set, and
+    ``cut_short`` carries it out but sends only the first half of the answer (a proxy
+    that gave up half-way: no JSON), and ``stall`` takes the call in but carries it out
+    only once the event is set; a call whose client is gone by then (its process was
+    killed) is never carried out, as if it had never been sent, and is recorded in
+    ``abandoned``.
     """
 
     name: str
@@ -256,6 +261,8 @@ class Fault:
     delay: float | None = None
     disconnect: bool = False
     hold: asyncio.Event | None = field(default=None, compare=False)
+    cut_short: bool = False
+    stall: asyncio.Event | None = field(default=None, compare=False)
 
     @staticmethod
     def too_many_requests(retry_after: int = 1) -> Fault:
@@ -768,6 +775,9 @@ class BotApiStandin:
         self.calls: list[ApiCall] = []
         self.injected: list[tuple[str, str]] = []
         """Every injected fault that was used, as ``(method, fault name)``."""
+        self.abandoned: list[tuple[str, int | None]] = []
+        """Stalled calls whose client went away before they were carried out, as
+        ``(method, chat_id)``."""
         self.update_listeners: list[Callable[[list[int]], None]] = []
         """Called with the update ids of each getUpdates answer, just before it is sent."""
         self._handed_out: dict[int, dict[str, Any]] = {}
@@ -1041,6 +1051,13 @@ class BotApiStandin:
             if injected.delay:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._closing.wait(), injected.delay)
+            if injected.stall is not None:
+                while not (injected.stall.is_set() or self._closing.is_set()):
+                    if not params.client_connected():
+                        self.abandoned.append((name, _chat_id_or_none(params)))
+                        return web.Response(status=500)  # nobody is there to read it
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(injected.stall.wait(), 0.02)
             if injected.status is not None:
                 return _error_response(_injected_error(injected))
         try:
@@ -1060,6 +1077,9 @@ class BotApiStandin:
             _LOGGER.exception("the Bot API stand-in crashed in %s", name)
             self.refusals.append((name, f"stand-in crashed: {error!r}"))
             return _error_response(ApiError(500, "Internal Server Error"))
+        if injected is not None and injected.cut_short:
+            whole = json.dumps({"ok": True, "result": result}, ensure_ascii=False)
+            return web.Response(text=whole[: len(whole) // 2], content_type="application/json")
         if isinstance(result, _WithDescription):
             return web.json_response(
                 {"ok": True, "result": result.result, "description": result.description}

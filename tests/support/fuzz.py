@@ -308,7 +308,10 @@ class FuzzedLeader:
 
     async def _kept(self) -> bool:
         """Whether a reply to the leader is kept for their next update."""
-        query = f"SELECT count(*) FROM undelivered_replies WHERE leader_id = {self.leader.id}"
+        query = (
+            "SELECT count(*) FROM undelivered_replies JOIN leaders ON leaders.id = leader_id "
+            f"WHERE leaders.undelivered AND leader_id = {self.leader.id}"
+        )
         return await count(self.database_url, query) > 0
 
     async def _check(

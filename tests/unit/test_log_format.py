@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from bot.log_format import JsonFormatter, make_formatter
+from bot.log_format import JsonFormatter, WithoutUpdateContents, make_formatter
 from bot.settings import ConfigurationError, load_settings
 
 REQUIRED = {"DATA_KEY": "a-key", "TELEGRAM_BOT_TOKEN": "123:abc"}
@@ -151,3 +151,37 @@ def test_an_unknown_log_format_is_refused_in_one_line(given: str) -> None:
     assert "\n" not in message
     assert "LOG_FORMAT" in message and repr(given) in message
     assert "text" in message and "json" in message
+
+
+def filtered(name: str, message: str, *args: object) -> str:
+    """The line a library logger ``name`` would print, through the bot's filter."""
+    record = logging.LogRecord(name, logging.CRITICAL, __file__, 1, message, args, None)
+    assert WithoutUpdateContents().filter(record)
+    return record.getMessage()
+
+
+def test_python_telegram_bots_lines_that_print_what_came_keep_only_what_happened() -> None:
+    batch = [{"update_id": 7, "message": {"text": "Tommeke pest Noor"}}]
+    parsing = "Error while parsing updates! Received data was %r"
+    line = filtered("telegram.ext.ExtBot", parsing, batch)
+    assert line == "Error while parsing updates (the updates are left out)"
+    line = filtered(
+        "telegram.request.BaseRequest", 'Can not load invalid JSON data: "%s"', '{"text": "Tom'
+    )
+    assert line == "Can not load invalid JSON data (the data is left out)"
+
+
+def test_any_library_line_loses_what_looks_like_data_and_keeps_ids() -> None:
+    typed = {"text": "Tommeke"}
+    assert "Tommeke" not in filtered("httpx", "sent %s to %s", typed, 42)
+    assert filtered("httpx", "sent %s to %s", typed, 42) == "sent <dict left out> to 42"
+    assert "Tommeke" not in filtered("tornado.general", "got %s", typed)
+    assert "Tommeke" not in filtered("telegram.Bot", "got %s", "Tommeke " * 30)
+    assert "Tommeke" not in filtered("telegram.Bot", "got %s", b"Tommeke")
+    assert filtered("telegram.ext.Application", "job %s ran in %s s", "nudges", 0.5) == (
+        "job nudges ran in 0.5 s"
+    )
+
+
+def test_the_bots_own_lines_are_left_as_they_are() -> None:
+    assert filtered("bot.intake.polling", "stored %s", [1, 2]) == "stored [1, 2]"

@@ -69,9 +69,10 @@ TABLES_0009 = {
     "handovers",
 }
 TABLES_0010 = {"inbox"}
-TABLES_HEAD = (TABLES_0001 | TABLES_0002 | TABLES_0005 | TABLES_0009 | TABLES_0010) - {
-    "conversation_states"
-}
+TABLES_0013 = {"quarantine"}
+TABLES_HEAD = (
+    TABLES_0001 | TABLES_0002 | TABLES_0005 | TABLES_0009 | TABLES_0010 | TABLES_0013
+) - {"conversation_states"}
 COLUMNS_0002 = {
     "leaders": {
         "time_zone",
@@ -543,7 +544,7 @@ async def test_rows_survive_the_inbox_revision_and_its_downgrade(database_url: s
         await run_alembic(operator, lambda config: command.downgrade(config, "0009"))
         assert await current_revision(operator) == "0009"
         assert set(await tables_and_columns(operator)) == (
-            TABLES_HEAD - TABLES_0010 | TABLES_0006 | {"alembic_version"}
+            TABLES_HEAD - TABLES_0010 - TABLES_0013 | TABLES_0006 | {"alembic_version"}
         )
         await database.migrate()
         assert await schema_differences(database.engine) == []
