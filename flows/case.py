@@ -362,9 +362,10 @@ def next_step(case: CaseRecord, now: datetime) -> NextStep:
         return NextStep(Next.CLOSED)
     if not case.children:
         return NextStep(Next.ADD_CHILD)
-    # Step 1 is one talk with the bullied child: every child's question comes first.
+    # Step 1 is one talk with the bullied child: every child's question comes first,
+    # unless the leader has not talked with her yet and a reminder to ask is planned.
     for child in case.children:
-        if child.consent == Consent.NOT_ASKED:
+        if child.consent == Consent.NOT_ASKED and step1_reminder_due(child, now):
             return NextStep(Next.ASK_CONSENT, child.id)
         if child.consent == Consent.AGREED and not child.may_tell:
             return NextStep(Next.RECORD_MAY_TELL, child.id)
@@ -376,18 +377,33 @@ def next_step(case: CaseRecord, now: datetime) -> NextStep:
     for child, stage in stages:
         if stage is Stage.DUE:
             return NextStep(Next.RECORD_FOLLOW_UP, child.id)
-    # A "no" for a child waits (a reminder comes), without holding up the others.
+    # A "no" for a child waits for its reminder, without holding up the others: it is
+    # next once that reminder is due, or when nothing else in the case goes on.
     for child, _stage in stages:
-        if child.consent == Consent.DECLINED:
+        if child.consent == Consent.DECLINED and step1_reminder_due(child, now):
             return NextStep(Next.CONSENT_DECLINED, child.id)
     # The promise to report back is a reminder, never a gate: it is next only when
     # everything else waits for a planned follow-up.
     for child, _stage in stages:
         if report_back_open(child):
             return NextStep(Next.REPORT_BACK, child.id)
-    # Every child has a follow-up planned for later: the soonest is next.
-    soonest = min((c for c in case.children if planned_follow_up(c)), key=_due)
-    return NextStep(Next.FOLLOW_UP, soonest.id)
+    planned = [c for c in case.children if planned_follow_up(c)]
+    if planned:
+        # Every other child has a follow-up planned for later: the soonest is next.
+        return NextStep(Next.FOLLOW_UP, min(planned, key=_due).id)
+    # Nothing goes on but step 1 waiting for its reminder (not asked yet, or a "no"):
+    # that is the case's next thing.
+    waiting = next(c for c in case.children if c.consent != Consent.AGREED)
+    if waiting.consent == Consent.NOT_ASKED:
+        return NextStep(Next.ASK_CONSENT, waiting.id)
+    return NextStep(Next.CONSENT_DECLINED, waiting.id)
+
+
+def step1_reminder_due(child: ChildRecord, now: datetime) -> bool:
+    """Whether step 1 for ``child`` is to be asked (again) now: its reminder's moment has
+    come, or no reminder waits."""
+    reminder = open_reminder(child, ReminderKind.STEP1)
+    return reminder is None or reminder.due_at <= now
 
 
 def _due(child: ChildRecord) -> datetime:

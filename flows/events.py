@@ -171,6 +171,11 @@ class TalkHeld(Event, code="h"):
 
 
 @dataclass(frozen=True)
+class ShowScript(Event, code="sc"):
+    """Step 2: back to the script from the agreements, before the talk is recorded."""
+
+
+@dataclass(frozen=True)
 class AgreementTyped(Typed):
     """One agreement of step 2's proposal or of a new proposal in step 3."""
 
@@ -261,7 +266,8 @@ class CloseConfirmed(Event, code="xx"):
 
 @dataclass(frozen=True)
 class Correct(Event, code="cr"):
-    """What can be corrected in the case: names, roles, facts, feelings, agreements."""
+    """What can be corrected in the case: names, roles, what may be told, facts, feelings,
+    agreements."""
 
 
 @dataclass(frozen=True)
@@ -301,7 +307,14 @@ class AgreementEdited(Event):
 
 @dataclass(frozen=True)
 class DeleteAgreement(Event, code="da"):
-    """An agreement written down by mistake, deleted."""
+    """An agreement written down by mistake: asks first."""
+
+    agreement_id: int
+
+
+@dataclass(frozen=True)
+class AgreementDeleted(Event, code="dax"):
+    """An agreement written down by mistake, deleted, confirmed."""
 
     agreement_id: int
 

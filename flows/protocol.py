@@ -38,6 +38,7 @@ from flows.effects import case as whole
 from flows.effects import step1, step2, step3
 from flows.events import (
     AddChild,
+    AgreementDeleted,
     AgreementEdited,
     AgreementsDone,
     AgreementStands,
@@ -87,6 +88,7 @@ from flows.events import (
     ShowApproach,
     ShowApproaches,
     ShowNextSteps,
+    ShowScript,
     Snoozed,
     StandingMarked,
     Step1Chosen,
@@ -197,6 +199,7 @@ _ANY = frozenset(CaseStage)
 _CHILDREN = frozenset({CaseStage.CHILDREN})
 _STEP1 = frozenset({Stage.WAITING_FOR_STEP1})
 _STEP2 = frozenset({Stage.FACTS, Stage.FEELING, Stage.READY_TO_TALK})
+_READY = frozenset({Stage.READY_TO_TALK})
 _TALKING = frozenset({Stage.READY_TO_TALK, Stage.NEW_PROPOSAL})
 _TALKED = frozenset({Stage.TO_PLAN, Stage.PLANNED, Stage.DUE, Stage.NEW_PROPOSAL, Stage.MONITORING})
 _PLANNED = frozenset({Stage.PLANNED, Stage.DUE})
@@ -225,8 +228,9 @@ TRANSITIONS: tuple[Transition[Any], ...] = (
     ChildTransition(ConsentAnswered, _OPEN, _NOT_TALKED, step1.consent),
     ChildTransition(NotAskedYet, _OPEN, _STEP1, step1.not_asked_yet),
     ChildTransition(AskAgain, _OPEN, _STEP1, step1.ask_again),
-    ChildTransition(EditMayTell, _OPEN, _NOT_TALKED, step1.edit_may_tell),
-    ChildTransition(MayTellTyped, _OPEN, _NOT_TALKED, step1.may_tell_typed),
+    # What may be told can be corrected at any step, once permission is given.
+    ChildTransition(EditMayTell, _OPEN, _ALL_STAGES, step1.edit_may_tell),
+    ChildTransition(MayTellTyped, _OPEN, _ALL_STAGES, step1.may_tell_typed),
     ChildTransition(Step1Chosen, _OPEN, _STEP1, step1.step1_chosen),
     # Step 2: with each child who bullies or joins in.
     ChildTransition(Witnessed, _CHILDREN, _PREPARED, step2.witnessed),
@@ -238,9 +242,8 @@ TRANSITIONS: tuple[Transition[Any], ...] = (
     ChildTransition(FeelingChosen, _CHILDREN, _PREPARED, step2.feeling_chosen),
     ChildTransition(FeelingTyped, _CHILDREN, _PREPARED, step2.feeling_typed),
     ChildTransition(SameFeelingAs, _CHILDREN, _PREPARED, step2.same_feeling),
-    ChildTransition(
-        TalkHeld, _CHILDREN, frozenset({Stage.READY_TO_TALK}), Show(Screen.ASK_AGREEMENTS)
-    ),
+    ChildTransition(TalkHeld, _CHILDREN, _READY, step2.talk_held),
+    ChildTransition(ShowScript, _CHILDREN, _READY, Show(Screen.SCRIPT)),
     ChildTransition(AgreementTyped, _CHILDREN, _TALKING, step2.agreement_typed),
     ChildTransition(AgreementsDone, _CHILDREN, _TALKING, step2.agreements_done),
     # With a new proposal: whether each earlier agreement still stands (by default, it does).
@@ -273,7 +276,8 @@ TRANSITIONS: tuple[Transition[Any], ...] = (
     ChildTransition(AskRole, _OPEN, _ALL_STAGES, Show(Screen.ASK_ROLE)),
     ChildTransition(EditAgreement, _OPEN, _ALL_STAGES, whole.edit_agreement),
     ChildTransition(AgreementEdited, _OPEN, _ALL_STAGES, whole.agreement_edited),
-    ChildTransition(DeleteAgreement, _OPEN, _ALL_STAGES, whole.delete_agreement),
+    ChildTransition(DeleteAgreement, _OPEN, _ALL_STAGES, whole.ask_delete_agreement),
+    ChildTransition(AgreementDeleted, _OPEN, _ALL_STAGES, whole.delete_agreement),
     ChildTransition(RemoveChild, _OPEN, _NOT_TALKED, Show(Screen.CONFIRM_REMOVE_CHILD)),
     ChildTransition(ChildRemoved, _OPEN, _NOT_TALKED, whole.child_removed),
 )

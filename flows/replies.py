@@ -89,6 +89,7 @@ class Screen(StrEnum):
     HELD = "held"
     REPORT_BACK = "report_back"
     REPORT_BACK_SNOOZED = "report_back_snoozed"
+    REPORTED_BACK = "reported_back"
     # Step 3.
     PLAN = "plan"
     ASK_DATE = "ask_date", Awaiting.FOLLOW_UP_DATE
@@ -109,6 +110,7 @@ class Screen(StrEnum):
     ASK_VICTIM_RENAME = "ask_victim_rename", Awaiting.VICTIM_RENAME
     ASK_AGREEMENT_TEXT = "ask_agreement_text", Awaiting.AGREEMENT_EDIT
     CONFIRM_REMOVE_CHILD = "confirm_remove_child"
+    CONFIRM_DELETE_AGREEMENT = "confirm_delete_agreement"
     # The case as a whole.
     OVERVIEW = "overview"
     CONFIRM_CLOSE = "confirm_close"

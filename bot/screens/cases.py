@@ -112,6 +112,12 @@ def child_summary(turn: Turn, case: Case, child: Child) -> str:
         Consent.AGREED: _("agreed"),
         Consent.DECLINED: _("did not agree (yet)"),
     }[Consent(child.consent)]
+    reminder = step1_waiting.step1_reminder(child) if child.consent != Consent.AGREED else None
+    if reminder is not None:
+        # Step 1 waits for a reminder: the child and their next moment stay in sight.
+        consent += " — " + _("reminder on %(when)s") % {
+            "when": short_moment(reminder.due_at, turn.leader.rhythm.zone)
+        }
     parts = [
         f"{name(child.nickname)} ({role_text(child)})",
         _("Step 1: %(consent)s") % {"consent": consent}

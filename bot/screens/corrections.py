@@ -1,4 +1,5 @@
-"""Correcting a case at any step: names, roles, facts, feelings, agreements, a child too many."""
+"""Correcting a case at any step: names, roles, what may be told, facts, feelings,
+agreements, a child too many."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from bot.screens.format import bulleted, name, quoted, title, typed
 from bot.storage.models import Case, Child
 from bot.turn import Rows, Turn
 from flows import events
-from flows.case import AGREEMENT_MAX, NICKNAME_MAX, Stage, child_stage
+from flows.case import AGREEMENT_MAX, NICKNAME_MAX, Consent, Stage, child_stage
 from flows.language import _
 from flows.replies import Shown
 
@@ -42,6 +43,15 @@ def menu(turn: Turn, case: Case, child: Child | None = None, shown: Shown | None
                 )
             ]
         )
+        if child.consent == Consent.AGREED and child.may_tell:
+            rows.append(
+                [
+                    (
+                        _("✏️ %(child)s: what may be told") % values,
+                        case_button(press, events.EditMayTell(child.id)),
+                    )
+                ]
+            )
         if child.facts is not None and stage is not Stage.WAITING_FOR_STEP1:
             rows.append(
                 [
@@ -140,6 +150,28 @@ def confirm_remove_child(turn: Turn, case: Case, child: Child, shown: Shown | No
         ),
         [
             [(_("➖ Yes, remove"), case_button(case.id, events.ChildRemoved(child.id)))],
+            [(_("↩️ No, keep"), case_button(case.id, events.Correct(0)))],
+        ],
+    )
+
+
+def confirm_delete_agreement(turn: Turn, case: Case, child: Child, shown: Shown) -> None:
+    """Before an agreement goes: which one, and for whom; delete it or keep it."""
+    agreement_id = shown.item
+    agreement = next((a for a in child.agreements if a.id == agreement_id), None)
+    if agreement is None or agreement_id is None:
+        return
+    turn.say(
+        _("Delete this agreement of %(child)s?") % {"child": name(child.nickname)}
+        + "\n"
+        + quoted(typed(agreement.text)),
+        [
+            [
+                (
+                    _("🗑 Yes, delete"),
+                    case_button(case.id, events.AgreementDeleted(child.id, agreement_id)),
+                )
+            ],
             [(_("↩️ No, keep"), case_button(case.id, events.Correct(0)))],
         ],
     )

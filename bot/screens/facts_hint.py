@@ -52,5 +52,7 @@ def facts_hint(turn: Turn, case: Case, child: Child, shown: Shown | None = None)
         "\n\n".join(parts),
         [
             [(_("✅ Keep this sentence"), case_button(case.id, events.FactsKept(child.id)))],
+            # Back to the facts as typed (kept): the same question, with what is written now.
+            [(_("↩️ Back"), case_button(case.id, events.Witnessed(child.id, child.witnessed)))],
         ],
     )

@@ -41,7 +41,8 @@ def ask_witnessed(turn: Turn, case: Case, child: Child, shown: Shown | None = No
                     _("👂 I heard about it"),
                     case_button(case.id, events.Witnessed(child.id, seen=False)),
                 ),
-            ]
+            ],
+            [(_("↩️ Back to the case"), case_button(case.id, events.Open(0)))],
         ],
     )
 
@@ -79,14 +80,25 @@ def ask_facts(turn: Turn, case: Case, child: Child, shown: Shown | None = None) 
             ]
         ),
         [
+            *(
+                [
+                    (
+                        _("📋 Same facts as for %(other)s") % {"other": other.nickname},
+                        case_button(case.id, events.SameFactsAs(child.id, other.id)),
+                    )
+                ]
+                for other in case.children
+                if other.id != child.id and other.facts is not None and child.facts is None
+            ),
+            # Back to "seen or heard", and on without typing again what is written.
             [
-                (
-                    _("📋 Same facts as for %(other)s") % {"other": other.nickname},
-                    case_button(case.id, events.SameFactsAs(child.id, other.id)),
-                )
-            ]
-            for other in case.children
-            if other.id != child.id and other.facts is not None and child.facts is None
+                (_("↩️ Back"), case_button(case.id, events.EditFacts(child.id))),
+                *(
+                    [(_("➡️ Keep these facts"), case_button(case.id, events.FactsKept(child.id)))]
+                    if child.facts is not None and child.held_at is None
+                    else []
+                ),
+            ],
         ],
     )
 
@@ -115,6 +127,7 @@ def ask_feeling(turn: Turn, case: Case, child: Child, shown: Shown | None = None
         (_(FEELING_TEXT[f]), case_button(case.id, events.FeelingChosen(child.id, f)))
         for f in Feeling
     ]
+    back = events.Witnessed(child.id, seen=child.witnessed)
     turn.say(
         "\n\n".join(
             [
@@ -129,7 +142,8 @@ def ask_feeling(turn: Turn, case: Case, child: Child, shown: Shown | None = None
         [
             buttons[:2],
             buttons[2:],
-            [(_("✏️ Facts"), case_button(case.id, events.EditFacts(child.id)))],
+            # Back to the facts, as written: kept unless typed again.
+            [(_("↩️ Back: the facts"), case_button(case.id, back))],
             *(
                 [
                     (
@@ -209,8 +223,12 @@ def ask_agreements(turn: Turn, case: Case, child: Child, shown: Shown | None = N
 
 
 def done_rows(case: Case, child: Child) -> Keyboard:
-    """The button that closes the list of agreements."""
-    return [[(_("✅ Done"), case_button(case.id, events.AgreementsDone(child.id)))]]
+    """The button that closes the list of agreements; before the talk is recorded, a way
+    back to the script (what is written down stays)."""
+    done = [(_("✅ Done"), case_button(case.id, events.AgreementsDone(child.id)))]
+    if child.held_at is not None:
+        return [done]
+    return [done, [(_("↩️ Back: the script"), case_button(case.id, events.ShowScript(child.id)))]]
 
 
 def agreements_so_far(turn: Turn, case: Case, child: Child, shown: Shown | None = None) -> None:
@@ -254,6 +272,14 @@ def too_many_agreements(turn: Turn, case: Case, child: Child, shown: Shown | Non
     turn.say(
         _("That is the most agreements I keep for one talk. Tap “Done” to finish."),
         done_rows(case, child),
+    )
+
+
+def reported_back(turn: Turn, case: Case, child: Child, shown: Shown | None = None) -> None:
+    """The promise of step 1 kept: said in one line before what comes next."""
+    turn.say(
+        _("Noted: you reported back to %(victim)s on your talk with %(child)s.")
+        % {"victim": name(case.victim_nickname), "child": name(child.nickname)}
     )
 
 

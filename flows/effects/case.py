@@ -18,6 +18,7 @@ from flows.case import (
 )
 from flows.events import (
     AddChild,
+    AgreementDeleted,
     AgreementEdited,
     ApproachChosen,
     ChildNamed,
@@ -163,10 +164,19 @@ def agreement_edited(
     return show(Screen.CORRECTIONS)
 
 
-def delete_agreement(
+def ask_delete_agreement(
     case: CaseRecord, child: ChildRecord, event: DeleteAgreement, at: Moment
 ) -> Reply:
-    """An agreement written down by mistake, gone."""
+    """Before an agreement goes: the leader sees which one, and confirms or keeps it."""
+    if _agreement(child, event.agreement_id) is None:
+        return where_it_stands(case, at.now)
+    return Reply((Shown(Screen.CONFIRM_DELETE_AGREEMENT, child, item=event.agreement_id),))
+
+
+def delete_agreement(
+    case: CaseRecord, child: ChildRecord, event: AgreementDeleted, at: Moment
+) -> Reply:
+    """An agreement written down by mistake, gone, confirmed."""
     agreement = _agreement(child, event.agreement_id)
     if agreement is None:
         return where_it_stands(case, at.now)

@@ -64,7 +64,7 @@ def edit_may_tell(case: CaseRecord, child: ChildRecord, event: EditMayTell, at: 
 
 
 def may_tell_typed(case: CaseRecord, child: ChildRecord, event: MayTellTyped, at: Moment) -> Reply:
-    """What may be told, typed: step 1 is done for this child."""
+    """What may be told, typed: step 1 is done for this child, or it is corrected later."""
     if child.consent != Consent.AGREED:
         return where_it_stands(case, at.now)
     text = clean_text(event.text, LONG_TEXT_MAX)
@@ -72,7 +72,12 @@ def may_tell_typed(case: CaseRecord, child: ChildRecord, event: MayTellTyped, at
         return show(Screen.TEXT_REFUSED, child)
     child.may_tell = text
     at.touch(case)
-    return show(Screen.STEP1_DONE, child)
+    if child.facts is None:
+        return show(Screen.STEP1_DONE, child)
+    # A correction once step 2 is under way: the script shows it, or the case after the talk.
+    if child.held_at is None and child.feeling is not None:
+        return show(Screen.SCRIPT, child)
+    return show(Screen.OVERVIEW if child.held_at is not None else Screen.ASK_FEELING, child)
 
 
 # --- When step 1 is refused or not asked yet: a reminder, never silence. -------------------

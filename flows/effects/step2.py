@@ -28,6 +28,7 @@ from flows.events import (
     ReportedBack,
     SameFactsAs,
     SameFeelingAs,
+    TalkHeld,
     Witnessed,
 )
 from flows.follow_up import (
@@ -127,6 +128,13 @@ def same_feeling(case: CaseRecord, child: ChildRecord, event: SameFeelingAs, at:
     return show(Screen.OVERVIEW if child.held_at is not None else Screen.SCRIPT, child)
 
 
+def talk_held(case: CaseRecord, child: ChildRecord, event: TalkHeld, at: Moment) -> Reply:
+    """The talk took place: its agreements, with those already written down (after a
+    way back to the script)."""
+    written = round_agreements(child, None)
+    return show(Screen.AGREEMENTS_SO_FAR if written else Screen.ASK_AGREEMENTS, child)
+
+
 def agreement_typed(
     case: CaseRecord, child: ChildRecord, event: AgreementTyped, at: Moment
 ) -> Reply:
@@ -186,7 +194,7 @@ def reported_back(case: CaseRecord, child: ChildRecord, event: ReportedBack, at:
     if reminder is not None:
         reminder.status = ReminderStatus.CANCELLED
     return Reply(
-        where_it_stands(case, at.now).shown,
+        where_it_stands(case, at.now, Shown(Screen.REPORTED_BACK, child)).shown,
         history=(HistoryLine(HistoryKind.REPORTED_BACK, child.id),),
     )
 

@@ -415,7 +415,9 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
     await press(shown, t("⏰ Remind me tomorrow"))
     await see()
     await press(shown, reported)
+    await see()  # confirmed in one line, then the next thing
     await press(await see(), reported)
+    await see()
     # The first child's follow-up moved out of the way of the second child's rounds.
     await press(await see(), t.label("🗓 Move the follow-up with %(child)s", child=FIRST))
     await press(await see(), t(CHOICE_TEXT[FollowUpChoice.ON_DATE]))
@@ -545,7 +547,10 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
     corrections = await see()
     await press(rest, t("📝 Keep it as a note"))
     await see()
-    await press(corrections, t("↩️ Back to the case"))
+    # Deleting an agreement asks first; kept.
+    await press(corrections, "🗑 1")
+    await press(await see(), t("↩️ No, keep"))
+    await press(await see(), t("↩️ Back to the case"))
     await press(await see(), t("➕ Another child"))
     await see()
     await send(THIRD)

@@ -351,6 +351,7 @@ async def test_corrections_at_any_step_and_the_same_facts_for_the_next_child(
     menu = await leader.expect("Iets verbeteren in de pestsituatie rond Lotte")
     assert "✏️ 1. Jonas lacht niet meer" in menu.button_texts
     await leader.press(menu, "🗑 1")
+    await leader.press(await leader.expect("Deze afspraak van Jonah wissen?"), "Ja, wissen")
     await leader.expect("Iets verbeteren in de pestsituatie rond Lotte")
     # The child who bullies is renamed; a child added by mistake is removed.
     await leader.press(await corrections(), "Naam van Lotte")
@@ -391,7 +392,8 @@ async def test_the_filled_sentences_read_as_a_person_says_them(
         "Je eerste zin: “Ik verneem dat het uitlachen van Lotte zaterdag bij het kampvuur "
         "is gebeurd.”"
     ) in feeling.text
-    await leader.press(feeling, "Feiten")
+    await leader.press(feeling, "Terug naar de feiten")
+    await leader.press(await leader.expect("Vul de zin aan"), "Terug")
     await leader.press(await leader.expect("Heb je zelf gezien"), "Ik zag het")
     await leader.send("het uitlachen van Lotte zaterdag")
     feeling = await leader.expect("Benoem je gevoel")

@@ -84,11 +84,13 @@ async def record_talk(
 
 
 async def report_back(leader: SimUser, victim: str, child: str) -> None:
-    """From the case list: the promise of step 1 kept for the talk with ``child``."""
+    """From the case list: the promise of step 1 kept for the talk with ``child``, and
+    confirmed; what comes next is left to read."""
     await leader.send("/cases")
     await leader.press(await leader.expect("My cases"), f". {victim}")
     overview = await leader.expect(f"Case {victim}")
     await leader.press(overview, f"Reported back to {victim} on {child}")
+    await leader.expect(f"Noted: you reported back to {victim} on your talk with {child}.")
 
 
 async def answer_follow_up(

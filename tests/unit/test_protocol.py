@@ -38,6 +38,7 @@ from flows.case import (
     round_number,
     split_long,
     standing_agreements,
+    step1_reminder_due,
 )
 from flows.escalation import VictimView
 from flows.follow_up import OPEN_STATUSES, Outcome, ReminderKind, ReminderStatus, Snooze
@@ -460,6 +461,7 @@ _EVENTS: list[tuple[MakeEvent, st.SearchStrategy[object]]] = [
     (lambda c, v: events.FeelingChosen(c, Feeling(str(v))), st.sampled_from(list(Feeling))),
     (lambda c, v: events.FeelingTyped(c, str(v)), _TEXTS),
     (lambda c, v: events.TalkHeld(c), st.none()),
+    (lambda c, v: events.ShowScript(c), st.none()),
     (lambda c, v: events.AgreementTyped(c, str(v)), _TEXTS),
     (lambda c, v: events.AgreementsDone(c), st.none()),
     (
@@ -497,6 +499,7 @@ _EVENTS: list[tuple[MakeEvent, st.SearchStrategy[object]]] = [
         _TEXTS,
     ),
     (lambda c, v: events.DeleteAgreement(c, _AGREEMENT_IDS[int(str(v)) % 2]), st.integers(0, 9)),
+    (lambda c, v: events.AgreementDeleted(c, _AGREEMENT_IDS[int(str(v)) % 2]), st.integers(0, 9)),
     (lambda c, v: events.RemoveChild(c), st.none()),
     (lambda c, v: events.ChildRemoved(c), st.none()),
     (lambda c, v: events.SameFactsAs(c, _CHILD_IDS[int(str(v)) % 2]), st.integers(0, 9)),
@@ -758,7 +761,8 @@ def test_random_walks_keep_the_protocols_promises(steps: list[tuple[object, ...]
                 continue
             assert (child.facts is not None) >= had_facts
             assert held is None or child.held_at == held
-            if not isinstance(event, events.DeleteAgreement | events.AgreementEdited):
+            # Deleting asks first: only the confirmation deletes.
+            if not isinstance(event, events.AgreementDeleted | events.AgreementEdited):
                 assert [a.text for a in child.agreements][: len(agreements)] == agreements
             assert len(child.follow_ups) >= rounds
         # The agreements shown as standing are exactly those not ended; an agreement ends
@@ -774,6 +778,17 @@ def test_random_walks_keep_the_protocols_promises(steps: list[tuple[object, ...]
                 if agreement.ended_in is not None:
                     assert rounds.index(agreement.ended_in) > rounds.index(agreement.follow_up_id)
         _keeps_the_promises_when_it_does_not_fit_or_work(case, before, history_before)
+        # Step 1 waiting for its reminder (a "no", or not asked yet): while the other
+        # children go on, an event about another child (or the case) shows nothing about
+        # the waiting child.
+        if case_stage(case) is CaseStage.CHILDREN:
+            for waiting in case.children:
+                if (
+                    waiting.id != event.child_id
+                    and waiting.consent != Consent.AGREED
+                    and not step1_reminder_due(waiting, now)
+                ):
+                    assert all(shown.child is not waiting for shown in reply.shown)
         stages_seen |= {child_stage(case, c, now) for c in case.children}
         # Every open case has a way forward: the next thing to do is an event that fits.
         if case.closed_at is None:
@@ -898,6 +913,28 @@ def test_a_no_in_step_1_plans_a_reminder_and_what_the_leader_does_is_kept() -> N
     # A "yes" after all: the reminder to ask goes.
     handle(case, events.ConsentAnswered(tom.id, agreed=True), at())
     assert open_reminders(case, ReminderKind.STEP1) == []
+
+
+def test_a_no_waits_for_its_reminder_while_the_other_children_go_on() -> None:
+    senne, lars = talked(reported_back_at=NOW), Child(consent=Consent.DECLINED)
+    case = settled(senne)
+    case.children.append(lars)
+    senne.reminders.append(Reminder(ReminderKind.FOLLOW_UP, NOW + timedelta(days=14)))
+    lars.reminders.append(Reminder(ReminderKind.STEP1, NOW + timedelta(days=7)))
+    # Senne's follow-up is what waits; Lars's step 1 is not shown after each action.
+    assert next_step(case, NOW) == NextStep(Next.FOLLOW_UP, senne.id)
+    reply = handle(case, events.Continue(0), at())
+    assert [s.screen for s in reply.shown] == [Screen.OVERVIEW]
+    # Its reminder due: Lars's step 1 is the next thing.
+    later = NOW + timedelta(days=7)
+    assert next_step(case, later) == NextStep(Next.CONSENT_DECLINED, lars.id)
+    # Senne has something to do now: that comes first.
+    senne.reminders.clear()
+    senne.follow_ups.append(Round(Outcome.STOPPED, NOW))
+    assert next_step(case, NOW) == NextStep(Next.PLAN_FOLLOW_UP, senne.id)
+    # Nothing else goes on: Lars's step 1 is the next thing, its reminder due or not.
+    case.children.remove(senne)
+    assert next_step(case, NOW) == NextStep(Next.CONSENT_DECLINED, lars.id)
 
 
 def test_what_to_do_after_a_no_is_refused_once_step_1_is_agreed() -> None:
