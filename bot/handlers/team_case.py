@@ -12,7 +12,7 @@ import logging
 from bot.screens import cases as case_screens
 from bot.screens import menu
 from bot.screens import team as screens
-from bot.storage import cases, escalations, handovers, history, teams, visibility
+from bot.storage import cases, escalations, handovers, history, notices, teams, visibility
 from bot.storage.history import EventKind
 from bot.storage.models import Case, Child
 from bot.team_callbacks import (
@@ -170,7 +170,7 @@ async def _handover_to(turn: Turn, press: HandoverTo) -> None:
         return
     if not await visibility.sees(turn.session, to.leader_id, case.id):
         # Whoever is asked to take it over sees the case from now on.
-        await visibility.toggle_share(
+        visibility.share_for_offer(
             turn.session, case, team.id, to.leader_id, turn.leader.id, turn.now
         )
     await handovers.offer_handover(
@@ -199,7 +199,7 @@ async def _handover_answer(turn: Turn, press: HandoverAnswer) -> None:
         screens.handover_gone(turn)
         return
     kind = EventKind.HANDOVER_ACCEPTED if press.accept else EventKind.HANDOVER_DECLINED
-    history.record(
+    answered = history.record(
         turn.session,
         case.id,
         kind,
@@ -215,7 +215,12 @@ async def _handover_answer(turn: Turn, press: HandoverAnswer) -> None:
         turn.leader.id,
         case.id,
     )
+    await notices.tell(turn.session, [offer.from_id], answered, turn.now)
     if not press.accept:
+        # Declining undoes what the offer opened.
+        await visibility.end_offer_share(
+            turn.session, case, offer.team_id, turn.leader.id, turn.leader.id, turn.now
+        )
         screens.handover_declined(turn)
         return
     if child is None:

@@ -16,7 +16,9 @@ from bot.callback_data import Menu, MenuPress, case_button
 from bot.screens.format import day, name, short_moment, title
 from bot.screens.nudges import follow_up_nudge
 from bot.storage.erasure import ErasurePlan
+from bot.storage.history import EventKind
 from bot.storage.models import Case, CaseShare, Child, Team, TeamMember
+from bot.storage.notices import Notice
 from bot.team_callbacks import (
     WHOLE_CASE,
     WHOLE_TEAM,
@@ -376,6 +378,64 @@ def handover_nudge(case: Case, child: Child | None) -> tuple[str, Keyboard]:
             [(_("📁 Open the case"), case_button(case.id, events.Open(0)))],
         ],
     )
+
+
+def notice_nudge(case: Case, child: Child | None, notice: Notice) -> tuple[str, Keyboard]:
+    """A change in a case that touches this leader: who did what.
+
+    The case and its children are named only for a leader who may see the case now.
+    """
+    line = notice.line
+
+    def who(leader_id: int | None) -> str:
+        found = notice.names.get(leader_id) if leader_id is not None else None
+        return escape(found) if found else _("a co-leader")
+
+    values = {
+        "leader": who(line.actor_id),
+        "other": who(line.other_id),
+        "case": _("the case of %(victim)s") % {"victim": name(case.victim_nickname)}
+        if notice.sees
+        else _("a case of %(date)s") % {"date": day(case.created_at)},
+        "child": name(child.nickname) if notice.sees and child is not None else _("a child"),
+    }
+    whole = line.child_id is None
+    match line.kind:
+        case EventKind.HANDOVER_DECLINED:
+            text = (
+                _("✖️ %(leader)s declined to take over %(case)s. You stay responsible.")
+                if whole
+                else _(
+                    "✖️ %(leader)s declined to take over the follow-up with %(child)s "
+                    "(%(case)s). You keep following it up."
+                )
+            )
+        case EventKind.HANDOVER_ACCEPTED:
+            text = (
+                _("✅ %(leader)s accepted %(case)s: they are responsible for it now.")
+                if whole
+                else _(
+                    "✅ %(leader)s accepted the follow-up with %(child)s (%(case)s): "
+                    "the reminders go to them now."
+                )
+            )
+        case EventKind.ESCALATED:
+            text = _(
+                "🔔 Your reminder to talk with %(child)s again (%(case)s) was not "
+                "answered: it went to the co-leaders who share the case. Whoever takes it "
+                "first follows %(child)s up."
+            )
+        case EventKind.TOOK_OVER:
+            text = _(
+                "🙋 %(leader)s took over the follow-up with %(child)s (%(case)s): "
+                "the reminders go to them now."
+            )
+        case _:
+            text = _("Something changed in %(case)s: see its history.")
+    rows: Rows = []
+    if notice.sees:
+        rows.append([(_("📁 Open the case"), case_button(case.id, events.Open(0)))])
+    return text % values, rows
 
 
 def already_taken(turn: Turn) -> None:

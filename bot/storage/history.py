@@ -59,20 +59,20 @@ def record(
     team_id: int | None = None,
     child_id: int | None = None,
     detail: str | None = None,
-) -> None:
+) -> CaseEvent:
     """One line in the case's history."""
-    session.add(
-        CaseEvent(
-            case_id=case_id,
-            at=now,
-            kind=kind,
-            actor_id=actor,
-            other_id=other,
-            team_id=team_id,
-            child_id=child_id,
-            detail=detail,
-        )
+    line = CaseEvent(
+        case_id=case_id,
+        at=now,
+        kind=kind,
+        actor_id=actor,
+        other_id=other,
+        team_id=team_id,
+        child_id=child_id,
+        detail=detail,
     )
+    session.add(line)
+    return line
 
 
 async def names(session: AsyncSession, leader_ids: set[int]) -> dict[int, str]:

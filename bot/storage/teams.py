@@ -195,6 +195,8 @@ async def _after_leaving(session: AsyncSession, leader_id: int) -> None:
             Reminder.leader_id == leader_id,
             Reminder.status.in_(OPEN_STATUSES),
             Reminder.case_id.in_(unseen),
+            # What they are told about it still reaches them, without the children's names.
+            Reminder.kind != ReminderKind.NOTICE,
         )
     )
     for reminder in stranded:

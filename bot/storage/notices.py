@@ -1,0 +1,88 @@
+"""Telling a leader that something changed in a case that touches them.
+
+Every change of who is responsible for a case (or a child's follow-up) or who may
+see it is told to each leader it touches. A notice is a reminder of its own kind
+(``ReminderKind.NOTICE``), due now (out of the leader's quiet hours), so it is sent
+by the same dispatcher, survives a restart and is never sent twice. It names the
+line of the case's history that says what happened (``Reminder.choice``); it is
+drawn in the leader's language when it goes out, and names the case's children only
+if the leader may see the case by then (``bot.storage.visibility.sees``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.storage.history import names
+from bot.storage.models import CaseEvent, Leader, Reminder
+from bot.storage.visibility import sees
+from flows.follow_up import ReminderKind, ReminderStatus
+from flows.follow_up_timing import out_of_quiet_hours
+
+
+async def tell(
+    session: AsyncSession, leader_ids: Iterable[int | None], line: CaseEvent, now: datetime
+) -> None:
+    """Tell each of these leaders about ``line`` of a case's history (once each)."""
+    await session.flush()  # the line's id
+    for leader_id in dict.fromkeys(leader_ids):
+        if leader_id is None:
+            continue
+        leader = await session.get(Leader, leader_id)
+        if leader is None:
+            continue
+        session.add(
+            Reminder(
+                leader_id=leader.id,
+                case_id=line.case_id,
+                child_id=line.child_id,
+                kind=ReminderKind.NOTICE,
+                due_at=out_of_quiet_hours(now, leader.rhythm),
+                status=ReminderStatus.PENDING,
+                choice=str(line.id),
+                attempts=0,
+                created_at=now,
+                late=False,
+            )
+        )
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What a notice says: the history line, the names the team knows, and whether the
+    leader it goes to may see the case."""
+
+    line: CaseEvent
+    names: dict[int, str]
+    sees: bool
+
+
+async def load(session: AsyncSession, claimed: Sequence[Reminder]) -> dict[int, Notice]:
+    """The notices among ``claimed``, by reminder id."""
+    wanted = {
+        int(r.choice): r
+        for r in claimed
+        if r.kind == ReminderKind.NOTICE and r.choice and r.choice.isdigit()
+    }
+    if not wanted:
+        return {}
+    lines = {
+        line.id: line
+        for line in await session.scalars(select(CaseEvent).where(CaseEvent.id.in_(wanted)))
+    }
+    known = await names(
+        session,
+        {i for line in lines.values() for i in (line.actor_id, line.other_id) if i is not None},
+    )
+    found = {}
+    for line_id, reminder in wanted.items():
+        line = lines.get(line_id)
+        if line is not None:
+            seen = await sees(session, reminder.leader_id, reminder.case_id)
+            found[reminder.id] = Notice(line, known, seen)
+    return found
