@@ -105,12 +105,17 @@ async def _take_over(turn: Turn, case_id: int, child_id: int) -> None:
         if case is not None:
             menu.not_found(turn)
         return
+    before = child.responsible_id
     if not escalations.take_over(child, turn.leader.id):
-        screens.already_taken(turn)
+        first = await escalations.who_answered_first(turn.session, child, turn.leader.id)
+        known = await history.names(turn.session, {first.actor_id or 0} if first else set())
+        screens.already_taken(turn, child, first, known)
         return
-    history.record(
+    took = history.record(
         turn.session, case.id, EventKind.TOOK_OVER, turn.leader.id, turn.now, child_id=child.id
     )
+    # The leader whose reminder it was hears who took it (and the case's own leader).
+    await notices.tell(turn.session, [before, case.leader_id], took, turn.now)
     log.info("follow-up taken over: leader=%s case=%s", turn.leader.id, case.id)
     reminder = open_reminder(child, ReminderKind.FOLLOW_UP)
     assert reminder is not None

@@ -17,7 +17,7 @@ from bot.screens.format import day, name, short_moment, title
 from bot.screens.nudges import follow_up_nudge
 from bot.storage.erasure import ErasurePlan
 from bot.storage.history import EventKind
-from bot.storage.models import Case, CaseShare, Child, Team, TeamMember
+from bot.storage.models import Case, CaseEvent, CaseShare, Child, Team, TeamMember
 from bot.storage.notices import Notice
 from bot.team_callbacks import (
     WHOLE_CASE,
@@ -438,13 +438,56 @@ def notice_nudge(case: Case, child: Child | None, notice: Notice) -> tuple[str, 
     return text % values, rows
 
 
-def already_taken(turn: Turn) -> None:
-    """Someone else took it first, or the nudge was answered meanwhile."""
+def already_taken(turn: Turn, child: Child, first: CaseEvent | None, known: dict[int, str]) -> None:
+    """Someone answered the reminder first (or this leader took it already): who."""
+    if first is not None and first.actor_id == turn.leader.id and first.kind == EventKind.TOOK_OVER:
+        turn.toast(_("You took it already."))
+        turn.say(
+            _("You took over the follow-up with %(child)s already: the reminders come to you.")
+            % {"child": name(child.nickname)},
+            [[(_("📂 My cases"), MenuPress(Menu.CASES))]],
+        )
+        return
     turn.toast(_("Already taken care of."))
+    if first is None or first.actor_id not in known:
+        text = _("This follow-up is already taken care of: someone answered the reminder first.")
+    elif first.kind == EventKind.TOOK_OVER:
+        text = _(
+            "%(leader)s answered the reminder first: they took over the follow-up with %(child)s."
+        )
+    else:
+        text = _(
+            "%(leader)s answered the reminder first: the follow-up talk with %(child)s is "
+            "already written down."
+        )
+    who = escape(known.get(first.actor_id or 0, "")) if first is not None else ""
     turn.say(
-        _("This follow-up is already taken care of: someone answered the reminder first."),
+        text % {"leader": who, "child": name(child.nickname)},
         [[(_("📂 My cases"), MenuPress(Menu.CASES))]],
     )
+
+
+def answered_first(
+    turn: Turn, case: Case, child: Child, first: CaseEvent, known: dict[int, str]
+) -> None:
+    """A button of a follow-up talk another leader answered first: by whom."""
+    values = {
+        "leader": escape(known.get(first.actor_id or 0, "")) or _("a co-leader"),
+        "child": name(child.nickname),
+    }
+    if first.kind == EventKind.TOOK_OVER:
+        turn.toast(_("Someone else took this follow-up."))
+        text = _(
+            "%(leader)s took over the follow-up with %(child)s: it is theirs to write down. "
+            "Nothing changed."
+        )
+    else:
+        turn.toast(_("That follow-up is already written down."))
+        text = _(
+            "This follow-up talk with %(child)s was already written down by %(leader)s. "
+            "Nothing changed."
+        )
+    turn.say(text % values, [[(_("📁 Open the case"), case_button(case.id, events.Open(0)))]])
 
 
 def taken(turn: Turn, case: Case, child: Child, reminder: ReminderRecord) -> None:

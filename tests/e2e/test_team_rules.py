@@ -11,9 +11,10 @@ import re
 
 from telegram.ext import Application
 
-from tests.e2e.test_leader_walk import dutch_case, settle_step1_dutch
+from tests.e2e.test_leader_walk import dutch_case, settle_step1_dutch, talk_held_with_jonas
 from tests.support.bot_api_standin import BotApiStandin, BotMessage, SimUser
 from tests.support.clock import TestClock
+from tests.support.database_peek import eventually_count
 
 LINK = re.compile(r"https://t\.me/(\w+)\?start=([A-Za-z0-9_-]+)")
 
@@ -93,3 +94,83 @@ async def test_declining_an_offered_case_undoes_the_share_and_tells_who_offered(
     await an.expect("Ben weigerde")
     await ben.send("/team")
     assert "Lotte" in str((await ben.expect("Mijn ploegen")).button_texts)
+
+
+async def follow_up_shared_with_ben(
+    an: SimUser, ben: SimUser, clock: TestClock, database_url: str
+) -> BotMessage:
+    """An's case Lotte / Jonas, talk held, reported back, shared with Ben; An's follow-up
+    reminder went unanswered and went to Ben. Returns Ben's "will you take it?"."""
+    await talk_held_with_jonas(an)
+    await an.press(await an.expect("Wanneer wil je"), "Over 1 week")
+    await an.expect("herinner ik je eraan")
+    await an.press(await open_case(an, "Lotte"), "Teruggekoppeld naar Lotte over Jonas")
+    await an.press(await open_case(an, "Lotte"), "Delen met medeleiding")
+    await an.press(await an.expect("pestsituatie van Lotte delen"), "Ben")
+    await an.expect("pestsituatie van Lotte delen")
+    clock.advance(days=7, hours=1, minutes=5)
+    await an.expect("Stap 3: spreek nogmaals met Jonas")
+    sent = "SELECT count(*) FROM reminders WHERE kind = 'follow_up' AND status = 'sent'"
+    await eventually_count(database_url, sent, 1)
+    clock.advance(hours=24, minutes=5)
+    asked = await ben.expect("niet beantwoord")
+    assert "Jonas" in asked.text and "Lotte" in asked.text
+    went = await an.expect("Je herinnering om opnieuw met Jonas te praten")
+    assert "kreeg geen antwoord" in went.text
+    return asked
+
+
+async def test_one_follow_up_talk_has_one_answer_and_who_gave_it_is_named(
+    api: BotApiStandin, bot: Application, clock: TestClock, database_url: str
+) -> None:
+    an, ben, cas = await dutch_team(api, 7400)
+    asked = await follow_up_shared_with_ben(an, ben, clock, database_url)
+    nudge_an = next(m for m in an.messages if "Stap 3: spreek nogmaals met Jonas" in m.text)
+
+    await ben.press(asked, "Ik neem het over")
+    await ben.expect("Vanaf nu volg jij Jonas op")
+    nudge_ben = await ben.expect("Stap 3: spreek nogmaals met Jonas")
+    took = await an.expect("Ben nam de opvolging van Jonas over")
+    assert "Lotte" in took.text
+
+    # An's reminder no longer answers the talk: Ben took it.
+    await an.press(nudge_an, "deze keer niet gevraagd")
+    refused = await an.expect("Ben nam de opvolging van Jonas over: het is aan Ben")
+    assert "in hoeverre" not in refused.text
+    assert not [m for m in an.messages if "in hoeverre is het pesten gestopt" in m.text]
+
+    # Ben pressing "I'll take it" again is told it was Ben.
+    await ben.press_data(asked.message_id, _data(asked, "Ik neem het over"))
+    await ben.expect("Je nam de opvolging van Jonas al over")
+
+    await ben.press(nudge_ben, "deze keer niet gevraagd")
+    await ben.press(await ben.expect("in hoeverre is het pesten gestopt"), "Pesten is gestopt")
+    await ben.expect("Goed nieuws over Jonas")
+
+    # The talk is written down by Ben: An's old button says so, and by whom.
+    await an.press_data(nudge_an.message_id, _data(nudge_an, "deze keer niet gevraagd"))
+    await an.expect("al genoteerd door Ben")
+    assert not [m for m in an.messages if "Goed nieuws over Jonas" in m.text]
+    assert not [m for m in cas.messages if "Jonas" in m.text or "Lotte" in m.text]
+
+
+async def test_the_reminders_own_leader_answering_first_wins_over_ill_take_it(
+    api: BotApiStandin, bot: Application, clock: TestClock, database_url: str
+) -> None:
+    an, ben, _cas = await dutch_team(api, 7500)
+    asked = await follow_up_shared_with_ben(an, ben, clock, database_url)
+    nudge_an = next(m for m in an.messages if "Stap 3: spreek nogmaals met Jonas" in m.text)
+
+    await an.press(nudge_an, "deze keer niet gevraagd")
+    await an.press(await an.expect("in hoeverre is het pesten gestopt"), "Pesten is gestopt")
+    await an.expect("Goed nieuws over Jonas")
+
+    await ben.press(asked, "Ik neem het over")
+    first = await ben.expect("An beantwoordde de herinnering als eerste")
+    assert "al genoteerd" in first.text
+    assert not [m for m in ben.messages if "Vanaf nu volg jij Jonas op" in m.text]
+
+
+def _data(message: BotMessage, label: str) -> str:
+    """The data of the button labelled ``label`` when the message was first sent."""
+    return next(data for row in message.buttons for text, data in row if label in text and data)
