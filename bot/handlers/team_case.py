@@ -19,6 +19,7 @@ from bot.team_callbacks import (
     WHOLE_CASE,
     WHOLE_TEAM,
     HandoverAnswer,
+    HandoverConfirm,
     HandoverOpen,
     HandoverTo,
     HandoverWhat,
@@ -49,6 +50,8 @@ async def pressed(turn: Turn) -> None:
         case HandoverWhat(case_id=case_id, child_id=child_id):
             await _handover_whom(turn, case_id, child_id)
         case HandoverTo():
+            await _handover_to(turn, press)
+        case HandoverConfirm():
             await _handover_to(turn, press)
         case HandoverAnswer():
             await _handover_answer(turn, press)
@@ -159,11 +162,14 @@ async def _handover_whom(turn: Turn, case_id: int, child_id: int) -> None:
     screens.handover_whom(turn, case, child, memberships)
 
 
-async def _handover_to(turn: Turn, press: HandoverTo) -> None:
+async def _handover_to(turn: Turn, press: HandoverTo | HandoverConfirm) -> None:
+    """To whom: a child's follow-up is offered at once; the whole case asks first
+    whether the one who hands it over keeps seeing it."""
     case = await _open_case(turn, press.case_id)
     if case is None:
         return
-    allowed, child = _what(turn, case, press.child_id)
+    child_id = press.child_id if isinstance(press, HandoverTo) else WHOLE_CASE
+    allowed, child = _what(turn, case, child_id)
     found = await my_team(turn, press.team_id) if allowed else None
     if found is None:
         if not allowed:
@@ -173,16 +179,20 @@ async def _handover_to(turn: Turn, press: HandoverTo) -> None:
     to = await other_member(turn, team, press.member_id)
     if to is None:
         return
+    if child is None and isinstance(press, HandoverTo):
+        screens.handover_confirm(turn, case, team, to)
+        return
+    keeps = press.keep if isinstance(press, HandoverConfirm) else True
     if not await visibility.sees(turn.session, to.leader_id, case.id):
         # Whoever is asked to take it over sees the case from now on.
         visibility.share_for_offer(
             turn.session, case, team.id, to.leader_id, turn.leader.id, turn.now
         )
     await handovers.offer_handover(
-        turn.session, case, child, team.id, turn.leader.id, to.leader_id, turn.now
+        turn.session, case, child, team.id, turn.leader.id, to.leader_id, turn.now, keeps
     )
     log.info("hand-over offered: leader=%s case=%s", turn.leader.id, case.id)
-    screens.handover_offered(turn, case, to)
+    screens.handover_offered(turn, case, to, None if child is not None else keeps)
 
 
 async def _handover_answer(turn: Turn, press: HandoverAnswer) -> None:
@@ -230,6 +240,12 @@ async def _handover_answer(turn: Turn, press: HandoverAnswer) -> None:
         return
     if child is None:
         await handovers.hand_case_over(turn.session, case, turn.leader.id, turn.now)
+        await turn.session.flush()
+        if offer.keeps_sight:
+            # Whoever handed it over keeps seeing it, by name, in the team it went through.
+            await visibility.keep_sight(
+                turn.session, case, offer.team_id, offer.from_id, turn.leader.id, turn.now
+            )
     else:
         handovers.set_responsible(child, turn.leader.id)
     await turn.session.flush()

@@ -23,6 +23,7 @@ from bot.team_callbacks import (
     WHOLE_CASE,
     WHOLE_TEAM,
     HandoverAnswer,
+    HandoverConfirm,
     HandoverOpen,
     HandoverTo,
     HandoverWhat,
@@ -553,11 +554,46 @@ def handover_whom(
     turn.show("\n\n".join(parts), rows)
 
 
-def handover_offered(turn: Turn, case: Case, to: TeamMember) -> None:
-    """The offer is on its way."""
+def handover_confirm(turn: Turn, case: Case, team: Team, to: TeamMember) -> None:
+    """Before the whole case is offered: what changes, and whether the leader keeps seeing it."""
+    values = {"victim": name(case.victim_nickname), "leader": leader_name(to)}
     turn.show(
+        "\n\n".join(
+            [
+                title(_("Hand over: %(victim)s") % values),
+                _(
+                    "Offer the case of %(victim)s to %(leader)s? Once %(leader)s accepts, "
+                    "%(leader)s is responsible for it and the reminders go to them."
+                )
+                % values,
+                _(
+                    "You keep seeing the case, shared with you in team %(team)s, unless you "
+                    "choose otherwise here."
+                )
+                % {"team": name(team.name)},
+            ]
+        ),
+        [
+            [(_("🤝 Offer it, I keep seeing it"), HandoverConfirm(case.id, team.id, to.id, True))],
+            [(_("🤝 Offer it, I stop seeing it"), HandoverConfirm(case.id, team.id, to.id, False))],
+            [(_("◀️ Back to the case"), case_button(case.id, events.Open(0)))],
+        ],
+    )
+
+
+def handover_offered(turn: Turn, case: Case, to: TeamMember, keeps: bool | None) -> None:
+    """The offer is on its way (``keeps``: for the whole case, whether the leader keeps
+    seeing it once accepted)."""
+    parts = [
         _("Offered to %(leader)s. Until they accept, nothing changes.")
-        % {"leader": leader_name(to)},
+        % {"leader": leader_name(to)}
+    ]
+    if keeps is True:
+        parts.append(_("Once they accept, you keep seeing the case."))
+    elif keeps is False:
+        parts.append(_("Once they accept, you no longer see the case."))
+    turn.show(
+        " ".join(parts),
         [[(_("◀️ Back to the case"), case_button(case.id, events.Open(0)))]],
     )
 

@@ -64,10 +64,12 @@ async def offer_handover(
     from_id: int,
     to_id: int,
     now: datetime,
+    keeps_sight: bool = True,
 ) -> None:
     """Offer the case (or ``child``'s follow-up) to ``to_id``; an earlier offer of it lapses.
 
     The offer reaches them as a reminder of its own, due now (out of their quiet hours).
+    ``keeps_sight``: whoever offers the whole case keeps seeing it once it is accepted.
     """
     child_id = None if child is None else child.id
     same = and_(
@@ -91,6 +93,7 @@ async def offer_handover(
             team_id=team_id,
             from_id=from_id,
             to_id=to_id,
+            keeps_sight=keeps_sight,
         )
     )
     recipient = await session.get(Leader, to_id)
@@ -149,6 +152,8 @@ async def hand_case_over(session: AsyncSession, case: Case, to_id: int, now: dat
             Reminder.child_id.is_(None),
             Reminder.leader_id == old,
             Reminder.status.in_(OPEN_STATUSES),
+            # What the old leader is told stays theirs.
+            Reminder.kind != ReminderKind.NOTICE,
         )
     ):
         reminder.leader_id = to_id

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     and_,
+    true,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -422,6 +423,8 @@ class Handover(Base):
     to_id: Mapped[int] = mapped_column(
         BigInteger, ForeignKey("leaders.id", ondelete="CASCADE"), index=True
     )
+    # Whether whoever offers the whole case keeps seeing it once it is accepted.
+    keeps_sight: Mapped[bool] = mapped_column(default=True, server_default=true())
 
 
 class InboxUpdate(Base):

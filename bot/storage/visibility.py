@@ -155,3 +155,19 @@ async def end_offer_share(
     await session.execute(delete(CaseShare).where(same))
     record(session, case.id, EventKind.UNSHARED, actor, now, other=leader_id, team_id=team_id)
     return True
+
+
+async def keep_sight(
+    session: AsyncSession, case: Case, team_id: int, leader_id: int, actor: int, now: datetime
+) -> None:
+    """``leader_id`` handed ``case`` over and keeps seeing it: shared with them by name in
+    the team, if they are still in it and see it no other way."""
+    member = await session.scalar(
+        select(TeamMember.id).where(
+            TeamMember.team_id == team_id, TeamMember.leader_id == leader_id
+        )
+    )
+    if member is None or await sees(session, leader_id, case.id):
+        return
+    session.add(CaseShare(case_id=case.id, team_id=team_id, leader_id=leader_id))
+    record(session, case.id, EventKind.SHARED, actor, now, other=leader_id, team_id=team_id)

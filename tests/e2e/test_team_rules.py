@@ -51,11 +51,16 @@ async def case_with_step1(leader: SimUser, victim: str = "Lotte", child: str = "
     await settle_step1_dutch(leader, "dat het pijn doet")
 
 
-async def offer_whole_case(owner: SimUser, victim: str, to: str) -> None:
+async def offer_whole_case(owner: SimUser, victim: str, to: str, keep: bool = True) -> BotMessage:
+    """Offer the whole case; returns what the leader read before confirming."""
     await owner.press(await open_case(owner, victim), "Overdragen")
     await owner.press(await owner.expect(f"Overdragen: {victim}"), "De hele pestsituatie")
     await owner.press(await owner.expect("Aan wie?"), to)
+    confirm = await owner.expect(f"aan {to} aanbieden?")
+    read = confirm.text
+    await owner.press(confirm, "ik blijf ze zien" if keep else "ik zie ze niet meer")
     await owner.expect(f"Aangeboden aan {to}")
+    return read
 
 
 async def test_declining_an_offered_case_undoes_the_share_and_tells_who_offered(
@@ -174,3 +179,36 @@ async def test_the_reminders_own_leader_answering_first_wins_over_ill_take_it(
 def _data(message: BotMessage, label: str) -> str:
     """The data of the button labelled ``label`` when the message was first sent."""
     return next(data for row in message.buttons for text, data in row if label in text and data)
+
+
+async def test_handing_over_keeps_the_one_who_hands_over_seeing_the_case_unless_they_choose(
+    api: BotApiStandin, bot: Application, clock: TestClock
+) -> None:
+    an, ben, cas = await dutch_team(api, 7600)
+    await case_with_step1(an, "Lotte", "Jonas")
+    await case_with_step1(an, "Noor", "Mila")
+
+    # Told before confirming: who becomes responsible, and that An keeps seeing it.
+    confirm = await offer_whole_case(an, "Lotte", "Ben")
+    assert "Zodra Ben aanvaardt, is Ben ervoor verantwoordelijk" in confirm
+    assert "Je blijft de pestsituatie zien, gedeeld met jou in ploeg Kapoenen" in confirm
+    await ben.press(await ben.expect("pestsituatie van Lotte"), "Aanvaarden")
+    await ben.expect("Pestsituatie rond Lotte")
+    await an.expect("Ben aanvaardde de pestsituatie van Lotte")
+
+    # Noor's case: An chooses not to keep seeing it.
+    await offer_whole_case(an, "Noor", "Cas", keep=False)
+    await cas.press(await cas.expect("pestsituatie van Noor"), "Aanvaarden")
+    await cas.expect("Pestsituatie rond Noor")
+    told = await an.expect("Cas aanvaardde")
+    assert "Noor" not in told.text and "Mila" not in told.text, "An no longer sees it"
+
+    # Ben is responsible for Lotte's case; An still sees it, and not Noor's.
+    await ben.send("/cases")
+    assert "Lotte" in (await ben.expect("Mijn pestsituaties")).text
+    await an.send("/team")
+    listed = await an.expect("Mijn ploegen")
+    assert "Lotte" in str(listed.button_texts) and "Noor" not in str(listed.button_texts)
+    await an.press(listed, "Lotte")
+    seen = await an.expect("Pestsituatie rond Lotte")
+    assert "Jonas" in seen.text

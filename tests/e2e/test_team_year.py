@@ -72,6 +72,7 @@ async def test_the_new_working_year_asks_about_each_open_case_once(
     await ann.press(asked["Sam"], "Hand over")
     await ann.press(await ann.expect("Hand over: Sam"), "The whole case")
     await ann.press(await ann.expect("To whom?"), "Cas")
+    await ann.press(await ann.expect("Offer the case of Sam to Cas?"), "I keep seeing it")
     await cas.press(await cas.expect("take over the case of Sam"), "Accept")
     await cas.expect("Case Sam")
 
