@@ -229,16 +229,18 @@ def member_screen(turn: Turn, team: Team, member: TeamMember) -> None:
     turn.show(f"{leader_name(member)} — {_role(member)}", rows)
 
 
-def member_removed(turn: Turn, team: Team, shown_as: str, offered: int) -> None:
+def member_removed(turn: Turn, team: Team, shown_as: str, handed_back: int) -> None:
     """Said above the team after a removal."""
-    if offered:
+    if handed_back:
         turn.say(
             ngettext(
-                "%(count)d open case of theirs was shared in the team: it is offered to you.",
-                "%(count)d open cases of theirs were shared in the team: they are offered to you.",
-                offered,
+                "%(count)d open case they held in the team went back to the leader who "
+                "handed it to them, or else to you. Each leader is told.",
+                "%(count)d open cases they held in the team went back to the leaders who "
+                "handed them to them, or else to you. Each leader is told.",
+                handed_back,
             )
-            % {"count": offered}
+            % {"count": handed_back}
         )
     turn.say(
         _(
@@ -262,8 +264,9 @@ def confirm_leave(turn: Turn, team: Team, orphans: Sequence[Case]) -> None:
     if orphans:
         parts.append(
             _(
-                "Hand over your open cases shared in this team first. If you leave "
-                "anyway, they are offered to the team's coordinator."
+                "Hand over your open cases of this team first. If you leave anyway, each "
+                "goes back to whoever handed it to you, or else to the team's coordinator, "
+                "and you no longer see it."
             )
         )
         rows += [[(f"🤝 {case.victim_nickname}", HandoverOpen(case.id))] for case in orphans]
@@ -399,6 +402,7 @@ def notice_nudge(case: Case, child: Child | None, notice: Notice) -> tuple[str, 
         if notice.sees
         else _("a case of %(date)s") % {"date": day(case.created_at)},
         "child": name(child.nickname) if notice.sees and child is not None else _("a child"),
+        "team": name(notice.team or "?"),
     }
     whole = line.child_id is None
     match line.kind:
@@ -430,6 +434,16 @@ def notice_nudge(case: Case, child: Child | None, notice: Notice) -> tuple[str, 
             text = _(
                 "🙋 %(leader)s took over the follow-up with %(child)s (%(case)s): "
                 "the reminders go to them now."
+            )
+        case EventKind.HANDED_BACK if notice.recipient == line.actor_id:
+            text = _(
+                "↩️ You are no longer in team %(team)s: %(case)s, which you held there, "
+                "went back to %(other)s. You no longer see it."
+            )
+        case EventKind.HANDED_BACK:
+            text = _(
+                "↩️ %(leader)s is no longer in team %(team)s: %(case)s, which they held "
+                "there, went back to you. You are responsible for it now."
             )
         case _:
             text = _("Something changed in %(case)s: see its history.")

@@ -42,6 +42,8 @@ class EventKind(StrEnum):
     HANDOVER_ACCEPTED = "handover_accepted"
     HANDOVER_DECLINED = "handover_declined"
     PASSED_ON = "passed_on"
+    # A member out of the team: a case they held in it went back (to ``other``).
+    HANDED_BACK = "handed_back"
     # What the leader chose (flows.history), with the choice as the line's detail.
     APPROACH = HistoryKind.APPROACH.value
     STEP1 = HistoryKind.STEP1.value

@@ -78,6 +78,9 @@ class Leader(Base):
     draft: Mapped[str | None] = mapped_column(EncryptedText)
     # The quick check's ticks, carried into the case the leader is about to make.
     draft_criteria_mask: Mapped[int | None] = mapped_column(Integer)
+    # The name teams know the leader by (their Telegram first name when they last made
+    # or joined a team), kept once they are out of every team: who they were is told.
+    team_name: Mapped[str | None] = mapped_column(EncryptedText)
     # The group's rhythm, for when reminders come (see flows.follow_up_timing.Rhythm).
     time_zone: Mapped[str] = mapped_column(String(64), default=DEFAULT_TIME_ZONE)
     quiet_start: Mapped[str] = mapped_column(String(5), default="22:00")

@@ -18,7 +18,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.storage.history import names
+from bot.storage.history import names, team_names
 from bot.storage.models import CaseEvent, Leader, Reminder
 from bot.storage.visibility import sees
 from flows.follow_up import ReminderKind, ReminderStatus
@@ -60,29 +60,49 @@ class Notice:
     line: CaseEvent
     names: dict[int, str]
     sees: bool
+    #: Whom it goes to.
+    recipient: int
+    #: The name of the team the line is about, if one.
+    team: str | None = None
 
 
 async def load(session: AsyncSession, claimed: Sequence[Reminder]) -> dict[int, Notice]:
     """The notices among ``claimed``, by reminder id."""
     wanted = {
-        int(r.choice): r
+        r.id: (r, int(r.choice))
         for r in claimed
         if r.kind == ReminderKind.NOTICE and r.choice and r.choice.isdigit()
     }
     if not wanted:
         return {}
+    line_ids = {line_id for _, line_id in wanted.values()}
     lines = {
         line.id: line
-        for line in await session.scalars(select(CaseEvent).where(CaseEvent.id.in_(wanted)))
+        for line in await session.scalars(select(CaseEvent).where(CaseEvent.id.in_(line_ids)))
     }
     known = await names(
         session,
         {i for line in lines.values() for i in (line.actor_id, line.other_id) if i is not None},
     )
+    for leader_id, former in await session.execute(
+        select(Leader.id, Leader.team_name).where(
+            Leader.id.in_(
+                {i for line in lines.values() for i in (line.actor_id, line.other_id)}
+                - set(known)
+                - {None}
+            )
+        )
+    ):
+        if former:
+            known[leader_id] = former
+    teams = await team_names(
+        session, {line.team_id for line in lines.values() if line.team_id is not None}
+    )
     found = {}
-    for line_id, reminder in wanted.items():
+    for reminder, line_id in wanted.values():
         line = lines.get(line_id)
         if line is not None:
             seen = await sees(session, reminder.leader_id, reminder.case_id)
-            found[reminder.id] = Notice(line, known, seen)
+            team = teams.get(line.team_id) if line.team_id is not None else None
+            found[reminder.id] = Notice(line, known, seen, reminder.leader_id, team)
     return found

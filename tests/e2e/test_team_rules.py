@@ -140,7 +140,7 @@ async def test_one_follow_up_talk_has_one_answer_and_who_gave_it_is_named(
 
     # An's reminder no longer answers the talk: Ben took it.
     await an.press(nudge_an, "deze keer niet gevraagd")
-    refused = await an.expect("Ben nam de opvolging van Jonas over: het is aan Ben")
+    refused = await an.expect("Ben nam de opvolging van Jonas over en noteert dit gesprek")
     assert "in hoeverre" not in refused.text
     assert not [m for m in an.messages if "in hoeverre is het pesten gestopt" in m.text]
 
@@ -212,3 +212,53 @@ async def test_handing_over_keeps_the_one_who_hands_over_seeing_the_case_unless_
     await an.press(listed, "Lotte")
     seen = await an.expect("Pestsituatie rond Lotte")
     assert "Jonas" in seen.text
+
+
+async def remove_from_team(coordinator: SimUser, who: str) -> None:
+    await coordinator.send("/team")
+    await coordinator.press(await coordinator.expect("Mijn ploegen"), "Kapoenen")
+    await coordinator.press(await coordinator.expect("Ploeg Kapoenen"), who)
+    await coordinator.press(await coordinator.expect(f"{who} — leiding"), "Uit de ploeg halen")
+    await coordinator.expect(f"{who} zit niet meer in ploeg Kapoenen")
+
+
+async def test_a_removed_member_hands_back_the_teams_cases_and_keeps_nothing_of_them(
+    api: BotApiStandin, bot: Application, clock: TestClock
+) -> None:
+    an, ben, cas = await dutch_team(api, 7700)
+    await case_with_step1(an, "Lotte", "Jonas")
+    # Ben's own case, shared with the whole team.
+    await case_with_step1(ben, "Noor", "Mila")
+    await ben.press(await open_case(ben, "Noor"), "Delen met medeleiding")
+    await ben.press(await ben.expect("pestsituatie van Noor delen"), "Hele ploeg Kapoenen")
+    await ben.expect("pestsituatie van Noor delen")
+
+    await offer_whole_case(an, "Lotte", "Ben")
+    await ben.press(await ben.expect("pestsituatie van Lotte"), "Aanvaarden")
+    await ben.expect("Pestsituatie rond Lotte")
+    await an.expect("Ben aanvaardde")
+    held = await open_case(ben, "Lotte")
+
+    await remove_from_team(an, "Ben")
+    # Lotte's case goes back to An, who handed it over; Noor's to An, the coordinator.
+    back = await an.expect("Ben is niet meer in ploeg Kapoenen")
+    assert "Lotte" in back.text and "ging terug naar jou" in back.text
+    other = await an.expect("Ben is niet meer in ploeg Kapoenen")
+    assert "Noor" in other.text
+    await an.send("/cases")
+    mine = await an.expect("Mijn pestsituaties")
+    assert "Lotte" in mine.text and "Noor" in mine.text
+
+    # Ben is told, without the children's names, and keeps nothing of them.
+    told = await ben.expect("Je zit niet meer in ploeg Kapoenen")
+    assert "ging terug naar An" in told.text
+    assert "Lotte" not in told.text and "Jonas" not in told.text
+    await ben.expect("Je zit niet meer in ploeg Kapoenen")
+    await ben.send("/cases")
+    await ben.expect("Je hebt geen open pestsituaties")
+    await ben.press(held, "Delen met medeleiding")
+    await ben.expect("Die situatie vond ik niet")
+
+    # Cas still sees Noor's case, shared with the whole team: it stays the team's.
+    await cas.send("/team")
+    assert "Noor" in str((await cas.expect("Mijn ploegen")).button_texts)
