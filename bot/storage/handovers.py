@@ -26,6 +26,7 @@ from bot.storage.models import (
     TeamMember,
 )
 from bot.storage.reminders import ask_now
+from bot.storage.visibility import end_offer_share
 from flows.follow_up import OPEN_STATUSES, ReminderKind, ReminderStatus
 from flows.team import new_year_due
 
@@ -76,6 +77,10 @@ async def offer_handover(
         Handover.case_id == case.id,
         Handover.child_id.is_(None) if child_id is None else Handover.child_id == child_id,
     )
+    for lapsed in (await session.scalars(select(Handover).where(same))).all():
+        if lapsed.to_id != to_id:
+            # The earlier offer lapses, and with it the sight of the case it gave.
+            await end_offer_share(session, case, lapsed.team_id, lapsed.to_id, from_id, now)
     await session.execute(delete(Handover).where(same))
     for reminder in await session.scalars(
         select(Reminder).where(
