@@ -280,10 +280,15 @@ class NudgeDispatcher:
                 {reminder.child_id for reminder, _ in claimed if reminder.child_id is not None},
             )
             told = await notices.load(session, [reminder for reminder, _ in claimed])
+            asking = await notices.askers(session, [reminder for reminder, _ in claimed], loaded)
             for reminder, leader in claimed:
                 try:
                     rendered = self._render(
-                        loaded.get(reminder.case_id), reminder, leader, told.get(reminder.id)
+                        loaded.get(reminder.case_id),
+                        reminder,
+                        leader,
+                        told.get(reminder.id),
+                        asking.get(reminder.id),
                     )
                 except Exception as error:
                     log.exception("reminder %s could not be rendered", reminder.id)
@@ -306,6 +311,7 @@ class NudgeDispatcher:
         reminder: Reminder,
         leader: Leader,
         notice: notices.Notice | None = None,
+        asker: notices.Asker | None = None,
     ) -> tuple[str, Keyboard] | None:
         if case is None or case.closed_at is not None:
             return None
@@ -328,7 +334,7 @@ class NudgeDispatcher:
         child = cases.child_of(case, reminder.child_id)
         if reminder.kind == ReminderKind.HANDOVER:
             with using_language(leader.language):
-                return handover_nudge(case, child)
+                return handover_nudge(case, child, asker)
         if reminder.kind == ReminderKind.NEW_YEAR:
             with using_language(leader.language):
                 return new_year_nudge(case)
@@ -336,7 +342,7 @@ class NudgeDispatcher:
             return None
         if reminder.kind == ReminderKind.ESCALATION:
             with using_language(leader.language):
-                return escalation_nudge(case, child)
+                return escalation_nudge(case, child, asker, leader.rhythm.zone)
         with using_language(leader.language):
             if reminder.kind == ReminderKind.REPORT_BACK:
                 if child.reported_back_at is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 from html import escape
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 
@@ -18,7 +19,7 @@ from bot.screens.nudges import follow_up_nudge
 from bot.storage.erasure import ErasurePlan
 from bot.storage.history import EventKind
 from bot.storage.models import Case, CaseEvent, CaseShare, Child, Team, TeamMember
-from bot.storage.notices import Notice
+from bot.storage.notices import Asker, Notice
 from bot.team_callbacks import (
     WHOLE_CASE,
     WHOLE_TEAM,
@@ -349,14 +350,26 @@ def escalation_rows(team: Team) -> Rows:
     ]
 
 
-def escalation_nudge(case: Case, child: Child) -> tuple[str, Keyboard]:
-    """A co-leader's follow-up nudge went unanswered: will you take it?"""
-    return (
-        _(
-            "🔔 The reminder to talk with %(child)s again (case %(victim)s) has not been "
-            "answered. Will you take this follow-up?"
+def escalation_nudge(
+    case: Case, child: Child, asker: Asker | None = None, zone: ZoneInfo | None = None
+) -> tuple[str, Keyboard]:
+    """A co-leader's follow-up nudge went unanswered: whose, since when; will you take it?"""
+    values = {"child": name(child.nickname), "victim": name(case.victim_nickname)}
+    if asker is not None and asker.name and asker.since is not None and zone is not None:
+        text = _(
+            "🔔 The reminder %(leader)s got on %(moment)s to talk with %(child)s again "
+            "(case %(victim)s) has not been answered. Will you take this follow-up?"
+        ) % {**values, "leader": escape(asker.name), "moment": short_moment(asker.since, zone)}
+    else:
+        text = (
+            _(
+                "🔔 The reminder to talk with %(child)s again (case %(victim)s) has not been "
+                "answered. Will you take this follow-up?"
+            )
+            % values
         )
-        % {"child": name(child.nickname), "victim": name(case.victim_nickname)},
+    return (
+        text,
         [
             [(_("🙋 I'll take it"), TakeOver(case.id, child.id))],
             [(_("📁 Open the case"), case_button(case.id, events.Open(0)))],
@@ -364,11 +377,23 @@ def escalation_nudge(case: Case, child: Child) -> tuple[str, Keyboard]:
     )
 
 
-def handover_nudge(case: Case, child: Child | None) -> tuple[str, Keyboard]:
-    """A co-leader offers you a case or a child's follow-up."""
+def handover_nudge(
+    case: Case, child: Child | None, asker: Asker | None = None
+) -> tuple[str, Keyboard]:
+    """A co-leader offers you a case or a child's follow-up: who."""
     values = {"victim": name(case.victim_nickname)}
-    if child is None:
+    who = escape(asker.name) if asker is not None and asker.name else None
+    if child is None and who:
+        text = _("🤝 %(leader)s asks you to take over the case of %(victim)s.") % {
+            **values,
+            "leader": who,
+        }
+    elif child is None:
         text = _("🤝 A co-leader asks you to take over the case of %(victim)s.") % values
+    elif who:
+        text = _(
+            "🤝 %(leader)s asks you to take over the follow-up with %(child)s (case %(victim)s)."
+        ) % {**values, "child": name(child.nickname), "leader": who}
     else:
         text = _(
             "🤝 A co-leader asks you to take over the follow-up with %(child)s (case %(victim)s)."

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.history import names, team_names
-from bot.storage.models import CaseEvent, Leader, Reminder
+from bot.storage.models import Case, CaseEvent, Handover, Leader, Reminder
 from bot.storage.visibility import sees
 from flows.follow_up import ReminderKind, ReminderStatus
 from flows.follow_up_timing import out_of_quiet_hours
@@ -106,3 +106,51 @@ async def load(session: AsyncSession, claimed: Sequence[Reminder]) -> dict[int, 
             team = teams.get(line.team_id) if line.team_id is not None else None
             found[reminder.id] = Notice(line, known, seen, reminder.leader_id, team)
     return found
+
+
+@dataclass(frozen=True)
+class Asker:
+    """Who a team's question comes from: the leader who offers, or whose reminder went
+    unanswered (and since when)."""
+
+    name: str | None
+    since: datetime | None = None
+
+
+async def askers(
+    session: AsyncSession, claimed: Sequence[Reminder], loaded: dict[int, Case]
+) -> dict[int, Asker]:
+    """For each offer and each "will you take it?" among ``claimed``: who asks, by reminder id."""
+    found: dict[int, tuple[int, datetime | None]] = {}
+    for reminder in claimed:
+        if reminder.kind == ReminderKind.HANDOVER:
+            from_id = await session.scalar(
+                select(Handover.from_id).where(
+                    Handover.case_id == reminder.case_id,
+                    Handover.to_id == reminder.leader_id,
+                    Handover.child_id.is_(None)
+                    if reminder.child_id is None
+                    else Handover.child_id == reminder.child_id,
+                )
+            )
+            if from_id is not None:
+                found[reminder.id] = (from_id, None)
+        elif reminder.kind == ReminderKind.ESCALATION:
+            case = loaded.get(reminder.case_id)
+            child = (
+                next((c for c in case.children if c.id == reminder.child_id), None)
+                if case
+                else None
+            )
+            unanswered = next(
+                (
+                    r
+                    for r in (child.reminders if child else [])
+                    if r.kind == ReminderKind.FOLLOW_UP and r.escalated_at is not None
+                ),
+                None,
+            )
+            if unanswered is not None:
+                found[reminder.id] = (unanswered.leader_id, unanswered.sent_at)
+    known = await names(session, {leader_id for leader_id, _ in found.values()})
+    return {key: Asker(known.get(leader_id), since) for key, (leader_id, since) in found.items()}

@@ -262,3 +262,19 @@ async def test_a_removed_member_hands_back_the_teams_cases_and_keeps_nothing_of_
     # Cas still sees Noor's case, shared with the whole team: it stays the team's.
     await cas.send("/team")
     assert "Noor" in str((await cas.expect("Mijn ploegen")).button_texts)
+
+
+async def test_every_team_question_names_the_leader_it_comes_from(
+    api: BotApiStandin, bot: Application, clock: TestClock, database_url: str
+) -> None:
+    an, ben, cas = await dutch_team(api, 7800)
+    asked = await follow_up_shared_with_ben(an, ben, clock, database_url)
+    # Whose reminder, and since when.
+    assert "De herinnering die An op " in asked.text and "kreeg" in asked.text
+    assert "di 1 dec" in asked.text, asked.text
+
+    await case_with_step1(an, "Noor", "Mila")
+    await offer_whole_case(an, "Noor", "Cas")
+    offer = await cas.expect("pestsituatie van Noor")
+    assert "An vraagt of jij de pestsituatie van Noor overneemt" in offer.text
+    assert "Iemand van je medeleiding" not in offer.text
