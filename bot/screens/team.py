@@ -78,9 +78,16 @@ def teams_list(turn: Turn, memberships: Sequence[TeamMember], shared: Sequence[C
         )
     for membership in memberships:
         team = membership.team
+        count = len(team.members)
         parts.append(
-            _("%(team)s: %(count)d leader(s), you are %(role)s")
-            % {"team": name(team.name), "count": len(team.members), "role": _role(membership)}
+            (
+                _("%(team)s: you are its coordinator")
+                if membership.role == TeamRole.COORDINATOR
+                else _("%(team)s: you are a leader in it")
+            )
+            % {"team": name(team.name)}
+            + " — "
+            + ngettext("%(count)d member", "%(count)d members", count) % {"count": count}
         )
         rows.append([(f"👥 {team.name}", TeamOpen(team.id))])
     if shared:
@@ -342,7 +349,8 @@ def escalation_rows(team: Team) -> Rows:
     return [
         [
             (
-                ("✅ " if team.escalate_after_hours == hours else "") + f"{hours} h",
+                ("✅ " if team.escalate_after_hours == hours else "")
+                + _("%(hours)d h") % {"hours": hours},
                 TeamEscalation(team.id, hours),
             )
             for hours in ESCALATION_HOURS

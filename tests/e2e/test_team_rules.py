@@ -278,3 +278,20 @@ async def test_every_team_question_names_the_leader_it_comes_from(
     offer = await cas.expect("pestsituatie van Noor")
     assert "An vraagt of jij de pestsituatie van Noor overneemt" in offer.text
     assert "Iemand van je medeleiding" not in offer.text
+
+
+async def test_the_team_screens_read_right_in_dutch(
+    api: BotApiStandin, bot: Application, clock: TestClock
+) -> None:
+    an, ben, _cas = await dutch_team(api, 7900)
+    await an.send("/team")
+    teams_an = await an.expect("Mijn ploegen")
+    assert "Kapoenen: jij bent er coördinator — 3 leden" in teams_an.text
+    await ben.send("/team")
+    teams_ben = await ben.expect("Mijn ploegen")
+    assert "Kapoenen: jij bent er leiding — 3 leden" in teams_ben.text
+    assert "3 leiding" not in teams_ben.text
+    await an.press(teams_an, "Kapoenen")
+    team = await an.expect("Ploeg Kapoenen")
+    assert "✅ 24 u" in team.button_texts
+    assert not [b for b in team.button_texts if b.endswith(" h")]
