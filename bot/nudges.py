@@ -51,8 +51,8 @@ from bot.nudge_results import ResultRecorder, lock_reason
 from bot.screens.fitting import split_for_telegram
 from bot.screens.nudges import follow_up_nudge, inactive_nudge, report_back_nudge
 from bot.screens.step1_waiting import step1_nudge
-from bot.screens.team import escalation_nudge, handover_nudge, new_year_nudge
-from bot.storage import cases, reminders
+from bot.screens.team import escalation_nudge, handover_nudge, new_year_nudge, notice_nudge
+from bot.storage import cases, notices, reminders
 from bot.storage.database import Database
 from bot.storage.models import Case, Leader, Reminder
 from bot.turn import Keyboard
@@ -279,9 +279,17 @@ class NudgeDispatcher:
                 {reminder.case_id for reminder, _ in claimed},
                 {reminder.child_id for reminder, _ in claimed if reminder.child_id is not None},
             )
+            told = await notices.load(session, [reminder for reminder, _ in claimed])
+            asking = await notices.askers(session, [reminder for reminder, _ in claimed], loaded)
             for reminder, leader in claimed:
                 try:
-                    rendered = self._render(loaded.get(reminder.case_id), reminder, leader)
+                    rendered = self._render(
+                        loaded.get(reminder.case_id),
+                        reminder,
+                        leader,
+                        told.get(reminder.id),
+                        asking.get(reminder.id),
+                    )
                 except Exception as error:
                     log.exception("reminder %s could not be rendered", reminder.id)
                     self.results.failed(reminder.id, type(error).__name__)
@@ -298,11 +306,21 @@ class NudgeDispatcher:
         return outgoing
 
     def _render(
-        self, case: Case | None, reminder: Reminder, leader: Leader
+        self,
+        case: Case | None,
+        reminder: Reminder,
+        leader: Leader,
+        notice: notices.Notice | None = None,
+        asker: notices.Asker | None = None,
     ) -> tuple[str, Keyboard] | None:
         if case is None or case.closed_at is not None:
             return None
         late = reminder.late
+        if reminder.kind == ReminderKind.NOTICE:
+            if notice is None:
+                return None
+            with using_language(leader.language):
+                return notice_nudge(case, cases.child_of(case, reminder.child_id), notice)
         if reminder.kind == ReminderKind.INACTIVE:
             with using_language(leader.language):
                 return inactive_nudge(case)
@@ -316,7 +334,7 @@ class NudgeDispatcher:
         child = cases.child_of(case, reminder.child_id)
         if reminder.kind == ReminderKind.HANDOVER:
             with using_language(leader.language):
-                return handover_nudge(case, child)
+                return handover_nudge(case, child, asker)
         if reminder.kind == ReminderKind.NEW_YEAR:
             with using_language(leader.language):
                 return new_year_nudge(case)
@@ -324,7 +342,7 @@ class NudgeDispatcher:
             return None
         if reminder.kind == ReminderKind.ESCALATION:
             with using_language(leader.language):
-                return escalation_nudge(case, child)
+                return escalation_nudge(case, child, asker, leader.rhythm.zone)
         with using_language(leader.language):
             if reminder.kind == ReminderKind.REPORT_BACK:
                 if child.reported_back_at is not None:

@@ -165,6 +165,17 @@ class HandoverTo(Callback):
 
 
 @dataclass(frozen=True)
+class HandoverConfirm(Callback):
+    """Offer the whole case to this member; whether the one who offers keeps seeing it."""
+
+    prefix: ClassVar[str] = "hc"
+    case_id: int
+    team_id: int
+    member_id: int
+    keep: bool
+
+
+@dataclass(frozen=True)
 class HandoverAnswer(Callback):
     """The co-leader accepts or declines what was offered to them."""
 
@@ -243,5 +254,6 @@ CASE_TEAM_BUTTONS: tuple[type[Callback], ...] = (
     HandoverOpen,
     HandoverWhat,
     HandoverTo,
+    HandoverConfirm,
     HandoverAnswer,
 )

@@ -43,6 +43,9 @@ class ReminderKind(StrEnum):
     """A co-leader offers you a case or a child's follow-up: accept it? (teams)"""
     NEW_YEAR = "new_year"
     """A new working year: hand this case over, close it, or keep it? (teams)"""
+    NOTICE = "notice"
+    """Something changed in a case that touches this leader: who is responsible or who
+    may see it (teams). It names the history line that says what (``Reminder.choice``)."""
 
 
 class ReminderStatus(StrEnum):

@@ -16,9 +16,11 @@ import logging
 from bot.callback_data import CasePress
 from bot.handlers.case_event import act
 from bot.screens import menu, setup
-from bot.storage import cases, history, leaders
+from bot.screens import team as team_screens
+from bot.storage import cases, escalations, history, leaders
 from bot.turn import Turn, leader_turn
 from flows.case import NICKNAME_MAX, clean_text
+from flows.events import FollowUpAnswer
 from flows.replies import Awaiting
 
 log = logging.getLogger(__name__)
@@ -47,7 +49,16 @@ async def pressed(turn: Turn) -> None:
         log.info("case button for a case not found: leader=%s", turn.leader.id)
         menu.not_found(turn)
         return
-    await act(turn, case, press.event)
+    event = press.event
+    child = cases.child_of(case, event.child_id)
+    if isinstance(event, FollowUpAnswer) and child is not None:
+        # One follow-up talk has one answer: whoever answered it first.
+        first = await escalations.answered_by(turn.session, child, event.follow_up, turn.leader.id)
+        if first is not None:
+            known = await history.names(turn.session, {first.actor_id or 0})
+            team_screens.answered_first(turn, case, child, first, known)
+            return
+    await act(turn, case, event)
 
 
 async def victim_named(turn: Turn, text: str) -> None:

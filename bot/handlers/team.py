@@ -86,6 +86,7 @@ async def name_typed(turn: Turn, text: str) -> None:
         screens.too_many_teams(turn)
         return
     team = teams.create(turn.session, turn.leader.id, team_name, _shown_as(turn), turn.now)
+    turn.leader.team_name = _shown_as(turn)
     await turn.session.flush()
     leaders.place(turn.leader, Awaiting.NOTHING)
     log.info("team made: leader=%s team=%s", turn.leader.id, team.id)
@@ -115,6 +116,7 @@ async def join_command(turn: Turn) -> None:
         screens.team_full(turn)
         return
     teams.add_member(team, turn.leader.id, _shown_as(turn), turn.now)
+    turn.leader.team_name = _shown_as(turn)
     log.info("team joined: leader=%s team=%s", turn.leader.id, team.id)
     screens.joined(turn, team)
 

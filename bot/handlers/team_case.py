@@ -12,13 +12,14 @@ import logging
 from bot.screens import cases as case_screens
 from bot.screens import menu
 from bot.screens import team as screens
-from bot.storage import cases, escalations, handovers, history, teams, visibility
+from bot.storage import cases, escalations, handovers, history, notices, teams, visibility
 from bot.storage.history import EventKind
 from bot.storage.models import Case, Child
 from bot.team_callbacks import (
     WHOLE_CASE,
     WHOLE_TEAM,
     HandoverAnswer,
+    HandoverConfirm,
     HandoverOpen,
     HandoverTo,
     HandoverWhat,
@@ -49,6 +50,8 @@ async def pressed(turn: Turn) -> None:
         case HandoverWhat(case_id=case_id, child_id=child_id):
             await _handover_whom(turn, case_id, child_id)
         case HandoverTo():
+            await _handover_to(turn, press)
+        case HandoverConfirm():
             await _handover_to(turn, press)
         case HandoverAnswer():
             await _handover_answer(turn, press)
@@ -105,12 +108,17 @@ async def _take_over(turn: Turn, case_id: int, child_id: int) -> None:
         if case is not None:
             menu.not_found(turn)
         return
+    before = child.responsible_id
     if not escalations.take_over(child, turn.leader.id):
-        screens.already_taken(turn)
+        first = await escalations.who_answered_first(turn.session, child, turn.leader.id)
+        known = await history.names(turn.session, {first.actor_id or 0} if first else set())
+        screens.already_taken(turn, child, first, known)
         return
-    history.record(
+    took = history.record(
         turn.session, case.id, EventKind.TOOK_OVER, turn.leader.id, turn.now, child_id=child.id
     )
+    # The leader whose reminder it was hears who took it (and the case's own leader).
+    await notices.tell(turn.session, [before, case.leader_id], took, turn.now)
     log.info("follow-up taken over: leader=%s case=%s", turn.leader.id, case.id)
     reminder = open_reminder(child, ReminderKind.FOLLOW_UP)
     assert reminder is not None
@@ -154,11 +162,14 @@ async def _handover_whom(turn: Turn, case_id: int, child_id: int) -> None:
     screens.handover_whom(turn, case, child, memberships)
 
 
-async def _handover_to(turn: Turn, press: HandoverTo) -> None:
+async def _handover_to(turn: Turn, press: HandoverTo | HandoverConfirm) -> None:
+    """To whom: a child's follow-up is offered at once; the whole case asks first
+    whether the one who hands it over keeps seeing it."""
     case = await _open_case(turn, press.case_id)
     if case is None:
         return
-    allowed, child = _what(turn, case, press.child_id)
+    child_id = press.child_id if isinstance(press, HandoverTo) else WHOLE_CASE
+    allowed, child = _what(turn, case, child_id)
     found = await my_team(turn, press.team_id) if allowed else None
     if found is None:
         if not allowed:
@@ -168,16 +179,20 @@ async def _handover_to(turn: Turn, press: HandoverTo) -> None:
     to = await other_member(turn, team, press.member_id)
     if to is None:
         return
+    if child is None and isinstance(press, HandoverTo):
+        screens.handover_confirm(turn, case, team, to)
+        return
+    keeps = press.keep if isinstance(press, HandoverConfirm) else True
     if not await visibility.sees(turn.session, to.leader_id, case.id):
         # Whoever is asked to take it over sees the case from now on.
-        await visibility.toggle_share(
+        visibility.share_for_offer(
             turn.session, case, team.id, to.leader_id, turn.leader.id, turn.now
         )
     await handovers.offer_handover(
-        turn.session, case, child, team.id, turn.leader.id, to.leader_id, turn.now
+        turn.session, case, child, team.id, turn.leader.id, to.leader_id, turn.now, keeps
     )
     log.info("hand-over offered: leader=%s case=%s", turn.leader.id, case.id)
-    screens.handover_offered(turn, case, to)
+    screens.handover_offered(turn, case, to, None if child is not None else keeps)
 
 
 async def _handover_answer(turn: Turn, press: HandoverAnswer) -> None:
@@ -199,7 +214,7 @@ async def _handover_answer(turn: Turn, press: HandoverAnswer) -> None:
         screens.handover_gone(turn)
         return
     kind = EventKind.HANDOVER_ACCEPTED if press.accept else EventKind.HANDOVER_DECLINED
-    history.record(
+    answered = history.record(
         turn.session,
         case.id,
         kind,
@@ -215,11 +230,22 @@ async def _handover_answer(turn: Turn, press: HandoverAnswer) -> None:
         turn.leader.id,
         case.id,
     )
+    await notices.tell(turn.session, [offer.from_id], answered, turn.now)
     if not press.accept:
+        # Declining undoes what the offer opened.
+        await visibility.end_offer_share(
+            turn.session, case, offer.team_id, turn.leader.id, turn.leader.id, turn.now
+        )
         screens.handover_declined(turn)
         return
     if child is None:
         await handovers.hand_case_over(turn.session, case, turn.leader.id, turn.now)
+        await turn.session.flush()
+        if offer.keeps_sight:
+            # Whoever handed it over keeps seeing it, by name, in the team it went through.
+            await visibility.keep_sight(
+                turn.session, case, offer.team_id, offer.from_id, turn.leader.id, turn.now
+            )
     else:
         handovers.set_responsible(child, turn.leader.id)
     await turn.session.flush()

@@ -194,6 +194,8 @@ def _line(event: CaseEvent, values: dict[str, str]) -> str | None:
             )
         case EventKind.PASSED_ON:
             text = _("%(actor)s erased their data; the case passed to %(other)s")
+        case EventKind.HANDED_BACK:
+            text = _("%(actor)s left team %(team)s; the case went back to %(other)s")
         case EventKind.APPROACH:
             chosen = _chosen(Approach, event.detail)
             return _("%(actor)s chose the approach: %(approach)s") % {

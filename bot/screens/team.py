@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 from html import escape
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 
@@ -16,11 +17,14 @@ from bot.callback_data import Menu, MenuPress, case_button
 from bot.screens.format import day, name, short_moment, title
 from bot.screens.nudges import follow_up_nudge
 from bot.storage.erasure import ErasurePlan
-from bot.storage.models import Case, CaseShare, Child, Team, TeamMember
+from bot.storage.history import EventKind
+from bot.storage.models import Case, CaseEvent, CaseShare, Child, Team, TeamMember
+from bot.storage.notices import Asker, Notice
 from bot.team_callbacks import (
     WHOLE_CASE,
     WHOLE_TEAM,
     HandoverAnswer,
+    HandoverConfirm,
     HandoverOpen,
     HandoverTo,
     HandoverWhat,
@@ -74,9 +78,16 @@ def teams_list(turn: Turn, memberships: Sequence[TeamMember], shared: Sequence[C
         )
     for membership in memberships:
         team = membership.team
+        count = len(team.members)
         parts.append(
-            _("%(team)s: %(count)d leader(s), you are %(role)s")
-            % {"team": name(team.name), "count": len(team.members), "role": _role(membership)}
+            (
+                _("%(team)s: you are its coordinator")
+                if membership.role == TeamRole.COORDINATOR
+                else _("%(team)s: you are a leader in it")
+            )
+            % {"team": name(team.name)}
+            + " — "
+            + ngettext("%(count)d member", "%(count)d members", count) % {"count": count}
         )
         rows.append([(f"👥 {team.name}", TeamOpen(team.id))])
     if shared:
@@ -226,16 +237,18 @@ def member_screen(turn: Turn, team: Team, member: TeamMember) -> None:
     turn.show(f"{leader_name(member)} — {_role(member)}", rows)
 
 
-def member_removed(turn: Turn, team: Team, shown_as: str, offered: int) -> None:
+def member_removed(turn: Turn, team: Team, shown_as: str, handed_back: int) -> None:
     """Said above the team after a removal."""
-    if offered:
+    if handed_back:
         turn.say(
             ngettext(
-                "%(count)d open case of theirs was shared in the team: it is offered to you.",
-                "%(count)d open cases of theirs were shared in the team: they are offered to you.",
-                offered,
+                "%(count)d open case they held in the team went back to the leader who "
+                "handed it to them, or else to you. Each leader is told.",
+                "%(count)d open cases they held in the team went back to the leaders who "
+                "handed them to them, or else to you. Each leader is told.",
+                handed_back,
             )
-            % {"count": offered}
+            % {"count": handed_back}
         )
     turn.say(
         _(
@@ -259,8 +272,9 @@ def confirm_leave(turn: Turn, team: Team, orphans: Sequence[Case]) -> None:
     if orphans:
         parts.append(
             _(
-                "Hand over your open cases shared in this team first. If you leave "
-                "anyway, they are offered to the team's coordinator."
+                "Hand over your open cases of this team first. If you leave anyway, each "
+                "goes back to whoever handed it to you, or else to the team's coordinator, "
+                "and you no longer see it."
             )
         )
         rows += [[(f"🤝 {case.victim_nickname}", HandoverOpen(case.id))] for case in orphans]
@@ -335,7 +349,8 @@ def escalation_rows(team: Team) -> Rows:
     return [
         [
             (
-                ("✅ " if team.escalate_after_hours == hours else "") + f"{hours} h",
+                ("✅ " if team.escalate_after_hours == hours else "")
+                + _("%(hours)d h") % {"hours": hours},
                 TeamEscalation(team.id, hours),
             )
             for hours in ESCALATION_HOURS
@@ -343,14 +358,26 @@ def escalation_rows(team: Team) -> Rows:
     ]
 
 
-def escalation_nudge(case: Case, child: Child) -> tuple[str, Keyboard]:
-    """A co-leader's follow-up nudge went unanswered: will you take it?"""
-    return (
-        _(
-            "🔔 The reminder to talk with %(child)s again (case %(victim)s) has not been "
-            "answered. Will you take this follow-up?"
+def escalation_nudge(
+    case: Case, child: Child, asker: Asker | None = None, zone: ZoneInfo | None = None
+) -> tuple[str, Keyboard]:
+    """A co-leader's follow-up nudge went unanswered: whose, since when; will you take it?"""
+    values = {"child": name(child.nickname), "victim": name(case.victim_nickname)}
+    if asker is not None and asker.name and asker.since is not None and zone is not None:
+        text = _(
+            "🔔 The reminder %(leader)s got on %(moment)s to talk with %(child)s again "
+            "(case %(victim)s) has not been answered. Will you take this follow-up?"
+        ) % {**values, "leader": escape(asker.name), "moment": short_moment(asker.since, zone)}
+    else:
+        text = (
+            _(
+                "🔔 The reminder to talk with %(child)s again (case %(victim)s) has not been "
+                "answered. Will you take this follow-up?"
+            )
+            % values
         )
-        % {"child": name(child.nickname), "victim": name(case.victim_nickname)},
+    return (
+        text,
         [
             [(_("🙋 I'll take it"), TakeOver(case.id, child.id))],
             [(_("📁 Open the case"), case_button(case.id, events.Open(0)))],
@@ -358,11 +385,23 @@ def escalation_nudge(case: Case, child: Child) -> tuple[str, Keyboard]:
     )
 
 
-def handover_nudge(case: Case, child: Child | None) -> tuple[str, Keyboard]:
-    """A co-leader offers you a case or a child's follow-up."""
+def handover_nudge(
+    case: Case, child: Child | None, asker: Asker | None = None
+) -> tuple[str, Keyboard]:
+    """A co-leader offers you a case or a child's follow-up: who."""
     values = {"victim": name(case.victim_nickname)}
-    if child is None:
+    who = escape(asker.name) if asker is not None and asker.name else None
+    if child is None and who:
+        text = _("🤝 %(leader)s asks you to take over the case of %(victim)s.") % {
+            **values,
+            "leader": who,
+        }
+    elif child is None:
         text = _("🤝 A co-leader asks you to take over the case of %(victim)s.") % values
+    elif who:
+        text = _(
+            "🤝 %(leader)s asks you to take over the follow-up with %(child)s (case %(victim)s)."
+        ) % {**values, "child": name(child.nickname), "leader": who}
     else:
         text = _(
             "🤝 A co-leader asks you to take over the follow-up with %(child)s (case %(victim)s)."
@@ -378,13 +417,125 @@ def handover_nudge(case: Case, child: Child | None) -> tuple[str, Keyboard]:
     )
 
 
-def already_taken(turn: Turn) -> None:
-    """Someone else took it first, or the nudge was answered meanwhile."""
+def notice_nudge(case: Case, child: Child | None, notice: Notice) -> tuple[str, Keyboard]:
+    """A change in a case that touches this leader: who did what.
+
+    The case and its children are named only for a leader who may see the case now.
+    """
+    line = notice.line
+
+    def who(leader_id: int | None) -> str:
+        found = notice.names.get(leader_id) if leader_id is not None else None
+        return escape(found) if found else _("a co-leader")
+
+    values = {
+        "leader": who(line.actor_id),
+        "other": who(line.other_id),
+        "case": _("the case of %(victim)s") % {"victim": name(case.victim_nickname)}
+        if notice.sees
+        else _("a case of %(date)s") % {"date": day(case.created_at)},
+        "child": name(child.nickname) if notice.sees and child is not None else _("a child"),
+        "team": name(notice.team or "?"),
+    }
+    whole = line.child_id is None
+    match line.kind:
+        case EventKind.HANDOVER_DECLINED:
+            text = (
+                _("✖️ %(leader)s declined to take over %(case)s. You stay responsible.")
+                if whole
+                else _(
+                    "✖️ %(leader)s declined to take over the follow-up with %(child)s "
+                    "(%(case)s). You keep following it up."
+                )
+            )
+        case EventKind.HANDOVER_ACCEPTED:
+            text = (
+                _("✅ %(leader)s accepted %(case)s: they are responsible for it now.")
+                if whole
+                else _(
+                    "✅ %(leader)s accepted the follow-up with %(child)s (%(case)s): "
+                    "the reminders go to them now."
+                )
+            )
+        case EventKind.ESCALATED:
+            text = _(
+                "🔔 Your reminder to talk with %(child)s again (%(case)s) was not "
+                "answered: it went to the co-leaders who share the case. Whoever takes it "
+                "first follows %(child)s up."
+            )
+        case EventKind.TOOK_OVER:
+            text = _(
+                "🙋 %(leader)s took over the follow-up with %(child)s (%(case)s): "
+                "the reminders go to them now."
+            )
+        case EventKind.HANDED_BACK if notice.recipient == line.actor_id:
+            text = _(
+                "↩️ You are no longer in team %(team)s: %(case)s, which you held there, "
+                "went back to %(other)s. You no longer see it."
+            )
+        case EventKind.HANDED_BACK:
+            text = _(
+                "↩️ %(leader)s is no longer in team %(team)s: %(case)s, which they held "
+                "there, went back to you. You are responsible for it now."
+            )
+        case _:
+            text = _("Something changed in %(case)s: see its history.")
+    rows: Rows = []
+    if notice.sees:
+        rows.append([(_("📁 Open the case"), case_button(case.id, events.Open(0)))])
+    return text % values, rows
+
+
+def already_taken(turn: Turn, child: Child, first: CaseEvent | None, known: dict[int, str]) -> None:
+    """Someone answered the reminder first (or this leader took it already): who."""
+    if first is not None and first.actor_id == turn.leader.id and first.kind == EventKind.TOOK_OVER:
+        turn.toast(_("You took it already."))
+        turn.say(
+            _("You took over the follow-up with %(child)s already: the reminders come to you.")
+            % {"child": name(child.nickname)},
+            [[(_("📂 My cases"), MenuPress(Menu.CASES))]],
+        )
+        return
     turn.toast(_("Already taken care of."))
+    if first is None or first.actor_id not in known:
+        text = _("This follow-up is already taken care of: someone answered the reminder first.")
+    elif first.kind == EventKind.TOOK_OVER:
+        text = _(
+            "%(leader)s answered the reminder first: they took over the follow-up with %(child)s."
+        )
+    else:
+        text = _(
+            "%(leader)s answered the reminder first: the follow-up talk with %(child)s is "
+            "already written down."
+        )
+    who = escape(known.get(first.actor_id or 0, "")) if first is not None else ""
     turn.say(
-        _("This follow-up is already taken care of: someone answered the reminder first."),
+        text % {"leader": who, "child": name(child.nickname)},
         [[(_("📂 My cases"), MenuPress(Menu.CASES))]],
     )
+
+
+def answered_first(
+    turn: Turn, case: Case, child: Child, first: CaseEvent, known: dict[int, str]
+) -> None:
+    """A button of a follow-up talk another leader answered first: by whom."""
+    values = {
+        "leader": escape(known.get(first.actor_id or 0, "")) or _("a co-leader"),
+        "child": name(child.nickname),
+    }
+    if first.kind == EventKind.TOOK_OVER:
+        turn.toast(_("Someone else took this follow-up."))
+        text = _(
+            "%(leader)s took over the follow-up with %(child)s: it is theirs to write down. "
+            "Nothing changed."
+        )
+    else:
+        turn.toast(_("That follow-up is already written down."))
+        text = _(
+            "This follow-up talk with %(child)s was already written down by %(leader)s. "
+            "Nothing changed."
+        )
+    turn.say(text % values, [[(_("📁 Open the case"), case_button(case.id, events.Open(0)))]])
 
 
 def taken(turn: Turn, case: Case, child: Child, reminder: ReminderRecord) -> None:
@@ -450,11 +601,46 @@ def handover_whom(
     turn.show("\n\n".join(parts), rows)
 
 
-def handover_offered(turn: Turn, case: Case, to: TeamMember) -> None:
-    """The offer is on its way."""
+def handover_confirm(turn: Turn, case: Case, team: Team, to: TeamMember) -> None:
+    """Before the whole case is offered: what changes, and whether the leader keeps seeing it."""
+    values = {"victim": name(case.victim_nickname), "leader": leader_name(to)}
     turn.show(
+        "\n\n".join(
+            [
+                title(_("Hand over: %(victim)s") % values),
+                _(
+                    "Offer the case of %(victim)s to %(leader)s? Once %(leader)s accepts, "
+                    "%(leader)s is responsible for it and the reminders go to them."
+                )
+                % values,
+                _(
+                    "You keep seeing the case, shared with you in team %(team)s, unless you "
+                    "choose otherwise here."
+                )
+                % {"team": name(team.name)},
+            ]
+        ),
+        [
+            [(_("🤝 Offer it, I keep seeing it"), HandoverConfirm(case.id, team.id, to.id, True))],
+            [(_("🤝 Offer it, I stop seeing it"), HandoverConfirm(case.id, team.id, to.id, False))],
+            [(_("◀️ Back to the case"), case_button(case.id, events.Open(0)))],
+        ],
+    )
+
+
+def handover_offered(turn: Turn, case: Case, to: TeamMember, keeps: bool | None) -> None:
+    """The offer is on its way (``keeps``: for the whole case, whether the leader keeps
+    seeing it once accepted)."""
+    parts = [
         _("Offered to %(leader)s. Until they accept, nothing changes.")
-        % {"leader": leader_name(to)},
+        % {"leader": leader_name(to)}
+    ]
+    if keeps is True:
+        parts.append(_("Once they accept, you keep seeing the case."))
+    elif keeps is False:
+        parts.append(_("Once they accept, you no longer see the case."))
+    turn.show(
+        " ".join(parts),
         [[(_("◀️ Back to the case"), case_button(case.id, events.Open(0)))]],
     )
 

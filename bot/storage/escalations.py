@@ -9,9 +9,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.handovers import set_responsible
 from bot.storage.history import EventKind, record
-from bot.storage.models import Case, CaseShare, Child, Leader, Reminder, Team
+from bot.storage.models import Case, CaseEvent, CaseShare, Child, Leader, Reminder, Team
+from bot.storage.notices import tell
 from bot.storage.reminders import ask_now
 from bot.storage.visibility import sharers
+from flows.case import follow_up_number
 from flows.follow_up import ReminderKind, ReminderStatus
 
 
@@ -59,7 +61,7 @@ async def escalate_due(session: AsyncSession, now: datetime) -> int:
             if leader is None:
                 continue
             ask_now(session, leader, case.id, reminder.child_id, ReminderKind.ESCALATION, now)
-        record(
+        line = record(
             session,
             case.id,
             EventKind.ESCALATED,
@@ -67,6 +69,8 @@ async def escalate_due(session: AsyncSession, now: datetime) -> int:
             now,
             child_id=reminder.child_id,
         )
+        # The leader whose reminder it was hears that it went to the team.
+        await tell(session, [reminder.leader_id], line, now)
         escalated += 1
     return escalated
 
@@ -104,3 +108,64 @@ def take_over(child: Child, leader_id: int) -> bool:
                 ReminderStatus.ANSWERED if reminder is mine else ReminderStatus.CANCELLED
             )
     return True
+
+
+async def _last_answer(
+    session: AsyncSession, child_id: int, kinds: tuple[EventKind, ...], since: datetime | None
+) -> CaseEvent | None:
+    query = select(CaseEvent).where(CaseEvent.child_id == child_id, CaseEvent.kind.in_(kinds))
+    if since is not None:
+        query = query.where(CaseEvent.at >= since)
+    return await session.scalar(query.order_by(CaseEvent.at.desc(), CaseEvent.id.desc()).limit(1))
+
+
+async def answered_by(
+    session: AsyncSession, child: Child, follow_up: int, leader_id: int
+) -> CaseEvent | None:
+    """Who answered follow-up talk ``follow_up`` with ``child`` first, if not ``leader_id``.
+
+    One follow-up talk has one answer: whoever answers first. The talk's outcome written
+    down answers it, and so does "I'll take it" on its reminder gone to the team: after
+    either, another leader's buttons of that talk change nothing.
+    """
+    if follow_up < follow_up_number(child):
+        written = await session.scalars(
+            select(CaseEvent)
+            .where(CaseEvent.child_id == child.id, CaseEvent.kind == EventKind.OUTCOME)
+            .order_by(CaseEvent.at, CaseEvent.id)
+        )
+        lines = written.all()
+        if not lines:
+            return None
+        line = lines[follow_up - 1] if follow_up - 1 < len(lines) else lines[-1]
+        return line if line.actor_id != leader_id else None
+    reminder = next(
+        (r for r in child.reminders if r.kind == ReminderKind.FOLLOW_UP and r.is_open), None
+    )
+    if reminder is None or reminder.escalated_at is None:
+        return None
+    taken = await _last_answer(session, child.id, (EventKind.TOOK_OVER,), reminder.escalated_at)
+    return taken if taken is not None and taken.actor_id != leader_id else None
+
+
+async def who_answered_first(
+    session: AsyncSession, child: Child, leader_id: int
+) -> CaseEvent | None:
+    """What answered the reminder that went to the team, before ``leader_id`` took it.
+
+    The last "I'll take it" or outcome written down for ``child`` since the team was
+    asked ``leader_id`` (their own "I'll take it" included).
+    """
+    asked = await session.scalar(
+        select(Reminder.created_at)
+        .where(
+            Reminder.child_id == child.id,
+            Reminder.leader_id == leader_id,
+            Reminder.kind == ReminderKind.ESCALATION,
+        )
+        .order_by(Reminder.created_at.desc())
+        .limit(1)
+    )
+    if asked is None:
+        return None
+    return await _last_answer(session, child.id, (EventKind.TOOK_OVER, EventKind.OUTCOME), asked)

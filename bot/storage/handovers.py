@@ -26,6 +26,7 @@ from bot.storage.models import (
     TeamMember,
 )
 from bot.storage.reminders import ask_now
+from bot.storage.visibility import end_offer_share
 from flows.follow_up import OPEN_STATUSES, ReminderKind, ReminderStatus
 from flows.team import new_year_due
 
@@ -64,16 +65,22 @@ async def offer_handover(
     from_id: int,
     to_id: int,
     now: datetime,
+    keeps_sight: bool = True,
 ) -> None:
     """Offer the case (or ``child``'s follow-up) to ``to_id``; an earlier offer of it lapses.
 
     The offer reaches them as a reminder of its own, due now (out of their quiet hours).
+    ``keeps_sight``: whoever offers the whole case keeps seeing it once it is accepted.
     """
     child_id = None if child is None else child.id
     same = and_(
         Handover.case_id == case.id,
         Handover.child_id.is_(None) if child_id is None else Handover.child_id == child_id,
     )
+    for lapsed in (await session.scalars(select(Handover).where(same))).all():
+        if lapsed.to_id != to_id:
+            # The earlier offer lapses, and with it the sight of the case it gave.
+            await end_offer_share(session, case, lapsed.team_id, lapsed.to_id, from_id, now)
     await session.execute(delete(Handover).where(same))
     for reminder in await session.scalars(
         select(Reminder).where(
@@ -91,6 +98,7 @@ async def offer_handover(
             team_id=team_id,
             from_id=from_id,
             to_id=to_id,
+            keeps_sight=keeps_sight,
         )
     )
     recipient = await session.get(Leader, to_id)
@@ -149,6 +157,8 @@ async def hand_case_over(session: AsyncSession, case: Case, to_id: int, now: dat
             Reminder.child_id.is_(None),
             Reminder.leader_id == old,
             Reminder.status.in_(OPEN_STATUSES),
+            # What the old leader is told stays theirs.
+            Reminder.kind != ReminderKind.NOTICE,
         )
     ):
         reminder.leader_id = to_id

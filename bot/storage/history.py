@@ -44,6 +44,8 @@ class EventKind(StrEnum):
     HANDOVER_ACCEPTED = "handover_accepted"
     HANDOVER_DECLINED = "handover_declined"
     PASSED_ON = "passed_on"
+    # A member out of the team: a case they held in it went back (to ``other``).
+    HANDED_BACK = "handed_back"
     # What the leader chose (flows.history), with the choice as the line's detail.
     APPROACH = HistoryKind.APPROACH.value
     STEP1 = HistoryKind.STEP1.value
@@ -61,20 +63,20 @@ def record(
     team_id: int | None = None,
     child_id: int | None = None,
     detail: str | None = None,
-) -> None:
+) -> CaseEvent:
     """One line in the case's history."""
-    session.add(
-        CaseEvent(
-            case_id=case_id,
-            at=now,
-            kind=kind,
-            actor_id=actor,
-            other_id=other,
-            team_id=team_id,
-            child_id=child_id,
-            detail=detail,
-        )
+    line = CaseEvent(
+        case_id=case_id,
+        at=now,
+        kind=kind,
+        actor_id=actor,
+        other_id=other,
+        team_id=team_id,
+        child_id=child_id,
+        detail=detail,
     )
+    session.add(line)
+    return line
 
 
 async def names(session: AsyncSession, leader_ids: set[int]) -> dict[int, str]:

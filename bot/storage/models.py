@@ -19,6 +19,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     and_,
+    true,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -77,6 +78,9 @@ class Leader(Base):
     draft: Mapped[str | None] = mapped_column(EncryptedText)
     # The quick check's ticks, carried into the case the leader is about to make.
     draft_criteria_mask: Mapped[int | None] = mapped_column(Integer)
+    # The name teams know the leader by (their Telegram first name when they last made
+    # or joined a team), kept once they are out of every team: who they were is told.
+    team_name: Mapped[str | None] = mapped_column(EncryptedText)
     # The group's rhythm, for when reminders come (see flows.follow_up_timing.Rhythm).
     time_zone: Mapped[str] = mapped_column(String(64), default=DEFAULT_TIME_ZONE)
     quiet_start: Mapped[str] = mapped_column(String(5), default="22:00")
@@ -427,6 +431,8 @@ class Handover(Base):
     to_id: Mapped[int] = mapped_column(
         BigInteger, ForeignKey("leaders.id", ondelete="CASCADE"), index=True
     )
+    # Whether whoever offers the whole case keeps seeing it once it is accepted.
+    keeps_sight: Mapped[bool] = mapped_column(default=True, server_default=true())
 
 
 class InboxUpdate(Base):

@@ -1,8 +1,9 @@
 """Teams in the database: who is in which team, and the links that invite a leader in.
 
 A leader leaving a team, or being removed from it, loses at once every share that
-reached them through it (see ``bot.storage.visibility``); their open cases shared in
-the team are offered to a coordinator (``bot.storage.handovers``), so none is orphaned.
+reached them through it (see ``bot.storage.visibility``); the team's open cases they
+are responsible for go back to whoever handed them over, or to a coordinator
+(``bot.storage.handovers``), so none is orphaned and none stays with them.
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from bot.storage.handovers import offer_handover
+from bot.storage.handovers import hand_case_over
+from bot.storage.history import EventKind, record
 from bot.storage.models import (
     Case,
+    CaseEvent,
     CaseShare,
     Child,
     Handover,
@@ -26,6 +29,7 @@ from bot.storage.models import (
     TeamInvite,
     TeamMember,
 )
+from bot.storage.notices import tell
 from bot.storage.visibility import can_see
 from flows.follow_up import OPEN_STATUSES, ReminderKind, ReminderStatus
 from flows.team import (
@@ -144,13 +148,31 @@ async def remove_member(
 ) -> int:
     """``gone`` is out of ``team`` at once, with every share that reached them through it.
 
-    Shares of their own cases in the team end too (a case is shared by its leader as a
-    member), and so do shares naming them. Their open cases that were shared in the
-    team are offered to ``hand_to`` (a coordinator), who keeps seeing each by name
-    until they answer, so none is orphaned. The last member out ends the team.
-    Returns how many cases were offered.
+    Every open case of the team they are responsible for goes back: to the leader who
+    handed it to them in the team, if still in it, or else to ``hand_to`` (a
+    coordinator) or another coordinator; nothing of it stays visible to them, and both
+    sides are told. Shares of their own cases in the team end too, and so do shares
+    naming them. The last member out ends the team. Returns how many cases went back.
     """
-    orphans = await orphaned_cases(session, team, gone.leader_id) if hand_to else []
+    held = await orphaned_cases(session, team, gone.leader_id)
+    told = []
+    for case in held:
+        heir = await _heir(session, team, gone, case, hand_to)
+        if heir is None:
+            continue
+        await hand_case_over(session, case, heir, now)
+        told.append(
+            record(
+                session,
+                case.id,
+                EventKind.HANDED_BACK,
+                gone.leader_id,
+                now,
+                other=heir,
+                team_id=team.id,
+            )
+        )
+    await session.flush()
     own_cases = select(Case.id).where(Case.leader_id == gone.leader_id)
     await session.execute(
         delete(CaseShare).where(
@@ -158,16 +180,42 @@ async def remove_member(
             or_(CaseShare.leader_id == gone.leader_id, CaseShare.case_id.in_(own_cases)),
         )
     )
-    for case in orphans:
-        assert hand_to is not None
-        session.add(CaseShare(case_id=case.id, team_id=team.id, leader_id=hand_to))
-        await offer_handover(session, case, None, team.id, gone.leader_id, hand_to, now)
     team.members.remove(gone)
     await session.flush()
     await _after_leaving(session, gone.leader_id)
+    for line in told:
+        await tell(session, [line.other_id, line.actor_id], line, now)
     if not team.members:
         await session.delete(team)
-    return len(orphans)
+    return len(told)
+
+
+async def _heir(
+    session: AsyncSession, team: Team, gone: TeamMember, case: Case, hand_to: int | None
+) -> int | None:
+    """Who a case ``gone`` held in ``team`` goes back to: whoever handed it to them in the
+    team if still in it, else ``hand_to``, else another coordinator."""
+    staying = {m.leader_id: m for m in team.members if m.id != gone.id}
+    giver = await session.scalar(
+        select(CaseEvent.other_id)
+        .where(
+            CaseEvent.case_id == case.id,
+            CaseEvent.kind == EventKind.HANDOVER_ACCEPTED,
+            CaseEvent.child_id.is_(None),
+            CaseEvent.actor_id == gone.leader_id,
+            CaseEvent.team_id == team.id,
+        )
+        .order_by(CaseEvent.at.desc(), CaseEvent.id.desc())
+        .limit(1)
+    )
+    if giver is not None and giver in staying:
+        return giver
+    if hand_to is not None and hand_to in staying:
+        return hand_to
+    return next(
+        (i for i, m in staying.items() if m.role == TeamRole.COORDINATOR),
+        None,
+    )
 
 
 async def _after_leaving(session: AsyncSession, leader_id: int) -> None:
@@ -195,6 +243,8 @@ async def _after_leaving(session: AsyncSession, leader_id: int) -> None:
             Reminder.leader_id == leader_id,
             Reminder.status.in_(OPEN_STATUSES),
             Reminder.case_id.in_(unseen),
+            # What they are told about it still reaches them, without the children's names.
+            Reminder.kind != ReminderKind.NOTICE,
         )
     )
     for reminder in stranded:
@@ -207,13 +257,23 @@ async def _after_leaving(session: AsyncSession, leader_id: int) -> None:
 
 
 async def orphaned_cases(session: AsyncSession, team: Team, leader_id: int) -> Sequence[Case]:
-    """The leader's open cases shared in ``team``: they would be orphaned by leaving it."""
+    """The team's open cases the leader is responsible for: shared in ``team``, or handed
+    to them there. They go back when the leader leaves it."""
     found = await session.scalars(
         select(Case)
         .where(
             Case.leader_id == leader_id,
             Case.closed_at.is_(None),
-            Case.id.in_(select(CaseShare.case_id).where(CaseShare.team_id == team.id)),
+            or_(
+                Case.id.in_(select(CaseShare.case_id).where(CaseShare.team_id == team.id)),
+                Case.id.in_(
+                    select(CaseEvent.case_id).where(
+                        CaseEvent.kind == EventKind.HANDOVER_ACCEPTED,
+                        CaseEvent.actor_id == leader_id,
+                        CaseEvent.team_id == team.id,
+                    )
+                ),
+            ),
         )
         .order_by(Case.id)
     )

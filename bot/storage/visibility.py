@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, and_, delete, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.history import EventKind, record
-from bot.storage.models import Case, CaseShare, TeamMember
+from bot.storage.models import Case, CaseEvent, CaseShare, TeamMember
 
 
 def can_see(leader_id: int) -> ColumnElement[bool]:
@@ -101,3 +101,73 @@ async def toggle_share(
         session.add(CaseShare(case_id=case.id, team_id=team_id, leader_id=leader_id))
     record(session, case.id, kind, actor, now, other=leader_id, team_id=team_id)
     return not existing
+
+
+#: The detail of a ``SHARED`` line written because the case was offered to the leader.
+FOR_OFFER = "for_offer"
+
+
+def share_for_offer(
+    session: AsyncSession, case: Case, team_id: int, leader_id: int, actor: int, now: datetime
+) -> None:
+    """``leader_id`` is offered the case and sees it from now on, by name, in the team."""
+    session.add(CaseShare(case_id=case.id, team_id=team_id, leader_id=leader_id))
+    record(
+        session,
+        case.id,
+        EventKind.SHARED,
+        actor,
+        now,
+        other=leader_id,
+        team_id=team_id,
+        detail=FOR_OFFER,
+    )
+
+
+async def end_offer_share(
+    session: AsyncSession, case: Case, team_id: int, leader_id: int, actor: int, now: datetime
+) -> bool:
+    """Declining undoes what the offer opened: the share by name that came with it ends.
+
+    Only if the last share or unshare of the case with ``leader_id`` in the team was the
+    offer's own: a share made on purpose before or since stays. Whether it ended.
+    """
+    last = await session.scalar(
+        select(CaseEvent)
+        .where(
+            CaseEvent.case_id == case.id,
+            CaseEvent.team_id == team_id,
+            CaseEvent.other_id == leader_id,
+            CaseEvent.kind.in_((EventKind.SHARED, EventKind.UNSHARED)),
+        )
+        .order_by(CaseEvent.at.desc(), CaseEvent.id.desc())
+        .limit(1)
+    )
+    if last is None or last.kind != EventKind.SHARED or last.detail != FOR_OFFER:
+        return False
+    same = and_(
+        CaseShare.case_id == case.id,
+        CaseShare.team_id == team_id,
+        CaseShare.leader_id == leader_id,
+    )
+    if await session.scalar(select(CaseShare.id).where(same)) is None:
+        return False
+    await session.execute(delete(CaseShare).where(same))
+    record(session, case.id, EventKind.UNSHARED, actor, now, other=leader_id, team_id=team_id)
+    return True
+
+
+async def keep_sight(
+    session: AsyncSession, case: Case, team_id: int, leader_id: int, actor: int, now: datetime
+) -> None:
+    """``leader_id`` handed ``case`` over and keeps seeing it: shared with them by name in
+    the team, if they are still in it and see it no other way."""
+    member = await session.scalar(
+        select(TeamMember.id).where(
+            TeamMember.team_id == team_id, TeamMember.leader_id == leader_id
+        )
+    )
+    if member is None or await sees(session, leader_id, case.id):
+        return
+    session.add(CaseShare(case_id=case.id, team_id=team_id, leader_id=leader_id))
+    record(session, case.id, EventKind.SHARED, actor, now, other=leader_id, team_id=team_id)

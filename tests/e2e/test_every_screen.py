@@ -77,6 +77,8 @@ SAME_AS_ENGLISH: dict[str, set[str]] = {
     "Pestgesprek": set(SUPPORTED_LANGUAGES),
     "Privacy": {"nl"},
     "Team %(team)s": {"de"},
+    # Hours on a button: French writes them as English does.
+    "%(hours)d h": {"fr"},
 }
 #: An invitation's token is random: the golden files hold a stand-in for it.
 INVITATION_TOKEN = re.compile(r"(https://t\.me/\w+\?start=)[\w-]+")

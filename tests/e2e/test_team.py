@@ -210,7 +210,7 @@ async def test_leaving_a_team_and_the_last_coordinator_stays(
     await make_team(ann, "Givers")
     await ann.send("/team")
     teams = await ann.expect("My teams")
-    assert "Jonggivers" in teams.text and "Givers: 1 leader(s)" in teams.text
+    assert "Jonggivers" in teams.text and "Givers: you are its coordinator — 1 member" in teams.text
 
     # Ann's case shared with the whole team: Ben sees it until he leaves.
     await walk.new_case(ann, "Lies", [("Bram", "Joins in")])

@@ -1,8 +1,8 @@
 """The new working year: every member is asked about each open case; none is orphaned.
 
 The coordinator moves the team's start of the year to 1 December; a leader who
-leaves with a case shared in the team is asked to hand it over first, and it is
-offered to the coordinator when they leave anyway. On 1 December the coordinator
+leaves with a case shared in the team is asked to hand it over first, and it goes
+back to the coordinator when they leave anyway. On 1 December the coordinator
 is asked about each open case: one is handed over (and accepted), one closed, one
 kept; the question comes once a year.
 """
@@ -50,12 +50,13 @@ async def test_the_new_working_year_asks_about_each_open_case_once(
     # Ben leaves: asked to hand Noor's case over first; he leaves anyway.
     await ben.press(await team_screen(ben), "Leave this team")
     confirm = await ben.expect("Leave team Kapoenen?")
-    assert "Hand over your open cases shared in this team first" in confirm.text
+    assert "Hand over your open cases of this team first" in confirm.text
     assert "🤝 Noor" in confirm.button_texts
     await ben.press(confirm, "Yes, leave")
     await ben.expect("You left team Kapoenen")
-    offer = await ann.expect("asks you to take over the case of Noor")
-    await ann.press(offer, "Accept")
+    back = await ann.expect("Ben is no longer in team Kapoenen")
+    assert "the case of Noor" in back.text and "went back to you" in back.text
+    await ann.press(back, "Open the case")
     await ann.expect("Case Noor")
     await ben.send("/cases")
     await ben.expect("You have no open cases")
@@ -72,6 +73,7 @@ async def test_the_new_working_year_asks_about_each_open_case_once(
     await ann.press(asked["Sam"], "Hand over")
     await ann.press(await ann.expect("Hand over: Sam"), "The whole case")
     await ann.press(await ann.expect("To whom?"), "Cas")
+    await ann.press(await ann.expect("Offer the case of Sam to Cas?"), "I keep seeing it")
     await cas.press(await cas.expect("take over the case of Sam"), "Accept")
     await cas.expect("Case Sam")
 

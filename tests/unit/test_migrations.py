@@ -803,3 +803,86 @@ async def test_a_childs_note_comes_with_0015_and_goes_on_downgrade(database_url:
     finally:
         await operator.dispose()
         await database.dispose()
+
+
+async def test_offers_made_before_keep_the_one_who_offers_seeing_the_case(
+    database_url: str,
+) -> None:
+    database = Database(database_url)
+    operator = operator_engine(database_url)
+    try:
+        await run_alembic(database.engine, lambda config: command.upgrade(config, PREVIOUS))
+        ids = await insert_0001_rows(database.engine)
+        await run_alembic(database.engine, lambda config: command.upgrade(config, "0015"))
+        async with database.engine.begin() as connection:
+            await connection.execute(
+                text(
+                    "INSERT INTO teams (id, name, created_at, escalate_after_hours,"
+                    " year_start_month, year_asked) VALUES (7, 'Kapoenen', :at, 24, 9, 2026)"
+                ),
+                {"at": CREATED},
+            )
+            await connection.execute(
+                text(
+                    "INSERT INTO handovers (case_id, team_id, from_id, to_id)"
+                    " VALUES (:case, 7, :from_id, :to_id)"
+                ),
+                {"case": ids["case"], "from_id": LEADER_ID, "to_id": OTHER_LEADER_ID},
+            )
+        await database.migrate()
+        async with database.session() as session:
+            offer = await session.scalar(select(Handover))
+            assert offer is not None and offer.keeps_sight is True
+
+        await run_alembic(operator, lambda config: command.downgrade(config, "0015"))
+        async with operator.connect() as connection:
+            assert await connection.scalar(text("SELECT count(*) FROM handovers")) == 1
+        await database.migrate()
+        assert await schema_differences(database.engine) == []
+        async with database.session() as session:
+            assert await session.scalar(select(func.count()).select_from(Handover)) == 1
+    finally:
+        await operator.dispose()
+        await database.dispose()
+
+
+async def test_leaders_in_a_team_keep_the_name_the_team_knows_them_by(
+    database_url: str,
+) -> None:
+    database = Database(database_url)
+    operator = operator_engine(database_url)
+    try:
+        await run_alembic(database.engine, lambda config: command.upgrade(config, PREVIOUS))
+        await insert_0001_rows(database.engine)
+        await run_alembic(database.engine, lambda config: command.upgrade(config, "0016"))
+        async with database.engine.begin() as connection:
+            await connection.execute(
+                text(
+                    "INSERT INTO teams (id, name, created_at, escalate_after_hours,"
+                    " year_start_month, year_asked) VALUES (7, 'Kapoenen', :at, 24, 9, 2026)"
+                ),
+                {"at": CREATED},
+            )
+            await connection.execute(
+                text(
+                    "INSERT INTO team_members (team_id, leader_id, role, display_name, joined_at)"
+                    " VALUES (7, :leader, 'coordinator', :name, :at)"
+                ),
+                {"leader": LEADER_ID, "name": CIPHER.encrypt("Ann"), "at": CREATED},
+            )
+        await database.migrate()
+        use_cipher(CIPHER)
+        async with database.session() as session:
+            leader = await session.get(Leader, LEADER_ID)
+            other = await session.get(Leader, OTHER_LEADER_ID)
+            assert leader is not None and leader.team_name == "Ann"
+            assert other is not None and other.team_name is None
+
+        await run_alembic(operator, lambda config: command.downgrade(config, "0016"))
+        async with operator.connect() as connection:
+            assert await connection.scalar(text("SELECT count(*) FROM team_members")) == 1
+        await database.migrate()
+        assert await schema_differences(database.engine) == []
+    finally:
+        await operator.dispose()
+        await database.dispose()
