@@ -40,7 +40,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot, InlineKeyboardMarkup
 
 from bot import delivery
-from bot.storage.database import Database
+from bot.storage.database import ERASED, Database
 from bot.storage.models import Leader, UndeliveredReply
 from bot.telegram_faults import RetryPolicy
 
@@ -58,7 +58,11 @@ async def hold(
 
     A leader erased by this very turn has nothing kept: their screens are sent as before.
     """
-    if not screens or await session.scalar(select(Leader.id).where(Leader.id == leader_id)) is None:
+    if not screens:
+        return []
+    # Only a transaction that erased something can have erased the leader it loaded.
+    erased = session.info.get(ERASED, False)
+    if erased and await session.scalar(select(Leader.id).where(Leader.id == leader_id)) is None:
         return []
     rows = [
         UndeliveredReply(
