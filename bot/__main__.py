@@ -8,16 +8,17 @@ import gc
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot import __version__
-from bot.application import build_application
-from bot.intake.polling import run_polling
 from bot.log_format import TEXT, WithoutUpdateContents, make_formatter
 from bot.settings import ConfigurationError, Settings, load_settings, read_environment
-from bot.storage.database import Database
-from bot.storage.encryption import DataCipher, DataKeyError, make_key, use_cipher
-from bot.version import version_line
-from flows.language import CatalogsNotCompiled, require_compiled_catalogs
+
+if TYPE_CHECKING:
+    from bot.storage.database import Database
+
+# ``make-key`` and ``--version`` import neither the database layer nor the bot: the
+# commands that need them import them when they run.
 
 log = logging.getLogger("bot")
 
@@ -62,6 +63,9 @@ async def prepare(settings: Settings, database: Database | None = None) -> None:
     own ``database``, the checks use it and leave it open; without, they open and close
     one of their own.
     """
+    from bot.storage.database import Database
+    from bot.storage.encryption import DataCipher
+
     given = database
     database = given or Database(settings.database_url)
     cipher = DataCipher(settings.data_keys)
@@ -81,6 +85,8 @@ async def prepare(settings: Settings, database: Database | None = None) -> None:
 async def rotate_key(settings: Settings) -> int:
     """Re-encrypt everything under the first key of DATA_KEY."""
     from bot.storage import key_rotation  # the bot's own start-up does without it
+    from bot.storage.database import Database
+    from bot.storage.encryption import DataCipher
 
     await prepare(settings)
     database = Database(settings.database_url)
@@ -92,6 +98,11 @@ async def rotate_key(settings: Settings) -> int:
 
 def run(settings: Settings) -> None:
     """Run the bot until it is stopped (Ctrl-C or SIGTERM)."""
+    from bot.application import build_application
+    from bot.intake.polling import run_polling
+    from bot.storage.database import Database
+    from bot.storage.encryption import DataCipher, use_cipher
+
     use_cipher(DataCipher(settings.data_keys))
     database = Database(settings.database_url)
     # One event loop for the checks and the bot, with the bot's own engine: the checks'
@@ -135,12 +146,23 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     if args.command == "make-key":
-        print(make_key())
+        from cryptography.fernet import Fernet  # what bot.storage.encryption reads keys with
+
+        print(Fernet.generate_key().decode("ascii"))
         return 0
-    try:
-        if args.version:
+    if args.version:
+        from bot.version import version_line
+
+        try:
             print(version_line(read_environment()))
-            return 0
+        except ConfigurationError as error:
+            print(f"pestgesprek: {error}", file=sys.stderr)
+            return 2
+        return 0
+    from bot.storage.encryption import DataCipher, DataKeyError, use_cipher
+    from flows.language import CatalogsNotCompiled, require_compiled_catalogs
+
+    try:
         if args.command in ("run", "console"):
             # Without compiled catalogs every answer would silently be the code's English.
             require_compiled_catalogs()

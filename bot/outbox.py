@@ -16,22 +16,31 @@ and it sends them (:func:`resend`) before the leader's next update. A restart do
 the same for every leader who has some, and so does the sweep of a surviving process.
 
 At least once: a process killed after Telegram took a screen and before its row was
-deleted sends that screen again; that window is one small transaction long.
+deleted sends that screen again. On SQLite (one process) the rows of screens sent are
+not deleted in a transaction of their own, which cost every update a second write:
+the next turn deletes them in its transaction (:func:`forget_sent`), or, when no turn
+comes within :data:`FORGET_AFTER`, one small transaction does (:func:`forget_now`).
+That window is that long; until then this process knows them sent, and never sends
+them again itself.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import groupby
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import delete, select
+from sqlalchemy import Delete, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot, InlineKeyboardMarkup
 
 from bot import delivery
-from bot.storage.database import Database
+from bot.storage.database import ERASED, Database
 from bot.storage.models import Leader, UndeliveredReply
 from bot.telegram_faults import RetryPolicy
 
@@ -49,7 +58,11 @@ async def hold(
 
     A leader erased by this very turn has nothing kept: their screens are sent as before.
     """
-    if not screens or await session.scalar(select(Leader.id).where(Leader.id == leader_id)) is None:
+    if not screens:
+        return []
+    # Only a transaction that erased something can have erased the leader it loaded.
+    erased = session.info.get(ERASED, False)
+    if erased and await session.scalar(select(Leader.id).where(Leader.id == leader_id)) is None:
         return []
     rows = [
         UndeliveredReply(
@@ -66,16 +79,115 @@ async def hold(
     return [row.id for row in rows]
 
 
+#: How long the rows of screens sent wait for a turn to delete them with its own.
+FORGET_AFTER = 0.2
+
+
+@dataclass
+class _Sent:
+    """Rows of screens sent that no transaction has deleted yet (this process's)."""
+
+    ids: list[int] = field(default_factory=list)
+    #: Taken by a transaction that has not committed yet: still there for other readers.
+    deleting: set[int] = field(default_factory=set)
+    later: asyncio.Task[None] | None = None
+
+    def take(self) -> list[int]:
+        ids, self.ids = self.ids, []
+        self.deleting.update(ids)
+        return ids
+
+    def done(self, ids: Sequence[int], committed: bool) -> None:
+        self.deleting.difference_update(ids)
+        if not committed:
+            self.ids[:0] = ids
+
+
+_sent: WeakKeyDictionary[Database, _Sent] = WeakKeyDictionary()
+
+
+def _delete(ids: Sequence[int]) -> Delete:
+    return (
+        delete(UndeliveredReply)
+        .where(UndeliveredReply.id.in_(ids))
+        .execution_options(synchronize_session=False)
+    )
+
+
 async def sent(database: Database, ids: Sequence[int]) -> None:
-    """The screens are shown, or kept anew for the leader's next update: their rows go."""
+    """The screens are shown, or kept anew for the leader's next update: their rows go.
+
+    On PostgreSQL at once (another process may take the leader's claim next); on
+    SQLite with the next turn's transaction, or within :data:`FORGET_AFTER`.
+    """
     if not ids:
         return
-    async with database.write_turn(), database.session() as session, session.begin():
-        await session.execute(
-            delete(UndeliveredReply)
-            .where(UndeliveredReply.id.in_(ids))
-            .execution_options(synchronize_session=False)
-        )
+    if database.kind == "postgresql":
+        async with database.session() as session, session.begin():
+            await session.execute(_delete(ids))
+        return
+    waiting = _sent.setdefault(database, _Sent())
+    waiting.ids.extend(ids)
+    if waiting.later is None:
+        waiting.later = asyncio.get_running_loop().create_task(_forget_later(database, waiting))
+
+
+async def _forget_later(database: Database, waiting: _Sent) -> None:
+    try:
+        await asyncio.sleep(FORGET_AFTER)
+    finally:
+        waiting.later = None
+    await forget_now(database)
+
+
+async def forget_now(database: Database) -> None:
+    """Delete the rows of screens sent, in a transaction of their own (at a pause, at stop)."""
+    waiting = _sent.get(database)
+    if waiting is None or not waiting.ids:
+        return
+    ids = waiting.take()
+    committed = False
+    try:
+        async with database.write_turn(), database.session() as session, session.begin():
+            await session.execute(_delete(ids))
+        committed = True
+    finally:
+        waiting.done(ids, committed)
+
+
+async def forget_all(database: Database) -> None:
+    """At stop: nothing waits to be deleted any more."""
+    waiting = _sent.get(database)
+    if waiting is not None and waiting.later is not None:
+        waiting.later.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await waiting.later
+    await forget_now(database)
+
+
+async def forget_sent(session: AsyncSession, database: Database) -> list[int]:
+    """Delete the rows of screens sent in ``session``'s transaction (a turn's); their ids.
+
+    Once the transaction ends, say whether it committed with :func:`forgotten`.
+    """
+    waiting = _sent.get(database)
+    if waiting is None or not waiting.ids:
+        return []
+    ids = waiting.take()
+    await session.execute(_delete(ids))
+    return ids
+
+
+def forgotten(database: Database, ids: Sequence[int], committed: bool) -> None:
+    """The transaction that deleted ``ids`` committed, or not (then they wait again)."""
+    waiting = _sent.get(database)
+    if ids and waiting is not None:
+        waiting.done(ids, committed)
+
+
+def _known_sent(database: Database) -> set[int]:
+    waiting = _sent.get(database)
+    return set(waiting.ids) | waiting.deleting if waiting is not None else set()
 
 
 _LEFT_OVER = (
@@ -115,6 +227,8 @@ async def resend(
                 )
             ).all()
         )
+    sent_already = _known_sent(database)
+    rows = [row for row in rows if row.id not in sent_already]
     if not rows:
         return 0
     log.info("%d screen(s) of chat(s) of leader %s left unsent: sent now", len(rows), leader_id)

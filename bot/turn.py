@@ -16,6 +16,7 @@ One session per update: the leader's place is read and written with their data.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
@@ -24,7 +25,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.ext import ContextTypes
 
 from bot import delivery, outbox
@@ -138,8 +139,20 @@ class Turn:
         for the leader's next update.
         """
         query = self.update.callback_query
-        if query is not None:
-            await delivery.answer_press(query, self._toast)
+        # The press's answer and its screen go out together: the screen comes a round
+        # trip to Telegram sooner than after the answer (the answer never raises).
+        answering = (
+            asyncio.ensure_future(delivery.answer_press(query, self._toast))
+            if query is not None
+            else None
+        )
+        try:
+            await self._show(query)
+        finally:
+            if answering is not None:
+                await answering
+
+    async def _show(self, query: CallbackQuery | None) -> None:
         chat = self.update.effective_chat
         if chat is None:
             return
@@ -212,26 +225,50 @@ def leader_turn(handler: Handler) -> TurnCallback:
         shared = services(context)
         now = shared.clock()
         async with shared.database.session() as session:
-            async with shared.database.write_turn(), session.begin():
-                leader = await leaders.get_or_create(session, user.id, user.language_code, now)
-                set_language(leader.language)
-                turn = Turn(update, context, session, leader, now, callback=press)
-                # A typed answer to a question the leader never saw is not taken.
-                answered_unseen = leader.undelivered and await _show_kept_first(turn)
-                if not answered_unseen:
-                    # The new place in the flow is saved with the data, before any answer.
-                    await handler(turn)
-                # Handled exactly once: the inbox row is marked with the effects, or neither.
-                await inbox.mark_done(session, update.update_id)
-                # The screens too (bot.outbox): a process that dies before sending them
-                # leaves them to the next one.
-                held = await turn.hold()
+            forgotten: list[int] = []
+            committed = False
+            try:
+                async with shared.database.write_turn(), session.begin():
+                    # The rows of screens sent before go with this transaction (bot.outbox).
+                    forgotten = await outbox.forget_sent(session, shared.database)
+                    taken = await _take_turn(session, update, context, handler, press, now)
+                committed = True
+            finally:
+                outbox.forgotten(shared.database, forgotten, committed)
             inbox.turn_committed(update.update_id)
             # What the turn erased is unreadable on disk before the leader hears it is gone.
             await shared.database.erased(session)
+            turn, held = taken
             try:
                 await turn.deliver()
             finally:
                 await outbox.sent(shared.database, held)
 
     return callback
+
+
+async def _take_turn(
+    session: AsyncSession,
+    update: Update,
+    context: Context,
+    handler: Handler,
+    press: Pressed | None,
+    now: datetime,
+) -> tuple[Turn, list[int]]:
+    """The turn's work in its transaction: the turn, and the ids of its screens' rows."""
+    user = update.effective_user
+    assert user is not None
+    leader = await leaders.get_or_create(session, user.id, user.language_code, now)
+    set_language(leader.language)
+    turn = Turn(update, context, session, leader, now, callback=press)
+    # A typed answer to a question the leader never saw is not taken.
+    answered_unseen = leader.undelivered and await _show_kept_first(turn)
+    if not answered_unseen:
+        # The new place in the flow is saved with the data, before any answer.
+        await handler(turn)
+    # Handled exactly once: the inbox row is marked with the effects, or neither.
+    await inbox.mark_done(session, update.update_id)
+    # The screens too (bot.outbox): a process that dies before sending them
+    # leaves them to the next one.
+    held = await turn.hold()
+    return turn, held

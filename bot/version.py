@@ -8,20 +8,22 @@ password).
 
 from __future__ import annotations
 
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+import re
 
 from bot import __version__
 from bot.settings import ConfigurationError, database_url_from
 
+#: The kind of database of a URL, read as SQLAlchemy reads it (``dialect+driver://``),
+#: without importing SQLAlchemy: ``--version`` loads no database layer.
+_SCHEME = re.compile(r"(?P<kind>[\w-]+)(?:\.[\w-]+)?(?:\+[\w-]+)?://")
+
 
 def version_line(environ: dict[str, str]) -> str:
     """``pestgesprek 0.1.0 (database: sqlite)``."""
-    try:
-        kind = make_url(database_url_from(environ)).get_backend_name()
-    except ArgumentError as error:
+    found = _SCHEME.match(database_url_from(environ))
+    if found is None:
         raise ConfigurationError(
             "DATABASE_URL is not a database URL; write it as "
             "postgresql://user:password@host/database or sqlite:///path/to/file.sqlite3"
-        ) from error
-    return f"pestgesprek {__version__} (database: {kind})"
+        )
+    return f"pestgesprek {__version__} (database: {found['kind']})"

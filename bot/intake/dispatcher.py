@@ -160,6 +160,7 @@ class InboxDispatcher:
                 await self._sweeper
         if self._workers:
             await asyncio.gather(*self._workers.values(), return_exceptions=True)
+        await outbox.forget_all(self._database)
         await self._claims.close()
 
     async def idle(self) -> None:

@@ -1,4 +1,4 @@
-"""Benchmark: what one update costs Pestgesprek, next to a bare python-telegram-bot bot.
+"""Benchmark: what one update costs Pestgesprek, next to a durable bot written by hand.
 
 Run it from the project folder::
 
@@ -8,8 +8,11 @@ Run it from the project folder::
 Two bots poll the same kind of stand-in Bot API server (``tests.support.bot_api_standin``),
 each as its own process, one after the other, in alternating order, ``--pairs`` times:
 
-* ``bare``: ``tests/bench/echo_bot.py``, python-telegram-bot alone: every text is answered
-  with one message and one inline button, a press with an answer and an edit;
+* ``peer``: ``tests/bench/durable_bot.py``, the durable peer: python-telegram-bot that
+  stores each update in a SQLite inbox (aiosqlite, WAL, ``synchronous=NORMAL``) and
+  commits, then upserts the chat's state and marks the update done in a second
+  transaction, then answers every text with one message and one inline button, a press
+  with an answer and an edit;
 * ``pestgesprek``: ``python -m bot`` on a migrated SQLite database (Telegram's rate limiter
   off, as the stand-in has no limits here), with ``--stored-leaders`` other leaders (each
   with a stored place in the flow and their share of ``--stored-cases`` open cases).
@@ -24,12 +27,21 @@ each:
   ``/criteria``, and so on;
 * ``start``: ``/start`` only.
 
+Then **tap to screen**: the stand-in holds back every reply (every call but getUpdates)
+``--latency-ms`` (60), as a Telegram some way off does; ``--tap-users`` (15) users at once
+each run the mix, one update at a time, ``--tap-updates`` (9) updates each; the time
+from the user's tap (or text) until its screen (and, for a press, the press's answer)
+arrived, p50 and p99 over all of them.
+
 Before either, every user sends ``/start`` once (so both bots know them). The process's
 CPU time (user + system, from ``/proc``) over each round, divided by the updates, is the
 CPU per update; updates over the round's wall-clock seconds the throughput. The buttons
 pressed are found in the bots' replies, so the benchmark follows the handlers wherever
-they go. Medians over the pairs, and their ratios, are printed as a Markdown table and
-written as JSON to ``tests/bench/results/``. A script, not a test.
+they go. Medians over the pairs, and Pestgesprek's ratio to the peer (each pair's ratio,
+and their median), are printed as a Markdown table and written as JSON to
+``tests/bench/results/``. ``--bots bare,peer,pestgesprek`` adds the bare bot
+(``tests/bench/echo_bot.py``, python-telegram-bot that keeps nothing). A script, not a
+test.
 
 ``BENCH_PROFILE=FILE`` runs Pestgesprek under ``cProfile`` and leaves its statistics in
 ``FILE`` (the CPU figures then count the profiler too).
@@ -68,6 +80,8 @@ from tests.support.running_bot import TEST_DATA_KEY
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 ECHO_BOT = Path(__file__).resolve().parent / "echo_bot.py"
+PEER_BOT = Path(__file__).resolve().parent / "durable_bot.py"
+BOTS = ("bare", "peer", "pestgesprek")
 #: The benchmark's users; the stored leaders' ids start at STORED_FIRST_ID.
 FIRST_USER_ID = 6_000_001
 STORED_FIRST_ID = 7_000_001
@@ -91,6 +105,8 @@ class Figures:
     mix_updates_per_second: float
     start_cpu_ms: float
     start_updates_per_second: float
+    tap_p50_ms: float
+    tap_p99_ms: float
 
     @property
     def rss_idle_mib(self) -> float:
@@ -168,6 +184,17 @@ def bare_bot(api: BotApiStandin, workdir: Path) -> Contender:
     """The echo bot."""
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": api.root}
     return Contender("bare", [sys.executable, str(ECHO_BOT)], env, workdir)
+
+
+def durable_peer(api: BotApiStandin, workdir: Path) -> Contender:
+    """The durable peer, on its own SQLite file in ``workdir``."""
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_URL": api.root,
+        "PEER_DATABASE": str(workdir / "peer.sqlite3"),
+    }
+    return Contender("peer", [sys.executable, str(PEER_BOT)], env, workdir)
 
 
 def pestgesprek(api: BotApiStandin, workdir: Path, database: Path) -> Contender:
@@ -288,6 +315,28 @@ async def starts(user: SimUser, count: int) -> None:
         await command(user, "/start")
 
 
+async def taps(user: SimUser, count: int, seconds: list[float]) -> None:
+    """The mix, one update at a time; each update's seconds from tap to screen."""
+    checklist: BotMessage | None = None
+    for number in range(count):
+        started = time.perf_counter()
+        match number % 3:
+            case 0:
+                await command(user, "/start")
+            case 1:
+                checklist = await command(user, "/criteria")
+            case _:
+                assert checklist is not None
+                await press_first(user, checklist)
+        seconds.append(time.perf_counter() - started)
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    """The nearest-rank percentile of ``values``."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(fraction * len(ordered)) - 1))]
+
+
 async def round_of(
     contender: Contender,
     users: list[SimUser],
@@ -310,6 +359,8 @@ async def one_run(name: str, args: argparse.Namespace, template: Path, folder: P
     async with BotApiStandin(long_poll_cap=10.0) as api:
         if name == "bare":
             contender = bare_bot(api, workdir)
+        elif name == "peer":
+            contender = durable_peer(api, workdir)
         else:
             database = workdir / "bot.sqlite3"
             shutil.copyfile(template, database)
@@ -324,6 +375,12 @@ async def one_run(name: str, args: argparse.Namespace, template: Path, folder: P
             await asyncio.gather(*(starts(user, 1) for user in users))  # warm-up
             mix_cpu, mix_rate = await round_of(contender, users, mix, args.per_user)
             start_cpu, start_rate = await round_of(contender, users, starts, args.per_user)
+            api.latency = args.latency_ms / 1000
+            tapped: list[float] = []
+            await asyncio.gather(
+                *(taps(u, args.tap_updates, tapped) for u in users[: args.tap_users])
+            )
+            api.latency = 0.0
             for _ in range(args.startups - 1):
                 await contender.stop()
                 startups.append(await contender.start(api))
@@ -331,7 +388,18 @@ async def one_run(name: str, args: argparse.Namespace, template: Path, folder: P
             await contender.stop()
     wall = statistics.median(seconds for seconds, _ in startups)
     cpu = statistics.median(seconds for _, seconds in startups)
-    return Figures(name, wall, cpu, rss, mix_cpu, mix_rate, start_cpu, start_rate)
+    return Figures(
+        name,
+        wall,
+        cpu,
+        rss,
+        mix_cpu,
+        mix_rate,
+        start_cpu,
+        start_rate,
+        percentile(tapped, 0.5) * 1000,
+        percentile(tapped, 0.99) * 1000,
+    )
 
 
 # -- reporting -------------------------------------------------------------------------------
@@ -344,6 +412,8 @@ ROWS = [
     ("start-up to the first getUpdates", "startup_seconds", "{:.2f} s", "lower"),
     ("CPU time of that start-up", "startup_cpu_seconds", "{:.2f} s", "lower"),
     ("RSS idle", "rss_idle_mib", "{:.0f} MiB", "lower"),
+    ("tap to screen, replies held back, p50", "tap_p50_ms", "{:.1f} ms", "lower"),
+    ("tap to screen, replies held back, p99", "tap_p99_ms", "{:.1f} ms", "lower"),
 ]
 
 
@@ -352,21 +422,27 @@ def median_of(runs: list[Figures], name: str, attribute: str) -> float:
 
 
 def markdown_table(runs: list[Figures]) -> str:
-    """Medians per bot and Pestgesprek's ratio to the bare bot."""
+    """Medians per bot; Pestgesprek's ratio to the peer: the median of the pairs' ratios."""
+    names = [name for name in BOTS if any(r.bot == name for r in runs)]
     lines = [
-        "| figure | bare bot | Pestgesprek | ratio |",
-        "|---|---:|---:|---:|",
+        "| figure | " + " | ".join(names) + " | ratio to the peer (pairs) |",
+        "|---|" + "---:|" * len(names) + "---|",
     ]
-    names = {r.bot for r in runs}
+    peers = [r for r in runs if r.bot == "peer"]
+    ours = [r for r in runs if r.bot == "pestgesprek"]
     for label, attribute, shape, _better in ROWS:
-        values = {name: median_of(runs, name, attribute) for name in names}
-        bare = values.get("bare")
-        pest = values.get("pestgesprek")
-        ratio = f"{pest / bare:.2f}×" if bare and pest is not None else "—"
-        lines.append(
-            f"| {label} | {shape.format(bare) if bare is not None else '—'} "
-            f"| {shape.format(pest) if pest is not None else '—'} | {ratio} |"
+        values = [shape.format(median_of(runs, name, attribute)) for name in names]
+        pairs = [
+            float(getattr(o, attribute)) / float(getattr(p, attribute))
+            for p, o in zip(peers, ours, strict=False)
+            if float(getattr(p, attribute))
+        ]
+        ratio = (
+            f"{statistics.median(pairs):.2f}× ({', '.join(f'{r:.2f}' for r in pairs)})"
+            if pairs
+            else "—"
         )
+        lines.append(f"| {label} | " + " | ".join(values) + f" | {ratio} |")
     return "\n".join(lines)
 
 
@@ -378,7 +454,11 @@ def write_json(runs: list[Figures], args: argparse.Namespace, stamp: str) -> Pat
         "started": stamp,
         "command": " ".join(["python -m tests.bench.per_update", *sys.argv[1:]]),
         "arguments": vars(args),
-        "machine": {"python": platform.python_version(), "platform": platform.platform()},
+        "machine": {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "load_average_at_end": os.getloadavg(),
+        },
         "runs": [asdict(r) for r in runs],
         "table": markdown_table(runs),
     }
@@ -400,11 +480,20 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--stored-leaders", type=int, default=0)
     parser.add_argument("--stored-cases", type=int, default=0)
     parser.add_argument(
-        "--only", choices=["bare", "pestgesprek"], help="run one of the two bots only"
+        "--bots", default="peer,pestgesprek", help="which bots, comma-separated: " + ", ".join(BOTS)
     )
+    parser.add_argument("--only", choices=BOTS, help="run one bot only")
+    parser.add_argument("--latency-ms", type=float, default=60.0, help="held back, tap to screen")
+    parser.add_argument("--tap-users", type=int, default=15)
+    parser.add_argument("--tap-updates", type=int, default=9)
     args = parser.parse_args(argv)
-    if min(args.pairs, args.users, args.per_user, args.startups) < 1:
-        parser.error("--pairs, --users, --per-user and --startups must be positive")
+    if min(args.pairs, args.users, args.per_user, args.startups, args.tap_updates) < 1:
+        parser.error("--pairs, --users, --per-user, --startups, --tap-updates must be positive")
+    if not 1 <= args.tap_users <= args.users:
+        parser.error("--tap-users must be between 1 and --users")
+    args.names = [args.only] if args.only else args.bots.split(",")
+    if not set(args.names) <= set(BOTS):
+        parser.error("--bots: " + ", ".join(BOTS))
     return args
 
 
@@ -412,7 +501,7 @@ async def main(argv: list[str] | None = None) -> int:
     """Seed once, then alternate the two bots ``--pairs`` times."""
     args = parse_args(argv)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    names = [args.only] if args.only else ["bare", "pestgesprek"]
+    names = args.names
     runs: list[Figures] = []
     compile_sources()
     with tempfile.TemporaryDirectory(prefix="per-update-") as name:
@@ -428,6 +517,7 @@ async def main(argv: list[str] | None = None) -> int:
                 print(f"pair {pair + 1} {bot}: {figures}", flush=True)
     print()
     print(markdown_table(runs))
+    print("\nload average (1, 5, 15 min): {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     with contextlib.suppress(OSError):
         print(f"\nJSON: {write_json(runs, args, stamp)}")
     return 0

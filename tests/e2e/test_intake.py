@@ -197,10 +197,12 @@ async def test_an_update_given_again_after_a_restart_is_skipped(
         await wait_until(lambda: handed_out.count(facts) == 2, "the facts to be given again")
         await settled(api, database_url)
         # Handled again, the facts would be taken as the feeling: the script would come now.
+        # (The question may be shown once more: killed right after it was sent, the
+        # process had not yet noted it sent; see bot.outbox.)
         await leader.send("worried")
-        script = await leader.expect_new_message()
+        script = await leader.expect("I feel worried.")
         assert "I see that Tom pushed Sam." in script.text
-        assert "I feel worried." in script.text
+        assert sum("Name your feeling" in m.text for m in leader.messages) <= 3
     finally:
         await bot.terminate()
 

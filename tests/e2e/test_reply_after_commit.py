@@ -18,7 +18,7 @@ from tests.e2e.test_two_processes import healthy
 from tests.e2e.test_webhook import free_port
 from tests.support.bot_api_standin import BotApiStandin, Fault, SimUser
 from tests.support.bot_process import BotProcess
-from tests.support.database_peek import count
+from tests.support.database_peek import count, eventually_count
 from tests.support.round_robin import RoundRobin
 from tests.support.waiting import wait_until
 
@@ -92,7 +92,8 @@ async def test_the_surviving_process_sends_the_reply_of_one_killed_after_its_com
             await leader.send("/help")
             await leader.expect(HELP)
             assert shown(leader, EMPTY_LIST) == 1
-            assert await count(database_url, "SELECT count(*) FROM undelivered_replies") == 0
+            # The rows go once the screens are sent, a moment after the leader sees them.
+            await eventually_count(database_url, "SELECT count(*) FROM undelivered_replies", 0)
         finally:
             for process in processes.values():
                 await process.terminate()

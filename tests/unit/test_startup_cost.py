@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -51,3 +52,21 @@ async def started_modules(database_url: str) -> list[str]:
 async def test_a_migrated_database_starts_without_the_migration_tool(database_url: str) -> None:
     assert "alembic" in await started_modules(database_url), "an empty database is migrated"
     assert "alembic" not in await started_modules(database_url)
+
+
+@pytest.mark.parametrize("command", [["--version"], ["make-key"]])
+def test_version_and_make_key_load_no_database_layer(command: list[str], tmp_path: Path) -> None:
+    """Checking an installation, or making its key, is instant and needs no database."""
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "bot", *command],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    imported = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines()}
+    assert result.stdout.strip()
+    assert not {name for name in imported if name.split(".")[0] in {"sqlalchemy", "aiosqlite"}}
+    assert "bot.storage.database" not in imported
