@@ -36,6 +36,7 @@ from itertools import groupby
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import Delete, delete, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot, InlineKeyboardMarkup
 
@@ -137,7 +138,14 @@ async def _forget_later(database: Database, waiting: _Sent) -> None:
         await asyncio.sleep(FORGET_AFTER)
     finally:
         waiting.later = None
-    await forget_now(database)
+    try:
+        await forget_now(database)
+    except SQLAlchemyError as error:
+        # A full disk, say: the rows stay, and the next turn's transaction takes them.
+        log.warning(
+            "sent screens not forgotten yet (%s); the next turn tries again",
+            type(error).__name__,
+        )
 
 
 async def forget_now(database: Database) -> None:
