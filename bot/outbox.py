@@ -224,6 +224,9 @@ async def resend(
     Call only while holding the leader's claim. Those Telegram does not take are kept
     for the leader's next update, as any turn's are.
     """
+    # Known as sent before the read and after it: a row read just before its delete
+    # committed has left the set by the time the read returns, yet was sent.
+    known_before = _known_sent(database)
     async with database.session() as session:
         rows = list(
             (
@@ -235,7 +238,7 @@ async def resend(
                 )
             ).all()
         )
-    sent_already = _known_sent(database)
+    sent_already = known_before | _known_sent(database)
     rows = [row for row in rows if row.id not in sent_already]
     if not rows:
         return 0
