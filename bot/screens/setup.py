@@ -96,12 +96,23 @@ def _note_row(case_id: int, child_id: int) -> list[tuple[str, KeepAsNote]]:
     return [(_("📝 Keep it as a note"), KeepAsNote(case_id, child_id))]
 
 
+#: At most this much of a rest is shown back: with the words around it, a message stays
+#: within Telegram's limit. The whole rest is kept, and taken or noted whole.
+REST_SHOWN = 3000
+
+
+def _shown_rest(rest: str) -> str:
+    if len(rest) <= REST_SHOWN:
+        return typed(rest)
+    return typed(rest[:REST_SHOWN].rsplit(" ", 1)[0]) + " " + ELLIPSIS
+
+
 def rest_offered(turn: Turn, rest: str, case_id: int, child_id: int) -> None:
     """The rest of a text typed too long, offered as the next agreement, or as a note."""
     turn.say(
         _("The rest of what you typed:")
         + "\n"
-        + typed(rest)
+        + _shown_rest(rest)
         + "\n\n"
         + _("Take it as the next agreement, keep it as a note, or send another one."),
         [[(_("➕ Take it as the next agreement"), TakeRest())], _note_row(case_id, child_id)],
@@ -111,7 +122,7 @@ def rest_offered(turn: Turn, rest: str, case_id: int, child_id: int) -> None:
 def rest_shown(turn: Turn, rest: str, case_id: int, child_id: int) -> None:
     """The rest of a text typed too long, given back so nothing typed is lost."""
     turn.say(
-        _("The rest of what you typed, so it is not lost:") + "\n" + typed(rest),
+        _("The rest of what you typed, so it is not lost:") + "\n" + _shown_rest(rest),
         [_note_row(case_id, child_id)] if child_id else None,
     )
 

@@ -45,6 +45,20 @@ async def test_overlong_texts_get_a_clear_answer_and_the_leader_can_type_again(
     await leader.expect("Does Tom bully, or join in?")
 
 
+async def test_the_rest_of_a_whole_message_typed_as_a_name_fits_in_one_message(
+    api: BotApiStandin, bot: Application
+) -> None:
+    leader = await english_leader(api, 2002)
+    await leader.send("/new")
+    await leader.expect("What do you call the child who is bullied?")
+    # Telegram's longest message, as a name: the rest shown back must fit in a message.
+    await leader.send(("Sam & <b>co</b> " * 300)[:4096])
+    await leader.press(await leader.expect("That is 4,095 characters"), "Take this part")
+    rest = await leader.expect("The rest of what you typed, so it is not lost:")
+    assert rest.text.endswith("…")
+    assert len(rest.text) <= 4096
+
+
 async def test_overlong_facts_keep_the_leader_at_the_facts(
     api: BotApiStandin, bot: Application
 ) -> None:
