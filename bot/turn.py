@@ -16,7 +16,6 @@ One session per update: the leader's place is read and written with their data.
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import logging
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
@@ -25,7 +24,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import ContextTypes
 
 from bot import delivery, outbox
@@ -139,20 +138,8 @@ class Turn:
         for the leader's next update.
         """
         query = self.update.callback_query
-        # The press's answer and its screen go out together: the screen comes a round
-        # trip to Telegram sooner than after the answer (the answer never raises).
-        answering = (
-            asyncio.ensure_future(delivery.answer_press(query, self._toast))
-            if query is not None
-            else None
-        )
-        try:
-            await self._show(query)
-        finally:
-            if answering is not None:
-                await answering
-
-    async def _show(self, query: CallbackQuery | None) -> None:
+        if query is not None:
+            await delivery.answer_press(query, self._toast)
         chat = self.update.effective_chat
         if chat is None:
             return

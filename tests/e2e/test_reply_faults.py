@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import timedelta
 
@@ -60,24 +59,6 @@ async def test_a_press_answered_too_late_still_shows_its_screen(
     await leader.expect("Complete the sentence")
     assert api.injected == [("answerCallbackQuery", "query too old")]
     assert len(leader.callback_answers) == answers, "Telegram refused that answer"
-
-
-async def test_a_press_shows_its_screen_without_waiting_for_its_answer(
-    api: BotApiStandin, quick: Application
-) -> None:
-    """The answer and the new screen go out together: one round trip to Telegram, not two."""
-    leader = english(api, 9105)
-    await at_seen_question(leader)
-    asked = await leader.expect("Did you see")
-    answers = len(leader.callback_answers)
-    answering = asyncio.Event()
-    api.inject("answerCallbackQuery", Fault("slow answer", stall=answering))
-    await leader.press(asked, "I saw it")
-    # The answer is still on its way, and the screen is there.
-    await leader.expect("Complete the sentence")
-    assert len(leader.callback_answers) == answers
-    answering.set()
-    await leader.expect_callback_answer()
 
 
 @pytest.mark.parametrize("fault", ["message to edit not found", "message can't be edited"])
