@@ -210,7 +210,7 @@ async def keep_undelivered(
     database: Database, leader_id: int, chat_id: int, screens: Sequence[Screen], now: datetime
 ) -> None:
     """Keep screens for the leader's next update, in a transaction of their own."""
-    async with database.session() as session, session.begin():
+    async with database.write_turn(), database.session() as session, session.begin():
         leader = await session.get(Leader, leader_id)
         if leader is None:
             return  # erased in this very turn: nothing to show them any more

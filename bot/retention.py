@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from telegram.ext import Application, ContextTypes
 
+from bot import outbox
 from bot.settings import Settings
 from bot.storage import privacy, reminders
 from bot.storage.database import RETENTION_LOCK, Database
@@ -47,19 +48,29 @@ class RetentionJob:
     async def run_once(self) -> tuple[int, int]:
         """Erase and ask; returns (cases erased, reminders planned)."""
         now = self.clock()
-        async with self.database.session() as session, session.begin():
-            if not await self.database.take_turn(session, RETENTION_LOCK):
-                # Another bot process is doing this round; two would ask twice.
-                return 0, 0
-            erased = await privacy.erase_closed_before(
-                session, now - timedelta(days=self.settings.retention_closed_days)
-            )
-            forgotten = await privacy.inactive_without_reminder(
-                session, now - timedelta(days=self.settings.inactive_case_days)
-            )
-            for case in forgotten:
-                reminders.plan(session, case, None, ReminderKind.INACTIVE, now, now)
-        await self.database.erased(session)
+        async with self.database.session() as session:
+            sent: list[int] = []
+            committed = False
+            try:
+                async with self.database.write_turn(), session.begin():
+                    if not await self.database.take_turn(session, RETENTION_LOCK):
+                        # Another bot process is doing this round; two would ask twice.
+                        return 0, 0
+                    # Screens sent go with the erasure, so none that named a child is
+                    # left in the files once it is done.
+                    sent = await outbox.forget_sent(session, self.database)
+                    erased = await privacy.erase_closed_before(
+                        session, now - timedelta(days=self.settings.retention_closed_days)
+                    )
+                    forgotten = await privacy.inactive_without_reminder(
+                        session, now - timedelta(days=self.settings.inactive_case_days)
+                    )
+                    for case in forgotten:
+                        reminders.plan(session, case, None, ReminderKind.INACTIVE, now, now)
+                committed = True
+            finally:
+                outbox.forgotten(self.database, sent, committed)
+            await self.database.erased(session)
         if erased or forgotten:
             log.info("retention: %d closed case(s) erased, %d asked about", erased, len(forgotten))
         return erased, len(forgotten)

@@ -52,7 +52,11 @@ class TeamRounds:
     async def run_once(self) -> tuple[int, int]:
         """One round; returns (nudges escalated, new-year questions planned)."""
         now = self.clock()
-        async with self.database.session() as session, session.begin():
+        async with (
+            self.database.write_turn(),
+            self.database.session() as session,
+            session.begin(),
+        ):
             if not await self.database.take_turn(session, TEAM_ROUNDS_LOCK):
                 return 0, 0
             escalated = await escalations.escalate_due(session, now)
