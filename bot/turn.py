@@ -16,9 +16,10 @@ One session per update: the leader's place is read and written with their data.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -83,6 +84,7 @@ class Turn:
     now: datetime
     callback: Pressed | None = None
     _documents: list[tuple[bytes, str, str]] = field(default_factory=list)
+    _rendered: list[tuple[Callable[[], bytes | None], str, str]] = field(default_factory=list)
     _outgoing: list[_Outgoing] = field(default_factory=list)
     _toast: str | None = None
 
@@ -104,6 +106,14 @@ class Turn:
     def send_file(self, data: bytes, filename: str, caption: str) -> None:
         """Send a file (an export) after the commit."""
         self._documents.append((data, filename, caption))
+
+    def send_rendered(
+        self, render: Callable[[], bytes | None], filename: str, caption: str
+    ) -> None:
+        """Send a file made by ``render`` (a PDF), rendered after the commit and beside the
+        event loop: it takes seconds, and no other leader's turn waits for it. ``None``
+        from ``render`` sends nothing."""
+        self._rendered.append((render, filename, caption))
 
     @property
     def settings(self) -> Settings:
@@ -130,6 +140,15 @@ class Turn:
         screens = [(o.text, o.markup) for o in self._outgoing]
         return await outbox.hold(self.session, self.leader.id, chat.id, screens, self.now)
 
+    async def _files(self) -> AsyncIterator[tuple[bytes, str, str]]:
+        """The files to send, each rendered only when those before it are sent."""
+        for document in self._documents:
+            yield document
+        for render, filename, caption in self._rendered:
+            data = await asyncio.to_thread(render)
+            if data is not None:
+                yield data, filename, caption
+
     async def deliver(self) -> None:
         """Send what the handler queued, after the commit, whatever Telegram does.
 
@@ -145,7 +164,7 @@ class Turn:
             return
         shared = services(self.context)
         screens = [delivery.Screen(o.text, o.markup, o.edit) for o in self._outgoing]
-        for document in self._documents:
+        async for document in self._files():
             instead = await delivery.send_document(
                 self.context.bot, chat.id, document, shared.reply_retry
             )

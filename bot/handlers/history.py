@@ -6,7 +6,7 @@ co-leaders it is shared with see its history, nobody else.
 
 from __future__ import annotations
 
-import asyncio
+import functools
 import logging
 from collections.abc import Sequence
 from html import escape
@@ -72,11 +72,6 @@ async def document_of(turn: Turn, found: Sequence[Case], heading: str) -> bytes:
     return screens.document(turn, heading, team_line, sections)
 
 
-async def pdf_of(data: bytes) -> bytes | None:
-    """The document as a PDF, rendered beside the event loop (it takes a moment)."""
-    return await asyncio.to_thread(screens.pdf_of, data)
-
-
 @leader_turn
 async def pressed(turn: Turn) -> None:
     """The history of a case, or its document."""
@@ -94,14 +89,14 @@ async def pressed(turn: Turn) -> None:
     data = await document_of(turn, [case], heading)
     filename = f"pestgesprek-history-{case.id}-{turn.now.date().isoformat()}"
     turn.send_file(data, f"{filename}.html", _("The history of the case, ready to print."))
-    pdf = await pdf_of(data)
-    if pdf is not None:
-        turn.send_file(pdf, f"{filename}.pdf", _("The same document as a PDF."))
+    turn.send_rendered(
+        functools.partial(screens.pdf_of, data), f"{filename}.pdf", _("The same document as a PDF.")
+    )
 
 
-async def export_document(turn: Turn) -> tuple[bytes, bytes | None, str]:
-    """The history of every case of the leader, for /export: as HTML, as PDF, and the
-    files' name without its extension."""
+async def export_document(turn: Turn) -> tuple[bytes, str]:
+    """The history of every case of the leader, for /export, as HTML, and the file's name
+    without its extension (the PDF is rendered from it: ``screens.pdf_of``)."""
     own = (await turn.session.scalars(select(Case).where(Case.leader_id == turn.leader.id))).all()
     data = await document_of(turn, own, _("History of my cases"))
-    return data, await pdf_of(data), f"pestgesprek-history-{turn.now.date().isoformat()}"
+    return data, f"pestgesprek-history-{turn.now.date().isoformat()}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 
 from bot.callback_data import Erasure, PrivacyPress
@@ -28,10 +29,13 @@ async def export_command(turn: Turn) -> None:
     filename = f"pestgesprek-{turn.now.date().isoformat()}.json"
     turn.send_file(content, filename, screens.export_caption())
     # Each case's history (who did what when) as a document to print or pass on.
-    document, pdf, document_name = await history.export_document(turn)
+    document, document_name = await history.export_document(turn)
     turn.send_file(document, f"{document_name}.html", history_screens.export_caption())
-    if pdf is not None:
-        turn.send_file(pdf, f"{document_name}.pdf", _("The same document as a PDF."))
+    turn.send_rendered(
+        functools.partial(history_screens.pdf_of, document),
+        f"{document_name}.pdf",
+        _("The same document as a PDF."),
+    )
 
 
 @leader_turn

@@ -192,7 +192,7 @@ async def test_the_case_file_says_what_happened_with_the_year_and_as_a_pdf(
     )
 
     # The same document as a PDF, on A4.
-    printed = " ".join(pages(await leader.expect("Hetzelfde document als pdf")))
+    printed = " ".join(pages(await leader.expect("Hetzelfde document als pdf", timeout=60)))
     for said in (MAY_TELL, FACTS, FIRST[0], SECOND, "de ploeg of de groepsleiding betrekken"):
         assert said in printed, said
 
@@ -213,7 +213,7 @@ async def test_on_paper_each_case_starts_on_a_new_page(
     html = await leader.expect("De geschiedenis van elk van je pestsituaties")
     text = read(html).text
     assert re.search(r"Lotte — afgesloten\nBegonnen op 24 november 2026\. Afgesloten op 24", text)
-    printed = pages(await leader.expect("Hetzelfde document als pdf"))
+    printed = pages(await leader.expect("Hetzelfde document als pdf", timeout=60))
     assert_one_case_a_page(printed)
 
     # A real browser prints the same HTML on A4, a case a page.
