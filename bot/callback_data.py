@@ -221,15 +221,6 @@ class TakeRest(Callback):
 
 
 @dataclass(frozen=True)
-class KeepAsNote(Callback):
-    """Keep the rest of a text typed too long as a note about a child of a case."""
-
-    prefix: ClassVar[str] = "kno"
-    case_id: int
-    child_id: int
-
-
-@dataclass(frozen=True)
 class CasesPage(Callback):
     """A page of the case list."""
 

@@ -6,8 +6,8 @@ it: an event of the protocol in the leader's case (made by the event class's
 ``answer``), or a handler of its own (a new case's first name, a time zone, a team's
 name). A text longer than its limit is never thrown away: it is kept until the
 leader takes its first part (:func:`keep_first_part`), cut where a sentence or a word
-ends; the rest is offered as the next agreement (:func:`take_rest`) or shown back, so
-nothing typed is lost.
+ends; the rest is kept as a note about the child at once, and offered as the next
+agreement (:func:`take_rest`), so nothing typed is lost.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from bot.callback_data import KeepAsNote
 from bot.handlers import case, settings, team
 from bot.handlers.case_event import act
 from bot.screens import menu, setup
 from bot.storage import cases, leaders
+from bot.storage.models import Child
 from bot.turn import Turn, leader_turn
 from flows.case import AGREEMENT_MAX, FEELING_MAX, LONG_TEXT_MAX, NICKNAME_MAX, split_long
 from flows.events import (
@@ -35,6 +35,9 @@ from flows.events import (
     VictimRenamed,
 )
 from flows.replies import Awaiting
+
+#: Between two texts kept in one child's note.
+NOTE_SEPARATOR = "\n\n"
 
 #: A handler of a typed answer that is not an event in a case.
 TextHandler = Callable[[Turn, str], Awaitable[None]]
@@ -101,8 +104,9 @@ def _keep(turn: Turn, text: str, limit: int) -> None:
 async def keep_first_part(turn: Turn) -> None:
     """The first part of the text typed too long, taken as the answer it was meant to be.
 
-    The rest is kept: as the next agreement while agreements are being written down,
-    else shown back so the leader can use it where it belongs.
+    The rest is kept at once as a note about the child the text is about, so that
+    nothing typed is lost whatever the leader presses next; while agreements are being
+    written down, it is also offered as the next agreement (:func:`take_rest`).
     """
     found = ANSWERS.get(leaders.awaiting(turn.leader))
     draft = turn.leader.draft
@@ -111,24 +115,26 @@ async def keep_first_part(turn: Turn) -> None:
         return
     turn.leader.draft = None
     part, rest = split_long(draft, found.limit)
-    # The child the text is about, whose note the rest can become.
-    about = (turn.leader.active_case_id or 0, turn.leader.active_child_id or 0)
+    about = await _child_about(turn)
+    if about is not None:
+        # A rest taken as an agreement and cut again was noted whole: its own rest replaces it.
+        _unnote(about, draft)
+        if rest:
+            _note(about, rest)
     if leaders.awaiting(turn.leader) is not Awaiting.AGREEMENTS:
         if rest:
-            setup.rest_shown(turn, rest, *about)
+            setup.rest_shown(turn, rest, about)
         await _answer(turn, found, part)
-        if rest:
-            turn.leader.draft = rest  # until the leader goes on with something else
         return
     await _answer(turn, found, part)
     if rest and leaders.awaiting(turn.leader) is Awaiting.AGREEMENTS:
         turn.leader.draft = rest
-        setup.rest_offered(turn, rest, *about)
+        setup.rest_offered(turn, rest, about)
 
 
 @leader_turn
 async def take_rest(turn: Turn) -> None:
-    """The rest of a text typed too long, taken as the next agreement."""
+    """The rest of a text typed too long, taken as the next agreement (and no longer a note)."""
     found = ANSWERS.get(leaders.awaiting(turn.leader))
     rest = turn.leader.draft
     if rest is None or found is None or found.limit is None:
@@ -136,29 +142,32 @@ async def take_rest(turn: Turn) -> None:
         return
     turn.leader.draft = None
     if len(rest) > found.limit:
+        # Still too long: it stays noted until its first part is taken.
         _keep(turn, rest, found.limit)
         return
+    about = await _child_about(turn)
+    if about is not None:
+        _unnote(about, rest)
     await _answer(turn, found, rest)
 
 
-@leader_turn
-async def keep_as_note(turn: Turn) -> None:
-    """The rest of a text typed too long, kept as a note about the child it was about."""
-    pressed = turn.callback
-    assert isinstance(pressed, KeepAsNote)
-    rest = turn.leader.draft
-    found = await cases.visible_case(turn.session, turn.leader, pressed.case_id)
-    child = (
-        None
-        if found is None
-        else next((c for c in found.children if c.id == pressed.child_id), None)
-    )
-    if rest is None or found is None or found.closed_at is not None or child is None:
-        menu.outdated(turn)
-        return
-    turn.leader.draft = None
-    child.note = rest if not child.note else child.note + "\n\n" + rest
-    setup.note_kept(turn, child)
+async def _child_about(turn: Turn) -> Child | None:
+    """The child of the leader's open case whose answer the leader is typing, if any."""
+    leader = turn.leader
+    found = await cases.visible_case(turn.session, leader, leader.active_case_id)
+    if found is None or found.closed_at is not None:
+        return None
+    return next((c for c in found.children if c.id == leader.active_child_id), None)
+
+
+def _note(child: Child, text: str) -> None:
+    child.note = text if not child.note else child.note + NOTE_SEPARATOR + text
+
+
+def _unnote(child: Child, text: str) -> None:
+    """``text`` taken back out of ``child``'s note, where it was added last."""
+    if child.note and child.note.endswith(text):
+        child.note = child.note.removesuffix(text).removesuffix(NOTE_SEPARATOR) or None
 
 
 async def _answer(turn: Turn, found: Answer | None, text: str) -> None:

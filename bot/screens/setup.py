@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from babel.numbers import format_decimal
 
-from bot.callback_data import KeepAsNote, KeepFirstPart, TakeRest, case_button
+from bot.callback_data import KeepFirstPart, TakeRest, case_button
 from bot.screens.format import name, title, typed
 from bot.storage.models import Case, Child
 from bot.turn import Keyboard, Turn
@@ -92,10 +92,6 @@ def too_long(turn: Turn, length: int, limit: int, part: str, rest: int) -> None:
     )
 
 
-def _note_row(case_id: int, child_id: int) -> list[tuple[str, KeepAsNote]]:
-    return [(_("📝 Keep it as a note"), KeepAsNote(case_id, child_id))]
-
-
 #: At most this much of a rest is shown back: with the words around it, a message stays
 #: within Telegram's limit. The whole rest is kept, and taken or noted whole.
 REST_SHOWN = 3000
@@ -107,32 +103,29 @@ def _shown_rest(rest: str) -> str:
     return typed(rest[:REST_SHOWN].rsplit(" ", 1)[0]) + " " + ELLIPSIS
 
 
-def rest_offered(turn: Turn, rest: str, case_id: int, child_id: int) -> None:
-    """The rest of a text typed too long, offered as the next agreement, or as a note."""
+def _where_kept(child: ChildRecord | None) -> str:
+    if child is None:
+        return _("The rest of what you typed, so it is not lost:")
+    return _(
+        "I kept the rest of what you typed as a note about %(child)s (in the case and in /export):"
+    ) % {"child": name(child.nickname)}
+
+
+def rest_offered(turn: Turn, rest: str, child: ChildRecord | None) -> None:
+    """The rest of a text typed too long, kept as a note and offered as the next agreement."""
     turn.say(
-        _("The rest of what you typed:")
+        _where_kept(child)
         + "\n"
         + _shown_rest(rest)
         + "\n\n"
-        + _("Take it as the next agreement, keep it as a note, or send another one."),
-        [[(_("➕ Take it as the next agreement"), TakeRest())], _note_row(case_id, child_id)],
+        + _("Take it as the next agreement, or send another one."),
+        [[(_("➕ Take it as the next agreement"), TakeRest())]],
     )
 
 
-def rest_shown(turn: Turn, rest: str, case_id: int, child_id: int) -> None:
-    """The rest of a text typed too long, given back so nothing typed is lost."""
-    turn.say(
-        _("The rest of what you typed, so it is not lost:") + "\n" + _shown_rest(rest),
-        [_note_row(case_id, child_id)] if child_id else None,
-    )
-
-
-def note_kept(turn: Turn, child: ChildRecord) -> None:
-    """The rest is kept as a note about ``child``: in the case, and in /export."""
-    turn.say(
-        _("Kept as a note about %(child)s: you find it in the case and in /export.")
-        % {"child": name(child.nickname)}
-    )
+def rest_shown(turn: Turn, rest: str, child: ChildRecord | None) -> None:
+    """The rest of a text typed too long, given back and kept, so nothing typed is lost."""
+    turn.say(_where_kept(child) + "\n" + _shown_rest(rest))
 
 
 def nickname_taken(

@@ -4,6 +4,7 @@ repeated follow-ups. Wording is checked in Dutch, the protocol's own language.""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from telegram.ext import Application
 
@@ -101,13 +102,14 @@ async def test_a_text_typed_too_long_is_kept_and_its_first_part_taken(
     await leader.send(long_text)
     kept = await leader.expect("Dat zijn 1.247 tekens; hier mogen het er hoogstens 1.000 zijn.")
     await leader.press(kept, "Neem dit deel")
-    # The rest is given back, not dropped, and can be kept as a note about Jonas.
-    rest = await leader.expect("De rest van wat je typte")
+    # The rest is given back, not dropped: kept at once as a note about Jonas.
+    rest = await leader.expect(
+        "Ik bewaarde de rest van wat je typte als notitie bij Jonas (in de pestsituatie en in "
+        "/export):"
+    )
     assert "…uitgelachen wordt dat het haar pijn doet" in rest.text
     done = await leader.expect("Stap 1 is klaar")
     assert "dat het haar pijn doet als ze uitgelachen wordt" in done.text
-    await leader.press(rest, "Bewaar het als notitie")
-    await leader.expect("Bewaard als notitie bij Jonas")
     overview = await open_case(leader, "Lotte")
     assert "notitie: …uitgelachen wordt dat het haar pijn doet" in overview.text
     await leader.send("/export")
@@ -156,24 +158,55 @@ async def test_an_agreement_typed_too_long_is_cut_at_a_sentence_and_its_rest_kep
     noted = await leader.expect("1 afspraak genoteerd")
     assert "Zin 3" not in noted.text
     # The rest is offered as the next agreement; still too long, it is cut again.
-    rest = await leader.expect("De rest van wat je typte")
+    rest = await leader.expect("Ik bewaarde de rest van wat je typte als notitie bij Senne")
     assert "Zin 3:" in rest.text and "Zin 6:" in rest.text
     await leader.press(rest, "Neem het als volgende afspraak")
     again = await leader.expect("Dat zijn 798 tekens")
     await leader.press(again, "Neem dit deel")
     await leader.expect("2 afspraken genoteerd")
-    await leader.press(await leader.expect("De rest van wat je typte"), "volgende afspraak")
+    await leader.press(await leader.expect("als notitie bij Senne"), "volgende afspraak")
     noted = await leader.expect("3 afspraken genoteerd")
     await leader.press(noted, "Klaar")
     await leader.expect("Wanneer wil je nogmaals met Senne spreken?")
+    child = await _exported_child(leader)
+    texts = [a["text"] for a in child["agreements"]]
+    # Nothing typed is lost: every sentence is in one of the three agreements, and what
+    # became an agreement is no longer a note.
+    assert len(texts) == 3 and all(len(t) <= 500 for t in texts)
+    assert " ".join(texts) == _LONG_AGREEMENT
+    assert not child["note"]
+
+
+async def _exported_child(leader: SimUser) -> dict[str, Any]:
     await leader.send("/export")
     exported = await leader.expect_new_message()
     assert exported.document is not None
-    child = json.loads(exported.document.data)["cases"][0]["children_who_bully"][0]
-    texts = [a["text"] for a in child["agreements"]]
-    # Nothing typed is lost: every sentence is in one of the three agreements.
-    assert len(texts) == 3 and all(len(t) <= 500 for t in texts)
-    assert " ".join(texts) == _LONG_AGREEMENT
+    child: dict[str, Any] = json.loads(exported.document.data)["cases"][0]["children_who_bully"][0]
+    return child
+
+
+async def test_the_rest_of_an_agreement_stays_a_note_when_the_leader_goes_on_without_it(
+    api: BotApiStandin, bot: Application
+) -> None:
+    leader = dutch_leader(api, 6112)
+    await dutch_case(leader, "Noor", [("Senne", "Pest")])
+    await leader.press(await leader.expect("Stap 1"), "Ja, akkoord")
+    await leader.send("dat ze uitgelachen wordt")
+    await leader.press(await leader.expect("Stap 1 is klaar"), "Bereid dat gesprek voor")
+    await leader.press(await leader.expect("Heb je zelf gezien"), "Ik zag het")
+    await leader.send("het uitlachen van Noor")
+    await leader.press(await leader.expect("Benoem je gevoel"), "boos")
+    await leader.press(await leader.expect("Jouw leidraad"), "Gesprek gevoerd")
+    await leader.send(_LONG_AGREEMENT)
+    await leader.press(await leader.expect("Dat zijn 1.200 tekens"), "Neem dit deel")
+    noted = await leader.expect("1 afspraak genoteerd")
+    await leader.expect("Ik bewaarde de rest van wat je typte als notitie bij Senne")
+    # "Klaar" instead of taking the rest: the rest is not lost, it is Senne's note.
+    await leader.press(noted, "Klaar")
+    await leader.expect("Wanneer wil je nogmaals met Senne spreken?")
+    child = await _exported_child(leader)
+    (agreement,) = [a["text"] for a in child["agreements"]]
+    assert agreement.removesuffix("…") + " " + child["note"].removeprefix("…") == (_LONG_AGREEMENT)
 
 
 async def test_the_feeling_not_filled_in_ends_without_a_second_full_stop(
