@@ -136,7 +136,8 @@ class ChildRecord(Protocol):
     role: str
     consent: str
     may_tell: str | None
-    witnessed: bool
+    witnessed: bool | None
+    """Whether the leader saw it themselves (``None``: not answered yet)."""
     facts: str | None
     feeling: str | None
     held_at: datetime | None
@@ -150,6 +151,12 @@ class ChildRecord(Protocol):
     def follow_ups(self) -> Sequence[RoundRecord]: ...
     @property
     def reminders(self) -> Sequence[ReminderRecord]: ...
+
+
+def saw_it(child: ChildRecord) -> bool:
+    """Whether the facts are framed as seen ("Ik zie dat …"): also before the leader said,
+    as the protocol's first frame."""
+    return child.witnessed is not False
 
 
 class CaseRecord(Protocol):

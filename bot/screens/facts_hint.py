@@ -13,6 +13,7 @@ from bot.screens.step2 import heading
 from bot.storage.models import Case, Child
 from bot.turn import Turn
 from flows import events, phrasing
+from flows.case import saw_it
 from flows.fact_words import judgements
 from flows.language import _, ngettext
 from flows.replies import Shown
@@ -22,10 +23,8 @@ def facts_hint(turn: Turn, case: Case, child: Child, shown: Shown | None = None)
     """The sentence as it will be said; which words judge rather than describe; keep or retype."""
     facts = child.facts or ""
     words = judgements(facts)
-    sentence = phrasing.facts_sentence(
-        facts, witnessed=child.witnessed, victim=case.victim_nickname
-    )
-    frame = phrasing.facts_sentence(None, witnessed=child.witnessed).split(phrasing.ELLIPSIS)[0]
+    sentence = phrasing.facts_sentence(facts, witnessed=saw_it(child), victim=case.victim_nickname)
+    frame = phrasing.facts_sentence(None, witnessed=saw_it(child)).split(phrasing.ELLIPSIS)[0]
     parts = [heading(child), _("Your first sentence:") + " " + quoted(sentence)]
     if words:
         parts += [
@@ -53,6 +52,6 @@ def facts_hint(turn: Turn, case: Case, child: Child, shown: Shown | None = None)
         [
             [(_("✅ Keep this sentence"), case_button(case.id, events.FactsKept(child.id)))],
             # Back to the facts as typed (kept): the same question, with what is written now.
-            [(_("↩️ Back"), case_button(case.id, events.Witnessed(child.id, child.witnessed)))],
+            [(_("↩️ Back"), case_button(case.id, events.Witnessed(child.id, saw_it(child))))],
         ],
     )

@@ -27,7 +27,7 @@ from bot.storage.models import Agreement, Case, CaseEvent, Child
 from bot.team_callbacks import CaseHistoryDocument
 from bot.turn import Rows, Turn
 from flows.approaches import FACTS, Approach
-from flows.case import Consent
+from flows.case import Consent, saw_it
 from flows.escalation import VICTIM_VIEW_TEXT, VictimView
 from flows.events import Open
 from flows.follow_up import OUTCOME_TEXT, Outcome
@@ -404,7 +404,7 @@ def _child_section(case: Case, child: Child, events: Sequence[CaseEvent], zone: 
     victim = escape(case.victim_nickname)
     nickname = escape(child.nickname)
     facts_label = (
-        _("Facts (I saw it myself)") if child.witnessed else _("Facts (I heard it from someone)")
+        _("Facts (I saw it myself)") if saw_it(child) else _("Facts (I heard it from someone)")
     )
     rows = [
         (

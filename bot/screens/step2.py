@@ -18,6 +18,7 @@ from flows.case import (
     Feeling,
     current_round,
     round_agreements,
+    saw_it,
 )
 from flows.language import _, ngettext
 from flows.replies import Awaiting, Shown
@@ -49,7 +50,7 @@ def ask_witnessed(turn: Turn, case: Case, child: Child, shown: Shown | None = No
 
 def ask_facts(turn: Turn, case: Case, child: Child, shown: Shown | None = None) -> None:
     """The concrete facts, typed: what goes on the dots of the first sentence."""
-    first = phrasing.step2_sentences(None, None, witnessed=child.witnessed)[0]
+    first = phrasing.step2_sentences(None, None, witnessed=saw_it(child))[0]
     turn.say(
         "\n\n".join(
             [
@@ -121,13 +122,13 @@ def ask_feeling(turn: Turn, case: Case, child: Child, shown: Shown | None = None
     and can fix the facts in one tap.
     """
     first, second = phrasing.step2_sentences(
-        child.facts, None, witnessed=child.witnessed, victim=case.victim_nickname
+        child.facts, None, witnessed=saw_it(child), victim=case.victim_nickname
     )[:2]
     buttons = [
         (_(FEELING_TEXT[f]), case_button(case.id, events.FeelingChosen(child.id, f)))
         for f in Feeling
     ]
-    back = events.Witnessed(child.id, seen=child.witnessed)
+    back = events.Witnessed(child.id, seen=saw_it(child))
     turn.say(
         "\n\n".join(
             [
@@ -171,7 +172,10 @@ def _feeling_as_written(feeling: str | None) -> str | None:
 def script(turn: Turn, case: Case, child: Child, shown: Shown | None = None) -> None:
     """The leader's whole script for the talk, to read from the phone."""
     sentences = phrasing.step2_sentences(
-        child.facts, child.feeling, witnessed=child.witnessed, victim=case.victim_nickname
+        child.facts,
+        child.feeling,
+        witnessed=saw_it(child),
+        victim=case.victim_nickname,
     )
     rows: Keyboard = [
         [

@@ -110,7 +110,7 @@ def add_child(case: Case, nickname: str) -> Child:
         role=NO_ROLE,
         consent=Consent.NOT_ASKED,
         position=max((c.position for c in case.children), default=-1) + 1,
-        witnessed=True,
+        witnessed=None,
         agreements=[],
     )
     case.children.append(child)

@@ -162,7 +162,8 @@ class Child(Base):
     consent: Mapped[str] = mapped_column(String(16), default=Consent.NOT_ASKED)
     may_tell: Mapped[str | None] = mapped_column(EncryptedText)
     # Step 2: "I see/hear that … has happened", "I feel …".
-    witnessed: Mapped[bool] = mapped_column(default=True)
+    # None until the leader says whether they saw it themselves or heard it.
+    witnessed: Mapped[bool | None] = mapped_column(default=None)
     facts: Mapped[str | None] = mapped_column(EncryptedText)
     feeling: Mapped[str | None] = mapped_column(EncryptedText)
     held_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -89,7 +89,7 @@ async def export(session: AsyncSession, leader: Leader) -> dict[str, Any]:
                         "step1_consent": child.consent,
                         "may_tell": child.may_tell,
                         # Asked right before the facts: unknown until they are written down.
-                        "saw_it_myself": child.witnessed if child.facts is not None else None,
+                        "saw_it_myself": child.witnessed,
                         "facts": child.facts,
                         "feeling": child.feeling,
                         "note": child.note,

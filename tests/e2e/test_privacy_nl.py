@@ -22,12 +22,23 @@ async def test_the_export_knows_what_was_never_asked_and_delete_names_the_files_
     api: BotApiStandin, bot: Application
 ) -> None:
     leader = api.user(7101, "Jana", language_code="nl")
-    step1 = await walk_nl.new_case(leader, "Noor", [("Senne", "Pest"), ("Wout", "Pest mee")])
-    done = await walk_nl.settle_step1(leader, step1, ["dat ze uitgelachen wordt", "hetzelfde"])
+    step1 = await walk_nl.new_case(
+        leader, "Noor", [("Senne", "Pest"), ("Wout", "Pest mee"), ("Lars", "Pest mee")]
+    )
+    done = await walk_nl.settle_step1(
+        leader, step1, ["dat ze uitgelachen wordt", "hetzelfde", "hetzelfde"]
+    )
     script = await walk_nl.prepare_talk(
         leader, done, "Bereid dat gesprek voor", "Ik hoorde het", "het uitlachen van Noor", "boos"
     )
     await walk_nl.record_talk(leader, script, ["Ik noem haar niet meer de kaars"])
+    # For Wout the question is answered, and the facts not typed yet.
+    await leader.send("/cases")
+    await leader.press(await leader.expect("Mijn pestsituaties"), "Noor")
+    case = await leader.expect("Pestsituatie rond Noor")
+    await leader.press(case, "Verder")
+    await leader.press(await leader.expect("Heb je zelf gezien"), "Ik zag het")
+    await leader.expect("Vul de zin aan")
 
     await leader.send("/export")
     exported = await leader.expect("Al je gegevens in Pestgesprek")
@@ -37,7 +48,8 @@ async def test_the_export_knows_what_was_never_asked_and_delete_names_the_files_
         for child in json.loads(exported.document.data)["cases"][0]["children_who_bully"]
     }
     assert children["Senne"]["saw_it_myself"] is False, "heard it from someone"
-    assert children["Wout"]["saw_it_myself"] is None, "never asked for Wout"
+    assert children["Wout"]["saw_it_myself"] is True, "answered, the facts still to come"
+    assert children["Lars"]["saw_it_myself"] is None, "never asked for Lars"
 
     await leader.send("/delete")
     await leader.press(await leader.expect("Alles wissen?"), "Ja, alles wissen")

@@ -886,3 +886,45 @@ async def test_leaders_in_a_team_keep_the_name_the_team_knows_them_by(
     finally:
         await operator.dispose()
         await database.dispose()
+
+
+async def test_0018_keeps_every_answer_and_agreement_and_lets_witnessed_wait(
+    database_url: str,
+) -> None:
+    database = Database(database_url)
+    operator = operator_engine(database_url)
+    try:
+        await run_alembic(database.engine, lambda config: command.upgrade(config, PREVIOUS))
+        ids = await insert_0001_rows(database.engine)
+        await database.migrate()
+        use_cipher(CIPHER)
+        async with database.session() as session, session.begin():
+            bully = await session.get(Child, ids["bully"])
+            follower = await session.get(Child, ids["follower"])
+            assert bully is not None and follower is not None
+            # The answers given before, and the children's agreements, are all there.
+            assert (bully.witnessed, follower.witnessed) == (True, False)
+            assert [a.text for a in bully.agreements] == AGREEMENTS
+            follower.witnessed = None  # not answered yet: possible now
+        async with database.session() as session:
+            follower = await session.get(Child, ids["follower"])
+            assert follower is not None and follower.witnessed is None
+
+        await run_alembic(operator, lambda config: command.downgrade(config, "0017"))
+        async with operator.connect() as connection:
+            rows = await connection.execute(text("SELECT id, witnessed FROM children ORDER BY id"))
+            assert {row.id: bool(row.witnessed) for row in rows} == {
+                ids["bully"]: True,
+                ids["follower"]: True,  # not answered reads as seen, as before
+            }
+            assert await connection.scalar(text("SELECT count(*) FROM agreements")) == len(
+                AGREEMENTS
+            )
+        await database.migrate()
+        assert await schema_differences(database.engine) == []
+        async with database.session() as session:
+            bully = await session.get(Child, ids["bully"])
+            assert bully is not None and len(bully.agreements) == len(AGREEMENTS)
+    finally:
+        await operator.dispose()
+        await database.dispose()
