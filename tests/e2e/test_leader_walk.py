@@ -135,11 +135,8 @@ _LONG_AGREEMENT = " ".join(
 )
 
 
-async def test_an_agreement_typed_too_long_is_cut_at_a_sentence_and_its_rest_kept(
-    api: BotApiStandin, bot: Application
-) -> None:
-    assert len(_LONG_AGREEMENT) == 1200
-    leader = dutch_leader(api, 6111)
+async def _talk_held(leader: SimUser) -> None:
+    """A case of Noor with Senne, to where the agreements of Senne's talk are typed."""
     await dutch_case(leader, "Noor", [("Senne", "Pest")])
     await leader.press(await leader.expect("Stap 1"), "Ja, akkoord")
     await leader.send("dat ze uitgelachen wordt")
@@ -148,6 +145,14 @@ async def test_an_agreement_typed_too_long_is_cut_at_a_sentence_and_its_rest_kep
     await leader.send("het uitlachen van Noor")
     await leader.press(await leader.expect("Benoem je gevoel"), "boos")
     await leader.press(await leader.expect("Jouw leidraad"), "Gesprek gevoerd")
+
+
+async def test_an_agreement_typed_too_long_is_cut_at_a_sentence_and_its_rest_kept(
+    api: BotApiStandin, bot: Application
+) -> None:
+    assert len(_LONG_AGREEMENT) == 1200
+    leader = dutch_leader(api, 6111)
+    await _talk_held(leader)
     await leader.send(_LONG_AGREEMENT)
     # The number in the leader's way of writing it, and the part shown before it is taken.
     kept = await leader.expect("Dat zijn 1.200 tekens; hier mogen het er hoogstens 500 zijn.")
@@ -189,14 +194,7 @@ async def test_the_rest_of_an_agreement_stays_a_note_when_the_leader_goes_on_wit
     api: BotApiStandin, bot: Application
 ) -> None:
     leader = dutch_leader(api, 6112)
-    await dutch_case(leader, "Noor", [("Senne", "Pest")])
-    await leader.press(await leader.expect("Stap 1"), "Ja, akkoord")
-    await leader.send("dat ze uitgelachen wordt")
-    await leader.press(await leader.expect("Stap 1 is klaar"), "Bereid dat gesprek voor")
-    await leader.press(await leader.expect("Heb je zelf gezien"), "Ik zag het")
-    await leader.send("het uitlachen van Noor")
-    await leader.press(await leader.expect("Benoem je gevoel"), "boos")
-    await leader.press(await leader.expect("Jouw leidraad"), "Gesprek gevoerd")
+    await _talk_held(leader)
     await leader.send(_LONG_AGREEMENT)
     await leader.press(await leader.expect("Dat zijn 1.200 tekens"), "Neem dit deel")
     noted = await leader.expect("1 afspraak genoteerd")
@@ -554,14 +552,7 @@ async def test_earlier_agreements_stand_after_a_new_proposal_unless_marked_other
     api: BotApiStandin, bot: Application, clock: TestClock
 ) -> None:
     leader = dutch_leader(api, 6112)
-    await dutch_case(leader, "Noor", [("Senne", "Pest")])
-    await leader.press(await leader.expect("Stap 1"), "Ja, akkoord")
-    await leader.send("dat ze uitgelachen wordt")
-    await leader.press(await leader.expect("Stap 1 is klaar"), "Bereid dat gesprek voor")
-    await leader.press(await leader.expect("Heb je zelf gezien"), "Ik zag het")
-    await leader.send("het uitlachen van Noor")
-    await leader.press(await leader.expect("Benoem je gevoel"), "boos")
-    await leader.press(await leader.expect("Jouw leidraad"), "Gesprek gevoerd")
+    await _talk_held(leader)
     await leader.send("Ik noem haar niet meer de kaars")
     await leader.send("Ik lach haar niet meer uit")
     await leader.press(await leader.expect("2 afspraken genoteerd"), "Klaar")
