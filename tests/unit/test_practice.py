@@ -217,3 +217,79 @@ def test_every_text_is_translated_in_every_language() -> None:
     with using_language("nl"):
         assert practice.reaction_text(Position(0, 0, Reaction.DENIAL)) == "Ik heb niks gedaan hé."
         assert practice.principle_line(Principle.FULL_STOP) == "📌 “Dit zeg of doe je niet. Punt.”"
+
+
+# --- Typed replies, read by rules. ------------------------------------------------------
+
+TYPED = {
+    # (language, text): the traps found, in order; () is neutral.
+    ("nl", "Noor heeft het mij verteld."): (Trap.TELLING_TOO_MUCH,),
+    ("nl", "Jij bent gewoon een pestkop."): (Trap.JUDGING, Trap.INTERPRETING),
+    ("nl", "Je doet dat altijd."): (Trap.INTERPRETING,),
+    ("nl", "Waarom deed je dat?"): (Trap.WHY,),
+    ("nl", "Oké, beloof je dat je het niet meer doet?"): (Trap.VAGUE_PROMISE,),
+    ("nl", "Oké, je belooft het. Wat ga je concreet doen?"): (),
+    ("nl", "Ik hoor dat je boos bent. Dit zeg of doe je niet. Punt."): (),
+    ("en", "You are such a bully."): (Trap.JUDGING, Trap.INTERPRETING),
+    ("en", "Why did you do that?"): (Trap.WHY,),
+    ("en", "Noor told me."): (Trap.TELLING_TOO_MUCH,),
+    ("en", "Okay, sorry accepted."): (Trap.VAGUE_PROMISE,),
+    ("fr", "Tu es méchant."): (Trap.JUDGING, Trap.INTERPRETING),
+    ("fr", "Pourquoi tu as fait ça ?"): (Trap.WHY,),
+    ("fr", "Tu promets ? Bon, d'accord."): (Trap.VAGUE_PROMISE,),
+    ("de", "Du bist gemein."): (Trap.JUDGING, Trap.INTERPRETING),
+    ("de", "Warum hast du das gemacht?"): (Trap.WHY,),
+    ("de", "Versprochen? Dann ist gut."): (Trap.VAGUE_PROMISE,),
+    ("de", "Ich möchte, dass es aufhört. Was kannst du dafür tun?"): (),
+}
+
+
+def test_typed_replies_are_read_by_the_rules_of_their_language() -> None:
+    from flows.practice_rules import read_reply
+
+    setup = Setup("Senne", "Noor", SENTENCES)
+    for (language, text), traps in TYPED.items():
+        found = read_reply(text, setup, language)
+        assert tuple(f.trap for f in found if f.trap) == traps, (language, text)
+        if not traps:
+            assert found == (practice.Feedback(None),)
+
+
+def test_the_bullied_childs_name_may_be_said_when_what_may_be_told_names_them() -> None:
+    from flows.practice_rules import read_reply
+
+    allowed = Setup("Senne", "Noor", SENTENCES, "dat Noor het niet leuk vindt")
+    assert read_reply("Noor vindt het niet leuk.", allowed, "nl") == (practice.Feedback(None),)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(SUPPORTED_LANGUAGES), NAMES, st.text(max_size=40), st.text(max_size=40))
+def test_a_typed_reply_with_the_name_that_may_not_be_told_is_always_named_a_trap(
+    language: str, victim: str, before: str, after: str
+) -> None:
+    from flows.practice_rules import read_reply
+
+    setup = Setup("Senne", victim, SENTENCES, None)
+    found = read_reply(f"{before} {victim} {after}", setup, language)
+    assert found[0].trap is Trap.TELLING_TOO_MUCH
+    with using_language(language):
+        lines = practice.feedback_lines(found[0], setup)
+    assert lines[0].startswith("⚠️") and lines[1].startswith("📌 “")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(SUPPORTED_LANGUAGES), st.text(max_size=200), st.integers(0, SEEDS - 1))
+def test_every_typed_reply_gets_one_or_two_lines_and_the_practice_goes_on(
+    language: str, text: str, seed: int
+) -> None:
+    from flows.practice_rules import read_reply
+
+    setup = Setup("Senne", "Noor", SENTENCES)
+    position = practice.begin(seed)
+    found = read_reply(text, setup, language)
+    step = practice.answer(position, found)
+    assert step.after.scene == position.scene + 1
+    with using_language(language):
+        for feedback in found:
+            lines = practice.feedback_lines(feedback, setup)
+            assert 1 <= len(lines) <= 2
