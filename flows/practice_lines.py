@@ -131,9 +131,9 @@ REACTION_TEXT: dict[Reaction, str] = {
     Reaction.PLAYING_DOWN: N_("It was just for a laugh."),
     Reaction.BLAMING: N_("They always start it!"),
     Reaction.EVERYONE: N_("But everyone does that!"),
-    Reaction.SHRUG: N_("<i>shrugs and says nothing</i>"),
+    Reaction.SHRUG: N_("<i>(shrugs and says nothing)</i>"),
     Reaction.ANGER: N_("That's not true! It's always my fault!"),
-    Reaction.TEARS: N_("<i>starts to cry</i> Everyone is against me…"),
+    Reaction.TEARS: N_("<i>(starts to cry)</i> Everyone is against me…"),
     Reaction.VAGUE_PROMISE: N_("Okay, sorry. Can I go now?"),
     Reaction.WHO_SAID: N_("Who told you that?"),
 }
