@@ -266,6 +266,22 @@ def feedback_lines(feedback: Feedback, setup: Setup) -> list[str]:
     ]
 
 
+def answer_lines(answered: Answered, setup: Setup) -> list[str]:
+    """The feedback on an answer in one or two lines, however many rules a typed one broke.
+
+    Two traps in one typed reply are said side by side, with both principles on the
+    line below.
+    """
+    lines = [feedback_lines(f, setup) for f in answered.feedback]
+    if len(lines) == 1:
+        return lines[0]
+    said = " ".join(
+        line[0] if i == 0 else line[0].removeprefix("⚠️ ") for i, line in enumerate(lines)
+    )
+    principles = [line[1].removeprefix("📌 ") for line in lines if len(line) > 1]
+    return [said, "📌 " + " · ".join(dict.fromkeys(principles))]
+
+
 def _first(mask: int) -> Principle | None:
     return next((p for p in Principle if mask & (1 << p)), None)
 

@@ -51,9 +51,7 @@ def _answered(talk: Talk, answered: Answered | None, chosen: str | None) -> list
     if answered is None:
         return []
     lines = [_("You: %(reply)s") % {"reply": quoted(chosen)}] if chosen else []
-    for feedback in answered.feedback:
-        lines += practice.feedback_lines(feedback, talk.setup)
-    return ["\n".join(lines)]
+    return ["\n".join(lines + practice.answer_lines(answered, talk.setup))]
 
 
 def _retry_row(talk: Talk, answered: Answered | None) -> Rows:

@@ -151,9 +151,13 @@ async def test_a_practice_leaves_nothing_in_the_cases_history(
     scene = await leader.expect("(1/5)")
     await leader.send("Jij bent gewoon een pestkop, Noor zei het zelf.")
     second = await leader.expect("(2/5)")
-    # Two rules at once: the name that may not be told, and a label on the person.
-    assert "⚠️ Daarmee vertel je meer dan het gepeste kind toeliet." in second.text
-    assert "⚠️ Daarmee oordeel je over Senne als persoon" in second.text
+    # Two rules at once, in two lines: the name that may not be told, a label on the person.
+    assert (
+        "⚠️ Daarmee vertel je meer dan het gepeste kind toeliet. "
+        "Daarmee oordeel je over Senne als persoon, niet over wat Senne deed.\n"
+        "📌 “Vertel alleen wat je van het gepeste kind mag vertellen.” · "
+        "“Je keurt het gedrag af, niet de persoon.”"
+    ) in second.text
     assert scene.text.split("🧒")[1] != second.text.split("🧒")[1]
     await leader.send("/cases")
     await leader.press(await leader.expect("pestsituatie"), "1. Noor")
