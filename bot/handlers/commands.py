@@ -62,7 +62,7 @@ async def menu_pressed(turn: Turn) -> None:
         case Menu.HELP:
             help_screen(turn)
         case Menu.PRACTICE:
-            await practice.begin(turn)
+            await practice.from_menu(turn)
         case Menu.HOME:
             leaders.place(turn.leader, Awaiting.NOTHING)
             menu_screens.welcome(turn)

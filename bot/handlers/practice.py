@@ -22,6 +22,8 @@ from flows.practice import SEEDS, Answered, Position, Setup
 from flows.practice_rules import read_reply
 from flows.replies import Awaiting
 
+#: At most this many children whose talk is still to be held are offered from the menu.
+OFFERED = 4
 #: The made-up child and the child they bullied, when no case's child is practised.
 MADE_UP_CHILD = "Senne"
 MADE_UP_VICTIM = "Noor"
@@ -87,6 +89,22 @@ async def begin(turn: Turn, case_id: int = 0, child_id: int = 0) -> None:
     position = practice.begin(_seed(turn))
     _at(turn, talk, position)
     screens.scene(turn, talk, position)
+
+
+async def from_menu(turn: Turn) -> None:
+    """The menu's practice: with a child whose talk is prepared and still to be held, if
+    the leader has one; else with a made-up child."""
+    found, _count = await cases.open_cases(turn.session, turn.leader, 0, OFFERED)
+    ready = [
+        (case.id, child.id, child.nickname)
+        for case in found
+        for child in case.children
+        if child.facts and child.feeling and child.held_at is None
+    ][:OFFERED]
+    if not ready:
+        await begin(turn)
+        return
+    screens.choose_child(turn, ready)
 
 
 @leader_turn

@@ -8,6 +8,7 @@ travels with the buttons.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.callback_data import Menu, MenuPress, PracticeGo, PracticeReply, PracticeStart, case_button
@@ -132,4 +133,23 @@ def end(turn: Turn, talk: Talk, answered: Answered, chosen: str | None = None) -
             ]
         ),
         rows,
+    )
+
+
+def choose_child(turn: Turn, children: Sequence[tuple[int, int, str]]) -> None:
+    """From the menu, with talks still to hold: one of those children, or a made-up one."""
+    turn.say(
+        "\n\n".join(
+            [
+                title(_("🎭 Practise a talk")),
+                _("Who do you want to practise the talk with? I play that child."),
+            ]
+        ),
+        [
+            *(
+                [(f"🎭 {nickname}", PracticeStart(case_id, child_id))]
+                for case_id, child_id, nickname in children
+            ),
+            [(_("🎭 A made-up child"), PracticeStart(0, 0))],
+        ],
     )

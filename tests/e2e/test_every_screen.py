@@ -377,9 +377,15 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
     await press(await see(), t("✏️ Feeling"))
     await see()
     await send(NICK)
+    script = await see()
+    # From the menu, with a talk still to hold: which child (a made-up one, here).
+    await send("/start")
+    await press(await see(), t("🎭 Practise"))
+    await press(await see(), t("🎭 A made-up child"))
+    await see()
 
     # --- Practising this talk first: a typed reply naming the bullied child, tried again. --
-    await press(await see(), t("🎭 Practise this talk first"))
+    await press(script, t("🎭 Practise this talk first"))
     await see()
     await send(NICK)
     await press(await see(), t("🔁 Try that again"))

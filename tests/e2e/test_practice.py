@@ -139,16 +139,20 @@ async def test_a_practice_from_start_plays_a_made_up_child_to_the_end(
     await leader.expect("🎭 Oefening: het gesprek met Senne (1/5)")
 
 
-async def test_a_practice_leaves_nothing_in_the_cases_history(
+async def test_a_practice_from_the_menu_offers_the_child_to_talk_with_and_keeps_nothing(
     api: BotApiStandin, bot: Application, leader: SimUser
 ) -> None:
     step1 = await walk_nl.new_case(leader, "Noor", [("Senne", "Pest")])
     done = await walk_nl.settle_step1(leader, step1, [MAY_TELL])
-    script = await walk_nl.prepare_talk(
-        leader, done, "Bereid dat gesprek voor", "Ik zag het", FACTS, "boos"
-    )
-    await leader.press(script, "🎭 Oefen dit gesprek eerst")
-    scene = await leader.expect("(1/5)")
+    await walk_nl.prepare_talk(leader, done, "Bereid dat gesprek voor", "Ik zag het", FACTS, "boos")
+    # From the menu this time: the child whose talk is still to be held is offered.
+    await leader.send("/start")
+    await leader.press(await leader.expect("Wat wil je doen?"), "🎭 Oefenen")
+    chooser = await leader.expect("Met wie wil je het gesprek oefenen? Ik speel dat kind.")
+    assert chooser.button_texts == ["🎭 Senne", "🎭 Een verzonnen kind"]
+    await leader.press(chooser, "🎭 Senne")
+    scene = await leader.expect("🎭 Oefening: het gesprek met Senne (1/5)")
+    assert "Jij zegt: “Ik zie dat je Noor gisteren in de groepschat uitlachte.”" in scene.text
     await leader.send("Jij bent gewoon een pestkop, Noor zei het zelf.")
     second = await leader.expect("(2/5)")
     # Two rules at once, in two lines: the name that may not be told, a label on the person.
