@@ -192,7 +192,8 @@ def _advance(position: Position, feedback: Sequence[Feedback]) -> Position:
     if scene >= SCENES:
         reaction = position.reaction
     elif traps:
-        reaction = TRAP_LEADS_TO[traps[0]]
+        first, second = TRAP_LEADS_TO[traps[0]]
+        reaction = first if first is not position.reaction else second
     else:
         reaction = _pick(position.seed, scene, position.reaction)
     return Position(

@@ -255,15 +255,16 @@ OPTIONS: dict[Reaction, tuple[Option, Option, Option]] = {
     ),
 }
 
-#: Where a trap leads: the child's next reaction.
-TRAP_LEADS_TO: dict[Trap, Reaction] = {
-    Trap.JUDGING: Reaction.ANGER,
-    Trap.INTERPRETING: Reaction.DENIAL,
-    Trap.WHY: Reaction.BLAMING,
-    Trap.THREAT: Reaction.TEARS,
-    Trap.LECTURE: Reaction.SHRUG,
-    Trap.VAGUE_PROMISE: Reaction.PLAYING_DOWN,
-    Trap.TELLING_TOO_MUCH: Reaction.ANGER,
+#: Where a trap leads: the child's next reaction, or the second when the child just
+#: reacted the first way (a child does not say the same thing twice in a row).
+TRAP_LEADS_TO: dict[Trap, tuple[Reaction, Reaction]] = {
+    Trap.JUDGING: (Reaction.ANGER, Reaction.SHRUG),
+    Trap.INTERPRETING: (Reaction.DENIAL, Reaction.ANGER),
+    Trap.WHY: (Reaction.BLAMING, Reaction.EVERYONE),
+    Trap.THREAT: (Reaction.TEARS, Reaction.SHRUG),
+    Trap.LECTURE: (Reaction.SHRUG, Reaction.VAGUE_PROMISE),
+    Trap.VAGUE_PROMISE: (Reaction.PLAYING_DOWN, Reaction.SHRUG),
+    Trap.TELLING_TOO_MUCH: (Reaction.ANGER, Reaction.DENIAL),
 }
 
 #: The reactions that fit after each of step 2's five sentences, for a varied talk.
