@@ -243,7 +243,10 @@ OPTIONS: dict[Reaction, tuple[Option, Option, Option]] = {
     ),
     Reaction.WHO_SAID: (
         Option(
-            N_("Who said it doesn't matter now. What matters is what happened, and that it stops."),
+            N_(
+                "It doesn't matter now who said it. "
+                "What matters is what happened, and that it stops."
+            ),
             Principle.MAY_TELL,
             told=N_(
                 "What I may tell you: %(may_tell)s. For the rest, this is about what happened, "
