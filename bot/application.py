@@ -56,6 +56,9 @@ from bot.callback_data import (
     NoBlameShow,
     NoBlameToggle,
     NoMeeting,
+    PracticeGo,
+    PracticeReply,
+    PracticeStart,
     Pressed,
     PrivacyPress,
     QuietHoursChosen,
@@ -71,6 +74,7 @@ from bot.handlers import (
     history,
     language,
     menu,
+    practice,
     privacy,
     quick_check,
     settings,
@@ -112,6 +116,7 @@ PRESSES: dict[type[Pressed], TurnCallback] = {
     **dict.fromkeys(CASE_TEAM_BUTTONS, team_case.pressed),
     **dict.fromkeys(HISTORY_BUTTONS, history.pressed),
     LanguagePress: language.chosen,
+    **dict.fromkeys((PracticeStart, PracticeReply, PracticeGo), practice.pressed),
     **dict.fromkeys(
         (
             AskMeetingDay,

@@ -163,6 +163,7 @@ class Menu(StrEnum):
     NEW = "new"
     CASES = "cases"
     HELP = "help"
+    PRACTICE = "practice"
 
 
 @dataclass(frozen=True)
@@ -375,3 +376,36 @@ class NoBlameAnswer(Callback):
     prefix: ClassVar[str] = "kba"
     mask: int
     checked: int
+
+
+# --- The practice talk (flows.practice): the whole position travels with the button. ----
+
+
+@dataclass(frozen=True)
+class PracticeStart(Callback):
+    """Start a practice talk with a case's child, or with a made-up child (ids 0)."""
+
+    prefix: ClassVar[str] = "pr"
+    case_id: int = 0
+    child_id: int = 0
+
+
+@dataclass(frozen=True)
+class PracticeReply(Callback):
+    """One of the three replies offered at ``position`` (``flows.practice.Position.pack``)."""
+
+    prefix: ClassVar[str] = "pry"
+    case_id: int
+    child_id: int
+    position: int
+    option: int
+
+
+@dataclass(frozen=True)
+class PracticeGo(Callback):
+    """Show the practice at ``position`` again: a trap tried again."""
+
+    prefix: ClassVar[str] = "prg"
+    case_id: int
+    child_id: int
+    position: int

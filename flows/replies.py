@@ -44,6 +44,8 @@ class Awaiting(StrEnum):
     AGREEMENT_EDIT = "agreement_edit"
     # A team's name (bot.handlers.team), outside any case.
     TEAM_NAME = "team_name"
+    # A reply typed in a practice talk (bot.handlers.practice): read, never kept.
+    PRACTICE = "practice"
 
 
 class Screen(StrEnum):

@@ -9,7 +9,17 @@ from typing import Any
 from telegram import Update
 
 from bot.callback_data import Menu, MenuPress
-from bot.handlers import case, case_list, language, menu, privacy, quick_check, settings, team
+from bot.handlers import (
+    case,
+    case_list,
+    language,
+    menu,
+    practice,
+    privacy,
+    quick_check,
+    settings,
+    team,
+)
 from bot.screens import menu as menu_screens
 from bot.storage import leaders
 from bot.turn import Context, Turn, leader_turn
@@ -51,6 +61,8 @@ async def menu_pressed(turn: Turn) -> None:
             await case_list.show_page(turn, 0)
         case Menu.HELP:
             help_screen(turn)
+        case Menu.PRACTICE:
+            await practice.from_menu(turn)
         case Menu.HOME:
             leaders.place(turn.leader, Awaiting.NOTHING)
             menu_screens.welcome(turn)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from bot.handlers import case, settings, team
+from bot.handlers import case, practice, settings, team
 from bot.handlers.case_event import act
 from bot.screens import menu, setup
 from bot.storage import cases, leaders
@@ -78,6 +78,8 @@ ANSWERS: dict[Awaiting, Answer] = {
     Awaiting.AGREEMENT_EDIT: InCase(AgreementEdited.answer, AGREEMENT_MAX),
     Awaiting.TIME_ZONE: Own(settings.zone_typed),
     Awaiting.TEAM_NAME: Own(team.name_typed),
+    # No limit: a practice's reply is read and forgotten, never kept as a draft.
+    Awaiting.PRACTICE: Own(practice.reply_typed),
 }
 
 

@@ -9,11 +9,12 @@ from flows.language import _
 
 
 def menu_rows() -> Keyboard:
-    """The three jobs, one button each, plus help."""
+    """The three jobs, one button each, a practice talk, and help."""
     return [
         [(_("✅ Quick check"), MenuPress(Menu.CHECK))],
         [(_("➕ New case"), MenuPress(Menu.NEW))],
         [(_("📂 My cases"), MenuPress(Menu.CASES))],
+        [(_("🎭 Practise"), MenuPress(Menu.PRACTICE))],
         [(_("❓ Help"), MenuPress(Menu.HELP))],
     ]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.callback_data import Menu, MenuPress, case_button
+from bot.callback_data import Menu, MenuPress, PracticeStart, case_button
 from bot.screens.corrections import now_written
 from bot.screens.format import bulleted, name, numbered, quoted, title, typed
 from bot.screens.step1 import may_tell_line
@@ -188,10 +188,11 @@ def script(turn: Turn, case: Case, child: Child, shown: Shown | None = None) -> 
             (_("✏️ Facts"), case_button(case.id, events.EditFacts(child.id))),
             (_("✏️ Feeling"), case_button(case.id, events.AskFeeling(child.id))),
         ],
+        [(_("🎭 Practise this talk first"), PracticeStart(case.id, child.id))],
         [(_("📂 My cases"), MenuPress(Menu.CASES))],
     ]
     if child.held_at is not None:
-        rows = rows[2:]
+        rows = rows[3:]
     turn.say(
         "\n\n".join(
             [

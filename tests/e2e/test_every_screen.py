@@ -79,6 +79,9 @@ SAME_AS_ENGLISH: dict[str, set[str]] = {
     "Team %(team)s": {"de"},
     # Hours on a button: French writes them as English does.
     "%(hours)d h": {"fr"},
+    # The practice: the child's line after their name; the menu's own word.
+    "🧒 %(child)s: %(reaction)s": {"nl", "de"},
+    "🏠 Menu": {"nl", "fr"},
 }
 #: An invitation's token is random: the golden files hold a stand-in for it.
 INVITATION_TOKEN = re.compile(r"(https://t\.me/\w+\?start=)[\w-]+")
@@ -277,6 +280,15 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
         await send(text)
         await see()
 
+    # --- A practice talk with a made-up child, from the menu, to the end. -----------------
+    await press(welcome, t("🎭 Practise"))
+    shown = await see()
+    while t("🎭 Once more") not in shown.button_texts:
+        await press(shown, "A")
+        shown = await see()
+    await press(shown, t("🏠 Menu"))
+    await see()
+
     # --- The quick check: nothing ticked points elsewhere; No Blame's short check. --------
     def mark(on: bool) -> str:
         return "\u2705" if on else "\u25ab\ufe0f"
@@ -365,6 +377,23 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
     await press(await see(), t("✏️ Feeling"))
     await see()
     await send(NICK)
+    script = await see()
+    # From the menu, with a talk still to hold: which child (a made-up one, here).
+    await send("/start")
+    await press(await see(), t("🎭 Practise"))
+    await press(await see(), t("🎭 A made-up child"))
+    await see()
+
+    # --- Practising this talk first: a typed reply naming the bullied child, tried again. --
+    await press(script, t("🎭 Practise this talk first"))
+    await see()
+    await send(NICK)
+    await press(await see(), t("🔁 Try that again"))
+    shown = await see()
+    while t("🎭 Once more") not in shown.button_texts:
+        await press(shown, "A")
+        shown = await see()
+    await press(shown, t("↩️ Back to the script"))
     await press(await see(), t("✅ Talk held: write down the agreements"))
     shown = await see()
     await w.toast(await press(shown, t("✅ Done")))  # not without an agreement

@@ -20,6 +20,7 @@ async def test_a_leader_walks_the_whole_protocol_in_dutch(
         "✅ Snelle check",
         "➕ Nieuwe pestsituatie",
         "📂 Mijn pestsituaties",
+        "🎭 Oefenen",
         "❓ Hulp",
     ]
 
