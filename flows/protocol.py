@@ -56,6 +56,7 @@ from flows.events import (
     CloseConfirmed,
     ConsentAnswered,
     Continue,
+    ContinueWith,
     Correct,
     DateTyped,
     DeleteAgreement,
@@ -214,6 +215,7 @@ TRANSITIONS: tuple[Transition[Any], ...] = (
     # The case as a whole.
     CaseTransition(Open, _ANY, Show(Screen.OVERVIEW)),
     CaseTransition(Continue, _OPEN, whole.continue_),
+    ChildTransition(ContinueWith, _OPEN, _ALL_STAGES, whole.continue_with_child),
     CaseTransition(KeepOpen, _OPEN, whole.keep_open),
     CaseTransition(Close, _OPEN, Show(Screen.CONFIRM_CLOSE)),
     CaseTransition(CloseConfirmed, _OPEN, whole.close_confirmed),

@@ -16,7 +16,9 @@ from flows.case import (
     CaseRecord,
     ChildRecord,
     Next,
+    NextItem,
     Stage,
+    child_items,
     child_stage,
     current_round,
     next_step,
@@ -207,3 +209,23 @@ def next_screen(case: CaseRecord, now: datetime) -> Shown:
 def where_it_stands(case: CaseRecord, now: datetime, *before: Shown) -> Reply:
     """Screens ``before``, then the next thing to do."""
     return Reply((*before, next_screen(case, now)))
+
+
+def item_screen(case: CaseRecord, item: NextItem, now: datetime) -> Shown:
+    """The screen where one child's next item is taken up."""
+    child = next((c for c in case.children if c.id == item.child_id), None)
+    if child is not None and child_stage(case, child, now) is Stage.NEW_PROPOSAL:
+        written = round_agreements(child, current_round(child))
+        return Shown(Screen.AGREEMENTS_SO_FAR if written else Screen.NEW_PROPOSAL, child)
+    if item.what is Next.CONSENT_DECLINED and item.due(now):
+        # The moment to ask again has come: the question itself, once more.
+        return Shown(Screen.ASK_CONSENT, child)
+    return Shown(NEXT_SCREEN[item.what], child)
+
+
+def continue_with(case: CaseRecord, child: ChildRecord, now: datetime) -> Reply:
+    """What is due for ``child`` now, opened; the case at a glance when nothing is."""
+    due = [item for item in child_items(case, child, now) if item.due(now)]
+    if not due:
+        return Reply((Shown(Screen.OVERVIEW),))
+    return Reply((item_screen(case, due[0], now),))
