@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.callback_data import AskMeetingDay, Menu, MenuPress, case_button
+from bot.screens import next_up
 from bot.screens.format import moment, name, quoted, title, typed
 from bot.screens.nudges import follow_up_nudge, from_round
 from bot.screens.step2 import done_rows
@@ -151,7 +152,7 @@ def snoozed(turn: Turn, case: Case, child: Child, shown: Shown | None = None) ->
             "child": name(child.nickname),
             "moment": when_text(turn, when),
         },
-        [[(_("📂 My cases"), MenuPress(Menu.CASES))]],
+        [*next_up.way_on(turn, case, child.id), [(_("📂 My cases"), MenuPress(Menu.CASES))]],
     )
 
 
@@ -217,7 +218,8 @@ def cancelled(turn: Turn, case: Case, child: Child, shown: Shown | None = None) 
     """The follow-up is cancelled."""
     turn.say(
         _("The follow-up with %(child)s is cancelled: no reminder will come.")
-        % {"child": name(child.nickname)}
+        % {"child": name(child.nickname)},
+        next_up.way_on(turn, case, child.id),
     )
 
 
@@ -239,7 +241,7 @@ def report_back_snoozed(turn: Turn, case: Case, child: Child, shown: Shown | Non
             "victim": name(case.victim_nickname),
             "moment": when_text(turn, when),
         },
-        [[(_("📂 My cases"), MenuPress(Menu.CASES))]],
+        [*next_up.way_on(turn, case, child.id), [(_("📂 My cases"), MenuPress(Menu.CASES))]],
     )
 
 

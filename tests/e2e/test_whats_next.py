@@ -111,3 +111,25 @@ async def test_every_child_is_listed_with_its_moment_and_a_due_follow_up_opens_f
     talk = await leader.expect("Stap 3: spreek nogmaals met Senne")
     assert "Noor: ✅ het is gestopt" in talk.button_texts
     assert "Ik lach Noor niet meer uit" in talk.text
+
+
+async def test_after_a_no_for_lars_one_tap_goes_on_to_senne(
+    api: BotApiStandin, bot: Application, leader: SimUser
+) -> None:
+    step1 = await noor_and_three(leader)
+    await leader.press(step1, "Nee, (nog) niet")
+    declined = await leader.expect("Stap 1 — Noor is (nog) niet akkoord")
+    # The talk with Noor goes on about the next child, without a way round through /cases.
+    assert declined.button_texts[0] == "▶️ Verder met Senne: vraag het aan Noor"
+    await leader.press(declined, "Verder met Senne")
+    about_senne = await leader.expect("Stap 1 — met Noor")
+    assert "met Senne" in about_senne.text
+    assert "Lars" not in about_senne.text
+    done = await yes_for_senne_and_wouter(leader, about_senne)
+    assert "Senne" in done.text
+
+    # Choosing to ask about Lars again later ends his step for now: the way on is there.
+    await leader.press(declined, "Later opnieuw vragen")
+    waiting = await leader.expect("Geef Noor tijd")
+    await leader.press(waiting, "▶️ Verder met Senne: bereid het gesprek voor")
+    await leader.expect("Stap 2 — het gesprek met Senne")
