@@ -147,6 +147,11 @@ NEXT_SCREEN: dict[Next, Screen] = {
 }
 
 
+#: The detail of a new proposal's screen shown right after the outcome that asks for it:
+#: when that outcome reaches the rounds for the next steps, they come with it.
+AFTER_OUTCOME = "after_outcome"
+
+
 # --- What the machine answers. ------------------------------------------------------------
 
 

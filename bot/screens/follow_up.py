@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.callback_data import AskMeetingDay, Menu, MenuPress, case_button
-from bot.screens import next_up
+from bot.screens import escalation, next_up
 from bot.screens.format import moment, name, quoted, title, typed
 from bot.screens.nudges import follow_up_nudge, from_round
 from bot.screens.step2 import done_rows
@@ -19,11 +19,12 @@ from flows.case import (
     planned_follow_up,
     report_back_open,
 )
+from flows.escalation import escalation_due
 from flows.follow_up import SNOOZE_TEXT, ReminderKind, Snooze
 from flows.follow_up_timing import FOLLOW_UP_CHOICES, TOMORROW_WORD, FollowUpChoice
 from flows.language import N_, _
 from flows.protocol import everyone_stopped
-from flows.replies import Shown
+from flows.replies import AFTER_OUTCOME, Shown
 
 CHOICE_TEXT: dict[FollowUpChoice, str] = {
     FollowUpChoice.IN_1_DAY: N_("In 1 day"),
@@ -157,7 +158,14 @@ def snoozed(turn: Turn, case: Case, child: Child, shown: Shown | None = None) ->
 
 
 def ask_new_proposal(turn: Turn, case: Case, child: Child, shown: Shown | None = None) -> None:
-    """Not (fully) stopped: motivate a new proposal, and write it down."""
+    """Not (fully) stopped: motivate a new proposal, and write it down.
+
+    When this outcome makes the rounds without "stopped" reach the setting, the next
+    steps come now, before the proposal: not a week later with the next reminder.
+    """
+    reached = escalation_due(child, turn.settings.escalate_after_rounds)
+    if shown is not None and shown.detail == AFTER_OUTCOME and reached:
+        escalation.next_steps(turn, case, child, shown)
     turn.say(
         "\n\n".join(
             [

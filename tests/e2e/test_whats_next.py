@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
+from tests.e2e.test_when_it_does_not_fit import gesprek_gevoerd, nieuw_voorstel, nieuwe_situatie
 from tests.support.bot_api_standin import BotApiStandin, BotMessage, SimUser
 from tests.support.clock import TestClock
 
@@ -133,3 +134,28 @@ async def test_after_a_no_for_lars_one_tap_goes_on_to_senne(
     waiting = await leader.expect("Geef Noor tijd")
     await leader.press(waiting, "▶️ Verder met Senne: bereid het gesprek voor")
     await leader.expect("Stap 2 — het gesprek met Senne")
+
+
+async def test_the_outcome_that_reaches_the_rounds_brings_the_next_steps_at_once(
+    api: BotApiStandin, bot: Application, clock: TestClock, leader: SimUser
+) -> None:
+    await gesprek_gevoerd(leader, await nieuwe_situatie(leader))
+    clock.advance(days=3)
+    first = await leader.expect("🔔 Stap 3: spreek nogmaals met Tom")
+    await leader.press(first, "Sam: ❌ het is niet gestopt")
+    await leader.press(await leader.expect("En in je gesprek met Tom"), "Niet gestopt")
+    await nieuw_voorstel(leader, "Tom blijft uit de buurt van Sam")
+    assert not [m for m in leader.messages if "Volgende stappen:" in m.text]
+
+    clock.advance(days=3)
+    second = await leader.expect("🔔 Stap 3: spreek nogmaals met Tom")
+    await leader.press(second, "Sam: ❌ het is niet gestopt")
+    await leader.press(await leader.expect("En in je gesprek met Tom"), "Niet gestopt")
+    # The second round without "gestopt": the next steps come now, not at the next reminder.
+    steps = await leader.expect("Tom: niet gestopt na 2 opvolggesprekken op rij")
+    assert "Je moet dit niet alleen dragen." in steps.text
+    # The new proposal is still asked for, and what is typed is taken as one.
+    await nieuw_voorstel(leader, "Tom zegt sorry aan Sam")
+    await leader.press(steps, "Steun voor Sam")
+    support = await leader.expect("Genoteerd in de pestsituatie: steun voor")
+    assert "Awel" in support.text
