@@ -329,5 +329,11 @@ def last_round_stopped(child: ChildRecord) -> bool:
 
 
 def everyone_stopped(case: CaseRecord) -> bool:
-    """Whether the bullying had stopped at the last follow-up of every child of ``case``."""
-    return all(last_round_stopped(c) for c in case.children)
+    """Whether the bullying had stopped at the last follow-up of every child of ``case``
+    who was talked to (and one was).
+
+    A child never asked about, or not talked to yet, is no reason to wait forever: what
+    is still open for them is listed when the case is closed.
+    """
+    talked = [c for c in case.children if c.held_at is not None]
+    return bool(talked) and all(last_round_stopped(c) for c in talked)

@@ -19,6 +19,7 @@ from flows.case import (
     Consent,
     Next,
     NextItem,
+    last_outcome,
     next_items,
     next_step,
     planned_follow_up,
@@ -210,11 +211,21 @@ def overview(
 
 
 def still_open(turn: Turn, case: Case) -> list[str]:
-    """What closing would leave undone: promises to report back, planned follow-ups."""
+    """What closing would leave undone, per child: step 1 not asked or refused, no talk yet,
+    the promise to report back, a follow-up planned or not stopped at the last one."""
     victim = name(case.victim_nickname)
     lines = []
     for child in case.children:
         values = {"victim": victim, "child": name(child.nickname)}
+        if child.consent == Consent.NOT_ASKED:
+            lines.append(_("%(victim)s was never asked about a talk with %(child)s.") % values)
+            continue
+        if child.consent == Consent.DECLINED:
+            lines.append(_("%(victim)s did not agree (yet) to a talk with %(child)s.") % values)
+            continue
+        if child.held_at is None:
+            lines.append(_("No talk with %(child)s yet.") % values)
+            continue
         if report_back_open(child):
             lines.append(
                 _("You have not reported back to %(victim)s on the talk with %(child)s yet.")
@@ -223,7 +234,17 @@ def still_open(turn: Turn, case: Case) -> list[str]:
         planned = planned_follow_up(child)
         if planned is not None:
             values["when"] = short_moment(planned.due_at, turn.leader.rhythm.zone)
-            lines.append(_("A follow-up with %(child)s is planned on %(when)s.") % values)
+            lines.append(
+                _("A follow-up with %(child)s is planned on %(when)s.") % values
+                if planned.due_at > turn.now
+                else _("A follow-up with %(child)s is due since %(when)s.") % values
+            )
+        elif not child.follow_ups:
+            lines.append(_("No follow-up with %(child)s yet.") % values)
+        elif last_outcome(child) is not Outcome.STOPPED:
+            lines.append(
+                _("At the last follow-up with %(child)s the bullying had not stopped.") % values
+            )
     return lines
 
 

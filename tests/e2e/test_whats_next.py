@@ -159,3 +159,28 @@ async def test_the_outcome_that_reaches_the_rounds_brings_the_next_steps_at_once
     await leader.press(steps, "Steun voor Sam")
     support = await leader.expect("Genoteerd in de pestsituatie: steun voor")
     assert "Awel" in support.text
+
+
+async def test_closing_lists_what_is_open_for_each_child_and_is_offered_once_talks_stopped(
+    api: BotApiStandin, bot: Application, clock: TestClock, leader: SimUser
+) -> None:
+    # Lars is never asked; Senne is talked to; Wouter may be talked to, but is not yet.
+    step1 = await noor_and_three(leader)
+    await leader.press(step1, "Nog niet gevraagd")
+    await leader.expect("Praat eerst met Noor")
+    await leader.press(await open_case(leader), "Verder")
+    done = await yes_for_senne_and_wouter(leader, await leader.expect("Stap 1 — met Noor"))
+    await leader.press(done, "Bereid dat gesprek voor")
+    await talk_and_plan(leader, "Senne", "Over 1 week")
+
+    clock.advance(days=8)
+    nudge = await leader.expect("🔔 Stap 3: spreek nogmaals met Senne")
+    await leader.press(nudge, "Noor: ✅ het is gestopt")
+    await leader.press(await leader.expect("En in je gesprek met Senne"), "Pesten is gestopt")
+    stopped = await leader.expect("Goed nieuws over Senne")
+    # Every child who was talked to has stopped: closing is offered, Lars is no reason to wait.
+    await leader.press(stopped, "Situatie afsluiten")
+    confirm = await leader.expect("Nog open in deze pestsituatie:")
+    assert "Noor is nooit gevraagd of je met Lars mag praten." in confirm.text
+    assert "Nog geen gesprek met Wouter." in confirm.text
+    assert "Je hebt nog niet teruggekoppeld naar Noor over het gesprek met Senne." in confirm.text
