@@ -40,6 +40,7 @@ from bot.callback_data import (
     AskMeetingDay,
     AskQuietHours,
     AskTimeZone,
+    CalendarFile,
     CasePress,
     CasesPage,
     CheckAnswer,
@@ -67,6 +68,7 @@ from bot.callback_data import (
 )
 from bot.handlers import (
     approaches,
+    calendar,
     case,
     case_list,
     history,
@@ -105,6 +107,7 @@ PRESSES: dict[type[Pressed], TurnCallback] = {
         (CheckApproach, NoBlameShow, NoBlameToggle, NoBlameAnswer, Why), approaches.pressed
     ),
     CasePress: case.pressed,
+    CalendarFile: calendar.pressed,
     KeepFirstPart: typed.keep_first_part,
     TakeRest: typed.take_rest,
     KeepAsNote: typed.keep_as_note,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.callback_data import AskMeetingDay, Menu, MenuPress, case_button
+from bot import calendar_file
+from bot.callback_data import AskMeetingDay, CalendarFile, Menu, MenuPress, case_button
 from bot.screens import escalation, next_up
 from bot.screens.format import moment, name, quoted, title, typed
 from bot.screens.nudges import follow_up_nudge, from_round
@@ -20,7 +21,7 @@ from flows.case import (
     report_back_open,
 )
 from flows.escalation import escalation_due
-from flows.follow_up import SNOOZE_TEXT, ReminderKind, Snooze
+from flows.follow_up import SNOOZE_TEXT, ReminderKind, ReminderStatus, Snooze
 from flows.follow_up_timing import FOLLOW_UP_CHOICES, TOMORROW_WORD, FollowUpChoice
 from flows.language import N_, _
 from flows.protocol import everyone_stopped
@@ -85,7 +86,15 @@ def planned(turn: Turn, case: Case, child: Child, shown: Shown | None = None) ->
             )
             % {"victim": name(case.victim_nickname)}
         )
-    turn.say("\n\n".join(parts), [[(_("📂 My cases"), MenuPress(Menu.CASES))]])
+    # A talk moved whose file the leader took: the calendar follows.
+    calendar_file.talk_moved(turn, case, child)
+    turn.say(
+        "\n\n".join(parts),
+        [
+            [(_("📅 In my calendar"), CalendarFile(case.id, child.id))],
+            [(_("📂 My cases"), MenuPress(Menu.CASES))],
+        ],
+    )
 
 
 def due_at(child: Child) -> datetime:
@@ -147,6 +156,7 @@ def snooze_options(turn: Turn, case: Case, child: Child, shown: Shown | None = N
 def snoozed(turn: Turn, case: Case, child: Child, shown: Shown | None = None) -> None:
     """The reminder is put off."""
     when = due_at(child)
+    calendar_file.talk_moved(turn, case, child)
     turn.say(
         _("OK, I will remind you of the talk with %(child)s on %(moment)s.")
         % {
@@ -224,6 +234,15 @@ def already_recorded(
 
 def cancelled(turn: Turn, case: Case, child: Child, shown: Shown | None = None) -> None:
     """The follow-up is cancelled."""
+    was_at = next(
+        (
+            r.due_at
+            for r in reversed(child.reminders)
+            if r.kind == ReminderKind.FOLLOW_UP and r.status == ReminderStatus.CANCELLED
+        ),
+        None,
+    )
+    calendar_file.talk_cancelled(turn, case, child, was_at)
     turn.say(
         _("The follow-up with %(child)s is cancelled: no reminder will come.")
         % {"child": name(child.nickname)},
