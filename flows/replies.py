@@ -18,9 +18,9 @@ from flows.case import (
     Next,
     NextItem,
     Stage,
-    child_items,
     child_stage,
     current_round,
+    next_items,
     next_step,
     round_agreements,
 )
@@ -230,7 +230,8 @@ def item_screen(case: CaseRecord, item: NextItem, now: datetime) -> Shown:
 
 def continue_with(case: CaseRecord, child: ChildRecord, now: datetime) -> Reply:
     """What is due for ``child`` now, opened; the case at a glance when nothing is."""
-    due = [item for item in child_items(case, child, now) if item.due(now)]
+    # The child's first due item in the case's own order, as its button says.
+    due = [i for i in next_items(case, now) if i.child_id == child.id and i.due(now)]
     if not due:
         return Reply((Shown(Screen.OVERVIEW),))
     return Reply((item_screen(case, due[0], now),))

@@ -18,7 +18,6 @@ from flows import events
 from flows.case import (
     Consent,
     Next,
-    NextItem,
     last_outcome,
     next_items,
     next_step,
@@ -33,8 +32,8 @@ from flows.replies import Shown
 PAGE_SIZE = 6
 
 
-#: At most this many children's next items per case in the list of cases.
-LIST_ITEMS_MAX = 4
+#: At most this many next items per case in the list of cases (the rest is counted).
+LIST_ITEMS_MAX = 6
 
 
 def next_lines(turn: Turn, case: Case) -> list[str]:
@@ -45,14 +44,8 @@ def next_lines(turn: Turn, case: Case) -> list[str]:
 
 
 def _listed(turn: Turn, case: Case) -> str:
-    """For the list of cases: each open child's first next item, in time order."""
-    if not case.children:
-        lines = next_lines(turn, case)
-    else:
-        firsts: dict[int, NextItem] = {}
-        for item in next_items(case, turn.now):
-            firsts.setdefault(item.child_id, item)
-        lines = [next_up.item_line(turn, case, item) for item in firsts.values()]
+    """For the list of cases: what is next in the case, in time order, the first few."""
+    lines = next_lines(turn, case)
     shown = lines[:LIST_ITEMS_MAX]
     more = len(lines) - len(shown)
     if more:
@@ -175,7 +168,7 @@ def overview(
     rows: Rows = []
     opened: list[int] = []
     if step.what is not Next.CLOSED:
-        rows.append([(_("▶️ Continue"), case_button(case.id, events.Continue(0)))])
+        rows.append([(next_up.continue_text(case, step), case_button(case.id, events.Continue(0)))])
         # What is due for another child opens with one tap, not only from its reminder.
         for item in next_items(case, turn.now):
             due = item.due(turn.now) and item.what in next_up.BUTTON_TEXT

@@ -14,7 +14,7 @@ from bot.screens.format import name, short_moment
 from bot.storage.models import Case
 from bot.turn import Rows, Turn
 from flows import events
-from flows.case import Next, NextItem, first_due
+from flows.case import Next, NextItem, NextStep, first_due
 from flows.language import N_, _
 
 #: Each next thing, in a line of the case's list.
@@ -85,6 +85,16 @@ def item_row(case: Case, item: NextItem) -> Rows:
         "what": item_button_text(case, item),
     }
     return [[(label, case_button(case.id, events.ContinueWith(item.child_id)))]]
+
+
+def continue_text(case: Case, step: NextStep) -> str:
+    """The case's "Continue" button, saying for whom and what when it is about a child."""
+    if step.child_id is None or step.what not in BUTTON_TEXT:
+        return _("▶️ Continue")
+    return _("▶️ Continue with %(child)s: %(what)s") % {
+        "child": next((c.nickname for c in case.children if c.id == step.child_id), ""),
+        "what": _(BUTTON_TEXT[step.what]) % {"victim": case.victim_nickname},
+    }
 
 
 def way_on(turn: Turn, case: Case, besides: int | None = None) -> Rows:
