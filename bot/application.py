@@ -40,6 +40,7 @@ from bot.callback_data import (
     AskMeetingDay,
     AskQuietHours,
     AskTimeZone,
+    CalendarFile,
     CasePress,
     CasesPage,
     CheckAnswer,
@@ -69,6 +70,7 @@ from bot.callback_data import (
 )
 from bot.handlers import (
     approaches,
+    calendar,
     case,
     case_list,
     history,
@@ -108,6 +110,7 @@ PRESSES: dict[type[Pressed], TurnCallback] = {
         (CheckApproach, NoBlameShow, NoBlameToggle, NoBlameAnswer, Why), approaches.pressed
     ),
     CasePress: case.pressed,
+    CalendarFile: calendar.pressed,
     KeepFirstPart: typed.keep_first_part,
     TakeRest: typed.take_rest,
     CasesPage: case_list.page_pressed,

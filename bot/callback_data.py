@@ -175,6 +175,15 @@ class MenuPress(Callback):
 
 
 @dataclass(frozen=True)
+class CalendarFile(Callback):
+    """A planned follow-up talk as a file for the leader's calendar."""
+
+    prefix: ClassVar[str] = "ics"
+    case_id: int
+    child_id: int
+
+
+@dataclass(frozen=True)
 class CheckToggle(Callback):
     """Tick or untick one criterion of the quick check; the mask is what was ticked before."""
 

@@ -406,6 +406,61 @@ def next_step(case: CaseRecord, now: datetime) -> NextStep:
     return NextStep(Next.CONSENT_DECLINED, waiting.id)
 
 
+@dataclass(frozen=True)
+class NextItem:
+    """One child's next thing to do, and the moment of the reminder it waits for.
+
+    ``at`` is ``None`` when nothing is planned for it: it can be done now. A moment that
+    has passed makes the item due (overdue since then), never coming.
+    """
+
+    what: Next
+    child_id: int
+    at: datetime | None = None
+
+    def due(self, now: datetime) -> bool:
+        """Whether the item can be taken up now: nothing planned, or its moment has come."""
+        return self.at is None or self.at <= now
+
+
+def child_items(case: CaseRecord, child: ChildRecord, now: datetime) -> list[NextItem]:
+    """What is next for ``child``: their step, the promise to report back, the follow-up."""
+    if case.closed_at is not None:
+        return []
+    if child.consent != Consent.AGREED:
+        reminder = open_reminder(child, ReminderKind.STEP1)
+        what = Next.ASK_CONSENT if child.consent == Consent.NOT_ASKED else Next.CONSENT_DECLINED
+        return [NextItem(what, child.id, reminder.due_at if reminder else None)]
+    if not child.may_tell:
+        return [NextItem(Next.RECORD_MAY_TELL, child.id)]
+    stage = child_stage(case, child, now)
+    items = [NextItem(_CHILD_NEXT[stage], child.id)] if stage in _CHILD_NEXT else []
+    if report_back_open(child):
+        reminder = open_reminder(child, ReminderKind.REPORT_BACK)
+        items.append(NextItem(Next.REPORT_BACK, child.id, reminder.due_at if reminder else None))
+    planned = planned_follow_up(child)
+    if planned is not None:
+        what = Next.RECORD_FOLLOW_UP if planned.due_at <= now else Next.FOLLOW_UP
+        items.append(NextItem(what, child.id, planned.due_at))
+    return items
+
+
+def next_items(case: CaseRecord, now: datetime) -> list[NextItem]:
+    """What is next for every open child of ``case``, in time order.
+
+    What can be done now comes first (the longest overdue first), then what waits for a
+    moment still to come, the soonest first.
+    """
+    items = [item for child in case.children for item in child_items(case, child, now)]
+    return sorted(items, key=lambda item: now if item.at is None else item.at)
+
+
+def first_due(case: CaseRecord, now: datetime, besides: int | None = None) -> NextItem | None:
+    """The first item of ``case`` that can be taken up now (for a child other than
+    ``besides``)."""
+    return next((i for i in next_items(case, now) if i.due(now) and i.child_id != besides), None)
+
+
 def step1_reminder_due(child: ChildRecord, now: datetime) -> bool:
     """Whether step 1 for ``child`` is to be asked (again) now: its reminder's moment has
     come, or no reminder waits."""

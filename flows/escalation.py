@@ -5,10 +5,10 @@ child says weighs more than the account of the one who bullies: "it has not stop
 from the child who is bullied makes the round "not stopped", whatever the other said.
 
 After a number of rounds in a row without "stopped" for one child (a setting; two
-by default), the follow-up's nudge says so and offers the next steps: the team or the
-group leadership, the parents, another approach, support for the child who is
-bullied. "Partly stopped" is not "stopped": twice "partly" counts as two rounds
-without it.
+by default), the next steps come with the outcome that reaches that number, and the
+follow-up's nudge says so and offers them: the team or the group leadership, the
+parents, another approach, support for the child who is bullied. "Partly stopped" is
+not "stopped": twice "partly" counts as two rounds without it.
 """
 
 from __future__ import annotations

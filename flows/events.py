@@ -78,6 +78,11 @@ class Continue(Event, code="n"):
 
 
 @dataclass(frozen=True)
+class ContinueWith(Event, code="nw"):
+    """Straight to what is next for one child: what is due for them opens with one tap."""
+
+
+@dataclass(frozen=True)
 class AddChild(Event, code="a"):
     """Another child who bullies or joins in (before step 1 is asked)."""
 

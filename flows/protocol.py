@@ -56,6 +56,7 @@ from flows.events import (
     CloseConfirmed,
     ConsentAnswered,
     Continue,
+    ContinueWith,
     Correct,
     DateTyped,
     DeleteAgreement,
@@ -214,6 +215,7 @@ TRANSITIONS: tuple[Transition[Any], ...] = (
     # The case as a whole.
     CaseTransition(Open, _ANY, Show(Screen.OVERVIEW)),
     CaseTransition(Continue, _OPEN, whole.continue_),
+    ChildTransition(ContinueWith, _OPEN, _ALL_STAGES, whole.continue_with_child),
     CaseTransition(KeepOpen, _OPEN, whole.keep_open),
     CaseTransition(Close, _OPEN, Show(Screen.CONFIRM_CLOSE)),
     CaseTransition(CloseConfirmed, _OPEN, whole.close_confirmed),
@@ -327,5 +329,11 @@ def last_round_stopped(child: ChildRecord) -> bool:
 
 
 def everyone_stopped(case: CaseRecord) -> bool:
-    """Whether the bullying had stopped at the last follow-up of every child of ``case``."""
-    return all(last_round_stopped(c) for c in case.children)
+    """Whether the bullying had stopped at the last follow-up of every child of ``case``
+    who was talked to (and one was).
+
+    A child never asked about, or not talked to yet, is no reason to wait forever: what
+    is still open for them is listed when the case is closed.
+    """
+    talked = [c for c in case.children if c.held_at is not None]
+    return bool(talked) and all(last_round_stopped(c) for c in talked)

@@ -16,9 +16,11 @@ from flows.case import (
     CaseRecord,
     ChildRecord,
     Next,
+    NextItem,
     Stage,
     child_stage,
     current_round,
+    next_items,
     next_step,
     round_agreements,
 )
@@ -147,6 +149,11 @@ NEXT_SCREEN: dict[Next, Screen] = {
 }
 
 
+#: The detail of a new proposal's screen shown right after the outcome that asks for it:
+#: when that outcome reaches the rounds for the next steps, they come with it.
+AFTER_OUTCOME = "after_outcome"
+
+
 # --- What the machine answers. ------------------------------------------------------------
 
 
@@ -209,3 +216,24 @@ def next_screen(case: CaseRecord, now: datetime) -> Shown:
 def where_it_stands(case: CaseRecord, now: datetime, *before: Shown) -> Reply:
     """Screens ``before``, then the next thing to do."""
     return Reply((*before, next_screen(case, now)))
+
+
+def item_screen(case: CaseRecord, item: NextItem, now: datetime) -> Shown:
+    """The screen where one child's next item is taken up."""
+    child = next((c for c in case.children if c.id == item.child_id), None)
+    if child is not None and child_stage(case, child, now) is Stage.NEW_PROPOSAL:
+        written = round_agreements(child, current_round(child))
+        return Shown(Screen.AGREEMENTS_SO_FAR if written else Screen.NEW_PROPOSAL, child)
+    if item.what is Next.CONSENT_DECLINED and item.due(now):
+        # The moment to ask again has come: the question itself, once more.
+        return Shown(Screen.ASK_CONSENT, child)
+    return Shown(NEXT_SCREEN[item.what], child)
+
+
+def continue_with(case: CaseRecord, child: ChildRecord, now: datetime) -> Reply:
+    """What is due for ``child`` now, opened; the case at a glance when nothing is."""
+    # The child's first due item in the case's own order, as its button says.
+    due = [i for i in next_items(case, now) if i.child_id == child.id and i.due(now)]
+    if not due:
+        return Reply((Shown(Screen.OVERVIEW),))
+    return Reply((item_screen(case, due[0], now),))

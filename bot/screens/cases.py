@@ -6,12 +6,11 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from bot.callback_data import CasesPage, Menu, MenuPress, case_button
-from bot.screens import approaches, step1_waiting
+from bot.screens import approaches, next_up, step1_waiting
 from bot.screens.escalation import victim_says
 from bot.screens.format import bulleted, day, name, short_moment, title, typed
 from bot.screens.nudges import standing_lines
 from bot.screens.setup import role_text
-from bot.storage.cases import child_of
 from bot.storage.models import Case, Child
 from bot.team_callbacks import CaseHistory, HandoverOpen, ShareOpen
 from bot.turn import Keyboard, Rows, Turn
@@ -19,7 +18,8 @@ from flows import events
 from flows.case import (
     Consent,
     Next,
-    NextStep,
+    last_outcome,
+    next_items,
     next_step,
     planned_follow_up,
     report_back_open,
@@ -32,32 +32,27 @@ from flows.replies import Shown
 PAGE_SIZE = 6
 
 
-def describe_next(turn: Turn, case: Case, step: NextStep) -> str:
-    """The next thing to do, in one line."""
-    child = child_of(case, step.child_id)
-    values = {
-        "victim": name(case.victim_nickname),
-        "child": name(child.nickname) if child else "",
-        "when": "",
-    }
-    planned = planned_follow_up(child) if child is not None else None
-    if planned is not None:
-        values["when"] = short_moment(planned.due_at, turn.leader.rhythm.zone)
-    texts = {
-        Next.ADD_CHILD: _("Set-up: add who bullies or joins in"),
-        Next.ASK_CONSENT: _("Step 1: ask %(victim)s's permission"),
-        Next.CONSENT_DECLINED: _("Step 1: %(victim)s did not agree (yet)"),
-        Next.RECORD_MAY_TELL: _("Step 1: write down what you may tell"),
-        Next.PREPARE_CONVERSATION: _("Step 2: prepare the talk with %(child)s"),
-        Next.CHOOSE_FEELING: _("Step 2: prepare the talk with %(child)s"),
-        Next.HOLD_CONVERSATION: _("Step 2: hold the talk with %(child)s"),
-        Next.PLAN_FOLLOW_UP: _("Step 3: plan the next follow-up with %(child)s"),
-        Next.REPORT_BACK: _("Step 2: report back to %(victim)s on the talk with %(child)s"),
-        Next.RECORD_FOLLOW_UP: _("Step 3: how did the follow-up with %(child)s go?"),
-        Next.FOLLOW_UP: _("Step 3: follow-up with %(child)s on %(when)s"),
-        Next.CLOSED: _("Closed"),
-    }
-    return texts[step.what] % values + step1_waiting.next_note(turn, case, step)
+#: At most this many next items per case in the list of cases (the rest is counted).
+LIST_ITEMS_MAX = 6
+
+
+def next_lines(turn: Turn, case: Case) -> list[str]:
+    """What is next in ``case``, one line per open child's item, in time order."""
+    if not case.children:
+        return [_("Set-up: add who bullies or joins in")]
+    return [next_up.item_line(turn, case, item) for item in next_items(case, turn.now)]
+
+
+def _listed(turn: Turn, case: Case) -> str:
+    """For the list of cases: what is next in the case, in time order, the first few."""
+    lines = next_lines(turn, case)
+    shown = lines[:LIST_ITEMS_MAX]
+    more = len(lines) - len(shown)
+    if more:
+        shown.append(
+            ngettext("… and %(count)d more", "… and %(count)d more", more) % {"count": more}
+        )
+    return "\n".join("   " + line for line in shown)
 
 
 def case_list(turn: Turn, cases: Sequence[Case], total: int, offset: int) -> None:
@@ -69,8 +64,7 @@ def case_list(turn: Turn, cases: Sequence[Case], total: int, offset: int) -> Non
         )
         return
     lines = [
-        f"{offset + n}. {name(case.victim_nickname)} — "
-        + describe_next(turn, case, next_step(case, turn.now))
+        f"{offset + n}. {name(case.victim_nickname)}\n" + _listed(turn, case)
         for n, case in enumerate(cases, start=1)
     ]
     rows: Keyboard = [
@@ -89,7 +83,7 @@ def case_list(turn: Turn, cases: Sequence[Case], total: int, offset: int) -> Non
             [
                 title(_("My cases")),
                 header % {"count": total},
-                "\n".join(lines),
+                "\n\n".join(lines),
                 _("Tap a case to continue."),
             ]
         ),
@@ -115,9 +109,7 @@ def child_summary(turn: Turn, case: Case, child: Child) -> str:
     reminder = step1_waiting.step1_reminder(child) if child.consent != Consent.AGREED else None
     if reminder is not None:
         # Step 1 waits for a reminder: the child and their next moment stay in sight.
-        consent += " — " + _("reminder on %(when)s") % {
-            "when": short_moment(reminder.due_at, turn.leader.rhythm.zone)
-        }
+        consent += " — " + next_up.moment_note(turn, reminder.due_at)
     parts = [
         f"{name(child.nickname)} ({role_text(child)})",
         _("Step 1: %(consent)s") % {"consent": consent}
@@ -147,9 +139,11 @@ def child_summary(turn: Turn, case: Case, child: Child) -> str:
         )
     planned = planned_follow_up(child)
     if planned is not None:
+        when = short_moment(planned.due_at, turn.leader.rhythm.zone)
         parts.append(
-            _("Next follow-up: %(when)s")
-            % {"when": short_moment(planned.due_at, turn.leader.rhythm.zone)}
+            _("Next follow-up: %(when)s") % {"when": when}
+            if planned.due_at > turn.now
+            else _("Follow-up due since %(when)s") % {"when": when}
         )
     return "\n   ".join(parts)
 
@@ -167,10 +161,20 @@ def overview(
         extra for extra in (approaches.approach_line(case), approaches.history_lines(case)) if extra
     ]
     lines += [child_summary(turn, case, c) for c in case.children]
-    lines.append(_("<b>Next:</b> %(next)s") % {"next": describe_next(turn, case, step)})
+    if step.what is Next.CLOSED:
+        lines.append(title(_("Closed")))
+    else:
+        lines.append(_("<b>Next, in time order:</b>") + "\n" + bulleted(next_lines(turn, case)))
     rows: Rows = []
+    opened: list[int] = []
     if step.what is not Next.CLOSED:
-        rows.append([(_("▶️ Continue"), case_button(case.id, events.Continue(0)))])
+        rows.append([(next_up.continue_text(case, step), case_button(case.id, events.Continue(0)))])
+        # What is due for another child opens with one tap, not only from its reminder.
+        for item in next_items(case, turn.now):
+            due = item.due(turn.now) and item.what in next_up.BUTTON_TEXT
+            if due and item.child_id != step.child_id and item.child_id not in opened:
+                rows += next_up.item_row(case, item)
+                opened.append(item.child_id)
         for child in case.children:
             if report_back_open(child):
                 done = case_button(case.id, events.ReportedBack(child.id))
@@ -200,11 +204,21 @@ def overview(
 
 
 def still_open(turn: Turn, case: Case) -> list[str]:
-    """What closing would leave undone: promises to report back, planned follow-ups."""
+    """What closing would leave undone, per child: step 1 not asked or refused, no talk yet,
+    the promise to report back, a follow-up planned or not stopped at the last one."""
     victim = name(case.victim_nickname)
     lines = []
     for child in case.children:
         values = {"victim": victim, "child": name(child.nickname)}
+        if child.consent == Consent.NOT_ASKED:
+            lines.append(_("%(victim)s was never asked about a talk with %(child)s.") % values)
+            continue
+        if child.consent == Consent.DECLINED:
+            lines.append(_("%(victim)s did not agree (yet) to a talk with %(child)s.") % values)
+            continue
+        if child.held_at is None:
+            lines.append(_("No talk with %(child)s yet.") % values)
+            continue
         if report_back_open(child):
             lines.append(
                 _("You have not reported back to %(victim)s on the talk with %(child)s yet.")
@@ -213,7 +227,17 @@ def still_open(turn: Turn, case: Case) -> list[str]:
         planned = planned_follow_up(child)
         if planned is not None:
             values["when"] = short_moment(planned.due_at, turn.leader.rhythm.zone)
-            lines.append(_("A follow-up with %(child)s is planned on %(when)s.") % values)
+            lines.append(
+                _("A follow-up with %(child)s is planned on %(when)s.") % values
+                if planned.due_at > turn.now
+                else _("A follow-up with %(child)s is due since %(when)s.") % values
+            )
+        elif not child.follow_ups:
+            lines.append(_("No follow-up with %(child)s yet.") % values)
+        elif last_outcome(child) is not Outcome.STOPPED:
+            lines.append(
+                _("At the last follow-up with %(child)s the bullying had not stopped.") % values
+            )
     return lines
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.callback_data import Background, Menu, MenuPress, Why, case_button
+from bot.screens import next_up
 from bot.screens.approaches import NEXT_STEP_TEXT
 from bot.screens.format import bulleted, detail, name, title
 from bot.storage.models import Case, Child
@@ -300,6 +301,7 @@ def next_step_chosen(turn: Turn, case: Case, child: Child, shown: Shown) -> None
     rows: Rows = []
     if choice is not NextStepChoice.APPROACH:
         rows = [
+            *next_up.way_on(turn, case, child.id),
             [(_("▶️ Back to the case"), case_button(case.id, events.Continue(0)))],
             [(_("🧭 Next steps"), case_button(case.id, events.ShowNextSteps(child.id)))],
             [(_("📂 My cases"), MenuPress(Menu.CASES))],

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.callback_data import AskMeetingDay, Menu, MenuPress, case_button
+from bot import calendar_file
+from bot.callback_data import AskMeetingDay, CalendarFile, Menu, MenuPress, case_button
+from bot.screens import escalation, next_up
 from bot.screens.format import moment, name, quoted, title, typed
 from bot.screens.nudges import follow_up_nudge, from_round
 from bot.screens.step2 import done_rows
@@ -18,11 +20,12 @@ from flows.case import (
     planned_follow_up,
     report_back_open,
 )
-from flows.follow_up import SNOOZE_TEXT, ReminderKind, Snooze
+from flows.escalation import escalation_due
+from flows.follow_up import SNOOZE_TEXT, ReminderKind, ReminderStatus, Snooze
 from flows.follow_up_timing import FOLLOW_UP_CHOICES, TOMORROW_WORD, FollowUpChoice
 from flows.language import N_, _
 from flows.protocol import everyone_stopped
-from flows.replies import Shown
+from flows.replies import AFTER_OUTCOME, Shown
 
 CHOICE_TEXT: dict[FollowUpChoice, str] = {
     FollowUpChoice.IN_1_DAY: N_("In 1 day"),
@@ -83,7 +86,15 @@ def planned(turn: Turn, case: Case, child: Child, shown: Shown | None = None) ->
             )
             % {"victim": name(case.victim_nickname)}
         )
-    turn.say("\n\n".join(parts), [[(_("📂 My cases"), MenuPress(Menu.CASES))]])
+    # A talk moved whose file the leader took: the calendar follows.
+    calendar_file.talk_moved(turn, case, child)
+    turn.say(
+        "\n\n".join(parts),
+        [
+            [(_("📅 In my calendar"), CalendarFile(case.id, child.id))],
+            [(_("📂 My cases"), MenuPress(Menu.CASES))],
+        ],
+    )
 
 
 def due_at(child: Child) -> datetime:
@@ -145,18 +156,26 @@ def snooze_options(turn: Turn, case: Case, child: Child, shown: Shown | None = N
 def snoozed(turn: Turn, case: Case, child: Child, shown: Shown | None = None) -> None:
     """The reminder is put off."""
     when = due_at(child)
+    calendar_file.talk_moved(turn, case, child)
     turn.say(
         _("OK, I will remind you of the talk with %(child)s on %(moment)s.")
         % {
             "child": name(child.nickname),
             "moment": when_text(turn, when),
         },
-        [[(_("📂 My cases"), MenuPress(Menu.CASES))]],
+        [*next_up.way_on(turn, case, child.id), [(_("📂 My cases"), MenuPress(Menu.CASES))]],
     )
 
 
 def ask_new_proposal(turn: Turn, case: Case, child: Child, shown: Shown | None = None) -> None:
-    """Not (fully) stopped: motivate a new proposal, and write it down."""
+    """Not (fully) stopped: motivate a new proposal, and write it down.
+
+    When this outcome makes the rounds without "stopped" reach the setting, the next
+    steps come now, before the proposal: not a week later with the next reminder.
+    """
+    reached = escalation_due(child, turn.settings.escalate_after_rounds)
+    if shown is not None and shown.detail == AFTER_OUTCOME and reached:
+        escalation.next_steps(turn, case, child, shown)
     turn.say(
         "\n\n".join(
             [
@@ -215,9 +234,19 @@ def already_recorded(
 
 def cancelled(turn: Turn, case: Case, child: Child, shown: Shown | None = None) -> None:
     """The follow-up is cancelled."""
+    was_at = next(
+        (
+            r.due_at
+            for r in reversed(child.reminders)
+            if r.kind == ReminderKind.FOLLOW_UP and r.status == ReminderStatus.CANCELLED
+        ),
+        None,
+    )
+    calendar_file.talk_cancelled(turn, case, child, was_at)
     turn.say(
         _("The follow-up with %(child)s is cancelled: no reminder will come.")
-        % {"child": name(child.nickname)}
+        % {"child": name(child.nickname)},
+        next_up.way_on(turn, case, child.id),
     )
 
 
@@ -239,7 +268,7 @@ def report_back_snoozed(turn: Turn, case: Case, child: Child, shown: Shown | Non
             "victim": name(case.victim_nickname),
             "moment": when_text(turn, when),
         },
-        [[(_("📂 My cases"), MenuPress(Menu.CASES))]],
+        [*next_up.way_on(turn, case, child.id), [(_("📂 My cases"), MenuPress(Menu.CASES))]],
     )
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from bot.callback_data import CasePress, Menu, MenuPress, case_button
-from bot.screens.format import detail, moment, name, numbered, quoted, short_moment, title
+from bot.screens import next_up
+from bot.screens.format import detail, moment, name, numbered, quoted, title
 from bot.storage.models import Case, Child
 from bot.turn import Rows, Turn
 from flows import events, phrasing
-from flows.case import Consent, Next, NextStep, ReminderRecord, open_reminder
+from flows.case import Consent, ReminderRecord, open_reminder
 from flows.follow_up import ReminderKind
 from flows.history import Step1Choice
 from flows.language import _
@@ -57,7 +58,8 @@ def declined(turn: Turn, case: Case, child: Child, shown: Shown | None = None) -
     when = _when(turn, child)
     if when is not None:
         parts.append(_("🔔 I will remind you on %(moment)s.") % {"moment": when})
-    turn.say("\n\n".join(parts), _declined_rows(case, child))
+    # The talk with the bullied child may go on about the next child: one tap to it.
+    turn.say("\n\n".join(parts), next_up.way_on(turn, case, child.id) + _declined_rows(case, child))
 
 
 def _declined_rows(case: Case, child: Child) -> Rows:
@@ -87,7 +89,9 @@ def not_asked_yet(turn: Turn, case: Case, child: Child, shown: Shown | None = No
             "victim": victim,
             "moment": when,
         }
-    turn.say(text, [[(_("📂 My cases"), MenuPress(Menu.CASES))]])
+    turn.say(
+        text, [*next_up.way_on(turn, case, child.id), [(_("📂 My cases"), MenuPress(Menu.CASES))]]
+    )
 
 
 def waiting(turn: Turn, case: Case, child: Child, shown: Shown) -> None:
@@ -118,6 +122,7 @@ def waiting(turn: Turn, case: Case, child: Child, shown: Shown) -> None:
     turn.say(
         "\n\n".join(parts),
         [
+            *next_up.way_on(turn, case, child.id),
             [(_("🧭 Other approaches"), case_button(case.id, events.ShowApproaches(0)))],
             [(_("📂 My cases"), MenuPress(Menu.CASES))],
         ],
@@ -173,16 +178,3 @@ def step1_nudge(case: Case, child: Child) -> tuple[str, Rows]:
         [(_("✋ No, not (yet)"), case_button(case.id, refused))],
         [(_("⏳ Not asked yet"), case_button(case.id, events.NotAskedYet(child.id)))],
     ]
-
-
-def next_note(turn: Turn, case: Case, step: NextStep) -> str:
-    """For the case list: when a case waiting in step 1 will remind the leader."""
-    if step.what not in (Next.ASK_CONSENT, Next.CONSENT_DECLINED):
-        return ""
-    child = next((c for c in case.children if c.id == step.child_id), None)
-    reminder = step1_reminder(child) if child is not None else None
-    if reminder is None:
-        return ""
-    return " — " + _("reminder on %(when)s") % {
-        "when": short_moment(reminder.due_at, turn.leader.rhythm.zone)
-    }

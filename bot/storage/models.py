@@ -168,6 +168,10 @@ class Child(Base):
     feeling: Mapped[str | None] = mapped_column(EncryptedText)
     held_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     reported_back_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # The follow-up talk (its number) whose calendar file the leader took, and the file's
+    # last SEQUENCE: moving or cancelling that talk sends them the update.
+    calendar_talk: Mapped[int | None] = mapped_column(Integer)
+    calendar_sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # What the leader kept aside about this child: the rest of a text typed too long.
     note: Mapped[str | None] = mapped_column(EncryptedText)
 

@@ -25,6 +25,7 @@ from flows.events import (
     ChildRemoved,
     CloseConfirmed,
     Continue,
+    ContinueWith,
     DeleteAgreement,
     EditAgreement,
     KeepOpen,
@@ -36,12 +37,19 @@ from flows.events import (
 )
 from flows.history import HistoryKind, HistoryLine
 from flows.moment import Moment
-from flows.replies import Reply, Screen, Shown, show, where_it_stands
+from flows.replies import Reply, Screen, Shown, continue_with, show, where_it_stands
 
 
 def continue_(case: CaseRecord, event: Continue, at: Moment) -> Reply:
     """Straight to the next thing to do."""
     return where_it_stands(case, at.now)
+
+
+def continue_with_child(
+    case: CaseRecord, child: ChildRecord, event: ContinueWith, at: Moment
+) -> Reply:
+    """Straight to what is due for one child: a due follow-up, a question to ask again."""
+    return continue_with(case, child, at.now)
 
 
 def keep_open(case: CaseRecord, event: KeepOpen, at: Moment) -> Reply:

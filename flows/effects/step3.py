@@ -42,7 +42,7 @@ from flows.follow_up_timing import (
 )
 from flows.history import HistoryKind, HistoryLine, NextStepChoice
 from flows.moment import Moment
-from flows.replies import Reply, Screen, Shown, next_screen, show
+from flows.replies import AFTER_OUTCOME, Reply, Screen, Shown, next_screen, show
 
 
 def plan_chosen(case: CaseRecord, child: ChildRecord, event: PlanChosen, at: Moment) -> Reply:
@@ -106,7 +106,8 @@ def _outcome(case: CaseRecord, child: ChildRecord, given: Outcome, at: Moment) -
     at.touch(case)
     history = (HistoryLine(HistoryKind.OUTCOME, child.id, given),)
     if needs_new_proposal(given):
-        return Reply((Shown(Screen.NEW_PROPOSAL, child),), history=history)
+        shown = Shown(Screen.NEW_PROPOSAL, child, detail=AFTER_OUTCOME)
+        return Reply((shown,), history=history)
     proposed = proposed_next_choice(given, planned.choice)
     return Reply((Shown(Screen.STOPPED, child, proposed),), history=history)
 

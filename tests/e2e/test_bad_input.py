@@ -143,7 +143,7 @@ async def test_stale_and_forged_buttons_get_a_friendly_answer_and_change_nothing
     assert "Did Sam agree" in again.text
     # The case is intact.
     await leader.send("/cases")
-    assert "Step 1: ask Sam's permission" in (await leader.expect("My cases")).text
+    assert "Step 1: ask Sam about a talk with Tom" in (await leader.expect("My cases")).text
 
 
 async def test_a_second_leader_replaying_the_first_leaders_buttons_finds_nothing(
@@ -175,7 +175,10 @@ async def test_a_step1_refusal_keeps_the_case_open_without_step_2(
     assert "without Sam's permission you do not talk with Tom" in declined.text
     assert not any("Prepare" in b for b in declined.button_texts)
     await leader.send("/cases")
-    assert "Step 1: Sam did not agree (yet)" in (await leader.expect("My cases")).text
+    assert (
+        "Step 1: Sam does not agree (yet) to a talk with Tom"
+        in (await leader.expect("My cases")).text
+    )
     await leader.press(declined, "Ask again now")
     again = await leader.expect("Step 1")
     await walk.settle_step1(leader, again, "it hurts")

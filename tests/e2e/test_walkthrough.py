@@ -153,7 +153,7 @@ async def test_a_leader_walks_the_whole_protocol_in_dutch(
     # The case list shows where it stands; the case can be closed.
     await leader.send("/cases")
     listed = await leader.expect("Je hebt 1 open pestsituatie.")
-    assert "Sam — Stap 3" in listed.text
+    assert "1. Sam\n   Stap 3: opvolggesprek met Tom op" in listed.text
     await leader.press(listed, "1. Sam")
     overview = await leader.expect("Pestsituatie rond Sam")
     assert "Tom lacht niet meer als iemand valt" in overview.text

@@ -81,7 +81,10 @@ async def test_a_no_for_lars_waits_for_its_reminder_while_senne_and_wout_go_on(
     await leader.press(overview, "Teruggekoppeld naar Noor over Senne")
     await leader.expect("om je gesprek met Wout terug te koppelen")
     overview = await open_case(leader)
-    assert "Volgende stap: Stap 2: koppel het gesprek met Wout terug" in overview.text
+    assert (
+        "Wat volgt, op volgorde van tijd:\n• Stap 2: koppel het gesprek met Wout terug"
+        in overview.text
+    )
     assert "Lars (pest mee)\n   Stap 1: (nog) niet akkoord — herinnering op" in overview.text
     await leader.press(overview, "Verder")
     await leader.expect("om je gesprek met Wout terug te koppelen")

@@ -141,7 +141,10 @@ async def test_a_refused_step_1_keeps_the_case_open_and_reminds_to_ask_again(
     assert "opnieuw te vragen" in waiting.text
     await leader.send("/cases")
     listed = await leader.expect("Je hebt 1 open pestsituatie.")
-    assert "Sam — Stap 1: Sam gaat (nog) niet akkoord — herinnering op" in listed.text
+    assert (
+        "Stap 1: Sam gaat (nog) niet akkoord met een gesprek met Tom — herinnering op"
+        in listed.text
+    )
 
     # A week later, at the leader's preferred hour, the reminder comes.
     clock.advance(days=6)

@@ -928,3 +928,36 @@ async def test_0018_keeps_every_answer_and_agreement_and_lets_witnessed_wait(
     finally:
         await operator.dispose()
         await database.dispose()
+
+
+async def test_the_calendar_columns_come_with_0019_and_go_on_downgrade(database_url: str) -> None:
+    database = Database(database_url)
+    operator = operator_engine(database_url)
+    try:
+        await run_alembic(database.engine, lambda config: command.upgrade(config, PREVIOUS))
+        ids = await insert_0001_rows(database.engine)
+        await database.migrate()
+        use_cipher(CIPHER)
+        async with database.session() as session, session.begin():
+            bully = await session.get(Child, ids["bully"])
+            # A child from before: no calendar file taken for any talk.
+            assert bully is not None and bully.calendar_talk is None
+            assert bully.calendar_sequence == 0
+            bully.calendar_talk = 2
+            bully.calendar_sequence = 3
+        async with database.session() as session:
+            bully = await session.get(Child, ids["bully"])
+            assert bully is not None and (bully.calendar_talk, bully.calendar_sequence) == (2, 3)
+
+        await run_alembic(operator, lambda config: command.downgrade(config, "0018"))
+        columns = (await tables_and_columns(operator))["children"]
+        assert "calendar_talk" not in columns and "calendar_sequence" not in columns
+        await database.migrate()
+        assert await schema_differences(database.engine) == []
+        async with database.session() as session:
+            bully = await session.get(Child, ids["bully"])
+            assert bully is not None and bully.calendar_talk is None
+            assert bully.calendar_sequence == 0 and bully.nickname == BULLY
+    finally:
+        await operator.dispose()
+        await database.dispose()
