@@ -257,8 +257,10 @@ async def _after_leaving(session: AsyncSession, leader_id: int) -> None:
 
 
 async def orphaned_cases(session: AsyncSession, team: Team, leader_id: int) -> Sequence[Case]:
-    """The team's open cases the leader is responsible for: shared in ``team``, or handed
-    to them there. They go back when the leader leaves it."""
+    """The team's open cases the leader is responsible for: every case that was ever
+    shared, offered or handed over in ``team`` (it has a line of the team in its history),
+    even if no share is left now. They go back when the leader leaves it, so a case the
+    team once saw never stays with someone outside the team."""
     found = await session.scalars(
         select(Case)
         .where(
@@ -266,13 +268,7 @@ async def orphaned_cases(session: AsyncSession, team: Team, leader_id: int) -> S
             Case.closed_at.is_(None),
             or_(
                 Case.id.in_(select(CaseShare.case_id).where(CaseShare.team_id == team.id)),
-                Case.id.in_(
-                    select(CaseEvent.case_id).where(
-                        CaseEvent.kind == EventKind.HANDOVER_ACCEPTED,
-                        CaseEvent.actor_id == leader_id,
-                        CaseEvent.team_id == team.id,
-                    )
-                ),
+                Case.id.in_(select(CaseEvent.case_id).where(CaseEvent.team_id == team.id)),
             ),
         )
         .order_by(Case.id)
