@@ -11,7 +11,7 @@ import logging
 
 from bot.screens import menu
 from bot.screens import team as screens
-from bot.storage import leaders, teams, visibility
+from bot.storage import handovers, leaders, teams, visibility
 from bot.storage.models import Team, TeamMember
 from bot.team_callbacks import (
     TeamEscalation,
@@ -184,7 +184,11 @@ async def pressed(turn: Turn) -> None:
                 listed, visible, total = await teams.team_open_cases(
                     turn.session, team, turn.leader.id, OVERVIEW_CASES_MAX
                 )
-                screens.team_overview(turn, team, listed, visible, total)
+                answers = await handovers.year_answers(turn.session, team, team.year_asked)
+                for row in answers:
+                    if await visibility.sees(turn.session, turn.leader.id, row.case.id):
+                        visible.add(row.case.id)
+                screens.team_overview(turn, team, listed, visible, total, answers)
         case TeamEscalation(team_id=team_id, hours=hours):
             if (found := await _as_coordinator(turn, team_id)) and hours in ESCALATION_HOURS:
                 found[0].escalate_after_hours = hours

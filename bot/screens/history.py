@@ -196,6 +196,14 @@ def _line(event: CaseEvent, values: dict[str, str]) -> str | None:
             text = _("%(actor)s erased their data; the case passed to %(other)s")
         case EventKind.HANDED_BACK:
             text = _("%(actor)s left team %(team)s; the case went back to %(other)s")
+        case EventKind.YEAR_ANSWERED:
+            text = {
+                "hand_over": _("%(actor)s chose at the new working year to hand the case over"),
+                "close": _("%(actor)s chose at the new working year to close the case"),
+            }.get(
+                event.detail or "",
+                _("%(actor)s chose at the new working year to keep following the case up"),
+            )
         case EventKind.APPROACH:
             chosen = _chosen(Approach, event.detail)
             return _("%(actor)s chose the approach: %(approach)s") % {

@@ -6,7 +6,7 @@ escaped like everything typed.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from html import escape
 from zoneinfo import ZoneInfo
@@ -17,12 +17,16 @@ from bot.callback_data import Menu, MenuPress, case_button
 from bot.screens.format import day, name, short_moment, title
 from bot.screens.nudges import follow_up_nudge
 from bot.storage.erasure import ErasurePlan
+from bot.storage.handovers import YearAnswerRow
 from bot.storage.history import EventKind
 from bot.storage.models import Case, CaseEvent, CaseShare, Child, Team, TeamMember
 from bot.storage.notices import Asker, Notice
 from bot.team_callbacks import (
     WHOLE_CASE,
     WHOLE_TEAM,
+    YEAR_CLOSE,
+    YEAR_HAND_OVER,
+    YEAR_KEEP,
     HandoverAnswer,
     HandoverConfirm,
     HandoverOpen,
@@ -44,6 +48,7 @@ from bot.team_callbacks import (
     TeamsPress,
     TeamYearMonths,
     TeamYearStart,
+    YearAnswer,
 )
 from bot.turn import Keyboard, Rows, Turn
 from flows import events
@@ -672,9 +677,15 @@ STAGE_TEXT = {
 
 
 def team_overview(
-    turn: Turn, team: Team, found: Sequence[Case], visible: set[int], total: int
+    turn: Turn,
+    team: Team,
+    found: Sequence[Case],
+    visible: set[int],
+    total: int,
+    year_rows: Sequence[YearAnswerRow] = (),
 ) -> None:
-    """Per open case of the team: where each child stands, who follows up, what is overdue.
+    """Per open case of the team: where each child stands, who follows up, what is overdue;
+    then, once the working year's question was asked, each leader's answer.
 
     Nicknames only for cases the coordinator may see; the others by date and leader.
     """
@@ -716,12 +727,52 @@ def team_overview(
             rows.append([(f"📁 {case.victim_nickname}", case_button(case.id, events.Open(0)))])
     if total > len(found):
         parts.append(_("…and %(count)d more.") % {"count": total - len(found)})
+    if year_rows:
+        parts.append(_year_answers(team, year_rows, visible, who))
     parts.append(
         _("Overdue follow-ups: %(count)d. Names only for cases shared with you.")
         % {"count": overdue}
     )
     rows.append([(_("◀️ Back to the team"), TeamOpen(team.id))])
     turn.show("\n\n".join(parts), rows)
+
+
+def _year_answers(
+    team: Team,
+    year_rows: Sequence[YearAnswerRow],
+    visible: set[int],
+    who: Callable[[int], str],
+) -> str:
+    """The working year's question: per case asked about, what its leader answered."""
+    start = format_date(
+        date(team.year_asked, team.year_start_month, 1), format="d MMMM y", locale=babel_locale()
+    )
+    lines = [_("🍂 The new working year (%(date)s): what each leader answered") % {"date": start}]
+    for row in year_rows:
+        case = row.case
+        heading = (
+            name(case.victim_nickname)
+            if case.id in visible
+            else _("Case of %(date)s") % {"date": day(case.created_at)}
+        )
+        if case.closed_at is not None:
+            answer = _("closed")
+        elif case.leader_id != row.asked_id:
+            answer = _("handed over to %(leader)s") % {"leader": who(case.leader_id)}
+        elif row.answer is None:
+            answer = "⏳ " + _("not answered yet")
+        else:
+            answer = _(YEAR_ANSWER_TEXT.get(row.answer, YEAR_ANSWER_TEXT["keep"]))
+        lines.append(f"• {heading} — {who(row.asked_id)}: {answer}")
+    return "\n".join(lines)
+
+
+#: What a leader answered to the working year's question, as the coordinator reads it.
+YEAR_ANSWER_TEXT = {
+    "keep": N_("keeps following it up"),
+    "hand_over": N_("hands it over"),
+    "close": N_("closes it"),
+}
 
 
 def _year_start(team: Team, month: int | None = None) -> str:
@@ -744,8 +795,9 @@ def year_months(turn: Turn, team: Team) -> None:
     rows.append([(_("◀️ Back to the team"), TeamOpen(team.id))])
     turn.show(
         _(
-            "When does the working year start? On that day every member is asked, for each "
-            "open case, to hand it over or close it."
+            "When does the working year start? On that day the leader of each open case is "
+            "asked, once, to keep following it up, hand it over or close it. You read the "
+            "answers in the overview of open cases."
         ),
         rows,
     )
@@ -760,9 +812,9 @@ def new_year_nudge(case: Case) -> tuple[str, Keyboard]:
         )
         % {"victim": name(case.victim_nickname)},
         [
-            [(_("🤝 Hand over"), HandoverOpen(case.id))],
-            [(_("🗂 Close the case"), case_button(case.id, events.Close(0)))],
-            [(_("▶️ I keep following it up"), case_button(case.id, events.KeepOpen(0)))],
+            [(_("🤝 Hand over"), YearAnswer(case.id, YEAR_HAND_OVER))],
+            [(_("🗂 Close the case"), YearAnswer(case.id, YEAR_CLOSE))],
+            [(_("▶️ I keep following it up"), YearAnswer(case.id, YEAR_KEEP))],
         ],
     )
 

@@ -46,6 +46,10 @@ class EventKind(StrEnum):
     PASSED_ON = "passed_on"
     # A member out of the team: a case they held in it went back (to ``other``).
     HANDED_BACK = "handed_back"
+    # The new working year's question was asked of ``other`` (the year as detail), and
+    # how the case's leader answered it (``keep``, ``hand_over`` or ``close``).
+    YEAR_ASKED = "year_asked"
+    YEAR_ANSWERED = "year_answered"
     # What the leader chose (flows.history), with the choice as the line's detail.
     APPROACH = HistoryKind.APPROACH.value
     STEP1 = HistoryKind.STEP1.value

@@ -295,3 +295,48 @@ async def test_the_team_screens_read_right_in_dutch(
     team = await an.expect("Ploeg Kapoenen")
     assert "✅ 24 u" in team.button_texts
     assert not [b for b in team.button_texts if b.endswith(" h")]
+
+
+async def test_the_working_year_question_closes_on_any_answer_and_comes_again_next_year(
+    api: BotApiStandin, bot: Application, clock: TestClock
+) -> None:
+    an, ben, cas = await dutch_team(api, 7600)
+    await an.send("/team")
+    await an.press(await an.expect("Mijn ploegen"), "Kapoenen")
+    await an.press(await an.expect("Ploeg Kapoenen"), "Nieuw werkjaar: 1 september")
+    await an.press(await an.expect("Wanneer begint het werkjaar?"), "1 december")
+    await an.expect("Ploeg Kapoenen")
+    await case_with_step1(ben, "Lotte", "Jonas")
+    await case_with_step1(cas, "Noor", "Wout")
+
+    # 1 December, 09:00 in Brussels: each case's leader is asked about it.
+    clock.advance(days=6, hours=15)
+    asked_ben = await ben.expect("Een nieuw werkjaar begint")
+    assert "Lotte" in asked_ben.text
+    await ben.press(asked_ben, "Ik blijf ze opvolgen")
+    await ben.expect("Pestsituatie rond Lotte")
+    asked_cas = await cas.expect("Een nieuw werkjaar begint")
+    await cas.press(asked_cas, "Overdragen")
+    await cas.expect("Overdragen: Noor")
+
+    # An reads the answers in one overview; Noor's case is not shared with her.
+    await an.send("/team")
+    await an.press(await an.expect("Mijn ploegen"), "Kapoenen")
+    await an.press(await an.expect("Ploeg Kapoenen"), "Overzicht van de open pestsituaties")
+    overview = await an.expect("Open pestsituaties van ploeg Kapoenen")
+    assert "Het nieuwe werkjaar (1 december 2026): wat elke leiding antwoordde" in overview.text
+    assert "— Ben: blijft ze opvolgen" in overview.text
+    assert "— Cas: draagt ze over" in overview.text
+    assert "Noor" not in overview.text
+
+    # A year later both are asked again, once.
+    clock.advance(days=365)
+    again = await ben.expect("Een nieuw werkjaar begint")
+    assert "Lotte" in again.text
+    assert "Noor" in (await cas.expect("Een nieuw werkjaar begint")).text
+    await an.send("/team")
+    await an.press(await an.expect("Mijn ploegen"), "Kapoenen")
+    await an.press(await an.expect("Ploeg Kapoenen"), "Overzicht van de open pestsituaties")
+    overview = await an.expect("Open pestsituaties van ploeg Kapoenen")
+    assert "Het nieuwe werkjaar (1 december 2027)" in overview.text
+    assert overview.text.count("nog niet geantwoord") == 2
