@@ -473,6 +473,13 @@ def notice_nudge(case: Case, child: Child | None, notice: Notice) -> tuple[str, 
                 "🙋 %(leader)s took over the follow-up with %(child)s (%(case)s): "
                 "the reminders go to them now."
             )
+        case EventKind.PASSED_ON if notice.recipient == line.other_id:
+            text = _(
+                "📥 %(leader)s erased their data: %(case)s passed to you, with everything in "
+                "it. You are responsible for it now."
+            )
+        case EventKind.PASSED_ON:
+            text = _("📥 %(leader)s erased their data: %(case)s passed to %(other)s.")
         case EventKind.HANDED_BACK if notice.recipient == line.actor_id:
             text = _(
                 "↩️ You are no longer in team %(team)s: %(case)s, which you held there, "
@@ -819,6 +826,25 @@ def new_year_nudge(case: Case) -> tuple[str, Keyboard]:
     )
 
 
+def coordinator_first(turn: Turn, memberships: Sequence[TeamMember]) -> None:
+    """Before /delete: the leader is the only coordinator of teams with other members;
+    who becomes coordinator, as before leaving."""
+    for membership in memberships:
+        team = membership.team
+        turn.say(
+            _(
+                "You are the only coordinator of team %(team)s. Who becomes coordinator? "
+                "Then send /delete again: your cases of the team go back to the team."
+            )
+            % {"team": name(team.name)},
+            [
+                [(f"👑 {m.display_name}", TeamPromote(team.id, m.id))]
+                for m in team.members
+                if m.id != membership.id
+            ],
+        )
+
+
 def before_erasure(turn: Turn, plan: ErasurePlan) -> None:
     """Before /delete's question: which shared cases pass to whom, which teams end."""
     parts = []
@@ -832,7 +858,7 @@ def before_erasure(turn: Turn, plan: ErasurePlan) -> None:
         )
     if plan.teams_ended:
         parts.append(
-            _("You are the last coordinator of these teams: they are deleted too:")
+            _("You are the last member of these teams: they are deleted too:")
             + "\n"
             + "\n".join(f"• {name(team_name)}" for team_name in plan.teams_ended)
         )

@@ -340,3 +340,42 @@ async def test_the_working_year_question_closes_on_any_answer_and_comes_again_ne
     overview = await an.expect("Open pestsituaties van ploeg Kapoenen")
     assert "Het nieuwe werkjaar (1 december 2027)" in overview.text
     assert overview.text.count("nog niet geantwoord") == 2
+
+
+async def test_the_last_coordinators_delete_asks_who_takes_over_and_tells_the_team(
+    api: BotApiStandin, bot: Application, clock: TestClock
+) -> None:
+    an, ben, cas = await dutch_team(api, 7700)
+    await case_with_step1(an)
+    await an.press(await open_case(an, "Lotte"), "Delen met medeleiding")
+    await an.press(await an.expect("pestsituatie van Lotte delen"), "Hele ploeg Kapoenen")
+    await an.expect("pestsituatie van Lotte delen")
+
+    # An is the only coordinator: /delete first asks who becomes coordinator.
+    await an.send("/delete")
+    asked = await an.expect("Je bent de enige coördinator van ploeg Kapoenen")
+    assert asked.button_texts == ["👑 Ben", "👑 Cas"]
+    assert not [m for m in an.messages if "Alles wissen?" in m.text]
+    await an.press(asked, "Cas")
+    team = await an.expect("Ploeg Kapoenen")
+    assert "Cas — coördinator" in team.text
+
+    await an.send("/delete")
+    said = await an.expect("Deze pestsituaties zijn gedeeld")
+    assert "Lotte → Cas" in said.text
+    assert "ook verwijderd" not in said.text
+    await an.press(await an.expect("Alles wissen?"), "Ja, alles wissen")
+    await an.expect("Alles is gewist")
+
+    # The team goes on with Cas as coordinator; Cas and Ben are told what became of Lotte.
+    told_cas = await cas.expect("wiste alle gegevens")
+    assert "de pestsituatie van Lotte ging naar jou" in told_cas.text
+    assert "Jij bent er nu verantwoordelijk voor" in told_cas.text
+    told_ben = await ben.expect("wiste alle gegevens")
+    assert "de pestsituatie van Lotte ging naar Cas" in told_ben.text
+    await cas.send("/team")
+    await cas.press(await cas.expect("Mijn ploegen"), "Kapoenen")
+    team = await cas.expect("Ploeg Kapoenen")
+    assert "Ben — leiding" in team.text and "An" not in team.text
+    await cas.send("/cases")
+    assert "Lotte" in str((await cas.expect("Mijn pestsituaties")).button_texts)
