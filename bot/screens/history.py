@@ -27,7 +27,7 @@ from bot.storage.models import Agreement, Case, CaseEvent, Child
 from bot.team_callbacks import CaseHistoryDocument
 from bot.turn import Rows, Turn
 from flows.approaches import FACTS, Approach
-from flows.case import Consent
+from flows.case import Consent, Role
 from flows.escalation import VICTIM_VIEW_TEXT, VictimView
 from flows.events import Open
 from flows.follow_up import OUTCOME_TEXT, Outcome
@@ -127,6 +127,12 @@ def _line(event: CaseEvent, values: dict[str, str]) -> str | None:
                     "%(actor)s wrote down that %(victim)s did not agree (yet) to a talk "
                     "with %(child)s"
                 )
+            )
+        case EventKind.ROLE:
+            text = (
+                _("%(actor)s changed the role of %(child)s: joins in")
+                if event.detail == Role.MEEPESTER
+                else _("%(actor)s changed the role of %(child)s: bullies")
             )
         case EventKind.TALK_HELD:
             text = _("%(actor)s held the talk with %(child)s")

@@ -52,7 +52,7 @@ from bot.team_callbacks import (
 )
 from bot.turn import Keyboard, Rows, Turn
 from flows import events
-from flows.case import ReminderRecord, Stage, child_stage, planned_follow_up
+from flows.case import Consent, ReminderRecord, Role, Stage, child_stage, planned_follow_up
 from flows.language import N_, _, babel_locale, ngettext
 from flows.team import ESCALATION_HOURS, ROLE_TEXT, TEAM_NAME_MAX, TeamRole
 
@@ -480,6 +480,24 @@ def notice_nudge(case: Case, child: Child | None, notice: Notice) -> tuple[str, 
             )
         case EventKind.PASSED_ON:
             text = _("📥 %(leader)s erased their data: %(case)s passed to %(other)s.")
+        case EventKind.CONSENT:
+            text = (
+                _(
+                    "✏️ %(leader)s wrote down that the child who is bullied agreed to a talk "
+                    "with %(child)s (%(case)s)."
+                )
+                if line.detail == Consent.AGREED
+                else _(
+                    "✏️ %(leader)s wrote down that the child who is bullied did not agree "
+                    "(yet) to a talk with %(child)s (%(case)s)."
+                )
+            )
+        case EventKind.ROLE:
+            text = (
+                _("✏️ %(leader)s changed the role of %(child)s (%(case)s): joins in.")
+                if line.detail == Role.MEEPESTER
+                else _("✏️ %(leader)s changed the role of %(child)s (%(case)s): bullies.")
+            )
         case EventKind.HANDED_BACK if notice.recipient == line.actor_id:
             text = _(
                 "↩️ You are no longer in team %(team)s: %(case)s, which you held there, "

@@ -36,6 +36,7 @@ class EventKind(StrEnum):
     AGREEMENT_ENDED = HistoryKind.AGREEMENT_ENDED.value
     AGREEMENT_STANDS = HistoryKind.AGREEMENT_STANDS.value
     CLOSED = HistoryKind.CLOSED.value
+    ROLE = HistoryKind.ROLE.value
     SHARED = "shared"
     UNSHARED = "unshared"
     ESCALATED = "escalated"

@@ -379,3 +379,48 @@ async def test_the_last_coordinators_delete_asks_who_takes_over_and_tells_the_te
     assert "Ben — leiding" in team.text and "An" not in team.text
     await cas.send("/cases")
     assert "Lotte" in str((await cas.expect("Mijn pestsituaties")).button_texts)
+
+
+async def test_a_co_leader_changing_a_role_or_consent_in_anothers_case_tells_its_leader(
+    api: BotApiStandin, bot: Application, clock: TestClock
+) -> None:
+    an, ben, cas = await dutch_team(api, 7800)
+    await case_with_step1(an)
+    await an.press(await open_case(an, "Lotte"), "Delen met medeleiding")
+    await an.press(await an.expect("pestsituatie van Lotte delen"), "Hele ploeg Kapoenen")
+    await an.expect("pestsituatie van Lotte delen")
+
+    # Ben corrects Jonas's role in An's case: An is told, by name; Ben himself is not.
+    await ben.send("/team")
+    await ben.press(await ben.expect("Mijn ploegen"), "Lotte")
+    await ben.press(await ben.expect("Pestsituatie rond Lotte"), "Iets verbeteren")
+    await ben.press(await ben.expect("Iets verbeteren"), "Jonas: naam, rol")
+    await ben.press(await ben.expect("pesten of meepesten?"), "Pest mee")
+    await ben.expect("Pestsituatie rond Lotte")
+    told = await an.expect("Ben paste de rol van Jonas aan")
+    assert "(de pestsituatie van Lotte): pest mee." in told.text
+
+    # An corrects it back herself: nobody else is told, and Cas, who changed nothing and
+    # follows nothing up, hears nothing either.
+    await an.press(await open_case(an, "Lotte"), "Iets verbeteren")
+    await an.press(await an.expect("Iets verbeteren"), "Jonas: naam, rol")
+    await an.press(await an.expect("pesten of meepesten?"), "Pest")
+    await an.expect("Pestsituatie rond Lotte")
+    await cas.send("/help")
+    await cas.expect("/cases")
+    assert not [m for m in ben.messages + cas.messages if "paste de rol" in m.text]
+    assert [m.text for m in an.messages].count(told.text) == 1
+
+    # Ben writes down step 1's answer in An's other case: An is told that too.
+    await dutch_case(an, "Mona", [("Mats", "Pest")])
+    await an.expect("Stap 1")
+    await an.press(await open_case(an, "Mona"), "Delen met medeleiding")
+    await an.press(await an.expect("pestsituatie van Mona delen"), "Hele ploeg Kapoenen")
+    await an.expect("pestsituatie van Mona delen")
+    await ben.send("/team")
+    await ben.press(await ben.expect("Mijn ploegen"), "Mona")
+    await ben.press(await ben.expect("Pestsituatie rond Mona"), "Verder")
+    await ben.press(await ben.expect("Stap 1"), "Ja, akkoord")
+    await ben.expect("vertellen?")
+    told = await an.expect("Ben schreef op dat het kind dat gepest wordt akkoord gaat")
+    assert "met een gesprek met Mats (de pestsituatie van Mona)." in told.text
