@@ -70,8 +70,13 @@ def _back_to_teams() -> tuple[str, TeamsPress]:
     return (_("◀️ My teams"), TeamsPress())
 
 
-def teams_list(turn: Turn, memberships: Sequence[TeamMember], shared: Sequence[Case]) -> None:
-    """The leader's teams, and the cases others share with them."""
+def teams_list(
+    turn: Turn,
+    memberships: Sequence[TeamMember],
+    shared: Sequence[Case],
+    sources: dict[int, tuple[str, list[str]]] | None = None,
+) -> None:
+    """The leader's teams, and the cases others share with them: whose, through which team."""
     parts = [title(_("My teams"))]
     rows: Rows = []
     if not memberships:
@@ -96,7 +101,19 @@ def teams_list(turn: Turn, memberships: Sequence[TeamMember], shared: Sequence[C
         )
         rows.append([(f"👥 {team.name}", TeamOpen(team.id))])
     if shared:
-        parts.append(_("Cases shared with you:"))
+        lines = [_("Cases shared with you:")]
+        for case in shared:
+            owner, through = (sources or {}).get(case.id, ("?", []))
+            lines.append(
+                "• "
+                + _("%(victim)s — case of %(leader)s, through team %(team)s")
+                % {
+                    "victim": name(case.victim_nickname),
+                    "leader": escape(owner),
+                    "team": ", ".join(name(t) for t in through) or "?",
+                }
+            )
+        parts.append("\n".join(lines))
         rows += [
             [(f"📁 {case.victim_nickname}", case_button(case.id, events.Open(0)))]
             for case in shared
@@ -215,9 +232,20 @@ def already_member(turn: Turn, team: Team) -> None:
 
 
 def invitation_invalid(turn: Turn) -> None:
-    """A link that expired, was revoked, or never was one."""
+    """A link that expired."""
     turn.say(
         _("This invitation link no longer works. Ask the team's coordinator for a new one."),
+        [[(_("📂 My cases"), MenuPress(Menu.CASES))]],
+    )
+
+
+def invitation_unknown(turn: Turn) -> None:
+    """A link no team has (now): revoked, replaced by a newer one, cut short, or made up."""
+    turn.say(
+        _(
+            "I do not know this invitation link: it was revoked or replaced by a newer one, "
+            "or it is not complete. Ask the team's coordinator for the link again."
+        ),
         [[(_("📂 My cases"), MenuPress(Menu.CASES))]],
     )
 
@@ -725,13 +753,10 @@ def team_overview(
         parts.append(_("No member of the team has an open case."))
     overdue = 0
     rows: Rows = []
+    unseen = _unseen_headings(found)
     for case in found:
         seen = case.id in visible
-        heading = (
-            name(case.victim_nickname)
-            if seen
-            else _("Case of %(date)s") % {"date": day(case.created_at)}
-        )
+        heading = name(case.victim_nickname) if seen else unseen[case.id]
         lines = [f"📁 {heading} — {who(case.leader_id)}"]
         if not case.children:
             lines.append("   " + _("set-up not finished"))
@@ -762,6 +787,20 @@ def team_overview(
     turn.show("\n\n".join(parts), rows)
 
 
+def _unseen_headings(found: Sequence[Case]) -> dict[int, str]:
+    """How a coordinator reads cases not shared with them: numbered per leader, oldest
+    first, with the day each started, so that two of one leader never look the same."""
+    numbers: dict[int, int] = {}
+    headings = {}
+    for case in sorted(found, key=lambda c: c.id):
+        numbers[case.leader_id] = numbers.get(case.leader_id, 0) + 1
+        headings[case.id] = _("Case %(number)d, started %(date)s") % {
+            "number": numbers[case.leader_id],
+            "date": day(case.created_at),
+        }
+    return headings
+
+
 def _year_answers(
     team: Team,
     year_rows: Sequence[YearAnswerRow],
@@ -773,13 +812,10 @@ def _year_answers(
         date(team.year_asked, team.year_start_month, 1), format="d MMMM y", locale=babel_locale()
     )
     lines = [_("🍂 The new working year (%(date)s): what each leader answered") % {"date": start}]
+    unseen = _unseen_headings([row.case for row in year_rows])
     for row in year_rows:
         case = row.case
-        heading = (
-            name(case.victim_nickname)
-            if case.id in visible
-            else _("Case of %(date)s") % {"date": day(case.created_at)}
-        )
+        heading = name(case.victim_nickname) if case.id in visible else unseen[case.id]
         if case.closed_at is not None:
             answer = _("closed")
         elif case.leader_id != row.asked_id:

@@ -130,6 +130,15 @@ async def invited_team(session: AsyncSession, token: str, now: datetime) -> Team
     return await session.get(Team, invite.team_id)
 
 
+async def invite_known(session: AsyncSession, token: str) -> bool:
+    """Whether ``token`` is a link of a team at all (one that expired is still known; a
+    revoked or replaced one is not: it is gone as if it never was)."""
+    found = await session.scalar(
+        select(TeamInvite.id).where(TeamInvite.token_hash == token_hash(token))
+    )
+    return found is not None
+
+
 def add_member(team: Team, leader_id: int, shown_as: str, now: datetime) -> TeamMember:
     """``leader_id`` joins ``team`` as a leader."""
     joined = TeamMember(

@@ -424,3 +424,37 @@ async def test_a_co_leader_changing_a_role_or_consent_in_anothers_case_tells_its
     await ben.expect("vertellen?")
     told = await an.expect("Ben schreef op dat het kind dat gepest wordt akkoord gaat")
     assert "met een gesprek met Mats (de pestsituatie van Mona)." in told.text
+
+
+async def test_links_shared_cases_and_unshared_ones_say_what_they_are(
+    api: BotApiStandin, bot: Application, clock: TestClock
+) -> None:
+    an, ben, cas = await dutch_team(api, 8000)
+
+    # "/start hallo" is no invitation: the welcome. A made-up link is not "no longer".
+    await cas.send("/start hallo")
+    welcome = await cas.expect("Wat wil je doen?")
+    assert "uitnodigingslink" not in welcome.text
+    await cas.send("/start Zm9vYmFyYmF6cXV1eDEyMzQ1Ng")
+    made_up = await cas.expect("Deze uitnodigingslink ken ik niet")
+    assert "werkt niet meer" not in made_up.text
+
+    # Ben's two cases, not shared with An: told apart in her overview.
+    await case_with_step1(ben, "Noor", "Wout")
+    await case_with_step1(ben, "Mona", "Mats")
+    await an.send("/team")
+    await an.press(await an.expect("Mijn ploegen"), "Kapoenen")
+    await an.press(await an.expect("Ploeg Kapoenen"), "Overzicht van de open pestsituaties")
+    overview = await an.expect("Open pestsituaties van ploeg Kapoenen")
+    assert "📁 Pestsituatie 1, gestart op 24 nov 2026 — Ben" in overview.text
+    assert "📁 Pestsituatie 2, gestart op 24 nov 2026 — Ben" in overview.text
+    assert "Noor" not in overview.text and "Mona" not in overview.text
+
+    # Shared with Cas: whose case, and through which team.
+    await ben.press(await open_case(ben, "Noor"), "Delen met medeleiding")
+    await ben.press(await ben.expect("pestsituatie van Noor delen"), "Cas")
+    await ben.expect("pestsituatie van Noor delen")
+    await cas.send("/team")
+    listed = await cas.expect("Met jou gedeelde pestsituaties")
+    assert "• Noor — pestsituatie van Ben, via ploeg Kapoenen" in listed.text
+    assert "Mona" not in listed.text
