@@ -235,7 +235,12 @@ async def pressed(turn: Turn) -> None:
                 if may_remove(_rules(team), turn.leader.id, other.leader_id):
                     shown_as = other.display_name
                     offered = await teams.remove_member(
-                        turn.session, team, other, turn.now, hand_to=turn.leader.id
+                        turn.session,
+                        team,
+                        other,
+                        turn.now,
+                        hand_to=turn.leader.id,
+                        by=turn.leader.id,
                     )
                     # A link they kept must not let them back in.
                     await teams.revoke_invites(turn.session, team.id)

@@ -200,6 +200,8 @@ def _line(event: CaseEvent, values: dict[str, str]) -> str | None:
             )
         case EventKind.PASSED_ON:
             text = _("%(actor)s erased their data; the case passed to %(other)s")
+        case EventKind.LEFT_TEAM:
+            text = _("%(other)s is no longer in team %(team)s and no longer sees the case")
         case EventKind.HANDED_BACK:
             text = _("%(actor)s left team %(team)s; the case went back to %(other)s")
         case EventKind.YEAR_ANSWERED:

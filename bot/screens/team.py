@@ -526,6 +526,28 @@ def notice_nudge(case: Case, child: Child | None, notice: Notice) -> tuple[str, 
                 if line.detail == Role.MEEPESTER
                 else _("✏️ %(leader)s changed the role of %(child)s (%(case)s): bullies.")
             )
+        case EventKind.LEFT_TEAM if notice.recipient == line.other_id:
+            count = int(line.detail) if line.detail and line.detail.isdigit() else 1
+            values["count"] = str(count)
+            text = (
+                ngettext(
+                    "🚪 You left team %(team)s: the case shared with you there is no longer "
+                    "visible to you.",
+                    "🚪 You left team %(team)s: the %(count)s cases shared with you there are "
+                    "no longer visible to you.",
+                    count,
+                )
+                if line.actor_id == line.other_id
+                else ngettext(
+                    "🚪 %(leader)s removed you from team %(team)s: the case shared with you "
+                    "there is no longer visible to you.",
+                    "🚪 %(leader)s removed you from team %(team)s: the %(count)s cases shared "
+                    "with you there are no longer visible to you.",
+                    count,
+                )
+            )
+        case EventKind.LEFT_TEAM:
+            text = _("🚪 %(other)s is no longer in team %(team)s and no longer sees %(case)s.")
         case EventKind.HANDED_BACK if notice.recipient == line.actor_id:
             text = _(
                 "↩️ You are no longer in team %(team)s: %(case)s, which you held there, "

@@ -47,6 +47,10 @@ class EventKind(StrEnum):
     PASSED_ON = "passed_on"
     # A member out of the team: a case they held in it went back (to ``other``).
     HANDED_BACK = "handed_back"
+    # A member out of the team (``other``; ``actor`` who removed them, or they themselves):
+    # a case of another shared with them there is no longer visible to them. The detail
+    # is how many such cases they lost sight of at once.
+    LEFT_TEAM = "left_team"
     # The new working year's question was asked of ``other`` (the year as detail), and
     # how the case's leader answered it (``keep``, ``hand_over`` or ``close``).
     YEAR_ASKED = "year_asked"

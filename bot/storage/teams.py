@@ -30,7 +30,7 @@ from bot.storage.models import (
     TeamMember,
 )
 from bot.storage.notices import tell
-from bot.storage.visibility import can_see
+from bot.storage.visibility import can_see, sees
 from flows.follow_up import OPEN_STATUSES, ReminderKind, ReminderStatus
 from flows.team import (
     DEFAULT_ESCALATION_HOURS,
@@ -154,6 +154,7 @@ async def remove_member(
     gone: TeamMember,
     now: datetime,
     hand_to: int | None = None,
+    by: int | None = None,
 ) -> int:
     """``gone`` is out of ``team`` at once, with every share that reached them through it.
 
@@ -161,9 +162,28 @@ async def remove_member(
     handed it to them in the team, if still in it, or else to ``hand_to`` (a
     coordinator) or another coordinator; nothing of it stays visible to them, and both
     sides are told. Shares of their own cases in the team end too, and so do shares
-    naming them. The last member out ends the team. Returns how many cases went back.
+    naming them; the cases of others they saw through the team are out of their sight,
+    and they (once, with how many) and each of those cases' leaders are told. ``by``:
+    the coordinator who removed them (``None``: they left). The last member out ends
+    the team. Returns how many cases went back.
     """
     held = await orphaned_cases(session, team, gone.leader_id)
+    seen_here = (
+        await session.scalars(
+            select(Case.id)
+            .where(
+                Case.leader_id != gone.leader_id,
+                Case.closed_at.is_(None),
+                Case.id.in_(
+                    select(CaseShare.case_id).where(
+                        CaseShare.team_id == team.id,
+                        or_(CaseShare.leader_id.is_(None), CaseShare.leader_id == gone.leader_id),
+                    )
+                ),
+            )
+            .order_by(Case.id)
+        )
+    ).all()
     told = []
     for case in held:
         heir = await _heir(session, team, gone, case, hand_to)
@@ -194,6 +214,22 @@ async def remove_member(
     await _after_leaving(session, gone.leader_id)
     for line in told:
         await tell(session, [line.other_id, line.actor_id], line, now)
+    lost = [case_id for case_id in seen_here if not await sees(session, gone.leader_id, case_id)]
+    for number, case_id in enumerate(lost):
+        out = record(
+            session,
+            case_id,
+            EventKind.LEFT_TEAM,
+            by or gone.leader_id,
+            now,
+            other=gone.leader_id,
+            team_id=team.id,
+            detail=str(len(lost)),
+        )
+        owner = await session.scalar(select(Case.leader_id).where(Case.id == case_id))
+        # The one out of the team hears it once; each case's own leader for their case.
+        await tell(session, [gone.leader_id] if number == 0 else [], out, now)
+        await tell(session, [owner], out, now)
     if not team.members:
         await session.delete(team)
     return len(told)

@@ -145,6 +145,9 @@ async def test_invite_join_share_with_one_and_a_removed_member_sees_nothing(
     await ann.press(await ann.expect("Ben — leader"), "Remove from the team")
     removed = await ann.expect("Ben is no longer in team Kapoenen")
     assert "invitation link" in removed.text
+    # Ben is told, naming the team but no case or child.
+    told = await ben.expect("Ann removed you from team Kapoenen")
+    assert "Sam" not in told.text and "Tom" not in told.text
 
     ben_saw |= buttons_ever_sent(api, ben)
     commands = ["/team", "/cases", f"/start {token}", "/start"]

@@ -458,3 +458,20 @@ async def test_links_shared_cases_and_unshared_ones_say_what_they_are(
     listed = await cas.expect("Met jou gedeelde pestsituaties")
     assert "• Noor — pestsituatie van Ben, via ploeg Kapoenen" in listed.text
     assert "Mona" not in listed.text
+
+
+async def test_a_removed_member_who_held_nothing_is_told_what_they_no_longer_see(
+    api: BotApiStandin, bot: Application, clock: TestClock
+) -> None:
+    an, ben, cas = await dutch_team(api, 8100)
+    await case_with_step1(cas, "Noor", "Mila")
+    await cas.press(await open_case(cas, "Noor"), "Delen met medeleiding")
+    await cas.press(await cas.expect("pestsituatie van Noor delen"), "Hele ploeg Kapoenen")
+    await cas.expect("pestsituatie van Noor delen")
+
+    await remove_from_team(an, "Ben")
+    told = await ben.expect("An haalde je uit ploeg Kapoenen")
+    assert "de pestsituatie die daar met jou gedeeld was, zie je niet meer" in told.text
+    assert "Noor" not in told.text and "Mila" not in told.text
+    heard = await cas.expect("Ben zit niet meer in ploeg Kapoenen")
+    assert "ziet de pestsituatie van Noor niet meer" in heard.text
