@@ -210,6 +210,22 @@ class TeamYearStart(Callback):
     month: int
 
 
+#: The answers to the new working year's question (:class:`YearAnswer`).
+YEAR_KEEP = 0
+YEAR_HAND_OVER = 1
+YEAR_CLOSE = 2
+
+
+@dataclass(frozen=True)
+class YearAnswer(Callback):
+    """The case's leader answers the new working year's question: keep following it up,
+    hand it over, or close it. Any answer closes the question."""
+
+    prefix: ClassVar[str] = "yq"
+    case_id: int
+    choice: int
+
+
 TEAM_BUTTONS: tuple[type[Callback], ...] = (
     TeamYearMonths,
     TeamYearStart,
@@ -256,4 +272,5 @@ CASE_TEAM_BUTTONS: tuple[type[Callback], ...] = (
     HandoverTo,
     HandoverConfirm,
     HandoverAnswer,
+    YearAnswer,
 )

@@ -31,6 +31,8 @@ class HistoryKind(StrEnum):
     AGREEMENT_STANDS = "agreement_stands"
     """An agreement marked as ended stands again after all (its id as the detail)."""
     CLOSED = "closed"
+    ROLE = "role"
+    """A child's role corrected once the case is set up (a :class:`flows.case.Role`)."""
 
     APPROACH = "approach"
     """The approach the case goes on with (a :class:`flows.approaches.Approach`)."""

@@ -42,6 +42,10 @@ async def export_command(turn: Turn) -> None:
 async def delete_command(turn: Turn) -> None:
     """/delete: asks first, saying what happens to shared cases and teams."""
     plan = await erasure.erasure_plan(turn.session, turn.leader.id)
+    if plan.needs_coordinator:
+        # As before leaving: the team is not left without a coordinator.
+        team_screens.coordinator_first(turn, plan.needs_coordinator)
+        return
     team_screens.before_erasure(turn, plan)
     screens.confirm_delete(turn)
 
@@ -54,7 +58,10 @@ async def delete_pressed(turn: Turn) -> None:
     if pressed.action is Erasure.KEEP:
         screens.kept(turn)
         return
-    await erasure.before_erasure(turn.session, turn.leader.id, turn.now)
+    if not await erasure.before_erasure(turn.session, turn.leader.id, turn.now):
+        plan = await erasure.erasure_plan(turn.session, turn.leader.id)
+        team_screens.coordinator_first(turn, plan.needs_coordinator)
+        return
     await privacy.erase_leader(turn.session, turn.leader)
     turn.session.expunge(turn.leader)
     screens.erased(turn)

@@ -11,7 +11,7 @@ import logging
 
 from bot.screens import menu
 from bot.screens import team as screens
-from bot.storage import leaders, teams, visibility
+from bot.storage import handovers, history, leaders, teams, visibility
 from bot.storage.models import Team, TeamMember
 from bot.team_callbacks import (
     TeamEscalation,
@@ -65,8 +65,21 @@ async def show_teams(turn: Turn) -> None:
     """The leader's teams and the cases shared with them."""
     memberships = await teams.teams_of(turn.session, turn.leader.id)
     shared = await visibility.shared_with(turn.session, turn.leader.id)
+    through = await visibility.shared_through(
+        turn.session, turn.leader.id, [case.id for case in shared]
+    )
+    # Whose case each is, and through which team, by the names the team knows.
+    owners = await history.names(turn.session, {case.leader_id for case in shared})
+    team_names = await history.team_names(turn.session, {t for ts in through.values() for t in ts})
+    sources = {
+        case.id: (
+            owners.get(case.leader_id, "?"),
+            [team_names.get(t, "?") for t in through.get(case.id, [])],
+        )
+        for case in shared
+    }
     leaders.place(turn.leader, Awaiting.NOTHING)
-    screens.teams_list(turn, memberships, shared)
+    screens.teams_list(turn, memberships, shared, sources)
 
 
 @leader_turn
@@ -98,13 +111,19 @@ async def join_command(turn: Turn) -> None:
     """/start <token>: the leader opened an invitation link."""
     args = turn.context.args or []
     token = args[0] if args else ""
-    team = (
-        await teams.invited_team(turn.session, token, turn.now) if looks_like_token(token) else None
-    )
     leaders.place(turn.leader, Awaiting.NOTHING)
+    if not looks_like_token(token):
+        # "/start hallo" is no invitation at all: the same welcome as /start.
+        menu.welcome(turn)
+        return
+    team = await teams.invited_team(turn.session, token, turn.now)
     if team is None:
-        log.info("invitation not usable: leader=%s", turn.leader.id)
-        screens.invitation_invalid(turn)
+        known = await teams.invite_known(turn.session, token)
+        log.info("invitation not usable: leader=%s known=%s", turn.leader.id, known)
+        if known:
+            screens.invitation_invalid(turn)
+        else:
+            screens.invitation_unknown(turn)
         return
     if await teams.membership(turn.session, team.id, turn.leader.id) is not None:
         screens.already_member(turn, team)
@@ -184,7 +203,11 @@ async def pressed(turn: Turn) -> None:
                 listed, visible, total = await teams.team_open_cases(
                     turn.session, team, turn.leader.id, OVERVIEW_CASES_MAX
                 )
-                screens.team_overview(turn, team, listed, visible, total)
+                answers = await handovers.year_answers(turn.session, team, team.year_asked)
+                for row in answers:
+                    if await visibility.sees(turn.session, turn.leader.id, row.case.id):
+                        visible.add(row.case.id)
+                screens.team_overview(turn, team, listed, visible, total, answers)
         case TeamEscalation(team_id=team_id, hours=hours):
             if (found := await _as_coordinator(turn, team_id)) and hours in ESCALATION_HOURS:
                 found[0].escalate_after_hours = hours
@@ -212,7 +235,12 @@ async def pressed(turn: Turn) -> None:
                 if may_remove(_rules(team), turn.leader.id, other.leader_id):
                     shown_as = other.display_name
                     offered = await teams.remove_member(
-                        turn.session, team, other, turn.now, hand_to=turn.leader.id
+                        turn.session,
+                        team,
+                        other,
+                        turn.now,
+                        hand_to=turn.leader.id,
+                        by=turn.leader.id,
                     )
                     # A link they kept must not let them back in.
                     await teams.revoke_invites(turn.session, team.id)

@@ -18,6 +18,9 @@ from bot.storage.models import Case, Child
 from bot.team_callbacks import (
     WHOLE_CASE,
     WHOLE_TEAM,
+    YEAR_CLOSE,
+    YEAR_HAND_OVER,
+    YEAR_KEEP,
     HandoverAnswer,
     HandoverConfirm,
     HandoverOpen,
@@ -26,6 +29,7 @@ from bot.team_callbacks import (
     ShareOpen,
     ShareToggle,
     TakeOver,
+    YearAnswer,
 )
 from bot.turn import Turn, leader_turn
 from flows.case import open_reminder
@@ -55,6 +59,8 @@ async def pressed(turn: Turn) -> None:
             await _handover_to(turn, press)
         case HandoverAnswer():
             await _handover_answer(turn, press)
+        case YearAnswer(case_id=case_id, choice=choice):
+            await _year_answer(turn, case_id, choice)
         case _:
             menu.outdated(turn)
 
@@ -250,3 +256,24 @@ async def _handover_answer(turn: Turn, press: HandoverAnswer) -> None:
         handovers.set_responsible(child, turn.leader.id)
     await turn.session.flush()
     case_screens.overview(turn, case)
+
+
+async def _year_answer(turn: Turn, case_id: int, choice: int) -> None:
+    """The working year's question, answered by the case's own leader: the question is
+    closed, then what was chosen follows (the case, whom to hand it to, or closing it)."""
+    case = await _open_case(turn, case_id)
+    if case is None:
+        return
+    if case.leader_id != turn.leader.id or choice not in (YEAR_KEEP, YEAR_HAND_OVER, YEAR_CLOSE):
+        menu.not_found(turn)
+        return
+    await handovers.answer_new_year(
+        turn.session, case, turn.leader.id, handovers.YEAR_CHOICES[choice], turn.now
+    )
+    log.info("working year answered: leader=%s case=%s choice=%s", turn.leader.id, case.id, choice)
+    if choice == YEAR_HAND_OVER:
+        screens.handover_what(turn, case, _handable(turn, case), True)
+    elif choice == YEAR_CLOSE:
+        case_screens.confirm_close(turn, case)
+    else:
+        case_screens.overview(turn, case)

@@ -27,7 +27,7 @@ from bot.storage.models import Agreement, Case, CaseEvent, Child
 from bot.team_callbacks import CaseHistoryDocument
 from bot.turn import Rows, Turn
 from flows.approaches import FACTS, Approach
-from flows.case import Consent, saw_it
+from flows.case import Consent, Role, saw_it
 from flows.escalation import VICTIM_VIEW_TEXT, VictimView
 from flows.events import Open
 from flows.follow_up import OUTCOME_TEXT, Outcome
@@ -128,6 +128,12 @@ def _line(event: CaseEvent, values: dict[str, str]) -> str | None:
                     "with %(child)s"
                 )
             )
+        case EventKind.ROLE:
+            text = (
+                _("%(actor)s changed the role of %(child)s: joins in")
+                if event.detail == Role.MEEPESTER
+                else _("%(actor)s changed the role of %(child)s: bullies")
+            )
         case EventKind.TALK_HELD:
             text = _("%(actor)s held the talk with %(child)s")
         case EventKind.AGREEMENT:
@@ -194,8 +200,18 @@ def _line(event: CaseEvent, values: dict[str, str]) -> str | None:
             )
         case EventKind.PASSED_ON:
             text = _("%(actor)s erased their data; the case passed to %(other)s")
+        case EventKind.LEFT_TEAM:
+            text = _("%(other)s is no longer in team %(team)s and no longer sees the case")
         case EventKind.HANDED_BACK:
             text = _("%(actor)s left team %(team)s; the case went back to %(other)s")
+        case EventKind.YEAR_ANSWERED:
+            text = {
+                "hand_over": _("%(actor)s chose at the new working year to hand the case over"),
+                "close": _("%(actor)s chose at the new working year to close the case"),
+            }.get(
+                event.detail or "",
+                _("%(actor)s chose at the new working year to keep following the case up"),
+            )
         case EventKind.APPROACH:
             chosen = _chosen(Approach, event.detail)
             return _("%(actor)s chose the approach: %(approach)s") % {

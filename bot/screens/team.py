@@ -6,7 +6,7 @@ escaped like everything typed.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from html import escape
 from zoneinfo import ZoneInfo
@@ -17,12 +17,16 @@ from bot.callback_data import Menu, MenuPress, case_button
 from bot.screens.format import day, name, short_moment, title
 from bot.screens.nudges import follow_up_nudge
 from bot.storage.erasure import ErasurePlan
+from bot.storage.handovers import YearAnswerRow
 from bot.storage.history import EventKind
 from bot.storage.models import Case, CaseEvent, CaseShare, Child, Team, TeamMember
 from bot.storage.notices import Asker, Notice
 from bot.team_callbacks import (
     WHOLE_CASE,
     WHOLE_TEAM,
+    YEAR_CLOSE,
+    YEAR_HAND_OVER,
+    YEAR_KEEP,
     HandoverAnswer,
     HandoverConfirm,
     HandoverOpen,
@@ -44,10 +48,11 @@ from bot.team_callbacks import (
     TeamsPress,
     TeamYearMonths,
     TeamYearStart,
+    YearAnswer,
 )
 from bot.turn import Keyboard, Rows, Turn
 from flows import events
-from flows.case import ReminderRecord, Stage, child_stage, planned_follow_up
+from flows.case import Consent, ReminderRecord, Role, Stage, child_stage, planned_follow_up
 from flows.language import N_, _, babel_locale, ngettext
 from flows.team import ESCALATION_HOURS, ROLE_TEXT, TEAM_NAME_MAX, TeamRole
 
@@ -65,8 +70,13 @@ def _back_to_teams() -> tuple[str, TeamsPress]:
     return (_("◀️ My teams"), TeamsPress())
 
 
-def teams_list(turn: Turn, memberships: Sequence[TeamMember], shared: Sequence[Case]) -> None:
-    """The leader's teams, and the cases others share with them."""
+def teams_list(
+    turn: Turn,
+    memberships: Sequence[TeamMember],
+    shared: Sequence[Case],
+    sources: dict[int, tuple[str, list[str]]] | None = None,
+) -> None:
+    """The leader's teams, and the cases others share with them: whose, through which team."""
     parts = [title(_("My teams"))]
     rows: Rows = []
     if not memberships:
@@ -91,7 +101,19 @@ def teams_list(turn: Turn, memberships: Sequence[TeamMember], shared: Sequence[C
         )
         rows.append([(f"👥 {team.name}", TeamOpen(team.id))])
     if shared:
-        parts.append(_("Cases shared with you:"))
+        lines = [_("Cases shared with you:")]
+        for case in shared:
+            owner, through = (sources or {}).get(case.id, ("?", []))
+            lines.append(
+                "• "
+                + _("%(victim)s — case of %(leader)s, through team %(team)s")
+                % {
+                    "victim": name(case.victim_nickname),
+                    "leader": escape(owner),
+                    "team": ", ".join(name(t) for t in through) or "?",
+                }
+            )
+        parts.append("\n".join(lines))
         rows += [
             [(f"📁 {case.victim_nickname}", case_button(case.id, events.Open(0)))]
             for case in shared
@@ -210,9 +232,20 @@ def already_member(turn: Turn, team: Team) -> None:
 
 
 def invitation_invalid(turn: Turn) -> None:
-    """A link that expired, was revoked, or never was one."""
+    """A link that expired."""
     turn.say(
         _("This invitation link no longer works. Ask the team's coordinator for a new one."),
+        [[(_("📂 My cases"), MenuPress(Menu.CASES))]],
+    )
+
+
+def invitation_unknown(turn: Turn) -> None:
+    """A link no team has (now): revoked, replaced by a newer one, cut short, or made up."""
+    turn.say(
+        _(
+            "I do not know this invitation link: it was revoked or replaced by a newer one, "
+            "or it is not complete. Ask the team's coordinator for the link again."
+        ),
         [[(_("📂 My cases"), MenuPress(Menu.CASES))]],
     )
 
@@ -468,6 +501,53 @@ def notice_nudge(case: Case, child: Child | None, notice: Notice) -> tuple[str, 
                 "🙋 %(leader)s took over the follow-up with %(child)s (%(case)s): "
                 "the reminders go to them now."
             )
+        case EventKind.PASSED_ON if notice.recipient == line.other_id:
+            text = _(
+                "📥 %(leader)s erased their data: %(case)s passed to you, with everything in "
+                "it. You are responsible for it now."
+            )
+        case EventKind.PASSED_ON:
+            text = _("📥 %(leader)s erased their data: %(case)s passed to %(other)s.")
+        case EventKind.CONSENT:
+            text = (
+                _(
+                    "✏️ %(leader)s wrote down that the child who is bullied agreed to a talk "
+                    "with %(child)s (%(case)s)."
+                )
+                if line.detail == Consent.AGREED
+                else _(
+                    "✏️ %(leader)s wrote down that the child who is bullied did not agree "
+                    "(yet) to a talk with %(child)s (%(case)s)."
+                )
+            )
+        case EventKind.ROLE:
+            text = (
+                _("✏️ %(leader)s changed the role of %(child)s (%(case)s): joins in.")
+                if line.detail == Role.MEEPESTER
+                else _("✏️ %(leader)s changed the role of %(child)s (%(case)s): bullies.")
+            )
+        case EventKind.LEFT_TEAM if notice.recipient == line.other_id:
+            count = int(line.detail) if line.detail and line.detail.isdigit() else 1
+            values["count"] = str(count)
+            text = (
+                ngettext(
+                    "🚪 You left team %(team)s: the case shared with you there is no longer "
+                    "visible to you.",
+                    "🚪 You left team %(team)s: the %(count)s cases shared with you there are "
+                    "no longer visible to you.",
+                    count,
+                )
+                if line.actor_id == line.other_id
+                else ngettext(
+                    "🚪 %(leader)s removed you from team %(team)s: the case shared with you "
+                    "there is no longer visible to you.",
+                    "🚪 %(leader)s removed you from team %(team)s: the %(count)s cases shared "
+                    "with you there are no longer visible to you.",
+                    count,
+                )
+            )
+        case EventKind.LEFT_TEAM:
+            text = _("🚪 %(other)s is no longer in team %(team)s and no longer sees %(case)s.")
         case EventKind.HANDED_BACK if notice.recipient == line.actor_id:
             text = _(
                 "↩️ You are no longer in team %(team)s: %(case)s, which you held there, "
@@ -672,9 +752,15 @@ STAGE_TEXT = {
 
 
 def team_overview(
-    turn: Turn, team: Team, found: Sequence[Case], visible: set[int], total: int
+    turn: Turn,
+    team: Team,
+    found: Sequence[Case],
+    visible: set[int],
+    total: int,
+    year_rows: Sequence[YearAnswerRow] = (),
 ) -> None:
-    """Per open case of the team: where each child stands, who follows up, what is overdue.
+    """Per open case of the team: where each child stands, who follows up, what is overdue;
+    then, once the working year's question was asked, each leader's answer.
 
     Nicknames only for cases the coordinator may see; the others by date and leader.
     """
@@ -689,13 +775,10 @@ def team_overview(
         parts.append(_("No member of the team has an open case."))
     overdue = 0
     rows: Rows = []
+    unseen = _unseen_headings(found)
     for case in found:
         seen = case.id in visible
-        heading = (
-            name(case.victim_nickname)
-            if seen
-            else _("Case of %(date)s") % {"date": day(case.created_at)}
-        )
+        heading = name(case.victim_nickname) if seen else unseen[case.id]
         lines = [f"📁 {heading} — {who(case.leader_id)}"]
         if not case.children:
             lines.append("   " + _("set-up not finished"))
@@ -716,12 +799,63 @@ def team_overview(
             rows.append([(f"📁 {case.victim_nickname}", case_button(case.id, events.Open(0)))])
     if total > len(found):
         parts.append(_("…and %(count)d more.") % {"count": total - len(found)})
+    if year_rows:
+        parts.append(_year_answers(team, year_rows, visible, who))
     parts.append(
         _("Overdue follow-ups: %(count)d. Names only for cases shared with you.")
         % {"count": overdue}
     )
     rows.append([(_("◀️ Back to the team"), TeamOpen(team.id))])
     turn.show("\n\n".join(parts), rows)
+
+
+def _unseen_headings(found: Sequence[Case]) -> dict[int, str]:
+    """How a coordinator reads cases not shared with them: numbered per leader, oldest
+    first, with the day each started, so that two of one leader never look the same."""
+    numbers: dict[int, int] = {}
+    headings = {}
+    for case in sorted(found, key=lambda c: c.id):
+        numbers[case.leader_id] = numbers.get(case.leader_id, 0) + 1
+        headings[case.id] = _("Case %(number)d, started %(date)s") % {
+            "number": numbers[case.leader_id],
+            "date": day(case.created_at),
+        }
+    return headings
+
+
+def _year_answers(
+    team: Team,
+    year_rows: Sequence[YearAnswerRow],
+    visible: set[int],
+    who: Callable[[int], str],
+) -> str:
+    """The working year's question: per case asked about, what its leader answered."""
+    start = format_date(
+        date(team.year_asked, team.year_start_month, 1), format="d MMMM y", locale=babel_locale()
+    )
+    lines = [_("🍂 The new working year (%(date)s): what each leader answered") % {"date": start}]
+    unseen = _unseen_headings([row.case for row in year_rows])
+    for row in year_rows:
+        case = row.case
+        heading = name(case.victim_nickname) if case.id in visible else unseen[case.id]
+        if case.closed_at is not None:
+            answer = _("closed")
+        elif case.leader_id != row.asked_id:
+            answer = _("handed over to %(leader)s") % {"leader": who(case.leader_id)}
+        elif row.answer is None:
+            answer = "⏳ " + _("not answered yet")
+        else:
+            answer = _(YEAR_ANSWER_TEXT.get(row.answer, YEAR_ANSWER_TEXT["keep"]))
+        lines.append(f"• {heading} — {who(row.asked_id)}: {answer}")
+    return "\n".join(lines)
+
+
+#: What a leader answered to the working year's question, as the coordinator reads it.
+YEAR_ANSWER_TEXT = {
+    "keep": N_("keeps following it up"),
+    "hand_over": N_("hands it over"),
+    "close": N_("closes it"),
+}
 
 
 def _year_start(team: Team, month: int | None = None) -> str:
@@ -744,8 +878,9 @@ def year_months(turn: Turn, team: Team) -> None:
     rows.append([(_("◀️ Back to the team"), TeamOpen(team.id))])
     turn.show(
         _(
-            "When does the working year start? On that day every member is asked, for each "
-            "open case, to hand it over or close it."
+            "When does the working year start? On that day the leader of each open case is "
+            "asked, once, to keep following it up, hand it over or close it. You read the "
+            "answers in the overview of open cases."
         ),
         rows,
     )
@@ -760,11 +895,30 @@ def new_year_nudge(case: Case) -> tuple[str, Keyboard]:
         )
         % {"victim": name(case.victim_nickname)},
         [
-            [(_("🤝 Hand over"), HandoverOpen(case.id))],
-            [(_("🗂 Close the case"), case_button(case.id, events.Close(0)))],
-            [(_("▶️ I keep following it up"), case_button(case.id, events.KeepOpen(0)))],
+            [(_("🤝 Hand over"), YearAnswer(case.id, YEAR_HAND_OVER))],
+            [(_("🗂 Close the case"), YearAnswer(case.id, YEAR_CLOSE))],
+            [(_("▶️ I keep following it up"), YearAnswer(case.id, YEAR_KEEP))],
         ],
     )
+
+
+def coordinator_first(turn: Turn, memberships: Sequence[TeamMember]) -> None:
+    """Before /delete: the leader is the only coordinator of teams with other members;
+    who becomes coordinator, as before leaving."""
+    for membership in memberships:
+        team = membership.team
+        turn.say(
+            _(
+                "You are the only coordinator of team %(team)s. Who becomes coordinator? "
+                "Then send /delete again: your cases of the team go back to the team."
+            )
+            % {"team": name(team.name)},
+            [
+                [(f"👑 {m.display_name}", TeamPromote(team.id, m.id))]
+                for m in team.members
+                if m.id != membership.id
+            ],
+        )
 
 
 def before_erasure(turn: Turn, plan: ErasurePlan) -> None:
@@ -780,7 +934,7 @@ def before_erasure(turn: Turn, plan: ErasurePlan) -> None:
         )
     if plan.teams_ended:
         parts.append(
-            _("You are the last coordinator of these teams: they are deleted too:")
+            _("You are the last member of these teams: they are deleted too:")
             + "\n"
             + "\n".join(f"• {name(team_name)}" for team_name in plan.teams_ended)
         )

@@ -1,10 +1,11 @@
-"""What a leader's erasure does to others: shared cases pass on, teams they lead end.
+"""What a leader's erasure does to others: shared cases pass on, they leave their teams.
 
 What only the leader holds is then erased with them (``bot.storage.privacy``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,10 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.storage.handovers import hand_case_over
 from bot.storage.history import EventKind, record
 from bot.storage.models import Case, Reminder, TeamMember
-from bot.storage.teams import teams_of
+from bot.storage.notices import tell
+from bot.storage.teams import remove_member, teams_of
 from bot.storage.visibility import sharers
 from flows.follow_up import OPEN_STATUSES, ReminderKind
-from flows.team import TeamRole
+from flows.team import Membership, TeamRole, may_leave
 
 
 async def successor(session: AsyncSession, case: Case) -> int | None:
@@ -52,7 +54,10 @@ class ErasurePlan:
     passed_on: list[tuple[Case, str]]
     """Each shared open case, and the name of the co-leader it passes to."""
     teams_ended: list[str]
-    """Teams whose last coordinator the leader is: erased with them."""
+    """Teams the leader is the last member of: erased with them."""
+    needs_coordinator: list[TeamMember]
+    """The leader's memberships of teams with other members they are the only
+    coordinator of: someone else becomes coordinator first, as before leaving."""
 
 
 async def erasure_plan(session: AsyncSession, leader_id: int) -> ErasurePlan:
@@ -68,22 +73,35 @@ async def erasure_plan(session: AsyncSession, leader_id: int) -> ErasurePlan:
                 select(TeamMember.display_name).where(TeamMember.leader_id == heir).limit(1)
             )
             passed_on.append((case, shown or "?"))
-    ended = [m.team.name for m in await teams_of(session, leader_id) if _last_coordinator(m)]
-    return ErasurePlan(passed_on, ended)
+    memberships = await teams_of(session, leader_id)
+    ended = [m.team.name for m in memberships if len(m.team.members) == 1]
+    return ErasurePlan(passed_on, ended, _needs_coordinator(memberships))
 
 
-def _last_coordinator(membership: TeamMember) -> bool:
-    coordinators = [m for m in membership.team.members if m.role == TeamRole.COORDINATOR]
-    return [m.leader_id for m in coordinators] == [membership.leader_id]
+def _needs_coordinator(memberships: Sequence[TeamMember]) -> list[TeamMember]:
+    """The memberships whose team would be left without a coordinator."""
+    return [
+        m
+        for m in memberships
+        if not may_leave(
+            [Membership(o.leader_id, TeamRole(o.role)) for o in m.team.members], m.leader_id
+        )
+    ]
 
 
-async def before_erasure(session: AsyncSession, leader_id: int, now: datetime) -> None:
-    """Hand the leader's shared cases to their co-leaders, then end the teams they lead.
+async def before_erasure(session: AsyncSession, leader_id: int, now: datetime) -> bool:
+    """Hand the leader's shared cases to their co-leaders, then take them out of their
+    teams as leaving does; whether it could (not while they are a team's only
+    coordinator: someone else becomes coordinator first).
 
     What only the leader holds is then erased with them (``bot.storage.privacy``). The
     follow-ups others handed to them go back to each case's own leader first, so the
-    erasure takes no reminder of another leader's case with it.
+    erasure takes no reminder of another leader's case with it. Every leader who sees a
+    case that passes on, and every one a case of a team goes back to, is told.
     """
+    memberships = await teams_of(session, leader_id)
+    if _needs_coordinator(memberships):
+        return False
     own = await session.scalars(
         select(Case).where(Case.leader_id == leader_id, Case.closed_at.is_(None)).order_by(Case.id)
     )
@@ -92,7 +110,9 @@ async def before_erasure(session: AsyncSession, leader_id: int, now: datetime) -
         if heir is None:
             continue
         await hand_case_over(session, case, heir, now)
-        record(session, case.id, EventKind.PASSED_ON, leader_id, now, other=heir)
+        passed = record(session, case.id, EventKind.PASSED_ON, leader_id, now, other=heir)
+        await session.flush()
+        await tell(session, await sharers(session, case), passed, now)
     others = await session.scalars(
         select(Reminder).where(
             Reminder.leader_id == leader_id,
@@ -105,7 +125,9 @@ async def before_erasure(session: AsyncSession, leader_id: int, now: datetime) -
         owner = await session.scalar(select(Case.leader_id).where(Case.id == reminder.case_id))
         assert owner is not None
         reminder.leader_id = owner
-    for membership in await teams_of(session, leader_id):
-        if _last_coordinator(membership):
-            await session.delete(membership.team)
+    for membership in memberships:
+        # As leaving: the team's cases they still hold go back, and both sides are told;
+        # the last member out ends the team.
+        await remove_member(session, membership.team, membership, now)
     await session.flush()
+    return True

@@ -2,13 +2,15 @@
 
 A case always has one responsible leader; a child's follow-up may be handed to a
 co-leader (a ``Responsibility``). An offer waits for its answer as a ``Handover`` with a
-reminder of its own. At a team's working-year start each member is asked about each
-open case: hand it over, close it, or keep it.
+reminder of its own. At a team's working-year start each case's responsible leader is
+asked about it once: hand it over, close it, or keep it; any answer closes the
+question, and the coordinator reads the answers in the team's overview.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.storage.history import EventKind, record
 from bot.storage.models import (
     Case,
+    CaseEvent,
     CaseShare,
     Child,
     Handover,
@@ -171,12 +174,23 @@ async def hand_case_over(session: AsyncSession, case: Case, to_id: int, now: dat
     )
 
 
+#: How a leader answered the new working year's question (the history line's detail).
+YEAR_CHOICES = ("keep", "hand_over", "close")
+
+
+def _year_start(year: int, month: int) -> datetime:
+    """The start of working year ``year`` as stored moments go (a day early, so that no
+    time zone puts the question asked that morning before it)."""
+    return datetime(year, month, 1, tzinfo=UTC) - timedelta(days=1)
+
+
 async def ask_new_year(session: AsyncSession, now: datetime) -> int:
-    """At a team's working-year start, ask each member about each of their open cases.
+    """At a team's working-year start, ask each case's responsible leader about it.
 
     One reminder per open case of every member ("hand it over, close it, or keep
-    it?"), once per year and team; a case already asked about is not asked twice
-    (a leader in two teams). Returns how many reminders were planned.
+    it?"), once per working year: a case already asked about this year is not asked
+    twice (a leader in two teams); a question of an earlier year left unanswered gives
+    way to this year's. Returns how many reminders were planned.
     """
     planned = 0
     # A team asked this calendar year is not due again before the next one.
@@ -187,18 +201,102 @@ async def ask_new_year(session: AsyncSession, now: datetime) -> int:
             continue
         team.year_asked = year
         members = [m.leader_id for m in team.members]
-        asked = select(Reminder.case_id).where(
-            Reminder.kind == ReminderKind.NEW_YEAR, Reminder.status.in_(OPEN_STATUSES)
+        this_year = _year_start(year, team.year_start_month)
+        open_questions = (
+            Reminder.kind == ReminderKind.NEW_YEAR,
+            Reminder.status.in_(OPEN_STATUSES),
         )
+        asked = select(Reminder.case_id).where(*open_questions, Reminder.due_at >= this_year)
         open_cases = await session.scalars(
             select(Case).where(
                 Case.leader_id.in_(members), Case.closed_at.is_(None), Case.id.not_in(asked)
             )
         )
         for case in open_cases.all():
+            for stale in await session.scalars(
+                select(Reminder).where(Reminder.case_id == case.id, *open_questions)
+            ):
+                stale.status = ReminderStatus.CANCELLED
             leader = await session.get(Leader, case.leader_id)
             assert leader is not None
             ask_now(session, leader, case.id, None, ReminderKind.NEW_YEAR, now)
+            record(
+                session,
+                case.id,
+                EventKind.YEAR_ASKED,
+                None,
+                now,
+                other=case.leader_id,
+                detail=str(year),
+            )
             planned += 1
         await session.flush()
     return planned
+
+
+async def answer_new_year(
+    session: AsyncSession, case: Case, leader_id: int, choice: str, now: datetime
+) -> bool:
+    """The case's leader answers the working year's question; it is closed, whatever the
+    answer. Whether a question was open (the answer is then written in the history)."""
+    questions = (
+        await session.scalars(
+            select(Reminder).where(
+                Reminder.case_id == case.id,
+                Reminder.kind == ReminderKind.NEW_YEAR,
+                Reminder.status.in_(OPEN_STATUSES),
+            )
+        )
+    ).all()
+    for question in questions:
+        question.status = ReminderStatus.ANSWERED
+    if questions:
+        record(session, case.id, EventKind.YEAR_ANSWERED, leader_id, now, detail=choice)
+    return bool(questions)
+
+
+@dataclass(frozen=True)
+class YearAnswerRow:
+    """One case asked about at the team's working-year start, and what became of it."""
+
+    case: Case
+    asked_id: int
+    answer: str | None
+
+
+async def year_answers(session: AsyncSession, team: Team, year: int) -> list[YearAnswerRow]:
+    """The cases of the team's members asked about at the start of working year ``year``,
+    oldest first, each with its leader's answer (``None``: not answered yet)."""
+    members = [m.leader_id for m in team.members]
+    asked = (
+        await session.scalars(
+            select(CaseEvent)
+            .where(
+                CaseEvent.kind == EventKind.YEAR_ASKED,
+                CaseEvent.detail == str(year),
+                CaseEvent.other_id.in_(members),
+            )
+            .order_by(CaseEvent.case_id, CaseEvent.id)
+        )
+    ).all()
+    rows: list[YearAnswerRow] = []
+    seen: set[int] = set()
+    for line in asked:
+        if line.case_id in seen:
+            continue
+        seen.add(line.case_id)
+        case = await session.get(Case, line.case_id)
+        if case is None:
+            continue
+        answer = await session.scalar(
+            select(CaseEvent.detail)
+            .where(
+                CaseEvent.case_id == case.id,
+                CaseEvent.kind == EventKind.YEAR_ANSWERED,
+                CaseEvent.id > line.id,
+            )
+            .order_by(CaseEvent.id.desc())
+            .limit(1)
+        )
+        rows.append(YearAnswerRow(case, line.other_id or 0, answer))
+    return rows

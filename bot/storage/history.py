@@ -36,6 +36,7 @@ class EventKind(StrEnum):
     AGREEMENT_ENDED = HistoryKind.AGREEMENT_ENDED.value
     AGREEMENT_STANDS = HistoryKind.AGREEMENT_STANDS.value
     CLOSED = HistoryKind.CLOSED.value
+    ROLE = HistoryKind.ROLE.value
     SHARED = "shared"
     UNSHARED = "unshared"
     ESCALATED = "escalated"
@@ -46,6 +47,14 @@ class EventKind(StrEnum):
     PASSED_ON = "passed_on"
     # A member out of the team: a case they held in it went back (to ``other``).
     HANDED_BACK = "handed_back"
+    # A member out of the team (``other``; ``actor`` who removed them, or they themselves):
+    # a case of another shared with them there is no longer visible to them. The detail
+    # is how many such cases they lost sight of at once.
+    LEFT_TEAM = "left_team"
+    # The new working year's question was asked of ``other`` (the year as detail), and
+    # how the case's leader answered it (``keep``, ``hand_over`` or ``close``).
+    YEAR_ASKED = "year_asked"
+    YEAR_ANSWERED = "year_answered"
     # What the leader chose (flows.history), with the choice as the line's detail.
     APPROACH = HistoryKind.APPROACH.value
     STEP1 = HistoryKind.STEP1.value

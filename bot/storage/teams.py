@@ -30,7 +30,7 @@ from bot.storage.models import (
     TeamMember,
 )
 from bot.storage.notices import tell
-from bot.storage.visibility import can_see
+from bot.storage.visibility import can_see, sees
 from flows.follow_up import OPEN_STATUSES, ReminderKind, ReminderStatus
 from flows.team import (
     DEFAULT_ESCALATION_HOURS,
@@ -130,6 +130,15 @@ async def invited_team(session: AsyncSession, token: str, now: datetime) -> Team
     return await session.get(Team, invite.team_id)
 
 
+async def invite_known(session: AsyncSession, token: str) -> bool:
+    """Whether ``token`` is a link of a team at all (one that expired is still known; a
+    revoked or replaced one is not: it is gone as if it never was)."""
+    found = await session.scalar(
+        select(TeamInvite.id).where(TeamInvite.token_hash == token_hash(token))
+    )
+    return found is not None
+
+
 def add_member(team: Team, leader_id: int, shown_as: str, now: datetime) -> TeamMember:
     """``leader_id`` joins ``team`` as a leader."""
     joined = TeamMember(
@@ -145,6 +154,7 @@ async def remove_member(
     gone: TeamMember,
     now: datetime,
     hand_to: int | None = None,
+    by: int | None = None,
 ) -> int:
     """``gone`` is out of ``team`` at once, with every share that reached them through it.
 
@@ -152,9 +162,28 @@ async def remove_member(
     handed it to them in the team, if still in it, or else to ``hand_to`` (a
     coordinator) or another coordinator; nothing of it stays visible to them, and both
     sides are told. Shares of their own cases in the team end too, and so do shares
-    naming them. The last member out ends the team. Returns how many cases went back.
+    naming them; the cases of others they saw through the team are out of their sight,
+    and they (once, with how many) and each of those cases' leaders are told. ``by``:
+    the coordinator who removed them (``None``: they left). The last member out ends
+    the team. Returns how many cases went back.
     """
     held = await orphaned_cases(session, team, gone.leader_id)
+    seen_here = (
+        await session.scalars(
+            select(Case.id)
+            .where(
+                Case.leader_id != gone.leader_id,
+                Case.closed_at.is_(None),
+                Case.id.in_(
+                    select(CaseShare.case_id).where(
+                        CaseShare.team_id == team.id,
+                        or_(CaseShare.leader_id.is_(None), CaseShare.leader_id == gone.leader_id),
+                    )
+                ),
+            )
+            .order_by(Case.id)
+        )
+    ).all()
     told = []
     for case in held:
         heir = await _heir(session, team, gone, case, hand_to)
@@ -185,6 +214,22 @@ async def remove_member(
     await _after_leaving(session, gone.leader_id)
     for line in told:
         await tell(session, [line.other_id, line.actor_id], line, now)
+    lost = [case_id for case_id in seen_here if not await sees(session, gone.leader_id, case_id)]
+    for number, case_id in enumerate(lost):
+        out = record(
+            session,
+            case_id,
+            EventKind.LEFT_TEAM,
+            by or gone.leader_id,
+            now,
+            other=gone.leader_id,
+            team_id=team.id,
+            detail=str(len(lost)),
+        )
+        owner = await session.scalar(select(Case.leader_id).where(Case.id == case_id))
+        # The one out of the team hears it once; each case's own leader for their case.
+        await tell(session, [gone.leader_id] if number == 0 else [], out, now)
+        await tell(session, [owner], out, now)
     if not team.members:
         await session.delete(team)
     return len(told)
@@ -257,8 +302,10 @@ async def _after_leaving(session: AsyncSession, leader_id: int) -> None:
 
 
 async def orphaned_cases(session: AsyncSession, team: Team, leader_id: int) -> Sequence[Case]:
-    """The team's open cases the leader is responsible for: shared in ``team``, or handed
-    to them there. They go back when the leader leaves it."""
+    """The team's open cases the leader is responsible for: every case that was ever
+    shared, offered or handed over in ``team`` (it has a line of the team in its history),
+    even if no share is left now. They go back when the leader leaves it, so a case the
+    team once saw never stays with someone outside the team."""
     found = await session.scalars(
         select(Case)
         .where(
@@ -266,13 +313,7 @@ async def orphaned_cases(session: AsyncSession, team: Team, leader_id: int) -> S
             Case.closed_at.is_(None),
             or_(
                 Case.id.in_(select(CaseShare.case_id).where(CaseShare.team_id == team.id)),
-                Case.id.in_(
-                    select(CaseEvent.case_id).where(
-                        CaseEvent.kind == EventKind.HANDOVER_ACCEPTED,
-                        CaseEvent.actor_id == leader_id,
-                        CaseEvent.team_id == team.id,
-                    )
-                ),
+                Case.id.in_(select(CaseEvent.case_id).where(CaseEvent.team_id == team.id)),
             ),
         )
         .order_by(Case.id)

@@ -71,6 +71,30 @@ async def shared_with(session: AsyncSession, leader_id: int) -> Sequence[Case]:
     return found.all()
 
 
+async def shared_through(
+    session: AsyncSession, leader_id: int, case_ids: Sequence[int]
+) -> dict[int, list[int]]:
+    """For each of these cases, the teams (ids, oldest first) through which ``leader_id``
+    sees it now."""
+    found = await session.execute(
+        select(CaseShare.case_id, CaseShare.team_id)
+        .join(
+            TeamMember,
+            and_(TeamMember.team_id == CaseShare.team_id, TeamMember.leader_id == leader_id),
+        )
+        .where(
+            CaseShare.case_id.in_(case_ids),
+            or_(CaseShare.leader_id.is_(None), CaseShare.leader_id == leader_id),
+        )
+        .order_by(CaseShare.team_id)
+    )
+    through: dict[int, list[int]] = {}
+    for case_id, team_id in found.all():
+        if team_id not in through.setdefault(case_id, []):
+            through[case_id].append(team_id)
+    return through
+
+
 async def shares_of(session: AsyncSession, case_id: int) -> Sequence[CaseShare]:
     """How case ``case_id`` is shared now."""
     found = await session.scalars(

@@ -105,14 +105,22 @@ def nickname_corrected(
 
 
 def role_chosen(case: CaseRecord, child: ChildRecord, event: RoleChosen, at: Moment) -> Reply:
-    """Bullies or joins in: while setting up, on to the next child; later, a correction."""
+    """Bullies or joins in: while setting up, on to the next child; later, a correction
+    (a line in the case's history when the role changes)."""
+    before = child.role
     child.role = event.role
     at.touch(case)
     if case_stage(case) is CaseStage.SETUP:
         return show(Screen.CHILDREN_SO_FAR)
     if child.consent == Consent.NOT_ASKED:
         return where_it_stands(case, at.now)  # a child added later: their step 1 is next
-    return show(Screen.OVERVIEW)  # a correction, later on
+    # A correction, later on.
+    changed = (
+        (HistoryLine(HistoryKind.ROLE, child.id, event.role),)
+        if before is not None and before != event.role
+        else ()
+    )
+    return Reply((Shown(Screen.OVERVIEW),), history=changed)
 
 
 def without_role(case: CaseRecord) -> ChildRecord | None:

@@ -643,7 +643,7 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
     await see()
 
     # --- Erasing: kept once, then erased. -------------------------------------------------
-    # The team ends with its last coordinator: said before the question.
+    # The team ends with its last member: said before the question.
     for answer in (t("↩️ No, keep it"), t("🗑 Yes, erase everything")):
         await send("/delete")
         await see()

@@ -145,6 +145,9 @@ async def test_invite_join_share_with_one_and_a_removed_member_sees_nothing(
     await ann.press(await ann.expect("Ben — leader"), "Remove from the team")
     removed = await ann.expect("Ben is no longer in team Kapoenen")
     assert "invitation link" in removed.text
+    # Ben is told, naming the team but no case or child.
+    told = await ben.expect("Ann removed you from team Kapoenen")
+    assert "Sam" not in told.text and "Tom" not in told.text
 
     ben_saw |= buttons_ever_sent(api, ben)
     commands = ["/team", "/cases", f"/start {token}", "/start"]
@@ -162,7 +165,7 @@ async def test_invite_join_share_with_one_and_a_removed_member_sees_nothing(
     assert leaked == [], f"{presses} presses; shown after removal: {leaked}"
     assert any("That case was not found" in t for t in after)
     assert any("That team was not found" in t for t in after)
-    assert any("This invitation link no longer works" in t for t in after)
+    assert any("I do not know this invitation link" in t for t in after)
     done = await walk.new_case(ben, "Noor", [("Wout", "Bullies")])
     assert "Sam" not in done.text
 
@@ -188,9 +191,9 @@ async def test_an_invitation_expires_and_a_revoked_one_never_works(
     await ann.press(invite, "Revoke the link")
     await ann.expect("no longer works")
     await cas.send(f"/start {token}")
-    await cas.expect("This invitation link no longer works")
+    await cas.expect("I do not know this invitation link: it was revoked")
     await cas.send("/start not-a-token-at-all-but-long")
-    await cas.expect("This invitation link no longer works")
+    await cas.expect("I do not know this invitation link")
 
     token = await invitation_token(ann, await _team_screen(ann, "Welpen"))
     await cas.send(f"/start {token}")

@@ -178,7 +178,7 @@ async def test_the_coordinators_overview_names_only_cases_shared_with_them(
     overview = await ann.expect("Open cases of team Kapoenen")
     for secret in ("Noor", "Wout", "that it hurts", "pushed", "say sorry"):
         assert secret not in overview.text, secret
-    assert "Case of Nov 24, 2026 — Ben" in overview.text
+    assert "Case 1, started Nov 24, 2026 — Ben" in overview.text
     assert "child 1: step 3: follow-up due" in overview.text
     assert "overdue — follows up: Ben" in overview.text
     assert "Lies — Ben" in overview.text

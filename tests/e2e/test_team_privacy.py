@@ -1,4 +1,5 @@
-"""Privacy in a team: /delete hands shared cases on and ends the teams one leads alone.
+"""Privacy in a team: /delete hands shared cases on; a team's only coordinator names
+another first.
 
 Before confirming, the leader reads which shared cases pass to whom and which teams
 end; after it, their own unshared cases are gone, the shared one is the co-leader's
@@ -22,7 +23,7 @@ from tests.support.database_peek import count
 pytestmark = pytest.mark.both_databases
 
 
-async def test_delete_passes_shared_cases_on_and_the_last_coordinator_ends_the_team(
+async def test_delete_passes_shared_cases_on_and_the_last_coordinator_names_the_next(
     api: BotApiStandin, bot: Application, clock: TestClock, database_url: str
 ) -> None:
     ann, ben, cas = await team_of_three(api, 6500)
@@ -52,17 +53,20 @@ async def test_delete_passes_shared_cases_on_and_the_last_coordinator_ends_the_t
     assert "a former leader erased their data; the case passed to Cas" in texts
     assert "a former leader held the talk with Wout" in texts
 
-    # Ann is the team's only coordinator: her /delete ends the team.
+    # Ann is the team's only coordinator: her /delete first asks who becomes coordinator,
+    # then the team goes on without her.
     await ann.send("/delete")
-    said = await ann.expect("You are the last coordinator of these teams")
-    assert "Kapoenen" in said.text
+    asked = await ann.expect("You are the only coordinator of team Kapoenen")
+    await ann.press(asked, "Cas")
+    await ann.expect("Team Kapoenen")
+    await ann.send("/delete")
     await ann.press(await ann.expect("Erase everything?"), "Yes, erase everything")
     await ann.expect("Everything is erased")
     await cas.send("/team")
     teams = await cas.expect("My teams")
-    assert "Kapoenen" not in teams.text
+    assert "Kapoenen" in str(teams.button_texts)
     assert "Noor" in (await open_case(cas, "Noor")).text
-    assert await count(database_url, "SELECT count(*) FROM teams") == 0
+    assert await count(database_url, "SELECT count(*) FROM teams") == 1
 
     # In a group, nothing about a child or a team: only the pointer to a private chat.
     for command in ("/team", "/cases", "/export"):

@@ -295,3 +295,183 @@ async def test_the_team_screens_read_right_in_dutch(
     team = await an.expect("Ploeg Kapoenen")
     assert "✅ 24 u" in team.button_texts
     assert not [b for b in team.button_texts if b.endswith(" h")]
+
+
+async def test_the_working_year_question_closes_on_any_answer_and_comes_again_next_year(
+    api: BotApiStandin, bot: Application, clock: TestClock
+) -> None:
+    an, ben, cas = await dutch_team(api, 7600)
+    await an.send("/team")
+    await an.press(await an.expect("Mijn ploegen"), "Kapoenen")
+    await an.press(await an.expect("Ploeg Kapoenen"), "Nieuw werkjaar: 1 september")
+    await an.press(await an.expect("Wanneer begint het werkjaar?"), "1 december")
+    await an.expect("Ploeg Kapoenen")
+    await case_with_step1(ben, "Lotte", "Jonas")
+    await case_with_step1(cas, "Noor", "Wout")
+
+    # 1 December, 09:00 in Brussels: each case's leader is asked about it.
+    clock.advance(days=6, hours=15)
+    asked_ben = await ben.expect("Een nieuw werkjaar begint")
+    assert "Lotte" in asked_ben.text
+    await ben.press(asked_ben, "Ik blijf ze opvolgen")
+    await ben.expect("Pestsituatie rond Lotte")
+    asked_cas = await cas.expect("Een nieuw werkjaar begint")
+    await cas.press(asked_cas, "Overdragen")
+    await cas.expect("Overdragen: Noor")
+
+    # An reads the answers in one overview; Noor's case is not shared with her.
+    await an.send("/team")
+    await an.press(await an.expect("Mijn ploegen"), "Kapoenen")
+    await an.press(await an.expect("Ploeg Kapoenen"), "Overzicht van de open pestsituaties")
+    overview = await an.expect("Open pestsituaties van ploeg Kapoenen")
+    assert "Het nieuwe werkjaar (1 december 2026): wat elke leiding antwoordde" in overview.text
+    assert "— Ben: blijft ze opvolgen" in overview.text
+    assert "— Cas: draagt ze over" in overview.text
+    assert "Noor" not in overview.text
+
+    # A year later both are asked again, once.
+    clock.advance(days=365)
+    again = await ben.expect("Een nieuw werkjaar begint")
+    assert "Lotte" in again.text
+    assert "Noor" in (await cas.expect("Een nieuw werkjaar begint")).text
+    await an.send("/team")
+    await an.press(await an.expect("Mijn ploegen"), "Kapoenen")
+    await an.press(await an.expect("Ploeg Kapoenen"), "Overzicht van de open pestsituaties")
+    overview = await an.expect("Open pestsituaties van ploeg Kapoenen")
+    assert "Het nieuwe werkjaar (1 december 2027)" in overview.text
+    assert overview.text.count("nog niet geantwoord") == 2
+
+
+async def test_the_last_coordinators_delete_asks_who_takes_over_and_tells_the_team(
+    api: BotApiStandin, bot: Application, clock: TestClock
+) -> None:
+    an, ben, cas = await dutch_team(api, 7700)
+    await case_with_step1(an)
+    await an.press(await open_case(an, "Lotte"), "Delen met medeleiding")
+    await an.press(await an.expect("pestsituatie van Lotte delen"), "Hele ploeg Kapoenen")
+    await an.expect("pestsituatie van Lotte delen")
+
+    # An is the only coordinator: /delete first asks who becomes coordinator.
+    await an.send("/delete")
+    asked = await an.expect("Je bent de enige coördinator van ploeg Kapoenen")
+    assert asked.button_texts == ["👑 Ben", "👑 Cas"]
+    assert not [m for m in an.messages if "Alles wissen?" in m.text]
+    await an.press(asked, "Cas")
+    team = await an.expect("Ploeg Kapoenen")
+    assert "Cas — coördinator" in team.text
+
+    await an.send("/delete")
+    said = await an.expect("Deze pestsituaties zijn gedeeld")
+    assert "Lotte → Cas" in said.text
+    assert "ook verwijderd" not in said.text
+    await an.press(await an.expect("Alles wissen?"), "Ja, alles wissen")
+    await an.expect("Alles is gewist")
+
+    # The team goes on with Cas as coordinator; Cas and Ben are told what became of Lotte.
+    told_cas = await cas.expect("wiste alle gegevens")
+    assert "de pestsituatie van Lotte ging naar jou" in told_cas.text
+    assert "Jij bent er nu verantwoordelijk voor" in told_cas.text
+    told_ben = await ben.expect("wiste alle gegevens")
+    assert "de pestsituatie van Lotte ging naar Cas" in told_ben.text
+    await cas.send("/team")
+    await cas.press(await cas.expect("Mijn ploegen"), "Kapoenen")
+    team = await cas.expect("Ploeg Kapoenen")
+    assert "Ben — leiding" in team.text and "An" not in team.text
+    await cas.send("/cases")
+    assert "Lotte" in str((await cas.expect("Mijn pestsituaties")).button_texts)
+
+
+async def test_a_co_leader_changing_a_role_or_consent_in_anothers_case_tells_its_leader(
+    api: BotApiStandin, bot: Application, clock: TestClock
+) -> None:
+    an, ben, cas = await dutch_team(api, 7800)
+    await case_with_step1(an)
+    await an.press(await open_case(an, "Lotte"), "Delen met medeleiding")
+    await an.press(await an.expect("pestsituatie van Lotte delen"), "Hele ploeg Kapoenen")
+    await an.expect("pestsituatie van Lotte delen")
+
+    # Ben corrects Jonas's role in An's case: An is told, by name; Ben himself is not.
+    await ben.send("/team")
+    await ben.press(await ben.expect("Mijn ploegen"), "Lotte")
+    await ben.press(await ben.expect("Pestsituatie rond Lotte"), "Iets verbeteren")
+    await ben.press(await ben.expect("Iets verbeteren"), "Jonas: naam, rol")
+    await ben.press(await ben.expect("pesten of meepesten?"), "Pest mee")
+    await ben.expect("Pestsituatie rond Lotte")
+    told = await an.expect("Ben paste de rol van Jonas aan")
+    assert "(de pestsituatie van Lotte): pest mee." in told.text
+
+    # An corrects it back herself: nobody else is told, and Cas, who changed nothing and
+    # follows nothing up, hears nothing either.
+    await an.press(await open_case(an, "Lotte"), "Iets verbeteren")
+    await an.press(await an.expect("Iets verbeteren"), "Jonas: naam, rol")
+    await an.press(await an.expect("pesten of meepesten?"), "Pest")
+    await an.expect("Pestsituatie rond Lotte")
+    await cas.send("/help")
+    await cas.expect("/cases")
+    assert not [m for m in ben.messages + cas.messages if "paste de rol" in m.text]
+    assert [m.text for m in an.messages].count(told.text) == 1
+
+    # Ben writes down step 1's answer in An's other case: An is told that too.
+    await dutch_case(an, "Mona", [("Mats", "Pest")])
+    await an.expect("Stap 1")
+    await an.press(await open_case(an, "Mona"), "Delen met medeleiding")
+    await an.press(await an.expect("pestsituatie van Mona delen"), "Hele ploeg Kapoenen")
+    await an.expect("pestsituatie van Mona delen")
+    await ben.send("/team")
+    await ben.press(await ben.expect("Mijn ploegen"), "Mona")
+    await ben.press(await ben.expect("Pestsituatie rond Mona"), "Verder")
+    await ben.press(await ben.expect("Stap 1"), "Ja, akkoord")
+    await ben.expect("vertellen?")
+    told = await an.expect("Ben schreef op dat het kind dat gepest wordt akkoord gaat")
+    assert "met een gesprek met Mats (de pestsituatie van Mona)." in told.text
+
+
+async def test_links_shared_cases_and_unshared_ones_say_what_they_are(
+    api: BotApiStandin, bot: Application, clock: TestClock
+) -> None:
+    an, ben, cas = await dutch_team(api, 8000)
+
+    # "/start hallo" is no invitation: the welcome. A made-up link is not "no longer".
+    await cas.send("/start hallo")
+    welcome = await cas.expect("Wat wil je doen?")
+    assert "uitnodigingslink" not in welcome.text
+    await cas.send("/start Zm9vYmFyYmF6cXV1eDEyMzQ1Ng")
+    made_up = await cas.expect("Deze uitnodigingslink ken ik niet")
+    assert "werkt niet meer" not in made_up.text
+
+    # Ben's two cases, not shared with An: told apart in her overview.
+    await case_with_step1(ben, "Noor", "Wout")
+    await case_with_step1(ben, "Mona", "Mats")
+    await an.send("/team")
+    await an.press(await an.expect("Mijn ploegen"), "Kapoenen")
+    await an.press(await an.expect("Ploeg Kapoenen"), "Overzicht van de open pestsituaties")
+    overview = await an.expect("Open pestsituaties van ploeg Kapoenen")
+    assert "📁 Pestsituatie 1, gestart op 24 nov 2026 — Ben" in overview.text
+    assert "📁 Pestsituatie 2, gestart op 24 nov 2026 — Ben" in overview.text
+    assert "Noor" not in overview.text and "Mona" not in overview.text
+
+    # Shared with Cas: whose case, and through which team.
+    await ben.press(await open_case(ben, "Noor"), "Delen met medeleiding")
+    await ben.press(await ben.expect("pestsituatie van Noor delen"), "Cas")
+    await ben.expect("pestsituatie van Noor delen")
+    await cas.send("/team")
+    listed = await cas.expect("Met jou gedeelde pestsituaties")
+    assert "• Noor — pestsituatie van Ben, via ploeg Kapoenen" in listed.text
+    assert "Mona" not in listed.text
+
+
+async def test_a_removed_member_who_held_nothing_is_told_what_they_no_longer_see(
+    api: BotApiStandin, bot: Application, clock: TestClock
+) -> None:
+    an, ben, cas = await dutch_team(api, 8100)
+    await case_with_step1(cas, "Noor", "Mila")
+    await cas.press(await open_case(cas, "Noor"), "Delen met medeleiding")
+    await cas.press(await cas.expect("pestsituatie van Noor delen"), "Hele ploeg Kapoenen")
+    await cas.expect("pestsituatie van Noor delen")
+
+    await remove_from_team(an, "Ben")
+    told = await ben.expect("An haalde je uit ploeg Kapoenen")
+    assert "de pestsituatie die daar met jou gedeeld was, zie je niet meer" in told.text
+    assert "Noor" not in told.text and "Mila" not in told.text
+    heard = await cas.expect("Ben zit niet meer in ploeg Kapoenen")
+    assert "ziet de pestsituatie van Noor niet meer" in heard.text
