@@ -40,6 +40,7 @@ class Awaiting(StrEnum):
     AGREEMENTS = "agreements"
     FOLLOW_UP_DATE = "follow_up_date"
     TIME_ZONE = "time_zone"
+    CAMP_DATES = "camp_dates"
     VICTIM_RENAME = "victim_rename"
     AGREEMENT_EDIT = "agreement_edit"
     # A team's name (bot.handlers.team), outside any case.

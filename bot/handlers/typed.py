@@ -74,6 +74,7 @@ ANSWERS: dict[Awaiting, Answer] = {
     Awaiting.VICTIM_RENAME: InCase(VictimRenamed.answer, NICKNAME_MAX),
     Awaiting.AGREEMENT_EDIT: InCase(AgreementEdited.answer, AGREEMENT_MAX),
     Awaiting.TIME_ZONE: Own(settings.zone_typed),
+    Awaiting.CAMP_DATES: Own(settings.camp_typed),
     Awaiting.TEAM_NAME: Own(team.name_typed),
 }
 

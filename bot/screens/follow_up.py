@@ -18,7 +18,7 @@ from flows.case import (
     planned_follow_up,
     report_back_open,
 )
-from flows.follow_up import SNOOZE_TEXT, ReminderKind, Snooze
+from flows.follow_up import SNOOZE_TEXT, ReminderKind, snooze_choices
 from flows.follow_up_timing import FOLLOW_UP_CHOICES, TOMORROW_WORD, FollowUpChoice
 from flows.language import N_, _
 from flows.protocol import everyone_stopped
@@ -52,14 +52,26 @@ def plan(turn: Turn, case: Case, child: Child, shown: Shown | None = None) -> No
         if choice is proposed:
             label = "⭐ " + label
         if choice is FollowUpChoice.NEXT_MEETING and not turn.leader.rhythm.has_meeting:
-            rows.append([(_("Set your group's meeting day"), AskMeetingDay(case.id, child.id))])
+            if turn.leader.rhythm_asked:
+                rows.append([(_("Set your group's meeting day"), AskMeetingDay(case.id, child.id))])
             continue
         rows.append([(label, case_button(case.id, events.PlanChosen(child.id, choice)))])
+    ask_rhythm = []
+    if not turn.leader.rhythm_asked:
+        # Asked where it is first needed: once answered (or "no fixed rhythm"), not again.
+        ask_rhythm = [
+            _(
+                "💡 When does your group meet? Tell me once, and every reminder lands "
+                "just before an activity, when you can still act on it."
+            )
+        ]
+        rows.append([(_("🗓 When does your group meet?"), AskMeetingDay(case.id, child.id))])
     turn.say(
         "\n\n".join(
             [
                 title(_("Step 3 — follow-up with %(child)s") % {"child": name(child.nickname)}),
                 _(phrasing.STEP3_WHEN) % {"child": name(child.nickname)},
+                *ask_rhythm,
                 _("When do you want to talk with %(child)s again? I will remind you.")
                 % {"child": name(child.nickname)},
             ]
@@ -133,7 +145,7 @@ def snooze_options(turn: Turn, case: Case, child: Child, shown: Shown | None = N
     talk = follow_up_number(child)
     rows: Keyboard = [
         [(_(SNOOZE_TEXT[snooze]), case_button(case.id, events.Snoozed(child.id, talk, snooze)))]
-        for snooze in Snooze
+        for snooze in snooze_choices(turn.leader.rhythm)
     ]
     turn.say(
         _("When shall I remind you again of the talk with %(child)s?")

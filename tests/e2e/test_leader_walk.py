@@ -257,14 +257,15 @@ async def test_setting_the_meeting_day_from_the_plan_returns_to_the_plan(
     await talk_held_with_jonas(leader)
     plan = await leader.expect("Wanneer wil je nogmaals met Jonas spreken?")
     assert "Bij de volgende activiteit" not in plan.button_texts
-    await leader.press(plan, "Activiteitsdag van je groep instellen")
+    assert "💡 Wanneer komt je groep samen?" in plan.text
+    await leader.press(plan, "🗓 Wanneer komt je groep samen?")
     await leader.press(await leader.expect("Op welke dag komt je groep samen?"), "zaterdag")
     await leader.press(await leader.expect("Om hoe laat komt je groep samen op zaterdag?"), "14:00")
     await leader.expect("Instellingen")
     plan = await leader.expect("Wanneer wil je nogmaals met Jonas spreken?")
     await leader.press(plan, "Bij de volgende activiteit")
     planned = await leader.expect("herinner ik je eraan om nogmaals met Jonas te spreken")
-    assert "zaterdag 28 november" in planned.text
+    assert "zaterdag 28 november, 13:00" in planned.text  # an hour before the activity
 
 
 async def test_a_nudge_shows_the_agreements_that_stand_and_asks_first(

@@ -129,6 +129,7 @@ def test_choice_values_are_the_short_callback_codes() -> None:
         "IN_1_WEEK": "1w",
         "IN_2_WEEKS": "2w",
         "NEXT_MEETING": "meeting",
+        "AFTER_NEXT_MEETING": "meeting2",
         "ON_DATE": "date",
         "THIS_EVENING": "evening",
         "TOMORROW": "tomorrow",
@@ -261,22 +262,23 @@ def test_a_preferred_time_in_a_dst_gap_or_fold(
 @pytest.mark.parametrize(
     ("now", "expected"),
     [
+        # The reminder lands an hour before the meeting (19:30): 18:30.
         # Wednesday morning: the meeting later today.
-        (at(2026, 5, 13, 10, 0), at(2026, 5, 13, 19, 30)),
-        # Exactly one hour before: still today's meeting.
-        (at(2026, 5, 13, 18, 30), at(2026, 5, 13, 19, 30)),
-        # Less than an hour before: too close, next week's.
-        (at(2026, 5, 13, 18, 31), at(2026, 5, 20, 19, 30)),
+        (at(2026, 5, 13, 10, 0), at(2026, 5, 13, 18, 30)),
+        # Just before its reminder: still today's meeting.
+        (at(2026, 5, 13, 18, 29), at(2026, 5, 13, 18, 30)),
+        # Its reminder's moment has come: next week's.
+        (at(2026, 5, 13, 18, 30), at(2026, 5, 20, 18, 30)),
         # Today's meeting is going on or over: next week's.
-        (at(2026, 5, 13, 19, 30), at(2026, 5, 20, 19, 30)),
-        (at(2026, 5, 13, 21, 0), at(2026, 5, 20, 19, 30)),
+        (at(2026, 5, 13, 19, 30), at(2026, 5, 20, 18, 30)),
+        (at(2026, 5, 13, 21, 0), at(2026, 5, 20, 18, 30)),
         # Tuesday night: tomorrow's meeting.
-        (at(2026, 5, 12, 23, 0), at(2026, 5, 13, 19, 30)),
+        (at(2026, 5, 12, 23, 0), at(2026, 5, 13, 18, 30)),
         # Thursday and Sunday: the coming Wednesday.
-        (at(2026, 5, 14, 9, 0), at(2026, 5, 20, 19, 30)),
-        (at(2026, 5, 17, 12, 0), at(2026, 5, 20, 19, 30)),
+        (at(2026, 5, 14, 9, 0), at(2026, 5, 20, 18, 30)),
+        (at(2026, 5, 17, 12, 0), at(2026, 5, 20, 18, 30)),
         # Over a month end.
-        (at(2026, 5, 28, 12, 0), at(2026, 6, 3, 19, 30)),
+        (at(2026, 5, 28, 12, 0), at(2026, 6, 3, 18, 30)),
     ],
 )
 def test_next_meeting(now: datetime, expected: datetime) -> None:
@@ -288,10 +290,10 @@ def test_next_meeting(now: datetime, expected: datetime) -> None:
 @pytest.mark.parametrize(
     ("weekday", "expected"),
     [
-        (0, at(2026, 5, 18, 14)),  # Monday
-        (1, at(2026, 5, 12, 14)),  # Tuesday, later today
-        (5, at(2026, 5, 16, 14)),  # Saturday
-        (6, at(2026, 5, 17, 14)),  # Sunday
+        (0, at(2026, 5, 18, 13)),  # Monday
+        (1, at(2026, 5, 12, 13)),  # Tuesday, later today
+        (5, at(2026, 5, 16, 13)),  # Saturday
+        (6, at(2026, 5, 17, 13)),  # Sunday
     ],
 )
 def test_next_meeting_for_each_weekday(weekday: int, expected: datetime) -> None:
@@ -301,20 +303,25 @@ def test_next_meeting_for_each_weekday(weekday: int, expected: datetime) -> None
 
 def test_next_meeting_across_spring_forward_keeps_the_meeting_hour() -> None:
     rhythm = Rhythm(meeting_weekday=6, meeting_time=time(10, 0))  # Sunday 10:00
-    # Saturday 2026-03-28 (CET); Sunday's 10:00 is CEST, 08:00Z.
-    assert follow_up_moment(C.NEXT_MEETING, at(2026, 3, 28, 10), rhythm) == utc(2026, 3, 29, 8)
+    # Saturday 2026-03-28 (CET); Sunday's 10:00 is CEST, 08:00Z: its reminder 07:00Z.
+    assert follow_up_moment(C.NEXT_MEETING, at(2026, 3, 28, 10), rhythm) == utc(2026, 3, 29, 7)
 
 
 def test_next_meeting_in_new_york_uses_the_local_weekday() -> None:
     rhythm = Rhythm(time_zone=NEW_YORK, meeting_weekday=2, meeting_time=time(18, 0))
     # 03:00Z Thursday is still Wednesday 23:00 in New York: the meeting has passed.
     now = utc(2026, 5, 14, 3)
-    assert follow_up_moment(C.NEXT_MEETING, now, rhythm) == at(2026, 5, 20, 18, zone=NEW_YORK)
+    assert follow_up_moment(C.NEXT_MEETING, now, rhythm) == at(2026, 5, 20, 17, zone=NEW_YORK)
 
 
-def test_a_meeting_inside_quiet_hours_moves_to_their_end() -> None:
+def test_a_meeting_late_at_night_is_reminded_before_it_not_the_next_morning() -> None:
     rhythm = Rhythm(meeting_weekday=2, meeting_time=time(22, 30))
-    assert follow_up_moment(C.NEXT_MEETING, at(2026, 5, 13, 10), rhythm) == at(2026, 5, 14, 8)
+    assert follow_up_moment(C.NEXT_MEETING, at(2026, 5, 13, 10), rhythm) == at(2026, 5, 13, 21, 30)
+
+
+def test_a_reminder_whose_lead_falls_in_quiet_hours_waits_for_their_end() -> None:
+    rhythm = Rhythm(meeting_weekday=2, meeting_time=time(9, 0), lead=timedelta(hours=2))
+    assert follow_up_moment(C.NEXT_MEETING, at(2026, 5, 12, 10), rhythm) == at(2026, 5, 13, 8)
 
 
 def test_next_meeting_without_a_meeting_is_refused() -> None:
@@ -494,8 +501,8 @@ def test_every_result_is_aware_utc_strictly_after_now_and_outside_quiet_hours(
         assert_utc(result)
         assert result > now, (choice, zone, now)
         assert not _in_quiet_hours(result, rhythm), (choice, zone, now, result)
-        # Nothing is ever planned more than two weeks and a bit ahead.
-        assert result - now < timedelta(days=15), (choice, zone, now)
+        # Nothing is ever planned more than two weeks and a week's activity ahead.
+        assert result - now < timedelta(days=21), (choice, zone, now)
 
 
 # --- Quiet hours ----------------------------------------------------------------------
@@ -819,14 +826,15 @@ def test_a_new_time_zone_keeps_the_wall_clock_time_of_a_planned_reminder() -> No
 
 
 def test_a_new_meeting_moves_a_next_meeting_reminder_to_the_new_meeting() -> None:
-    due = at(2026, 11, 25, 19, 30)  # Wednesday's meeting
+    due = at(2026, 11, 25, 18, 30)  # before Wednesday's meeting
     moved = replanned_moment(due, C.NEXT_MEETING, NOW, WEDNESDAY_MEETING, FRIDAY_MEETING)
-    assert moved == at(2026, 11, 27, 20, 0)
+    assert moved == at(2026, 11, 27, 19, 0)
 
 
-def test_a_new_meeting_leaves_reminders_planned_in_days_alone() -> None:
-    due = at(2026, 12, 1, 19, 0)
-    assert replanned_moment(due, C.IN_1_WEEK, NOW, WEDNESDAY_MEETING, FRIDAY_MEETING) == due
+def test_a_new_meeting_moves_a_reminder_in_weeks_to_that_week_s_meeting() -> None:
+    due = at(2026, 12, 2, 18, 30)  # Wednesday, a week on
+    moved = replanned_moment(due, C.IN_1_WEEK, NOW, WEDNESDAY_MEETING, FRIDAY_MEETING)
+    assert moved == at(2026, 12, 4, 19, 0)
 
 
 def test_without_a_meeting_any_more_a_next_meeting_reminder_stays() -> None:

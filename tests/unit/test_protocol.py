@@ -356,7 +356,8 @@ def test_an_answered_reminders_button_does_not_answer_the_next_talk() -> None:
         assert reply.shown[0].screen is Screen.ALREADY_RECORDED
     assert [r.outcome for r in tom.follow_ups] == [Outcome.PARTLY]
     assert planned_follow_up(tom) is planned and planned is not None
-    assert planned.due_at == NOW + timedelta(days=7)
+    # The group's Wednesday meeting (19:00) a week on, an hour before it.
+    assert planned.due_at == datetime(2026, 12, 2, 17, 0, tzinfo=UTC)
     # The second talk's own buttons (in the reminder, or in the case) are taken, early too.
     reply = handle(case, events.VictimViewGiven(tom.id, 2, VictimView.STOPPED), at())
     assert reply.accepted
@@ -383,10 +384,22 @@ def test_snoozing_moves_the_follow_up_out_of_the_quiet_hours() -> None:
     tom = talked()
     case = settled(tom)
     tom.reminders.append(Reminder(ReminderKind.FOLLOW_UP, NOW, status=ReminderStatus.SENT))
-    handle(case, events.Snoozed(tom.id, 1, Snooze.IN_3_DAYS), at())
+    # Without a group rhythm: three days on, at the same hour (outside the quiet hours).
+    handle(case, events.Snoozed(tom.id, 1, Snooze.IN_3_DAYS), Moment(NOW, Rhythm(), Records()))
     planned = planned_follow_up(tom)
     assert planned is not None and planned.status == ReminderStatus.PENDING
     assert planned.due_at == NOW + timedelta(days=3)
+
+
+def test_snoozing_in_a_group_with_a_rhythm_lands_before_its_next_activity() -> None:
+    tom = talked()
+    case = settled(tom)
+    tom.reminders.append(Reminder(ReminderKind.FOLLOW_UP, NOW, status=ReminderStatus.SENT))
+    handle(case, events.Snoozed(tom.id, 1, Snooze.NEXT_ACTIVITY), at())
+    planned = planned_follow_up(tom)
+    assert planned is not None
+    # Tuesday 19:00 in Brussels; the group meets on Wednesday at 19:00: 18:00 that day.
+    assert planned.due_at == datetime(2026, 11, 25, 17, 0, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
