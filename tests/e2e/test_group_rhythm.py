@@ -6,14 +6,21 @@ Brussels; the group meets on Saturday from 14:00 to 17:00.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 from telegram.ext import Application
 
+from bot.storage.encryption import DataCipher, use_cipher
+from bot.storage.models import Child, Reminder
+from flows.follow_up import OPEN_STATUSES
 from tests.e2e import walk_nl
 from tests.support.bot_api_standin import BotApiStandin, BotMessage, SimUser
 from tests.support.clock import TestClock
+from tests.support.dispatch_rounds import dispatch_round
+from tests.support.running_bot import TEST_DATA_KEY
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 
@@ -118,3 +125,121 @@ async def test_a_camp_and_no_fixed_rhythm_are_set_in_the_settings(
     await leader.press(plan, "Over 1 dag")
     planned = await leader.expect("herinner ik je eraan om nogmaals")
     assert "woensdag 2 december, 08:00" in planned.text, planned.text
+
+
+async def open_moments(database_url: str, now: datetime) -> dict[str, list[datetime]]:
+    """Each child's open reminders still ahead of ``now``, by nickname."""
+    engine = create_async_engine(database_url)
+    use_cipher(DataCipher((TEST_DATA_KEY,)))
+    try:
+        async with AsyncSession(engine) as session:
+            children = (await session.scalars(select(Child))).all()
+            found: dict[str, list[datetime]] = {}
+            for child in children:
+                due = await session.scalars(
+                    select(Reminder.due_at).where(
+                        Reminder.child_id == child.id,
+                        Reminder.status.in_([s.value for s in OPEN_STATUSES]),
+                        Reminder.due_at > now,
+                    )
+                )
+                found[child.nickname] = list(due)
+            return found
+    finally:
+        await engine.dispose()
+
+
+async def test_five_weeks_of_a_saturday_group_every_reminder_before_the_activity(
+    api: BotApiStandin, bot: Application, clock: TestClock, database_url: str
+) -> None:
+    """Saturday 14:00–17:00: three children who bully, a "no" for one, three rounds."""
+    leader = api.user(7303, "An", language_code="nl")
+    await leader.send("/settings")
+    await leader.press(await leader.expect("Hiermee bepaal je"), "🗓 Activiteitsdag")
+    await leader.press(await leader.expect("Op welke dag komt je groep samen?"), "zaterdag")
+    await leader.press(await leader.expect("Om hoe laat"), "14:00")
+    overview = await leader.expect("zaterdag 14:00")
+    await leader.press(overview, "🕔 Einde van de activiteit")
+    await leader.press(await leader.expect("Om hoe laat is de activiteit gedaan?"), "17:00")
+    await leader.expect("zaterdag 14:00–17:00")
+
+    # Saturday 28 November, during the activity: step 1 with Noor, two talks.
+    clock.now = brussels(2026, 11, 28, 15, 0)
+    children = [("Lars", "Pest"), ("Senne", "Pest"), ("Wout", "Pest")]
+    step1 = await walk_nl.new_case(leader, "Noor", children)
+    await leader.press(step1, "✋ Nee, (nog) niet")
+    declined = await leader.expect("is (nog) niet akkoord")
+    assert "zaterdag 5 december, 13:00" in declined.text, declined.text
+    await leader.press(await open_case(leader), "▶️ Verder")
+    step1 = await leader.expect("Stap 1")
+    await leader.press(step1, "Ja, akkoord")
+    await leader.send("dat ze uitgelachen wordt")
+    await leader.press(await leader.expect("vindt het goed dat je"), "Verder met Wout")
+    await leader.press(await leader.expect("Stap 1"), "Ja, akkoord")
+    await leader.send("hetzelfde")
+    screen = await leader.expect("Stap 1 is klaar")
+    for child in ("Senne", "Wout"):
+        if "Heb je zelf gezien" not in screen.text:
+            await leader.press(screen, "Bereid dat gesprek voor")
+            screen = await leader.expect("Heb je zelf gezien")
+        await leader.press(screen, "Ik zag het")
+        await leader.expect("Vul de zin aan")
+        await leader.send("het uitlachen van Noor")
+        await leader.press(await leader.expect("Benoem je gevoel"), "boos")
+        script = await leader.expect("Jouw leidraad voor het gesprek met")
+        assert child in script.text
+        planned = await walk_nl.record_talk(leader, script, ["Ik laat Noor met rust"])
+        assert "zaterdag 5 december, 13:00" in planned.text, planned.text
+        await leader.press(await open_case(leader), "▶️ Verder")
+        screen = await leader.expect_new_message()
+
+    reminders: list[tuple[datetime, BotMessage]] = []
+    end = brussels(2027, 1, 2, 18, 0)  # five Saturdays on
+    while clock.now < end:
+        step = timedelta(hours=1) if local(clock).weekday() == 5 else timedelta(hours=4)
+        clock.now = min(clock.now + step, end)
+        seen = len(leader.messages)
+        await dispatch_round(bot)
+        for message in list(leader.messages[seen:]):
+            reminders.append((clock.now, message))
+            await answer(leader, message)
+        moments = await open_moments(database_url, clock.now)
+        for child in ("Senne", "Wout", "Lars"):
+            assert moments[child], f"{child} has no moment ahead on {local(clock)}"
+
+    assert len(reminders) >= 10
+    for when, message in reminders:
+        at = when.astimezone(BRUSSELS)
+        assert at.weekday() == 5 and time(13, 0) <= at.time() <= time(14, 0), (at, message.text)
+    rounds = [m for _, m in reminders if "Stap 3: spreek nogmaals met" in m.text]
+    assert len(rounds) == 6  # three rounds each for Senne and Wout
+
+
+async def open_case(leader: SimUser) -> BotMessage:
+    await leader.send("/cases")
+    await leader.press(await leader.expect("Mijn pestsituaties"), ". Noor")
+    return await leader.expect("Pestsituatie rond Noor")
+
+
+async def answer(leader: SimUser, message: BotMessage) -> None:
+    """A reminder, answered as a leader at the activity would."""
+    if "Stap 3: spreek nogmaals met" in message.text:
+        await leader.press(message, "Noor: ✅ het is gestopt")
+        await leader.press(
+            await leader.expect("in hoeverre is het pesten gestopt?"), "✅ Pesten is gestopt"
+        )
+        good = await leader.expect("🎉 Goed nieuws")
+        await leader.press(good, good.buttons[0][0][0])  # the proposed, longer interval
+        planned = await leader.expect("herinner ik je eraan om nogmaals")
+        assert "zaterdag" in planned.text and "13:00" in planned.text, planned.text
+    elif "⏰ Later opnieuw vragen" in message.button_texts:
+        # Noor still says no for Lars: ask again later.
+        await leader.press(message, "⏰ Later opnieuw vragen")
+        later = await leader.expect("aan om het Noor opnieuw te vragen")
+        assert "zaterdag" in later.text and "13:00" in later.text, later.text
+    elif any("teruggekoppeld" in text for text in message.button_texts):
+        yes = next(text for text in message.button_texts if text.startswith("✅"))
+        await leader.press(message, yes)
+        await leader.expect("Genoteerd")
+    else:
+        raise AssertionError(f"a message nobody asked for: {message.text!r}")
