@@ -77,6 +77,10 @@ OUTCOME_TEXT: dict[Outcome, str] = {
     Outcome.NOT_STOPPED: N_("the bullying has not stopped"),
 }
 
+#: Reminders that ask the leader something which, left unanswered, is asked again: a
+#: child waiting for step 1, or the promise to report back, never goes silent.
+ASKED_AGAIN: frozenset[ReminderKind] = frozenset({ReminderKind.STEP1, ReminderKind.REPORT_BACK})
+
 #: The report-back reminder comes this long after the step-2 talk, if not done by then.
 REPORT_BACK_AFTER = timedelta(days=1)
 
@@ -111,6 +115,20 @@ def report_back_moment(held_at: datetime, rhythm: Rhythm) -> datetime:
     later = held_at + REPORT_BACK_AFTER
     activity = rhythm.activity_from(later.astimezone(rhythm.zone).date(), held_at)
     return activity if activity is not None else out_of_quiet_hours(later, rhythm)
+
+
+def asked_again_moment(sent_at: datetime, now: datetime, rhythm: Rhythm) -> datetime:
+    """When a reminder sent at ``sent_at`` and not answered comes again, still after ``now``.
+
+    At the group's next activity from the day after it was sent, or two days later for a
+    group without a fixed rhythm.
+    """
+    after = max(sent_at, now)
+    day = sent_at.astimezone(rhythm.zone).date() + timedelta(days=1)
+    activity = rhythm.activity_from(day, after)
+    if activity is not None:
+        return activity
+    return follow_up_moment(FollowUpChoice.IN_2_DAYS, after, rhythm)
 
 
 class Snooze(StrEnum):

@@ -243,3 +243,42 @@ async def answer(leader: SimUser, message: BotMessage) -> None:
         await leader.expect("Genoteerd")
     else:
         raise AssertionError(f"a message nobody asked for: {message.text!r}")
+
+
+async def saturday_group(leader: SimUser) -> None:
+    """/settings: the group meets on Saturday at 14:00."""
+    await leader.send("/settings")
+    await leader.press(await leader.expect("Hiermee bepaal je"), "🗓 Activiteitsdag")
+    await leader.press(await leader.expect("Op welke dag komt je groep samen?"), "zaterdag")
+    await leader.press(await leader.expect("Om hoe laat"), "14:00")
+    await leader.expect("zaterdag 14:00")
+
+
+async def test_a_step1_reminder_left_unanswered_comes_again_at_the_next_activity(
+    api: BotApiStandin, bot: Application, clock: TestClock
+) -> None:
+    leader = api.user(7304, "An", language_code="nl")
+    await saturday_group(leader)
+    step1 = await walk_nl.new_case(leader, "Noor", [("Lars", "Pest")])
+    await leader.press(step1, "✋ Nee, (nog) niet")
+    declined = await leader.expect("is (nog) niet akkoord")
+    assert "zaterdag 5 december, 13:00" in declined.text, declined.text
+
+    clock.now = brussels(2026, 12, 5, 13, 0)
+    first = await leader.expect("Is dit een goed moment om het opnieuw te vragen?")
+    # Not answered. The day after, Lars still has a moment ahead, a week on.
+    clock.now = brussels(2026, 12, 6, 10, 0)
+    await dispatch_round(bot)
+    await leader.send("/cases")
+    listed = await leader.expect("Mijn pestsituaties")
+    assert "herinnering op za 12 dec, 13:00" in listed.text, listed.text
+    clock.now = brussels(2026, 12, 12, 13, 0)
+    await dispatch_round(bot)
+    again = [
+        m for m in leader.messages if "Is dit een goed moment om het opnieuw te vragen?" in m.text
+    ]
+    assert len(again) == 2 and again[0] is first
+    # The first message's buttons still answer it.
+    await leader.press(first, "⏰ Later opnieuw vragen")
+    later = await leader.expect("aan om het Noor opnieuw te vragen")
+    assert "zaterdag 19 december, 13:00" in later.text, later.text

@@ -41,7 +41,15 @@ from flows.case import (
     step1_reminder_due,
 )
 from flows.escalation import VictimView
-from flows.follow_up import OPEN_STATUSES, Outcome, ReminderKind, ReminderStatus, Snooze
+from flows.follow_up import (
+    ASKED_AGAIN,
+    OPEN_STATUSES,
+    Outcome,
+    ReminderKind,
+    ReminderStatus,
+    Snooze,
+    asked_again_moment,
+)
 from flows.follow_up_timing import FollowUpChoice, Rhythm, parse_day
 from flows.history import CHOICE_KINDS, HistoryKind, NextStepChoice, Step1Choice
 from flows.moment import Moment
@@ -689,6 +697,34 @@ def _forward_event(case: Case, data: st.DataObject, now: datetime) -> events.Eve
             return events.Open(0)
 
 
+def _dispatch(case: Case, now: datetime) -> None:
+    """What the bot's dispatcher does when the clock jumps to ``now``: due reminders go
+    out, and those that ask something unanswered get their next moment."""
+    for child in case.children:
+        for reminder in child.reminders:
+            if reminder.status == ReminderStatus.PENDING and reminder.due_at <= now:
+                reminder.status = ReminderStatus.SENT
+                if reminder.kind in ASKED_AGAIN:
+                    reminder.due_at = asked_again_moment(now, now, RHYTHM)
+                    reminder.status = ReminderStatus.PENDING
+
+
+def _no_waiting_child_without_a_moment_ahead(case: Case, now: datetime) -> None:
+    """A child waiting for step 1 after a "no" always has a reminder ahead, and so has a
+    promise to report back that is still open."""
+    if case.closed_at is not None:
+        return
+    for child in case.children:
+        ahead = {
+            r.kind for r in child.reminders if r.status == ReminderStatus.PENDING and r.due_at > now
+        }
+        if child.consent == Consent.DECLINED:
+            assert ReminderKind.STEP1 in ahead, (child.nickname, child.reminders, now)
+        for reminder in child.reminders:
+            if reminder.kind in ASKED_AGAIN and reminder.status in OPEN_STATUSES:
+                assert reminder.due_at > now, (reminder, now)
+
+
 def _event_for(case: Case, index: int, child_index: int, data: st.DataObject) -> events.Event:
     make, values = _EVENTS[index]
     child_id = case.children[child_index % len(case.children)].id if case.children else 0
@@ -712,6 +748,8 @@ def test_random_walks_keep_the_protocols_promises(steps: list[tuple[object, ...]
     for kind, first, second, data in steps:
         if kind == "wait":
             now += timedelta(hours=int(str(first)))
+            _dispatch(case, now)
+            _no_waiting_child_without_a_moment_ahead(case, now)
             continue
         assert isinstance(data, st.DataObject)
         agreements = [a.id for c in case.children for a in c.agreements] + [0, 0]
