@@ -103,6 +103,9 @@ def proposed_next_choice(outcome: Outcome, previous: str | None) -> FollowUpChoi
         before = FollowUpChoice.IN_1_WEEK
     if outcome is Outcome.STOPPED:
         return next_interval_after_stopped(before)
+    if before in (FollowUpChoice.NEXT_MEETING_ANYWAY, FollowUpChoice.AFTER_NEXT_MEETING):
+        # Offered as "at the next activity" again; it asks once more if that is too soon.
+        return FollowUpChoice.NEXT_MEETING
     return FollowUpChoice.IN_2_DAYS if before is FollowUpChoice.IN_1_DAY else before
 
 

@@ -192,6 +192,8 @@ class FollowUpChoice(StrEnum):
     IN_1_WEEK = "1w"
     IN_2_WEEKS = "2w"
     NEXT_MEETING = "meeting"
+    #: The next activity although it starts soon after the talk (the leader said so).
+    NEXT_MEETING_ANYWAY = "meeting1"
     #: The activity after the next one, when the next one is too soon after the talk.
     AFTER_NEXT_MEETING = "meeting2"
     ON_DATE = "date"
@@ -210,6 +212,12 @@ FOLLOW_UP_CHOICES: tuple[FollowUpChoice, ...] = (
     FollowUpChoice.ON_DATE,
 )
 
+#: The answers to "the next activity is very soon: that one, or the one after?".
+NEXT_ACTIVITY_ANSWERS: tuple[FollowUpChoice, ...] = (
+    FollowUpChoice.NEXT_MEETING_ANYWAY,
+    FollowUpChoice.AFTER_NEXT_MEETING,
+)
+
 # Calendar days ahead, counted in the leader's zone (not 24-hour periods).
 _DAYS_AHEAD: dict[FollowUpChoice, int] = {
     FollowUpChoice.IN_1_DAY: 1,
@@ -226,6 +234,7 @@ _LONGER_INTERVAL: dict[FollowUpChoice, FollowUpChoice] = {
     FollowUpChoice.IN_1_WEEK: FollowUpChoice.IN_2_WEEKS,
     FollowUpChoice.IN_2_WEEKS: FollowUpChoice.IN_2_WEEKS,
     FollowUpChoice.NEXT_MEETING: FollowUpChoice.IN_2_WEEKS,
+    FollowUpChoice.NEXT_MEETING_ANYWAY: FollowUpChoice.IN_2_WEEKS,
     FollowUpChoice.AFTER_NEXT_MEETING: FollowUpChoice.IN_2_WEEKS,
     FollowUpChoice.ON_DATE: FollowUpChoice.IN_2_WEEKS,
 }
@@ -268,7 +277,7 @@ def follow_up_moment(
         if activity is not None:
             return activity
         moment = _local_moment(day, rhythm.preferred_time, zone)
-    elif choice is FollowUpChoice.NEXT_MEETING:
+    elif choice in (FollowUpChoice.NEXT_MEETING, FollowUpChoice.NEXT_MEETING_ANYWAY):
         activity = rhythm.next_activity(now)
         if activity is None:
             raise ValueError(

@@ -96,6 +96,7 @@ class Screen(StrEnum):
     ASK_DATE = "ask_date", Awaiting.FOLLOW_UP_DATE
     DATE_REFUSED = "date_refused", None
     MEETING_NOT_SET = "meeting_not_set"
+    NEXT_ACTIVITY_SOON = "next_activity_soon"
     PLANNED = "planned"
     ALREADY_PLANNED = "already_planned", None
     RECORD_OUTCOME = "record_outcome"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.callback_data import AskMeetingDay, Menu, MenuPress, case_button
-from bot.screens.format import moment, name, quoted, title, typed
+from bot.screens.format import moment, name, quoted, short_moment, title, typed
 from bot.screens.nudges import follow_up_nudge, from_round
 from bot.screens.step2 import done_rows
 from bot.storage.models import Case, Child
@@ -19,7 +19,12 @@ from flows.case import (
     report_back_open,
 )
 from flows.follow_up import SNOOZE_TEXT, ReminderKind, snooze_choices
-from flows.follow_up_timing import FOLLOW_UP_CHOICES, TOMORROW_WORD, FollowUpChoice
+from flows.follow_up_timing import (
+    FOLLOW_UP_CHOICES,
+    TOMORROW_WORD,
+    FollowUpChoice,
+    follow_up_moment,
+)
 from flows.language import N_, _
 from flows.protocol import everyone_stopped
 from flows.replies import Shown
@@ -137,6 +142,44 @@ def meeting_not_set(turn: Turn, case: Case, child: Child, shown: Shown | None = 
     turn.say(
         _("I don't know your group's meeting day yet. Set it in /settings."),
         [[(_("⚙️ Set the meeting day"), AskMeetingDay(case.id, child.id))]],
+    )
+
+
+def next_activity_soon(turn: Turn, case: Case, child: Child, shown: Shown | None = None) -> None:
+    """ "At the next activity", chosen less than a day before it: that one, or the one after?"""
+    rhythm = turn.leader.rhythm
+    soon = follow_up_moment(FollowUpChoice.NEXT_MEETING_ANYWAY, turn.now, rhythm)
+    after = follow_up_moment(FollowUpChoice.AFTER_NEXT_MEETING, turn.now, rhythm)
+    turn.say(
+        "\n\n".join(
+            [
+                _(
+                    "The next activity is very soon: I would remind you on %(moment)s. "
+                    "The protocol says to talk again after 1 to 2 days or 1 to 2 weeks, "
+                    "so %(child)s has time to keep the agreements."
+                )
+                % {"moment": when_text(turn, soon), "child": name(child.nickname)},
+                _("Which activity do you take?"),
+            ]
+        ),
+        [
+            [
+                (
+                    _("The one after: %(moment)s") % {"moment": short_moment(after, rhythm.zone)},
+                    case_button(
+                        case.id, events.PlanChosen(child.id, FollowUpChoice.AFTER_NEXT_MEETING)
+                    ),
+                )
+            ],
+            [
+                (
+                    _("That one anyway: %(moment)s") % {"moment": short_moment(soon, rhythm.zone)},
+                    case_button(
+                        case.id, events.PlanChosen(child.id, FollowUpChoice.NEXT_MEETING_ANYWAY)
+                    ),
+                )
+            ],
+        ],
     )
 
 

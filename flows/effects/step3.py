@@ -36,6 +36,7 @@ from flows.follow_up import (
 from flows.follow_up_timing import (
     FOLLOW_UP_CHOICES,
     LATEST_DATE_AHEAD,
+    NEXT_ACTIVITY_ANSWERS,
     FollowUpChoice,
     follow_up_moment,
     parse_day,
@@ -47,12 +48,18 @@ from flows.replies import Reply, Screen, Shown, next_screen, show
 
 def plan_chosen(case: CaseRecord, child: ChildRecord, event: PlanChosen, at: Moment) -> Reply:
     """An interval, the next meeting, or "a date" for the next follow-up."""
-    if event.choice not in FOLLOW_UP_CHOICES:
+    if event.choice not in FOLLOW_UP_CHOICES + NEXT_ACTIVITY_ANSWERS:
         return show(Screen.PLAN, child)
     if event.choice is FollowUpChoice.ON_DATE:
         return show(Screen.ASK_DATE, child)
-    if event.choice is FollowUpChoice.NEXT_MEETING and not at.rhythm.has_meeting:
+    if event.choice is FollowUpChoice.NEXT_MEETING and not at.rhythm.has_activities:
         return show(Screen.MEETING_NOT_SET, child)
+    if event.choice is FollowUpChoice.NEXT_MEETING:
+        # The protocol: "after 1–2 days or 1–2 weeks". An activity that starts within a
+        # day of the talk is sooner than that: the leader says which one they mean.
+        first = at.rhythm.next_activity(at.now)
+        if first is not None and at.rhythm.starts_soon(first, at.now):
+            return show(Screen.NEXT_ACTIVITY_SOON, child)
     return _schedule(case, child, event.choice, None, at)
 
 

@@ -430,9 +430,9 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
     # --- Settings: meeting day and hour, quiet hours, a time zone by button and typed. ----
     friday = t.run(lambda: weekday_name(4))
 
-    async def set_meeting(weekdays: BotMessage) -> None:
+    async def set_meeting(weekdays: BotMessage, hour: str = "19:00") -> None:
         await press(weekdays, friday)
-        await press(await see(), "19:00")
+        await press(await see(), hour)
 
     await send("/settings")
     await press(await see(), t("🗓 Meeting day"))
@@ -488,9 +488,12 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
     await see()
     await press(new_plan, next_meeting)
     await press(await see(), t("⚙️ Set the meeting day"))
-    await set_meeting(await see())
+    # Friday 18:00: the meeting at 20:00 is tonight, sooner than the protocol's days.
+    await set_meeting(await see(), "20:00")
     await see()
     await press(await see(), next_meeting)
+    soon = await see()
+    await press(soon, soon.buttons[0][0][0])  # the one after
     await see()
 
     # A second round that does not stop, then the next steps.
@@ -561,7 +564,7 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
     # Not asked yet: the reminder to ask comes, with step 1's questions.
     await press(await see(), t("⏳ Not asked yet"))
     await see()
-    w.advance(days=5)  # on Friday, an hour before the group meets
+    w.advance(days=5, hours=1)  # on Friday, an hour before the group meets
     await press(await see(), t("✋ No, not (yet)"))
     await see()
     await press(await open_case(), t("✏️ Correct something"))

@@ -282,3 +282,23 @@ async def test_a_step1_reminder_left_unanswered_comes_again_at_the_next_activity
     await leader.press(first, "⏰ Later opnieuw vragen")
     later = await leader.expect("aan om het Noor opnieuw te vragen")
     assert "zaterdag 19 december, 13:00" in later.text, later.text
+
+
+async def test_the_next_activity_the_morning_after_a_friday_night_talk_is_asked_about(
+    api: BotApiStandin, bot: Application, clock: TestClock
+) -> None:
+    leader = api.user(7305, "An", language_code="nl")
+    await saturday_group(leader)
+    clock.now = brussels(2026, 11, 27, 21, 0)  # Friday night
+    plan = await talk_held(leader)
+    await leader.press(plan, "Bij de volgende activiteit")
+    asked = await leader.expect("De volgende activiteit is al heel snel")
+    assert "zaterdag 28 november, 13:00" in asked.text, asked.text
+    assert "1 à 2 dagen of 1 à 2 weken" in asked.text
+    assert asked.button_texts == [
+        "De activiteit erna: za 5 dec, 13:00",
+        "Toch die: za 28 nov, 13:00",
+    ]
+    await leader.press(asked, "De activiteit erna: za 5 dec, 13:00")
+    planned = await leader.expect("herinner ik je eraan om nogmaals")
+    assert "zaterdag 5 december, 13:00" in planned.text, planned.text

@@ -129,6 +129,7 @@ def test_choice_values_are_the_short_callback_codes() -> None:
         "IN_1_WEEK": "1w",
         "IN_2_WEEKS": "2w",
         "NEXT_MEETING": "meeting",
+        "NEXT_MEETING_ANYWAY": "meeting1",
         "AFTER_NEXT_MEETING": "meeting2",
         "ON_DATE": "date",
         "THIS_EVENING": "evening",
