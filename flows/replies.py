@@ -95,6 +95,7 @@ class Screen(StrEnum):
     PLAN = "plan"
     ASK_DATE = "ask_date", Awaiting.FOLLOW_UP_DATE
     DATE_REFUSED = "date_refused", None
+    DATE_PASSED = "date_passed", Awaiting.FOLLOW_UP_DATE
     MEETING_NOT_SET = "meeting_not_set"
     NEXT_ACTIVITY_SOON = "next_activity_soon"
     PLANNED = "planned"

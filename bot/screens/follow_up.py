@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+
+from babel.dates import format_date, get_day_names
 
 from bot.callback_data import AskMeetingDay, Menu, MenuPress, case_button
 from bot.screens.format import moment, name, quoted, short_moment, title, typed
@@ -21,11 +23,13 @@ from flows.case import (
 from flows.follow_up import SNOOZE_TEXT, ReminderKind, snooze_choices
 from flows.follow_up_timing import (
     FOLLOW_UP_CHOICES,
+    IN_TWO_WEEKS_WORDS,
+    TODAY_WORD,
     TOMORROW_WORD,
     FollowUpChoice,
     follow_up_moment,
 )
-from flows.language import N_, _
+from flows.language import N_, _, babel_locale
 from flows.protocol import everyone_stopped
 from flows.replies import Shown
 
@@ -114,12 +118,20 @@ def ask_date(
     turn: Turn, case: Case | None = None, child: Child | None = None, shown: Shown | None = None
 ) -> None:
     """A date typed by the leader."""
+    saturday = str(get_day_names("wide", locale=babel_locale())[5])
     turn.say(
         _(
-            "On which day? Type a date as day-month (for example %(example)s), a weekday, "
-            "or “%(tomorrow)s”."
+            "On which day? Type a date (for example %(example)s or %(named)s), a weekday "
+            "(%(weekday)s, or %(weekday)s %(in_two_weeks)s), “%(today)s” or “%(tomorrow)s”."
         )
-        % {"example": "28-11", "tomorrow": _(TOMORROW_WORD)}
+        % {
+            "example": "28-11",
+            "named": format_date(date(2026, 11, 28), "d MMM", locale=babel_locale()),
+            "weekday": saturday,
+            "in_two_weeks": _(IN_TWO_WEEKS_WORDS),
+            "today": _(TODAY_WORD),
+            "tomorrow": _(TOMORROW_WORD),
+        }
     )
 
 
@@ -134,6 +146,24 @@ def date_refused(
             "%(example)s, or tap /cases to choose something else."
         )
         % {"example": "28-11"}
+    )
+
+
+def date_passed(turn: Turn, case: Case, child: Child, shown: Shown) -> None:
+    """A typed day-month that has passed this year: next year's is not taken silently."""
+    assert shown.detail is not None  # the date next year
+    next_year = date.fromisoformat(shown.detail)
+    turn.say(
+        _(
+            "%(day)s has passed this year. Do you mean %(day)s %(year)s? Then type "
+            "%(example)s. Or type another day, for example “%(today)s”."
+        )
+        % {
+            "day": format_date(next_year, "d MMMM", locale=babel_locale()),
+            "year": next_year.year,
+            "example": f"{next_year.day}-{next_year.month}-{next_year.year}",
+            "today": _(TODAY_WORD),
+        }
     )
 
 

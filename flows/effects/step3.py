@@ -39,7 +39,7 @@ from flows.follow_up_timing import (
     NEXT_ACTIVITY_ANSWERS,
     FollowUpChoice,
     follow_up_moment,
-    parse_day,
+    read_day,
 )
 from flows.history import HistoryKind, HistoryLine, NextStepChoice
 from flows.moment import Moment
@@ -64,12 +64,18 @@ def plan_chosen(case: CaseRecord, child: ChildRecord, event: PlanChosen, at: Mom
 
 
 def date_typed(case: CaseRecord, child: ChildRecord, event: DateTyped, at: Moment) -> Reply:
-    """The date of the next follow-up, typed: tomorrow at the earliest, a year at most."""
+    """The date of the next follow-up, typed: today at the earliest, a year at most.
+
+    A date without a year that has passed this year is not taken as next year's
+    silently: the leader is asked to type it with its year, or another day.
+    """
     today = at.now.astimezone(at.rhythm.zone).date()
-    day = parse_day(event.text, today)
-    if day is None or day <= today or day > today + LATEST_DATE_AHEAD:
+    typed = read_day(event.text, today)
+    if typed is None or typed.day < today or typed.day > today + LATEST_DATE_AHEAD:
         return show(Screen.DATE_REFUSED, child)
-    return _schedule(case, child, FollowUpChoice.ON_DATE, day, at)
+    if typed.passed:
+        return Reply((Shown(Screen.DATE_PASSED, child, detail=typed.day.isoformat()),))
+    return _schedule(case, child, FollowUpChoice.ON_DATE, typed.day, at)
 
 
 def _schedule(

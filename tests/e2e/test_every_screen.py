@@ -385,7 +385,8 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
     assert shown.button_texts[:4] == [t(interval) for interval in intervals]
     await press(shown, t(CHOICE_TEXT[FollowUpChoice.ON_DATE]))
     await see()
-    for text in ("31-02", t.raw("tomorrow")):  # not a date; then the word, translated
+    # Not a date; a date passed this year (asked about); then the word, translated.
+    for text in ("31-02", "1-11", t.raw("tomorrow")):
         await send(text)
         await see()
 

@@ -302,3 +302,43 @@ async def test_the_next_activity_the_morning_after_a_friday_night_talk_is_asked_
     await leader.press(asked, "De activiteit erna: za 5 dec, 13:00")
     planned = await leader.expect("herinner ik je eraan om nogmaals")
     assert "zaterdag 5 december, 13:00" in planned.text, planned.text
+
+
+async def test_typed_dates_as_people_type_them(
+    api: BotApiStandin, bot: Application, clock: TestClock
+) -> None:
+    leader = api.user(7306, "An", language_code="nl")
+    await saturday_group(leader)
+    clock.now = brussels(2026, 12, 5, 10, 0)  # Saturday morning, before the activity
+    plan = await talk_held(leader)
+    await leader.press(plan, "📅 Op een datum die ik kies")
+    asked = await leader.expect("Op welke dag?")
+    assert "“vandaag”" in asked.text and "zaterdag over 2 weken" in asked.text
+    # Today's date is today, at the activity: not next year.
+    await leader.send("5-12")
+    planned = await leader.expect("herinner ik je eraan om nogmaals")
+    assert "zaterdag 5 december, 13:00" in planned.text, planned.text
+
+    async def move_to(typed: str) -> BotMessage:
+        await leader.send("/cases")
+        await leader.press(await leader.expect("Mijn pestsituaties"), ". Noor")
+        overview = await leader.expect("Pestsituatie rond Noor")
+        await leader.press(overview, "Opvolggesprek met Senne verzetten")
+        await leader.press(await leader.expect("Wanneer wil je"), "Op een datum die ik kies")
+        await leader.expect("Op welke dag?")
+        await leader.send(typed)
+        return await leader.expect_new_message()
+
+    # A date that passed this year is asked about, not silently next year's.
+    passed = await move_to("1-12")
+    assert "1 december is dit jaar al voorbij. Bedoel je 1 december 2027?" in passed.text
+    await leader.send("zaterdag over 2 weken")
+    planned = await leader.expect("herinner ik je eraan om nogmaals")
+    assert "zaterdag 19 december, 13:00" in planned.text, planned.text
+    for typed, expected in (
+        ("overmorgen", "maandag 7 december, 19:00"),
+        ("12 dec", "zaterdag 12 december, 13:00"),
+        ("vandaag", "zaterdag 5 december, 13:00"),
+    ):
+        planned = await move_to(typed)
+        assert expected in planned.text, (typed, planned.text)

@@ -237,7 +237,7 @@ async def test_a_weekday_or_tomorrow_is_a_follow_up_date(
     assert "spreek je nogmaals met Jonas" in plan.text
     await leader.press(plan, "Op een datum die ik kies")
     asked = await leader.expect("Op welke dag?")
-    assert "een weekdag of “morgen”" in asked.text
+    assert "een weekdag (zaterdag, of zaterdag over 2 weken), “vandaag” of “morgen”" in asked.text
     # The clock stands on Tuesday 24 November 2026: Sunday is the 29th.
     await leader.send("zondag")
     planned = await leader.expect("herinner ik je eraan om nogmaals met Jonas te spreken")
