@@ -97,13 +97,17 @@ def planned(turn: Turn, case: Case, child: Child, shown: Shown | None = None) ->
         % {"child": name(child.nickname), "moment": when_text(turn, when)}
     ]
     if report_back_open(child):
-        parts.append(
-            _(
+        if turn.leader.rhythm.has_activities:
+            asked = _(
+                "You promised %(victim)s to report back on this talk: I will ask you "
+                "before the next activity whether you did."
+            )
+        else:
+            asked = _(
                 "You promised %(victim)s to report back on this talk: I will ask you "
                 "tomorrow whether you did."
             )
-            % {"victim": name(case.victim_nickname)}
-        )
+        parts.append(asked % {"victim": name(case.victim_nickname)})
     turn.say("\n\n".join(parts), [[(_("📂 My cases"), MenuPress(Menu.CASES))]])
 
 

@@ -72,6 +72,7 @@ async def test_the_rhythm_is_asked_at_the_first_plan_and_kept_in_the_settings(
     await leader.press(plan, "Over 1 week")
     planned = await leader.expect("herinner ik je eraan om nogmaals")
     assert "zaterdag 5 december, 13:00" in planned.text, planned.text
+    assert "ik vraag je voor de volgende activiteit of je dat gedaan hebt" in planned.text
 
     await leader.send("/settings")
     overview = await leader.expect("Hiermee bepaal je wanneer herinneringen komen")
@@ -238,6 +239,7 @@ async def answer(leader: SimUser, message: BotMessage) -> None:
         later = await leader.expect("aan om het Noor opnieuw te vragen")
         assert "zaterdag" in later.text and "13:00" in later.text, later.text
     elif any("teruggekoppeld" in text for text in message.button_texts):
+        assert "⏰ Herinner me bij de volgende activiteit" in message.button_texts
         yes = next(text for text in message.button_texts if text.startswith("✅"))
         await leader.press(message, yes)
         await leader.expect("Genoteerd")
