@@ -280,6 +280,65 @@ class MeetingHourChosen(Callback):
 
 
 @dataclass(frozen=True)
+class AskMoreDays(Callback):
+    """/settings: on which other day does the group also meet?"""
+
+    prefix: ClassVar[str] = "smm"
+
+
+@dataclass(frozen=True)
+class MeetingDayAdded(Callback):
+    """/settings: the group also meets on ``weekday`` (0 = Monday), at the same hour."""
+
+    prefix: ClassVar[str] = "sma"
+    weekday: int
+
+
+@dataclass(frozen=True)
+class AskMeetingEnd(Callback):
+    """/settings: at what time does the activity end?"""
+
+    prefix: ClassVar[str] = "sme"
+
+
+@dataclass(frozen=True)
+class MeetingEndChosen(Callback):
+    """/settings: the activity ends at ``hour`` o'clock."""
+
+    prefix: ClassVar[str] = "smeh"
+    hour: int
+
+
+@dataclass(frozen=True)
+class AskLead(Callback):
+    """/settings: how long before the activity should reminders come?"""
+
+    prefix: ClassVar[str] = "sl"
+
+
+@dataclass(frozen=True)
+class LeadChosen(Callback):
+    """/settings: reminders come ``minutes`` before the activity."""
+
+    prefix: ClassVar[str] = "slm"
+    minutes: int
+
+
+@dataclass(frozen=True)
+class AskCamp(Callback):
+    """/settings: the dates of a camp (typed), or no camp."""
+
+    prefix: ClassVar[str] = "sk"
+
+
+@dataclass(frozen=True)
+class NoCamp(Callback):
+    """/settings: forget the camp's dates."""
+
+    prefix: ClassVar[str] = "sk0"
+
+
+@dataclass(frozen=True)
 class AskQuietHours(Callback):
     """/settings: when should no reminder come?"""
 

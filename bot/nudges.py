@@ -347,7 +347,7 @@ class NudgeDispatcher:
             if reminder.kind == ReminderKind.REPORT_BACK:
                 if child.reported_back_at is not None:
                     return None
-                return report_back_nudge(case, child, reminder, late)
+                return report_back_nudge(case, child, reminder, late, leader.rhythm)
             return follow_up_nudge(case, child, reminder, late, self.escalate_after)
 
     async def _send(self, bot: Bot, item: _Outgoing) -> bool:

@@ -77,6 +77,10 @@ OUTCOME_TEXT: dict[Outcome, str] = {
     Outcome.NOT_STOPPED: N_("the bullying has not stopped"),
 }
 
+#: Reminders that ask the leader something which, left unanswered, is asked again: a
+#: child waiting for step 1, or the promise to report back, never goes silent.
+ASKED_AGAIN: frozenset[ReminderKind] = frozenset({ReminderKind.STEP1, ReminderKind.REPORT_BACK})
+
 #: The report-back reminder comes this long after the step-2 talk, if not done by then.
 REPORT_BACK_AFTER = timedelta(days=1)
 
@@ -99,12 +103,35 @@ def proposed_next_choice(outcome: Outcome, previous: str | None) -> FollowUpChoi
         before = FollowUpChoice.IN_1_WEEK
     if outcome is Outcome.STOPPED:
         return next_interval_after_stopped(before)
+    if before in (FollowUpChoice.NEXT_MEETING_ANYWAY, FollowUpChoice.AFTER_NEXT_MEETING):
+        # Offered as "at the next activity" again; it asks once more if that is too soon.
+        return FollowUpChoice.NEXT_MEETING
     return FollowUpChoice.IN_2_DAYS if before is FollowUpChoice.IN_1_DAY else before
 
 
 def report_back_moment(held_at: datetime, rhythm: Rhythm) -> datetime:
-    """When to remind the leader of the promise to report back, if still not done."""
-    return out_of_quiet_hours(held_at + REPORT_BACK_AFTER, rhythm)
+    """When to remind the leader of the promise to report back, if still not done.
+
+    A group with a rhythm sees the child who is bullied at an activity: the reminder
+    lands before the first one from the next day on.
+    """
+    later = held_at + REPORT_BACK_AFTER
+    activity = rhythm.activity_from(later.astimezone(rhythm.zone).date(), held_at)
+    return activity if activity is not None else out_of_quiet_hours(later, rhythm)
+
+
+def asked_again_moment(sent_at: datetime, now: datetime, rhythm: Rhythm) -> datetime:
+    """When a reminder sent at ``sent_at`` and not answered comes again, still after ``now``.
+
+    At the group's next activity from the day after it was sent, or two days later for a
+    group without a fixed rhythm.
+    """
+    after = max(sent_at, now)
+    day = sent_at.astimezone(rhythm.zone).date() + timedelta(days=1)
+    activity = rhythm.activity_from(day, after)
+    if activity is not None:
+        return activity
+    return follow_up_moment(FollowUpChoice.IN_2_DAYS, after, rhythm)
 
 
 class Snooze(StrEnum):
@@ -114,9 +141,22 @@ class Snooze(StrEnum):
     TOMORROW = "tomorrow"
     IN_3_DAYS = "3d"
     IN_1_WEEK = "1w"
+    NEXT_ACTIVITY = "meeting"
+
+
+def snooze_choices(rhythm: Rhythm) -> tuple[Snooze, ...]:
+    """The moments offered to put a follow-up off to.
+
+    A group with a rhythm talks at its activities: "this evening" or "tomorrow"
+    would land after today's activity, so the next activity is offered instead.
+    """
+    if rhythm.has_activities:
+        return (Snooze.NEXT_ACTIVITY, Snooze.IN_1_WEEK)
+    return (Snooze.THIS_EVENING, Snooze.TOMORROW, Snooze.IN_3_DAYS, Snooze.IN_1_WEEK)
 
 
 SNOOZE_TEXT: dict[Snooze, str] = {
+    Snooze.NEXT_ACTIVITY: N_("At the next activity"),
     Snooze.THIS_EVENING: N_("This evening"),
     Snooze.TOMORROW: N_("Tomorrow"),
     Snooze.IN_3_DAYS: N_("In 3 days"),
@@ -127,6 +167,11 @@ SNOOZE_TEXT: dict[Snooze, str] = {
 def snoozed_until(snooze: Snooze, now: datetime, rhythm: Rhythm) -> datetime:
     """When a follow-up put off with ``snooze`` comes again (out of the quiet hours)."""
     match snooze:
+        case Snooze.NEXT_ACTIVITY:
+            activity = rhythm.next_activity(now)
+            if activity is not None:
+                return activity
+            return follow_up_moment(FollowUpChoice.TOMORROW, now, rhythm)
         case Snooze.THIS_EVENING:
             return follow_up_moment(FollowUpChoice.THIS_EVENING, now, rhythm)
         case Snooze.TOMORROW:

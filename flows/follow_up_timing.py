@@ -24,7 +24,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale
-from babel.dates import get_day_names
+from babel.dates import get_day_names, get_month_names
 
 from flows.language import N_, _, babel_locale
 
@@ -37,9 +37,13 @@ EVENING = time(19, 0)
 EVENING_MIN_LEAD = timedelta(minutes=30)
 #: What "this evening" becomes once the evening is (nearly) here.
 EVENING_FALLBACK = timedelta(hours=2)
-#: The next meeting must be at least this far ahead; a meeting that starts in
-#: ten minutes is not a follow-up the leader can still prepare for.
-MEETING_MIN_LEAD = timedelta(hours=1)
+#: A camp day's activities start at this local time: "on camp, the next morning".
+CAMP_START = time(9, 0)
+#: How long before an activity a reminder lands, unless the leader set another time.
+DEFAULT_LEAD = timedelta(hours=1)
+#: An activity that starts sooner than this after the talk is not "the next one" to
+#: the protocol ("after 1–2 days or 1–2 weeks"): the leader is asked which one is meant.
+NEXT_ACTIVITY_TOO_SOON = timedelta(days=1)
 #: Default lateness tolerance for :func:`is_late`: the job queue may run a little
 #: behind, which is no reason to tell the leader the reminder comes late.
 DEFAULT_GRACE = timedelta(minutes=10)
@@ -51,10 +55,15 @@ class Rhythm:
 
     ``quiet_start``–``quiet_end`` are local wall-clock times in which no reminder
     is sent; the span may wrap midnight (22:00–08:00) or not (13:00–14:00), and
-    equal start and end means there are no quiet hours. ``meeting_weekday``
-    (0 = Monday … 6 = Sunday) and ``meeting_time`` describe the weekly group
-    meeting and are either both set or both ``None``. ``preferred_time`` is the
-    local time of day at which an "in N days" reminder is sent.
+    equal start and end means there are no quiet hours.
+
+    The group's activities ("werking"): ``meeting_days`` (0 = Monday … 6 = Sunday)
+    with ``meeting_time`` (start) and ``meeting_end`` describe weekly activities;
+    ``meeting_weekday`` is the one-day shorthand of older callers. From
+    ``camp_start`` to ``camp_end`` (both included) the group is on camp and meets
+    every day from :data:`CAMP_START`; after the camp the weekly rhythm is back.
+    Reminders for an activity land ``lead`` before it starts. Without either, the
+    group has no fixed rhythm and ``preferred_time`` is when "in N days" lands.
     """
 
     time_zone: str = DEFAULT_TIME_ZONE
@@ -63,6 +72,11 @@ class Rhythm:
     meeting_weekday: int | None = None
     meeting_time: time | None = None
     preferred_time: time = time(19, 0)
+    meeting_days: tuple[int, ...] = ()
+    meeting_end: time | None = None
+    lead: timedelta = DEFAULT_LEAD
+    camp_start: date | None = None
+    camp_end: date | None = None
 
     def __post_init__(self) -> None:
         """Reject a rhythm the rules cannot work with, with a message that says why."""
@@ -75,17 +89,28 @@ class Rhythm:
                 f"unknown time zone {self.time_zone!r}: expected an IANA name "
                 f"such as 'Europe/Brussels'"
             ) from exc
+        if self.meeting_weekday is not None and not self.meeting_days:
+            object.__setattr__(self, "meeting_days", (self.meeting_weekday,))
+        if self.meeting_days:
+            object.__setattr__(self, "meeting_days", tuple(sorted(set(self.meeting_days))))
+            if self.meeting_weekday is None:
+                object.__setattr__(self, "meeting_weekday", self.meeting_days[0])
+        if not timedelta(0) <= self.lead <= timedelta(hours=12):
+            raise ValueError(f"lead must be between 0 and 12 hours, not {self.lead}")
+        if (self.camp_start is None) != (self.camp_end is None) or (
+            self.camp_start is not None
+            and self.camp_end is not None
+            and self.camp_end < self.camp_start
+        ):
+            raise ValueError("a camp needs a first and a last day, the last not before the first")
         if (self.meeting_weekday is None) != (self.meeting_time is None):
             # Half a meeting cannot be scheduled; refusing it here beats a surprise
             # when the leader picks "next meeting" weeks later.
             raise ValueError("meeting_weekday and meeting_time must be set together, or neither")
-        if self.meeting_weekday is not None and (
-            isinstance(self.meeting_weekday, bool) or not 0 <= self.meeting_weekday <= 6
-        ):
-            raise ValueError(
-                f"meeting_weekday must be 0 (Monday) to 6 (Sunday), not {self.meeting_weekday!r}"
-            )
-        for name in ("quiet_start", "quiet_end", "preferred_time", "meeting_time"):
+        for day in self.meeting_days:
+            if isinstance(day, bool) or not 0 <= day <= 6:
+                raise ValueError(f"meeting_weekday must be 0 (Monday) to 6 (Sunday), not {day!r}")
+        for name in ("quiet_start", "quiet_end", "preferred_time", "meeting_time", "meeting_end"):
             value = getattr(self, name)
             # A time with its own tzinfo would fight with time_zone; all times in a
             # rhythm are wall-clock times in time_zone.
@@ -104,8 +129,54 @@ class Rhythm:
 
     @property
     def has_meeting(self) -> bool:
-        """Whether a weekly meeting is known, so "next meeting" can be offered."""
-        return self.meeting_weekday is not None and self.meeting_time is not None
+        """Whether weekly activities are known, so "next meeting" can be offered."""
+        return bool(self.meeting_days) and self.meeting_time is not None
+
+    @property
+    def has_activities(self) -> bool:
+        """Whether the group has a rhythm at all: weekly activities or a camp."""
+        return self.has_meeting or self.camp_start is not None
+
+    def activity_start(self, day: date) -> time | None:
+        """When the group's activity starts on ``day`` (local), or ``None`` without one."""
+        first, last = self.camp_start, self.camp_end
+        if first is not None and last is not None and first <= day <= last:
+            return CAMP_START
+        if self.meeting_time is not None and day.weekday() in self.meeting_days:
+            return self.meeting_time
+        return None
+
+    def reminder_on(self, day: date) -> datetime | None:
+        """The moment (UTC) a reminder for ``day``'s activity lands: ``lead`` before it."""
+        start = self.activity_start(day)
+        if start is None:
+            return None
+        return out_of_quiet_hours(_local_moment(day, start, self.zone) - self.lead, self)
+
+    def activity_from(self, day: date, after: datetime) -> datetime | None:
+        """The reminder of the first activity on or after ``day`` that is still after ``after``.
+
+        ``None`` when the group has no activity from ``day`` on (no fixed rhythm, or a
+        camp that is over without weekly activities).
+        """
+        last = day + timedelta(days=15)
+        if self.camp_end is not None and self.camp_end + timedelta(days=1) > last:
+            last = self.camp_end + timedelta(days=1)
+        current = day
+        while current <= last:
+            moment = self.reminder_on(current)
+            if moment is not None and moment > after:
+                return moment
+            current += timedelta(days=1)
+        return None
+
+    def next_activity(self, now: datetime) -> datetime | None:
+        """The reminder of the next activity, still ahead of ``now``."""
+        return self.activity_from(now.astimezone(self.zone).date(), now)
+
+    def starts_soon(self, reminder: datetime, now: datetime) -> bool:
+        """Whether the activity ``reminder`` is for starts less than a day after ``now``."""
+        return reminder + self.lead - now < NEXT_ACTIVITY_TOO_SOON
 
 
 class FollowUpChoice(StrEnum):
@@ -121,6 +192,10 @@ class FollowUpChoice(StrEnum):
     IN_1_WEEK = "1w"
     IN_2_WEEKS = "2w"
     NEXT_MEETING = "meeting"
+    #: The next activity although it starts soon after the talk (the leader said so).
+    NEXT_MEETING_ANYWAY = "meeting1"
+    #: The activity after the next one, when the next one is too soon after the talk.
+    AFTER_NEXT_MEETING = "meeting2"
     ON_DATE = "date"
     # "Remind me later" choices, offered when a reminder comes at a bad moment.
     THIS_EVENING = "evening"
@@ -135,6 +210,12 @@ FOLLOW_UP_CHOICES: tuple[FollowUpChoice, ...] = (
     FollowUpChoice.IN_2_WEEKS,
     FollowUpChoice.NEXT_MEETING,
     FollowUpChoice.ON_DATE,
+)
+
+#: The answers to "the next activity is very soon: that one, or the one after?".
+NEXT_ACTIVITY_ANSWERS: tuple[FollowUpChoice, ...] = (
+    FollowUpChoice.NEXT_MEETING_ANYWAY,
+    FollowUpChoice.AFTER_NEXT_MEETING,
 )
 
 # Calendar days ahead, counted in the leader's zone (not 24-hour periods).
@@ -153,6 +234,8 @@ _LONGER_INTERVAL: dict[FollowUpChoice, FollowUpChoice] = {
     FollowUpChoice.IN_1_WEEK: FollowUpChoice.IN_2_WEEKS,
     FollowUpChoice.IN_2_WEEKS: FollowUpChoice.IN_2_WEEKS,
     FollowUpChoice.NEXT_MEETING: FollowUpChoice.IN_2_WEEKS,
+    FollowUpChoice.NEXT_MEETING_ANYWAY: FollowUpChoice.IN_2_WEEKS,
+    FollowUpChoice.AFTER_NEXT_MEETING: FollowUpChoice.IN_2_WEEKS,
     FollowUpChoice.ON_DATE: FollowUpChoice.IN_2_WEEKS,
 }
 
@@ -188,13 +271,41 @@ def follow_up_moment(
 
     if choice in _DAYS_AHEAD:
         day = today + timedelta(days=_DAYS_AHEAD[choice])
+        # A group with a rhythm meets at its activities: "in a week" is the activity a
+        # week on, at the lead time before it, never after it has ended.
+        activity = rhythm.activity_from(day, now)
+        if activity is not None:
+            return activity
         moment = _local_moment(day, rhythm.preferred_time, zone)
-    elif choice is FollowUpChoice.NEXT_MEETING:
-        moment = _next_meeting(now, rhythm)
+    elif choice in (FollowUpChoice.NEXT_MEETING, FollowUpChoice.NEXT_MEETING_ANYWAY):
+        activity = rhythm.next_activity(now)
+        if activity is None:
+            raise ValueError(
+                "no group meeting is set: add the meeting day and time "
+                "before choosing 'next meeting'"
+            )
+        return activity
+    elif choice is FollowUpChoice.AFTER_NEXT_MEETING:
+        first = rhythm.next_activity(now)
+        activity = (
+            None
+            if first is None
+            else rhythm.activity_from(first.astimezone(zone).date() + timedelta(days=1), first)
+        )
+        if activity is None:
+            raise ValueError("no group meeting is set: 'the meeting after next' needs one")
+        return activity
     elif choice is FollowUpChoice.ON_DATE:
         if on_date is None:
             raise ValueError("a follow-up on a date needs the date (on_date)")
+        activity = rhythm.reminder_on(on_date)
+        if activity is not None and activity > now:
+            return activity
         moment = _local_moment(on_date, rhythm.preferred_time, zone)
+        if on_date == today and moment <= now:
+            # "Today", typed when the evening is (nearly) here: in two hours.
+            evening = _local_moment(today, EVENING, zone)
+            moment = evening if evening - now >= EVENING_MIN_LEAD else now + EVENING_FALLBACK
         if moment <= now:
             raise ValueError(
                 f"the follow-up date {on_date.isoformat()} at "
@@ -218,7 +329,13 @@ def snooze_moment(now: datetime, rhythm: Rhythm, delay: timedelta) -> datetime:
         raise ValueError(f"a snooze delay must be positive, not {delay}")
     # Add in UTC: adding a timedelta to a datetime in a ZoneInfo zone adds wall
     # time, which would make "in 1 hour" 0 or 2 real hours across a DST change.
-    return out_of_quiet_hours(now.astimezone(UTC) + delay, rhythm)
+    later = now.astimezone(UTC) + delay
+    if delay >= timedelta(days=1):
+        # Days ahead, for a group with a rhythm: at the first activity from that day.
+        activity = rhythm.activity_from(later.astimezone(rhythm.zone).date(), now)
+        if activity is not None:
+            return activity
+    return out_of_quiet_hours(later, rhythm)
 
 
 def out_of_quiet_hours(moment: datetime, rhythm: Rhythm) -> datetime:
@@ -303,13 +420,15 @@ def replanned_moment(
     """
     for moment, name in ((due, "due"), (now, "now")):
         _require_aware(moment, name)
-    meeting_moved = (before.meeting_weekday, before.meeting_time) != (
-        after.meeting_weekday,
-        after.meeting_time,
-    )
-    if choice == FollowUpChoice.NEXT_MEETING and meeting_moved and after.has_meeting:
-        return follow_up_moment(FollowUpChoice.NEXT_MEETING, now, after)
     wall = due.astimezone(before.zone)
+    if after.has_activities and choice != FollowUpChoice.ON_DATE:
+        # The activities changed (or the lead time): the reminder goes with its activity.
+        start = (
+            wall if choice != FollowUpChoice.NEXT_MEETING else now.astimezone(after.zone)
+        ).date()
+        activity = after.activity_from(start, now)
+        if activity is not None:
+            return activity
     moved = out_of_quiet_hours(
         _local_moment(wall.date(), wall.time().replace(tzinfo=None), after.zone), after
     )
@@ -333,27 +452,6 @@ def _require_aware(moment: datetime, name: str) -> None:
     """Refuse naive datetimes: their zone is a guess, and a wrong guess is a wrong hour."""
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError(f"{name} must be an aware datetime, not naive {moment!r}")
-
-
-def _next_meeting(now: datetime, rhythm: Rhythm) -> datetime:
-    """The next meeting start at least MEETING_MIN_LEAD after ``now``, in UTC."""
-    if rhythm.meeting_weekday is None or rhythm.meeting_time is None:
-        raise ValueError(
-            "no group meeting is set: add the meeting day and time before choosing 'next meeting'"
-        )
-    zone = rhythm.zone
-    today = now.astimezone(zone).date()
-    earliest = now + MEETING_MIN_LEAD
-    # Today's meeting may already have started (or be too close), so look one day
-    # past a full week: that always contains a meeting far enough ahead.
-    for offset in range(8):
-        day = today + timedelta(days=offset)
-        if day.weekday() != rhythm.meeting_weekday:
-            continue
-        moment = _local_moment(day, rhythm.meeting_time, zone)
-        if moment >= earliest:
-            return moment
-    raise AssertionError("unreachable: a week always holds a meeting day")  # pragma: no cover
 
 
 def _local_moment(day: date, wall: time, zone: ZoneInfo, fold: int = 0) -> datetime:
@@ -406,6 +504,8 @@ def _end_of_gap(naive: datetime, zone: ZoneInfo) -> datetime:
 
 # --- A date the leader typed. ---------------------------------------------------------
 
+#: A typed day-month this long ago or less is asked about, not taken as next year's.
+RECENTLY = timedelta(days=90)
 #: The furthest ahead a typed follow-up date may be.
 LATEST_DATE_AHEAD = timedelta(days=366)
 _DATE = re.compile(r"^\s*(\d{1,2})\s*[-/. ]\s*(\d{1,2})(?:\s*[-/. ]\s*(\d{2}|\d{4}))?\s*\.?\s*$")
@@ -413,6 +513,23 @@ _DATE = re.compile(r"^\s*(\d{1,2})\s*[-/. ]\s*(\d{1,2})(?:\s*[-/. ]\s*(\d{2}|\d{
 
 #: The word for the day after today, in the leader's language ("morgen", "demain", …).
 TOMORROW_WORD = N_("tomorrow")
+#: Today and the day after tomorrow, as a leader types them ("vandaag", "overmorgen").
+TODAY_WORD = N_("today")
+DAY_AFTER_TOMORROW_WORD = N_("the day after tomorrow")
+#: How "saturday in 2 weeks" says its weeks, for the example ("over 2 weken").
+IN_TWO_WEEKS_WORDS = N_("in 2 weeks")
+#: "zaterdag over 2 weken", "saturday in 2 weeks", "samedi dans 2 semaines".
+_WEEKS_ON = re.compile(r"^\s*(\S+?)\.?\s+(?:over|in|dans|en)\s+(\d{1,2})\s+\S+\s*$")
+#: "5 dec", "5 december 2027", "5. Dezember", "5 déc.".
+_DAY_MONTH = re.compile(r"^\s*(\d{1,2})\.?\s+([^\d\s]+?)\.?(?:\s+(\d{4}))?\s*$")
+
+
+@dataclass(frozen=True)
+class TypedDay:
+    """A day a leader typed, and whether it had passed this year (no year was typed)."""
+
+    day: date
+    passed: bool = False
 
 
 def _day_words() -> dict[str, int]:
@@ -426,26 +543,68 @@ def _day_words() -> dict[str, int]:
     return words
 
 
-def parse_day(text: str, today: date) -> date | None:
-    """A date a leader typed: day-month(-year), a weekday's name, or "tomorrow".
+def _month_words() -> dict[str, int]:
+    """Month names (1 = January) as a leader may type them, in their language and English."""
+    words: dict[str, int] = {}
+    for locale in {babel_locale(), Locale.parse("en")}:
+        for width in ("wide", "abbreviated"):
+            for context in ("format", "stand-alone"):
+                names = get_month_names(width, context, locale=locale)
+                words.update({str(n).casefold().rstrip("."): m for m, n in names.items()})
+    return words
 
-    The year defaults to the next such day; a weekday is the next one after today.
+
+def read_day(text: str, today: date) -> TypedDay | None:
+    """A day a leader typed: a date, a weekday, "today", "tomorrow", "saturday in 2 weeks".
+
+    A date without a year is this year's; one that has passed this year is next year's,
+    marked ``passed`` when it passed :data:`RECENTLY`, so the leader is asked whether
+    they meant it. A weekday is the next
+    one after today.
     """
     word = text.strip().casefold().rstrip(".")
-    if word in {_(TOMORROW_WORD).casefold(), "tomorrow"}:
-        return today + timedelta(days=1)
-    weekday = _day_words().get(word)
+    words = {
+        _(TODAY_WORD).casefold(): 0,
+        "today": 0,
+        _(TOMORROW_WORD).casefold(): 1,
+        "tomorrow": 1,
+        _(DAY_AFTER_TOMORROW_WORD).casefold(): 2,
+        "the day after tomorrow": 2,
+    }
+    if word in words:
+        return TypedDay(today + timedelta(days=words[word]))
+    days = _day_words()
+    weekday = days.get(word)
     if weekday is not None:
-        return today + timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)
+        return TypedDay(today + timedelta(days=(weekday - today.weekday() - 1) % 7 + 1))
+    weeks_on = _WEEKS_ON.match(word)
+    if weeks_on and weeks_on[1] in days:
+        # "Saturday in 2 weeks", said on a Saturday, is two weeks from today.
+        this_one = today + timedelta(days=(days[weeks_on[1]] - today.weekday()) % 7)
+        return TypedDay(this_one + timedelta(weeks=int(weeks_on[2])))
     match = _DATE.match(text)
-    if not match:
-        return None
-    day, month, year = int(match[1]), int(match[2]), match[3]
+    if match:
+        day, month, year = int(match[1]), int(match[2]), match[3]
+    else:
+        named = _DAY_MONTH.match(word)
+        month_number = _month_words().get(named[2].rstrip(".")) if named else None
+        if named is None or month_number is None:
+            return None
+        day, month, year = int(named[1]), month_number, named[3]
     try:
         if year is not None:
             full_year = int(year) + (2000 if len(year) == 2 else 0)
-            return date(full_year, month, day)
+            return TypedDay(date(full_year, month, day))
         found = date(today.year, month, day)
-        return found if found > today else date(today.year + 1, month, day)
+        if found >= today:
+            return TypedDay(found)
+        # "12-1" in November is next January's; a date of the last weeks is asked about.
+        return TypedDay(date(today.year + 1, month, day), passed=today - found <= RECENTLY)
     except ValueError:
         return None
+
+
+def parse_day(text: str, today: date) -> date | None:
+    """The day a leader typed (see :func:`read_day`), or ``None``."""
+    typed = read_day(text, today)
+    return None if typed is None else typed.day

@@ -42,6 +42,7 @@ class Awaiting(StrEnum):
     AGREEMENTS = "agreements"
     FOLLOW_UP_DATE = "follow_up_date"
     TIME_ZONE = "time_zone"
+    CAMP_DATES = "camp_dates"
     VICTIM_RENAME = "victim_rename"
     AGREEMENT_EDIT = "agreement_edit"
     # A team's name (bot.handlers.team), outside any case.
@@ -98,7 +99,9 @@ class Screen(StrEnum):
     PLAN = "plan"
     ASK_DATE = "ask_date", Awaiting.FOLLOW_UP_DATE
     DATE_REFUSED = "date_refused", None
+    DATE_PASSED = "date_passed", Awaiting.FOLLOW_UP_DATE
     MEETING_NOT_SET = "meeting_not_set"
+    NEXT_ACTIVITY_SOON = "next_activity_soon"
     PLANNED = "planned"
     ALREADY_PLANNED = "already_planned", None
     RECORD_OUTCOME = "record_outcome"

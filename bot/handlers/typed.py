@@ -77,6 +77,7 @@ ANSWERS: dict[Awaiting, Answer] = {
     Awaiting.VICTIM_RENAME: InCase(VictimRenamed.answer, NICKNAME_MAX),
     Awaiting.AGREEMENT_EDIT: InCase(AgreementEdited.answer, AGREEMENT_MAX),
     Awaiting.TIME_ZONE: Own(settings.zone_typed),
+    Awaiting.CAMP_DATES: Own(settings.camp_typed),
     Awaiting.TEAM_NAME: Own(team.name_typed),
     # No limit: a practice's reply is read and forgotten, never kept as a draft.
     Awaiting.PRACTICE: Own(practice.reply_typed),

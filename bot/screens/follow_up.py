@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+
+from babel.dates import format_date, get_day_names
 
 from bot import calendar_file
 from bot.callback_data import AskMeetingDay, CalendarFile, Menu, MenuPress, case_button
 from bot.screens import escalation, next_up
-from bot.screens.format import moment, name, quoted, title, typed
+from bot.screens.format import moment, name, quoted, short_moment, title, typed
 from bot.screens.nudges import follow_up_nudge, from_round
 from bot.screens.step2 import done_rows
 from bot.storage.models import Case, Child
@@ -21,9 +23,16 @@ from flows.case import (
     report_back_open,
 )
 from flows.escalation import escalation_due
-from flows.follow_up import SNOOZE_TEXT, ReminderKind, ReminderStatus, Snooze
-from flows.follow_up_timing import FOLLOW_UP_CHOICES, TOMORROW_WORD, FollowUpChoice
-from flows.language import N_, _
+from flows.follow_up import SNOOZE_TEXT, ReminderKind, ReminderStatus, snooze_choices
+from flows.follow_up_timing import (
+    FOLLOW_UP_CHOICES,
+    IN_TWO_WEEKS_WORDS,
+    TODAY_WORD,
+    TOMORROW_WORD,
+    FollowUpChoice,
+    follow_up_moment,
+)
+from flows.language import N_, _, babel_locale
 from flows.protocol import everyone_stopped
 from flows.replies import AFTER_OUTCOME, Shown
 
@@ -55,14 +64,26 @@ def plan(turn: Turn, case: Case, child: Child, shown: Shown | None = None) -> No
         if choice is proposed:
             label = "⭐ " + label
         if choice is FollowUpChoice.NEXT_MEETING and not turn.leader.rhythm.has_meeting:
-            rows.append([(_("Set your group's meeting day"), AskMeetingDay(case.id, child.id))])
+            if turn.leader.rhythm_asked:
+                rows.append([(_("Set your group's meeting day"), AskMeetingDay(case.id, child.id))])
             continue
         rows.append([(label, case_button(case.id, events.PlanChosen(child.id, choice)))])
+    ask_rhythm = []
+    if not turn.leader.rhythm_asked:
+        # Asked where it is first needed: once answered (or "no fixed rhythm"), not again.
+        ask_rhythm = [
+            _(
+                "💡 When does your group meet? Tell me once, and every reminder lands "
+                "just before an activity, when you can still act on it."
+            )
+        ]
+        rows.append([(_("🗓 When does your group meet?"), AskMeetingDay(case.id, child.id))])
     turn.say(
         "\n\n".join(
             [
                 title(_("Step 3 — follow-up with %(child)s") % {"child": name(child.nickname)}),
                 _(phrasing.STEP3_WHEN) % {"child": name(child.nickname)},
+                *ask_rhythm,
                 _("When do you want to talk with %(child)s again? I will remind you.")
                 % {"child": name(child.nickname)},
             ]
@@ -79,13 +100,17 @@ def planned(turn: Turn, case: Case, child: Child, shown: Shown | None = None) ->
         % {"child": name(child.nickname), "moment": when_text(turn, when)}
     ]
     if report_back_open(child):
-        parts.append(
-            _(
+        if turn.leader.rhythm.has_activities:
+            asked = _(
+                "You promised %(victim)s to report back on this talk: I will ask you "
+                "before the next activity whether you did."
+            )
+        else:
+            asked = _(
                 "You promised %(victim)s to report back on this talk: I will ask you "
                 "tomorrow whether you did."
             )
-            % {"victim": name(case.victim_nickname)}
-        )
+        parts.append(asked % {"victim": name(case.victim_nickname)})
     # A talk moved whose file the leader took: the calendar follows.
     calendar_file.talk_moved(turn, case, child)
     turn.say(
@@ -108,12 +133,20 @@ def ask_date(
     turn: Turn, case: Case | None = None, child: Child | None = None, shown: Shown | None = None
 ) -> None:
     """A date typed by the leader."""
+    saturday = str(get_day_names("wide", locale=babel_locale())[5])
     turn.say(
         _(
-            "On which day? Type a date as day-month (for example %(example)s), a weekday, "
-            "or “%(tomorrow)s”."
+            "On which day? Type a date (for example %(example)s or %(named)s), a weekday "
+            "(%(weekday)s, or %(weekday)s %(in_two_weeks)s), “%(today)s” or “%(tomorrow)s”."
         )
-        % {"example": "28-11", "tomorrow": _(TOMORROW_WORD)}
+        % {
+            "example": "28-11",
+            "named": format_date(date(2026, 11, 28), "d MMM", locale=babel_locale()),
+            "weekday": saturday,
+            "in_two_weeks": _(IN_TWO_WEEKS_WORDS),
+            "today": _(TODAY_WORD),
+            "tomorrow": _(TOMORROW_WORD),
+        }
     )
 
 
@@ -131,6 +164,24 @@ def date_refused(
     )
 
 
+def date_passed(turn: Turn, case: Case, child: Child, shown: Shown) -> None:
+    """A typed day-month that has passed this year: next year's is not taken silently."""
+    assert shown.detail is not None  # the date next year
+    next_year = date.fromisoformat(shown.detail)
+    turn.say(
+        _(
+            "%(day)s has passed this year. Do you mean %(day)s %(year)s? Then type "
+            "%(example)s. Or type another day, for example “%(today)s”."
+        )
+        % {
+            "day": format_date(next_year, "d MMMM", locale=babel_locale()),
+            "year": next_year.year,
+            "example": f"{next_year.day}-{next_year.month}-{next_year.year}",
+            "today": _(TODAY_WORD),
+        }
+    )
+
+
 def meeting_not_set(turn: Turn, case: Case, child: Child, shown: Shown | None = None) -> None:
     """ "Next meeting" needs the meeting day."""
     turn.say(
@@ -139,12 +190,50 @@ def meeting_not_set(turn: Turn, case: Case, child: Child, shown: Shown | None = 
     )
 
 
+def next_activity_soon(turn: Turn, case: Case, child: Child, shown: Shown | None = None) -> None:
+    """ "At the next activity", chosen less than a day before it: that one, or the one after?"""
+    rhythm = turn.leader.rhythm
+    soon = follow_up_moment(FollowUpChoice.NEXT_MEETING_ANYWAY, turn.now, rhythm)
+    after = follow_up_moment(FollowUpChoice.AFTER_NEXT_MEETING, turn.now, rhythm)
+    turn.say(
+        "\n\n".join(
+            [
+                _(
+                    "The next activity is very soon: I would remind you on %(moment)s. "
+                    "The protocol says to talk again after 1 to 2 days or 1 to 2 weeks, "
+                    "so %(child)s has time to keep the agreements."
+                )
+                % {"moment": when_text(turn, soon), "child": name(child.nickname)},
+                _("Which activity do you take?"),
+            ]
+        ),
+        [
+            [
+                (
+                    _("The one after: %(moment)s") % {"moment": short_moment(after, rhythm.zone)},
+                    case_button(
+                        case.id, events.PlanChosen(child.id, FollowUpChoice.AFTER_NEXT_MEETING)
+                    ),
+                )
+            ],
+            [
+                (
+                    _("That one anyway: %(moment)s") % {"moment": short_moment(soon, rhythm.zone)},
+                    case_button(
+                        case.id, events.PlanChosen(child.id, FollowUpChoice.NEXT_MEETING_ANYWAY)
+                    ),
+                )
+            ],
+        ],
+    )
+
+
 def snooze_options(turn: Turn, case: Case, child: Child, shown: Shown | None = None) -> None:
     """When to remind again of a talk that has not happened yet."""
     talk = follow_up_number(child)
     rows: Keyboard = [
         [(_(SNOOZE_TEXT[snooze]), case_button(case.id, events.Snoozed(child.id, talk, snooze)))]
-        for snooze in Snooze
+        for snooze in snooze_choices(turn.leader.rhythm)
     ]
     turn.say(
         _("When shall I remind you again of the talk with %(child)s?")

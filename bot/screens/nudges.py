@@ -10,6 +10,7 @@ from bot.turn import Keyboard, Turn
 from flows import events, phrasing
 from flows.case import ChildRecord, ReminderRecord, round_number, standing_agreements
 from flows.escalation import ESCALATE_AFTER_ROUNDS
+from flows.follow_up_timing import Rhythm
 from flows.language import _
 from flows.replies import Shown
 
@@ -76,14 +77,21 @@ def follow_up_nudge(
 
 def report_back(turn: Turn, case: Case, child: Child, shown: Shown | None = None) -> None:
     """The promise of step 1, in the case: as the reminder says it."""
-    text, rows = report_back_nudge(case, child)
+    text, rows = report_back_nudge(case, child, rhythm=turn.leader.rhythm)
     turn.say(text, rows)
 
 
 def report_back_nudge(
-    case: Case, child: Child, reminder: ReminderRecord | None = None, late: bool = False
+    case: Case,
+    child: Child,
+    reminder: ReminderRecord | None = None,
+    late: bool = False,
+    rhythm: Rhythm | None = None,
 ) -> tuple[str, Keyboard]:
-    """The promise of step 1: report back to the child who was bullied (a nudge, or in the case)."""
+    """The promise of step 1: report back to the child who was bullied (a nudge, or in the case).
+
+    A group with a rhythm is reminded again at its next activity, and the button says so.
+    """
     parts = [late_note(reminder)] if late and reminder is not None else []
     parts.append(
         _(
@@ -99,7 +107,14 @@ def report_back_nudge(
                 case_button(case.id, events.ReportedBack(child.id)),
             )
         ],
-        [(_("⏰ Remind me tomorrow"), case_button(case.id, events.ReportBackLater(child.id)))],
+        [
+            (
+                _("⏰ Remind me at the next activity")
+                if rhythm is not None and rhythm.has_activities
+                else _("⏰ Remind me tomorrow"),
+                case_button(case.id, events.ReportBackLater(child.id)),
+            )
+        ],
     ]
     return "\n\n".join(parts), rows
 

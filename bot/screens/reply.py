@@ -63,6 +63,8 @@ DRAW: dict[Screen, Draw] = {
     Screen.ASK_DATE: follow_up.ask_date,
     Screen.DATE_REFUSED: follow_up.date_refused,
     Screen.MEETING_NOT_SET: follow_up.meeting_not_set,
+    Screen.DATE_PASSED: follow_up.date_passed,
+    Screen.NEXT_ACTIVITY_SOON: follow_up.next_activity_soon,
     Screen.PLANNED: follow_up.planned,
     Screen.ALREADY_PLANNED: follow_up.already_planned,
     Screen.RECORD_OUTCOME: follow_up.record_outcome,

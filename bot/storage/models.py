@@ -6,11 +6,12 @@ stored in UTC and always come back time-zone aware.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -85,8 +86,17 @@ class Leader(Base):
     time_zone: Mapped[str] = mapped_column(String(64), default=DEFAULT_TIME_ZONE)
     quiet_start: Mapped[str] = mapped_column(String(5), default="22:00")
     quiet_end: Mapped[str] = mapped_column(String(5), default="08:00")
-    meeting_weekday: Mapped[int | None] = mapped_column(Integer)
+    # Weekly activities: their days ("5", "2,5"; 0 = Monday), start and end ("14:00").
+    meeting_days: Mapped[str | None] = mapped_column(String(20))
     meeting_time: Mapped[str | None] = mapped_column(String(5))
+    meeting_end: Mapped[str | None] = mapped_column(String(5))
+    # Minutes before an activity at which its reminders land.
+    reminder_lead: Mapped[int] = mapped_column(Integer, default=60)
+    # A camp: daily activities from the first to the last day (local dates).
+    camp_start: Mapped[date | None] = mapped_column(Date)
+    camp_end: Mapped[date | None] = mapped_column(Date)
+    # Whether the leader said how the group works (weekly, camp or no fixed rhythm).
+    rhythm_asked: Mapped[bool] = mapped_column(default=False)
     # Set when Telegram says the leader blocked the bot: no reminders until they write again.
     blocked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # Screens Telegram did not take are kept for this leader (see bot.delivery).
@@ -99,9 +109,22 @@ class Leader(Base):
             time_zone=self.time_zone,
             quiet_start=time.fromisoformat(self.quiet_start),
             quiet_end=time.fromisoformat(self.quiet_end),
-            meeting_weekday=self.meeting_weekday if self.meeting_time else None,
-            meeting_time=time.fromisoformat(self.meeting_time) if self.meeting_time else None,
+            meeting_days=self.weekdays if self.meeting_time else (),
+            meeting_time=time.fromisoformat(self.meeting_time)
+            if self.meeting_time and self.weekdays
+            else None,
+            meeting_end=time.fromisoformat(self.meeting_end) if self.meeting_end else None,
+            lead=timedelta(minutes=self.reminder_lead or 0),
+            camp_start=self.camp_start if self.camp_end else None,
+            camp_end=self.camp_end if self.camp_start else None,
         )
+
+    @property
+    def weekdays(self) -> tuple[int, ...]:
+        """The weekly activity days (0 = Monday), in order."""
+        if not self.meeting_days:
+            return ()
+        return tuple(sorted({int(d) for d in self.meeting_days.split(",") if d.isdigit()}))
 
 
 class Case(Base):

@@ -69,7 +69,16 @@ async def export(session: AsyncSession, leader: Leader) -> dict[str, Any]:
             "language": leader.language,
             "time_zone": leader.time_zone,
             "quiet_hours": [leader.quiet_start, leader.quiet_end],
-            "meeting": {"weekday": leader.meeting_weekday, "time": leader.meeting_time},
+            "meeting": {
+                "weekdays": list(leader.weekdays),
+                "time": leader.meeting_time,
+                "end": leader.meeting_end,
+                "reminder_minutes_before": leader.reminder_lead,
+                "camp": [
+                    None if leader.camp_start is None else leader.camp_start.isoformat(),
+                    None if leader.camp_end is None else leader.camp_end.isoformat(),
+                ],
+            },
             "first_contact": _time(leader.created_at),
         },
         "cases": [

@@ -35,7 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.storage.models import Case, Child, Leader, Reminder
 from bot.telegram_faults import backoff
-from flows.follow_up import ReminderKind, ReminderStatus
+from flows.follow_up import ASKED_AGAIN, ReminderKind, ReminderStatus, asked_again_moment
 from flows.follow_up_timing import Rhythm, is_late, out_of_quiet_hours, replanned_moment
 
 log = logging.getLogger(__name__)
@@ -136,6 +136,7 @@ async def claim_due(
     released = await release_stale_claims(session, now)
     if released:
         log.warning("%d reminder(s) claimed by a stopped process are pending again", released)
+    await ask_again_unanswered(session, now)
     query = (
         select(Reminder, Leader)
         .join(Leader, Leader.id == Reminder.leader_id)
@@ -155,6 +156,30 @@ async def claim_due(
         reminder.attempts += 1
         reminder.late = is_late(reminder.due_at, now)
     return rows
+
+
+async def ask_again_unanswered(session: AsyncSession, now: datetime) -> int:
+    """A sent step-1 or report-back reminder gets its next moment; returns how many.
+
+    The message stays in the chat and its buttons still answer it; meanwhile the child
+    has a moment ahead, and without an answer the question comes again then.
+    """
+    rows = (
+        await session.execute(
+            select(Reminder, Leader)
+            .join(Leader, Leader.id == Reminder.leader_id)
+            .where(
+                Reminder.status == ReminderStatus.SENT,
+                Reminder.kind.in_([kind.value for kind in ASKED_AGAIN]),
+            )
+        )
+    ).all()
+    for reminder, leader in rows:
+        sent_at = reminder.sent_at or now
+        reminder.due_at = asked_again_moment(sent_at, now, leader.rhythm)
+        reminder.status = ReminderStatus.PENDING
+        reminder.late = False
+    return len(rows)
 
 
 async def follow_new_rhythm(

@@ -36,9 +36,10 @@ from flows.follow_up import (
 from flows.follow_up_timing import (
     FOLLOW_UP_CHOICES,
     LATEST_DATE_AHEAD,
+    NEXT_ACTIVITY_ANSWERS,
     FollowUpChoice,
     follow_up_moment,
-    parse_day,
+    read_day,
 )
 from flows.history import HistoryKind, HistoryLine, NextStepChoice
 from flows.moment import Moment
@@ -47,22 +48,34 @@ from flows.replies import AFTER_OUTCOME, Reply, Screen, Shown, next_screen, show
 
 def plan_chosen(case: CaseRecord, child: ChildRecord, event: PlanChosen, at: Moment) -> Reply:
     """An interval, the next meeting, or "a date" for the next follow-up."""
-    if event.choice not in FOLLOW_UP_CHOICES:
+    if event.choice not in FOLLOW_UP_CHOICES + NEXT_ACTIVITY_ANSWERS:
         return show(Screen.PLAN, child)
     if event.choice is FollowUpChoice.ON_DATE:
         return show(Screen.ASK_DATE, child)
-    if event.choice is FollowUpChoice.NEXT_MEETING and not at.rhythm.has_meeting:
+    if event.choice is FollowUpChoice.NEXT_MEETING and not at.rhythm.has_activities:
         return show(Screen.MEETING_NOT_SET, child)
+    if event.choice is FollowUpChoice.NEXT_MEETING:
+        # The protocol: "after 1–2 days or 1–2 weeks". An activity that starts within a
+        # day of the talk is sooner than that: the leader says which one they mean.
+        first = at.rhythm.next_activity(at.now)
+        if first is not None and at.rhythm.starts_soon(first, at.now):
+            return show(Screen.NEXT_ACTIVITY_SOON, child)
     return _schedule(case, child, event.choice, None, at)
 
 
 def date_typed(case: CaseRecord, child: ChildRecord, event: DateTyped, at: Moment) -> Reply:
-    """The date of the next follow-up, typed: tomorrow at the earliest, a year at most."""
+    """The date of the next follow-up, typed: today at the earliest, a year at most.
+
+    A date without a year that has passed this year is not taken as next year's
+    silently: the leader is asked to type it with its year, or another day.
+    """
     today = at.now.astimezone(at.rhythm.zone).date()
-    day = parse_day(event.text, today)
-    if day is None or day <= today or day > today + LATEST_DATE_AHEAD:
+    typed = read_day(event.text, today)
+    if typed is None or typed.day < today or typed.day > today + LATEST_DATE_AHEAD:
         return show(Screen.DATE_REFUSED, child)
-    return _schedule(case, child, FollowUpChoice.ON_DATE, day, at)
+    if typed.passed:
+        return Reply((Shown(Screen.DATE_PASSED, child, detail=typed.day.isoformat()),))
+    return _schedule(case, child, FollowUpChoice.ON_DATE, typed.day, at)
 
 
 def _schedule(

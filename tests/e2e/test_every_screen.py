@@ -414,7 +414,8 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
     assert shown.button_texts[:4] == [t(interval) for interval in intervals]
     await press(shown, t(CHOICE_TEXT[FollowUpChoice.ON_DATE]))
     await see()
-    for text in ("31-02", t.raw("tomorrow")):  # not a date; then the word, translated
+    # Not a date; a date passed this year (asked about); then the word, translated.
+    for text in ("31-02", "1-11", t.raw("tomorrow")):
         await send(text)
         await see()
 
@@ -459,9 +460,9 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
     # --- Settings: meeting day and hour, quiet hours, a time zone by button and typed. ----
     friday = t.run(lambda: weekday_name(4))
 
-    async def set_meeting(weekdays: BotMessage) -> None:
+    async def set_meeting(weekdays: BotMessage, hour: str = "19:00") -> None:
         await press(weekdays, friday)
-        await press(await see(), "19:00")
+        await press(await see(), hour)
 
     await send("/settings")
     await press(await see(), t("🗓 Meeting day"))
@@ -497,11 +498,12 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
         await press(marking, t("▶️ Continue"))
         return await see()
 
-    w.advance(days=2, hours=3)
+    # The group meets on Friday at 19:00: the follow-up in two days came an hour before.
+    w.advance(days=3)
     await press(await see(), t("⏰ Not talked yet: remind me later"))
-    await press(await see(), t(SNOOZE_TEXT[Snooze.IN_3_DAYS]))
+    await press(await see(), t(SNOOZE_TEXT[Snooze.NEXT_ACTIVITY]))
     await see()
-    w.advance(days=4)
+    w.advance(days=7)
     await press(await see(), not_stopped)
     await press(await see(), t("✅ Bullying has stopped"))
     await see()  # what the bullied child says weighs more
@@ -516,9 +518,12 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
     await see()
     await press(new_plan, next_meeting)
     await press(await see(), t("⚙️ Set the meeting day"))
-    await set_meeting(await see())
+    # Friday 18:00: the meeting at 20:00 is tonight, sooner than the protocol's days.
+    await set_meeting(await see(), "20:00")
     await see()
     await press(await see(), next_meeting)
+    soon = await see()
+    await press(soon, soon.buttons[0][0][0])  # the one after
     await see()
 
     # A second round that does not stop, then the next steps.
@@ -588,7 +593,7 @@ async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language
     # Not asked yet: the reminder to ask comes, with step 1's questions.
     await press(await see(), t("⏳ Not asked yet"))
     await see()
-    w.advance(days=2, hours=3)
+    w.advance(days=5, hours=1)  # on Friday, an hour before the group meets
     await press(await see(), t("✋ No, not (yet)"))
     await see()
     await press(await open_case(), t("✏️ Correct something"))

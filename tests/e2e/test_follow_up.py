@@ -342,22 +342,23 @@ async def test_a_planned_follow_up_follows_a_new_meeting_day_and_a_new_time_zone
     await set_meeting(leader, "Wednesday", "19:00")
     await held_talk(leader, follow_up="At the next meeting")
     await leader.send("/cases")
-    assert "follow-up with Tom on Wed 25 Nov, 19:00" in (await leader.expect("My cases")).text
+    # An hour before the meeting.
+    assert "follow-up with Tom on Wed 25 Nov, 18:00" in (await leader.expect("My cases")).text
 
     # The group now meets on Friday at 20:00: the follow-up goes along.
     moved = await set_meeting(leader, "Friday", "20:00")
     assert "1 planned reminder was moved to fit these settings." in moved.text
     await leader.send("/cases")
-    assert "follow-up with Tom on Fri 27 Nov, 20:00" in (await leader.expect("My cases")).text
+    assert "follow-up with Tom on Fri 27 Nov, 19:00" in (await leader.expect("My cases")).text
 
-    # The leader moves to London: Friday 20:00 on their clock, an hour later than before.
+    # The leader moves to London: the meeting is Friday 20:00 on their clock, an hour later.
     await leader.press(moved, "Time zone")
     await leader.press(await leader.expect("Which time zone are you in?"), "Europe/London")
     assert "1 planned reminder was moved" in (await leader.expect("Time zone: Europe/London")).text
     await leader.send("/cases")
-    assert "follow-up with Tom on Fri 27 Nov, 20:00" in (await leader.expect("My cases")).text
+    assert "follow-up with Tom on Fri 27 Nov, 19:00" in (await leader.expect("My cases")).text
 
-    clock.advance(days=3, hours=2, minutes=5)  # Friday 19:05 in London: not yet
+    clock.advance(days=3, hours=1, minutes=5)  # Friday 18:05 in London: not yet
     await dispatch_round(bot)
     assert not nudges(leader)
     clock.advance(hours=1)

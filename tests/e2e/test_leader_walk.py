@@ -268,7 +268,7 @@ async def test_a_weekday_or_tomorrow_is_a_follow_up_date(
     assert "spreek je nogmaals met Jonas" in plan.text
     await leader.press(plan, "Op een datum die ik kies")
     asked = await leader.expect("Op welke dag?")
-    assert "een weekdag of “morgen”" in asked.text
+    assert "een weekdag (zaterdag, of zaterdag over 2 weken), “vandaag” of “morgen”" in asked.text
     # The clock stands on Tuesday 24 November 2026: Sunday is the 29th.
     await leader.send("zondag")
     planned = await leader.expect("herinner ik je eraan om nogmaals met Jonas te spreken")
@@ -288,14 +288,15 @@ async def test_setting_the_meeting_day_from_the_plan_returns_to_the_plan(
     await talk_held_with_jonas(leader)
     plan = await leader.expect("Wanneer wil je nogmaals met Jonas spreken?")
     assert "Bij de volgende activiteit" not in plan.button_texts
-    await leader.press(plan, "Activiteitsdag van je groep instellen")
+    assert "💡 Wanneer komt je groep samen?" in plan.text
+    await leader.press(plan, "🗓 Wanneer komt je groep samen?")
     await leader.press(await leader.expect("Op welke dag komt je groep samen?"), "zaterdag")
     await leader.press(await leader.expect("Om hoe laat komt je groep samen op zaterdag?"), "14:00")
     await leader.expect("Instellingen")
     plan = await leader.expect("Wanneer wil je nogmaals met Jonas spreken?")
     await leader.press(plan, "Bij de volgende activiteit")
     planned = await leader.expect("herinner ik je eraan om nogmaals met Jonas te spreken")
-    assert "zaterdag 28 november" in planned.text
+    assert "zaterdag 28 november, 13:00" in planned.text  # an hour before the activity
 
 
 async def test_a_nudge_shows_the_agreements_that_stand_and_asks_first(

@@ -10,18 +10,24 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from flows.follow_up_timing import (
     FOLLOW_UP_CHOICES,
     FollowUpChoice,
     Rhythm,
+    TypedDay,
     follow_up_moment,
     is_late,
     next_interval_after_stopped,
     out_of_quiet_hours,
+    parse_day,
+    read_day,
     replanned_moment,
     snooze_moment,
 )
+from flows.language import using_language
 
 BRUSSELS = "Europe/Brussels"
 NEW_YORK = "America/New_York"
@@ -129,6 +135,8 @@ def test_choice_values_are_the_short_callback_codes() -> None:
         "IN_1_WEEK": "1w",
         "IN_2_WEEKS": "2w",
         "NEXT_MEETING": "meeting",
+        "NEXT_MEETING_ANYWAY": "meeting1",
+        "AFTER_NEXT_MEETING": "meeting2",
         "ON_DATE": "date",
         "THIS_EVENING": "evening",
         "TOMORROW": "tomorrow",
@@ -261,22 +269,23 @@ def test_a_preferred_time_in_a_dst_gap_or_fold(
 @pytest.mark.parametrize(
     ("now", "expected"),
     [
+        # The reminder lands an hour before the meeting (19:30): 18:30.
         # Wednesday morning: the meeting later today.
-        (at(2026, 5, 13, 10, 0), at(2026, 5, 13, 19, 30)),
-        # Exactly one hour before: still today's meeting.
-        (at(2026, 5, 13, 18, 30), at(2026, 5, 13, 19, 30)),
-        # Less than an hour before: too close, next week's.
-        (at(2026, 5, 13, 18, 31), at(2026, 5, 20, 19, 30)),
+        (at(2026, 5, 13, 10, 0), at(2026, 5, 13, 18, 30)),
+        # Just before its reminder: still today's meeting.
+        (at(2026, 5, 13, 18, 29), at(2026, 5, 13, 18, 30)),
+        # Its reminder's moment has come: next week's.
+        (at(2026, 5, 13, 18, 30), at(2026, 5, 20, 18, 30)),
         # Today's meeting is going on or over: next week's.
-        (at(2026, 5, 13, 19, 30), at(2026, 5, 20, 19, 30)),
-        (at(2026, 5, 13, 21, 0), at(2026, 5, 20, 19, 30)),
+        (at(2026, 5, 13, 19, 30), at(2026, 5, 20, 18, 30)),
+        (at(2026, 5, 13, 21, 0), at(2026, 5, 20, 18, 30)),
         # Tuesday night: tomorrow's meeting.
-        (at(2026, 5, 12, 23, 0), at(2026, 5, 13, 19, 30)),
+        (at(2026, 5, 12, 23, 0), at(2026, 5, 13, 18, 30)),
         # Thursday and Sunday: the coming Wednesday.
-        (at(2026, 5, 14, 9, 0), at(2026, 5, 20, 19, 30)),
-        (at(2026, 5, 17, 12, 0), at(2026, 5, 20, 19, 30)),
+        (at(2026, 5, 14, 9, 0), at(2026, 5, 20, 18, 30)),
+        (at(2026, 5, 17, 12, 0), at(2026, 5, 20, 18, 30)),
         # Over a month end.
-        (at(2026, 5, 28, 12, 0), at(2026, 6, 3, 19, 30)),
+        (at(2026, 5, 28, 12, 0), at(2026, 6, 3, 18, 30)),
     ],
 )
 def test_next_meeting(now: datetime, expected: datetime) -> None:
@@ -288,10 +297,10 @@ def test_next_meeting(now: datetime, expected: datetime) -> None:
 @pytest.mark.parametrize(
     ("weekday", "expected"),
     [
-        (0, at(2026, 5, 18, 14)),  # Monday
-        (1, at(2026, 5, 12, 14)),  # Tuesday, later today
-        (5, at(2026, 5, 16, 14)),  # Saturday
-        (6, at(2026, 5, 17, 14)),  # Sunday
+        (0, at(2026, 5, 18, 13)),  # Monday
+        (1, at(2026, 5, 12, 13)),  # Tuesday, later today
+        (5, at(2026, 5, 16, 13)),  # Saturday
+        (6, at(2026, 5, 17, 13)),  # Sunday
     ],
 )
 def test_next_meeting_for_each_weekday(weekday: int, expected: datetime) -> None:
@@ -301,20 +310,25 @@ def test_next_meeting_for_each_weekday(weekday: int, expected: datetime) -> None
 
 def test_next_meeting_across_spring_forward_keeps_the_meeting_hour() -> None:
     rhythm = Rhythm(meeting_weekday=6, meeting_time=time(10, 0))  # Sunday 10:00
-    # Saturday 2026-03-28 (CET); Sunday's 10:00 is CEST, 08:00Z.
-    assert follow_up_moment(C.NEXT_MEETING, at(2026, 3, 28, 10), rhythm) == utc(2026, 3, 29, 8)
+    # Saturday 2026-03-28 (CET); Sunday's 10:00 is CEST, 08:00Z: its reminder 07:00Z.
+    assert follow_up_moment(C.NEXT_MEETING, at(2026, 3, 28, 10), rhythm) == utc(2026, 3, 29, 7)
 
 
 def test_next_meeting_in_new_york_uses_the_local_weekday() -> None:
     rhythm = Rhythm(time_zone=NEW_YORK, meeting_weekday=2, meeting_time=time(18, 0))
     # 03:00Z Thursday is still Wednesday 23:00 in New York: the meeting has passed.
     now = utc(2026, 5, 14, 3)
-    assert follow_up_moment(C.NEXT_MEETING, now, rhythm) == at(2026, 5, 20, 18, zone=NEW_YORK)
+    assert follow_up_moment(C.NEXT_MEETING, now, rhythm) == at(2026, 5, 20, 17, zone=NEW_YORK)
 
 
-def test_a_meeting_inside_quiet_hours_moves_to_their_end() -> None:
+def test_a_meeting_late_at_night_is_reminded_before_it_not_the_next_morning() -> None:
     rhythm = Rhythm(meeting_weekday=2, meeting_time=time(22, 30))
-    assert follow_up_moment(C.NEXT_MEETING, at(2026, 5, 13, 10), rhythm) == at(2026, 5, 14, 8)
+    assert follow_up_moment(C.NEXT_MEETING, at(2026, 5, 13, 10), rhythm) == at(2026, 5, 13, 21, 30)
+
+
+def test_a_reminder_whose_lead_falls_in_quiet_hours_waits_for_their_end() -> None:
+    rhythm = Rhythm(meeting_weekday=2, meeting_time=time(9, 0), lead=timedelta(hours=2))
+    assert follow_up_moment(C.NEXT_MEETING, at(2026, 5, 12, 10), rhythm) == at(2026, 5, 13, 8)
 
 
 def test_next_meeting_without_a_meeting_is_refused() -> None:
@@ -355,14 +369,85 @@ def test_on_date_in_tokyo() -> None:
     ("now", "on_date"),
     [
         (at(2026, 5, 12, 10), date(2026, 5, 11)),  # yesterday
-        (at(2026, 5, 12, 19, 0), date(2026, 5, 12)),  # today, exactly the preferred time
-        (at(2026, 5, 12, 21, 0), date(2026, 5, 12)),  # today, preferred time passed
         (at(2026, 5, 12, 10), date(2020, 1, 1)),
     ],
 )
 def test_on_date_in_the_past_is_refused(now: datetime, on_date: date) -> None:
     with pytest.raises(ValueError, match="not in the future"):
         follow_up_moment(C.ON_DATE, now, DEFAULT, on_date=on_date)
+
+
+@pytest.mark.parametrize(
+    ("now", "expected"),
+    [
+        # Today, typed when the evening is (nearly) here: two hours on.
+        (at(2026, 5, 12, 19, 0), at(2026, 5, 12, 21, 0)),
+        (at(2026, 5, 12, 21, 0), at(2026, 5, 13, 8, 0)),  # 23:00 is in the quiet hours
+    ],
+)
+def test_on_date_today_after_its_hour_is_later_today(now: datetime, expected: datetime) -> None:
+    assert follow_up_moment(C.ON_DATE, now, DEFAULT, on_date=date(2026, 5, 12)) == expected
+
+
+TUESDAY = date(2026, 11, 24)
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("vandaag", TypedDay(TUESDAY)),
+        ("Morgen", TypedDay(date(2026, 11, 25))),
+        ("overmorgen", TypedDay(date(2026, 11, 26))),
+        ("zaterdag", TypedDay(date(2026, 11, 28))),
+        ("zaterdag over 2 weken", TypedDay(date(2026, 12, 12))),
+        ("24-11", TypedDay(TUESDAY)),  # today is today, not next year
+        ("5/12", TypedDay(date(2026, 12, 5))),
+        ("5 dec", TypedDay(date(2026, 12, 5))),
+        ("5 december 2027", TypedDay(date(2027, 12, 5))),
+        ("1-11", TypedDay(date(2027, 11, 1), passed=True)),  # passed: asked, not silent
+        ("12 januari", TypedDay(date(2027, 1, 12))),
+        ("31-02", None),
+        ("5 decembre", None),
+    ],
+)
+def test_a_typed_day_in_dutch(typed: str, expected: TypedDay | None) -> None:
+    with using_language("nl"):
+        assert read_day(typed, TUESDAY) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "expected"),
+    [
+        ("en", "today", TUESDAY),
+        ("en", "the day after tomorrow", date(2026, 11, 26)),
+        ("en", "saturday in 2 weeks", date(2026, 12, 12)),
+        ("en", "5 Dec", date(2026, 12, 5)),
+        ("fr", "aujourd'hui", TUESDAY),
+        ("fr", "après-demain", date(2026, 11, 26)),
+        ("fr", "samedi dans 2 semaines", date(2026, 12, 12)),
+        ("fr", "5 déc.", date(2026, 12, 5)),
+        ("de", "heute", TUESDAY),
+        ("de", "übermorgen", date(2026, 11, 26)),
+        ("de", "Samstag in 2 Wochen", date(2026, 12, 12)),
+        ("de", "5. Dezember", date(2026, 12, 5)),
+    ],
+)
+def test_a_typed_day_in_each_language(language: str, typed: str, expected: date) -> None:
+    with using_language(language):
+        assert parse_day(typed, TUESDAY) == expected
+
+
+@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 12, 1)), st.dates())
+def test_a_typed_day_month_is_never_a_year_later_without_saying_so(
+    today: date, wanted: date
+) -> None:
+    assume(not (wanted.month == 2 and wanted.day == 29))
+    typed = read_day(f"{wanted.day}-{wanted.month}", today)
+    assert typed is not None
+    assert (typed.day.month, typed.day.day) == (wanted.month, wanted.day)
+    assert today <= typed.day < today + timedelta(days=366)
+    this_year = date(today.year, wanted.month, wanted.day)
+    assert typed.passed == (this_year < today and today - this_year <= timedelta(days=90))
 
 
 def test_on_date_without_a_date_is_refused() -> None:
@@ -494,8 +579,8 @@ def test_every_result_is_aware_utc_strictly_after_now_and_outside_quiet_hours(
         assert_utc(result)
         assert result > now, (choice, zone, now)
         assert not _in_quiet_hours(result, rhythm), (choice, zone, now, result)
-        # Nothing is ever planned more than two weeks and a bit ahead.
-        assert result - now < timedelta(days=15), (choice, zone, now)
+        # Nothing is ever planned more than two weeks and a week's activity ahead.
+        assert result - now < timedelta(days=21), (choice, zone, now)
 
 
 # --- Quiet hours ----------------------------------------------------------------------
@@ -819,14 +904,15 @@ def test_a_new_time_zone_keeps_the_wall_clock_time_of_a_planned_reminder() -> No
 
 
 def test_a_new_meeting_moves_a_next_meeting_reminder_to_the_new_meeting() -> None:
-    due = at(2026, 11, 25, 19, 30)  # Wednesday's meeting
+    due = at(2026, 11, 25, 18, 30)  # before Wednesday's meeting
     moved = replanned_moment(due, C.NEXT_MEETING, NOW, WEDNESDAY_MEETING, FRIDAY_MEETING)
-    assert moved == at(2026, 11, 27, 20, 0)
+    assert moved == at(2026, 11, 27, 19, 0)
 
 
-def test_a_new_meeting_leaves_reminders_planned_in_days_alone() -> None:
-    due = at(2026, 12, 1, 19, 0)
-    assert replanned_moment(due, C.IN_1_WEEK, NOW, WEDNESDAY_MEETING, FRIDAY_MEETING) == due
+def test_a_new_meeting_moves_a_reminder_in_weeks_to_that_week_s_meeting() -> None:
+    due = at(2026, 12, 2, 18, 30)  # Wednesday, a week on
+    moved = replanned_moment(due, C.IN_1_WEEK, NOW, WEDNESDAY_MEETING, FRIDAY_MEETING)
+    assert moved == at(2026, 12, 4, 19, 0)
 
 
 def test_without_a_meeting_any_more_a_next_meeting_reminder_stays() -> None:

@@ -11,7 +11,7 @@ up again.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -84,6 +84,9 @@ COLUMNS_0002 = {
     },
     "agreements": {"follow_up_id"},
 }
+#: 0002's columns that a later revision took away: 0018 made the meeting's one weekday
+#: a list of days (leaders.meeting_days).
+DROPPED_LATER = {"meeting_weekday"}
 
 # A Telegram user id beyond 32 bits, as real ones are.
 LEADER_ID = 6_123_456_789
@@ -315,7 +318,7 @@ async def assert_0001_rows_read_through_the_models(
         # 0002's columns: the defaults a leader who never opened /settings has.
         assert leader.time_zone == DEFAULT_TIME_ZONE
         assert (leader.quiet_start, leader.quiet_end) == ("22:00", "08:00")
-        assert leader.meeting_weekday is None and leader.meeting_time is None
+        assert leader.weekdays == () and leader.meeting_time is None
         assert leader.blocked_at is None
         assert leader.rhythm == Rhythm(
             time_zone=DEFAULT_TIME_ZONE, quiet_start=time(22, 0), quiet_end=time(8, 0)
@@ -450,7 +453,7 @@ async def test_the_previous_revisions_rows_survive_the_upgrade(database_url: str
         after = await tables_and_columns(database.engine)
         assert set(after) >= TABLES_0002
         for table, columns in COLUMNS_0002.items():
-            assert columns <= after[table]
+            assert columns - DROPPED_LATER <= after[table]
         assert await schema_differences(database.engine) == []
         await assert_0001_rows_read_through_the_models(database, ids)
         await write_step_3(database, ids)
@@ -958,6 +961,48 @@ async def test_the_calendar_columns_come_with_0019_and_go_on_downgrade(database_
             bully = await session.get(Child, ids["bully"])
             assert bully is not None and bully.calendar_talk is None
             assert bully.calendar_sequence == 0 and bully.nickname == BULLY
+    finally:
+        await operator.dispose()
+        await database.dispose()
+
+
+async def test_a_leader_s_meeting_day_becomes_the_group_s_weekly_rhythm(
+    database_url: str,
+) -> None:
+    database = Database(database_url)
+    operator = operator_engine(database_url)
+    try:
+        await run_alembic(database.engine, lambda config: command.upgrade(config, PREVIOUS))
+        await insert_0001_rows(database.engine)
+        await run_alembic(database.engine, lambda config: command.upgrade(config, "0019"))
+        async with database.engine.begin() as connection:
+            await connection.execute(
+                text(
+                    "UPDATE leaders SET meeting_weekday = 5, meeting_time = '14:00' WHERE id = :id"
+                ),
+                {"id": LEADER_ID},
+            )
+        await database.migrate()
+        async with database.session() as session:
+            leader = await session.get(Leader, LEADER_ID)
+            other = await session.get(Leader, OTHER_LEADER_ID)
+            assert leader is not None and other is not None
+            assert leader.weekdays == (5,) and leader.rhythm.meeting_time == time(14, 0)
+            assert leader.rhythm_asked is True and leader.reminder_lead == 60
+            assert leader.rhythm.lead == timedelta(hours=1)
+            assert other.weekdays == () and other.rhythm_asked is False
+            assert not other.rhythm.has_activities
+
+        await run_alembic(operator, lambda config: command.downgrade(config, "0019"))
+        async with operator.connect() as connection:
+            assert (
+                await connection.scalar(
+                    text("SELECT meeting_weekday FROM leaders WHERE id = :id"), {"id": LEADER_ID}
+                )
+                == 5
+            )
+        await database.migrate()
+        assert await schema_differences(database.engine) == []
     finally:
         await operator.dispose()
         await database.dispose()

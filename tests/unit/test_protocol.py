@@ -41,7 +41,15 @@ from flows.case import (
     step1_reminder_due,
 )
 from flows.escalation import VictimView
-from flows.follow_up import OPEN_STATUSES, Outcome, ReminderKind, ReminderStatus, Snooze
+from flows.follow_up import (
+    ASKED_AGAIN,
+    OPEN_STATUSES,
+    Outcome,
+    ReminderKind,
+    ReminderStatus,
+    Snooze,
+    asked_again_moment,
+)
 from flows.follow_up_timing import FollowUpChoice, Rhythm, parse_day
 from flows.history import CHOICE_KINDS, HistoryKind, NextStepChoice, Step1Choice
 from flows.moment import Moment
@@ -356,7 +364,8 @@ def test_an_answered_reminders_button_does_not_answer_the_next_talk() -> None:
         assert reply.shown[0].screen is Screen.ALREADY_RECORDED
     assert [r.outcome for r in tom.follow_ups] == [Outcome.PARTLY]
     assert planned_follow_up(tom) is planned and planned is not None
-    assert planned.due_at == NOW + timedelta(days=7)
+    # The group's Wednesday meeting (19:00) a week on, an hour before it.
+    assert planned.due_at == datetime(2026, 12, 2, 17, 0, tzinfo=UTC)
     # The second talk's own buttons (in the reminder, or in the case) are taken, early too.
     reply = handle(case, events.VictimViewGiven(tom.id, 2, VictimView.STOPPED), at())
     assert reply.accepted
@@ -383,10 +392,22 @@ def test_snoozing_moves_the_follow_up_out_of_the_quiet_hours() -> None:
     tom = talked()
     case = settled(tom)
     tom.reminders.append(Reminder(ReminderKind.FOLLOW_UP, NOW, status=ReminderStatus.SENT))
-    handle(case, events.Snoozed(tom.id, 1, Snooze.IN_3_DAYS), at())
+    # Without a group rhythm: three days on, at the same hour (outside the quiet hours).
+    handle(case, events.Snoozed(tom.id, 1, Snooze.IN_3_DAYS), Moment(NOW, Rhythm(), Records()))
     planned = planned_follow_up(tom)
     assert planned is not None and planned.status == ReminderStatus.PENDING
     assert planned.due_at == NOW + timedelta(days=3)
+
+
+def test_snoozing_in_a_group_with_a_rhythm_lands_before_its_next_activity() -> None:
+    tom = talked()
+    case = settled(tom)
+    tom.reminders.append(Reminder(ReminderKind.FOLLOW_UP, NOW, status=ReminderStatus.SENT))
+    handle(case, events.Snoozed(tom.id, 1, Snooze.NEXT_ACTIVITY), at())
+    planned = planned_follow_up(tom)
+    assert planned is not None
+    # Tuesday 19:00 in Brussels; the group meets on Wednesday at 19:00: 18:00 that day.
+    assert planned.due_at == datetime(2026, 11, 25, 17, 0, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
@@ -676,6 +697,34 @@ def _forward_event(case: Case, data: st.DataObject, now: datetime) -> events.Eve
             return events.Open(0)
 
 
+def _dispatch(case: Case, now: datetime) -> None:
+    """What the bot's dispatcher does when the clock jumps to ``now``: due reminders go
+    out, and those that ask something unanswered get their next moment."""
+    for child in case.children:
+        for reminder in child.reminders:
+            if reminder.status == ReminderStatus.PENDING and reminder.due_at <= now:
+                reminder.status = ReminderStatus.SENT
+                if reminder.kind in ASKED_AGAIN:
+                    reminder.due_at = asked_again_moment(now, now, RHYTHM)
+                    reminder.status = ReminderStatus.PENDING
+
+
+def _no_waiting_child_without_a_moment_ahead(case: Case, now: datetime) -> None:
+    """A child waiting for step 1 after a "no" always has a reminder ahead, and so has a
+    promise to report back that is still open."""
+    if case.closed_at is not None:
+        return
+    for child in case.children:
+        ahead = {
+            r.kind for r in child.reminders if r.status == ReminderStatus.PENDING and r.due_at > now
+        }
+        if child.consent == Consent.DECLINED:
+            assert ReminderKind.STEP1 in ahead, (child.nickname, child.reminders, now)
+        for reminder in child.reminders:
+            if reminder.kind in ASKED_AGAIN and reminder.status in OPEN_STATUSES:
+                assert reminder.due_at > now, (reminder, now)
+
+
 def _event_for(case: Case, index: int, child_index: int, data: st.DataObject) -> events.Event:
     make, values = _EVENTS[index]
     child_id = case.children[child_index % len(case.children)].id if case.children else 0
@@ -699,6 +748,8 @@ def test_random_walks_keep_the_protocols_promises(steps: list[tuple[object, ...]
     for kind, first, second, data in steps:
         if kind == "wait":
             now += timedelta(hours=int(str(first)))
+            _dispatch(case, now)
+            _no_waiting_child_without_a_moment_ahead(case, now)
             continue
         assert isinstance(data, st.DataObject)
         agreements = [a.id for c in case.children for a in c.agreements] + [0, 0]
