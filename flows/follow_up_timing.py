@@ -44,6 +44,9 @@ DEFAULT_LEAD = timedelta(hours=1)
 #: An activity that starts sooner than this after the talk is not "the next one" to
 #: the protocol ("after 1–2 days or 1–2 weeks"): the leader is asked which one is meant.
 NEXT_ACTIVITY_TOO_SOON = timedelta(days=1)
+#: "In a week" with a group that has activities: the first activity a week on, or
+#: this many days earlier (a Sunday talk's "week" ends at Saturday's activity).
+EARLY_DAYS = 1
 #: Default lateness tolerance for :func:`is_late`: the job queue may run a little
 #: behind, which is no reason to tell the leader the reminder comes late.
 DEFAULT_GRACE = timedelta(minutes=10)
@@ -170,6 +173,17 @@ class Rhythm:
             current += timedelta(days=1)
         return None
 
+    def activity_near(self, day: date, after: datetime) -> datetime | None:
+        """The reminder of the first activity from the day before ``day`` on, still after
+        ``after`` (and never on ``after``'s own day: that is "the next activity").
+
+        "In a week" from a Sunday talk with a Saturday group is the Saturday six days
+        on, not the one thirteen days on; from a Friday-night talk it is the Saturday
+        eight days on, not tomorrow's.
+        """
+        tomorrow = after.astimezone(self.zone).date() + timedelta(days=1)
+        return self.activity_from(max(day - timedelta(days=EARLY_DAYS), tomorrow), after)
+
     def next_activity(self, now: datetime) -> datetime | None:
         """The reminder of the next activity, still ahead of ``now``."""
         return self.activity_from(now.astimezone(self.zone).date(), now)
@@ -273,7 +287,7 @@ def follow_up_moment(
         day = today + timedelta(days=_DAYS_AHEAD[choice])
         # A group with a rhythm meets at its activities: "in a week" is the activity a
         # week on, at the lead time before it, never after it has ended.
-        activity = rhythm.activity_from(day, now)
+        activity = rhythm.activity_near(day, now)
         if activity is not None:
             return activity
         moment = _local_moment(day, rhythm.preferred_time, zone)

@@ -936,3 +936,55 @@ def test_a_change_never_makes_a_reminder_fire_at_once() -> None:
 def test_replanning_refuses_naive_moments() -> None:
     with pytest.raises(ValueError, match="aware"):
         replanned_moment(datetime(2026, 12, 1, 19), None, NOW, DEFAULT, DEFAULT)
+
+
+# --- "In a week" with a group that has activities: at least six days on ----------------
+
+SATURDAY_GROUP = Rhythm(meeting_days=(5,), meeting_time=time(14, 0), meeting_end=time(17, 0))
+WEDNESDAY_AND_SATURDAY = Rhythm(
+    meeting_days=(2, 5), meeting_time=time(14, 0), meeting_end=time(17, 0)
+)
+
+
+@pytest.mark.parametrize(
+    ("rhythm", "choice", "now", "expected"),
+    [
+        # After Saturday's activity: the Saturdays one and two weeks on.
+        (SATURDAY_GROUP, C.IN_1_WEEK, at(2026, 12, 5, 17, 30), at(2026, 12, 12, 13)),
+        (SATURDAY_GROUP, C.IN_2_WEEKS, at(2026, 12, 5, 17, 30), at(2026, 12, 19, 13)),
+        # A Sunday talk: "in a week" is the Saturday six days on, not thirteen.
+        (SATURDAY_GROUP, C.IN_1_WEEK, at(2026, 12, 6, 10), at(2026, 12, 12, 13)),
+        (SATURDAY_GROUP, C.IN_2_WEEKS, at(2026, 12, 6, 10), at(2026, 12, 19, 13)),
+        # A Friday-night talk: not tomorrow's activity, the one eight days on.
+        (SATURDAY_GROUP, C.IN_1_WEEK, at(2026, 12, 4, 21), at(2026, 12, 12, 13)),
+        # "In a day" on the morning of an activity is not that same afternoon.
+        (SATURDAY_GROUP, C.IN_1_DAY, at(2026, 12, 5, 10), at(2026, 12, 12, 13)),
+        # A Tuesday talk: not the Saturday four days on.
+        (SATURDAY_GROUP, C.IN_1_WEEK, at(2026, 11, 24, 20), at(2026, 12, 5, 13)),
+        # Two activities a week: a week on is the same weekday, not the next activity.
+        (WEDNESDAY_AND_SATURDAY, C.IN_1_WEEK, at(2026, 12, 5, 17, 30), at(2026, 12, 12, 13)),
+        (WEDNESDAY_AND_SATURDAY, C.IN_1_WEEK, at(2026, 12, 2, 17, 30), at(2026, 12, 9, 13)),
+    ],
+)
+def test_a_week_on_is_the_first_activity_at_least_six_days_on(
+    rhythm: Rhythm, choice: FollowUpChoice, now: datetime, expected: datetime
+) -> None:
+    assert follow_up_moment(choice, now, rhythm) == expected.astimezone(UTC)
+
+
+@given(
+    now=st.datetimes(
+        min_value=datetime(2026, 1, 1), max_value=datetime(2027, 12, 31), timezones=st.just(UTC)
+    ),
+    choice=st.sampled_from([C.IN_1_WEEK, C.IN_2_WEEKS]),
+)
+def test_with_weekly_activities_a_week_on_is_at_least_six_days_and_at_most_a_week_late(
+    now: datetime, choice: FollowUpChoice
+) -> None:
+    result = follow_up_moment(choice, now, SATURDAY_GROUP).astimezone(ZoneInfo(BRUSSELS))
+    target = now.astimezone(ZoneInfo(BRUSSELS)).date() + timedelta(days=_DAYS[choice])
+    assert result.weekday() == 5 and result.time() == time(13, 0)
+    assert -1 <= (result.date() - target).days <= 6
+
+
+_DAYS = {C.IN_1_WEEK: 7, C.IN_2_WEEKS: 14}
