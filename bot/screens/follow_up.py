@@ -116,6 +116,7 @@ def planned(turn: Turn, case: Case, child: Child, shown: Shown | None = None) ->
     turn.say(
         "\n\n".join(parts),
         [
+            *next_up.way_on(turn, case, child.id),
             [(_("📅 In my calendar"), CalendarFile(case.id, child.id))],
             [(_("📂 My cases"), MenuPress(Menu.CASES))],
         ],

@@ -132,16 +132,19 @@ def waiting(turn: Turn, case: Case, child: Child, shown: Shown) -> None:
 def step1_nudge(case: Case, child: Child) -> tuple[str, Rows]:
     """The reminder of step 1: ask the child who is bullied (again) about ``child``."""
     victim = name(case.victim_nickname)
-    heading = title(_("🔔 Step 1 — with %(victim)s") % {"victim": victim})
+    heading = title(
+        _("🔔 Step 1 — with %(victim)s, about %(child)s")
+        % {"victim": victim, "child": name(child.nickname)}
+    )
     if child.consent == Consent.DECLINED:
         text = "\n\n".join(
             [
                 heading,
                 _(
-                    "When you asked, %(victim)s did not agree (yet). Is now a good moment to "
-                    "ask again?"
+                    "When you asked about %(child)s, %(victim)s did not agree (yet). Is now a "
+                    "good moment to ask again?"
                 )
-                % {"victim": victim},
+                % {"victim": victim, "child": name(child.nickname)},
                 nothing_behind_their_back(case, child),
             ]
         )

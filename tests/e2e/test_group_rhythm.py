@@ -268,6 +268,9 @@ async def test_a_step1_reminder_left_unanswered_comes_again_at_the_next_activity
 
     clock.now = brussels(2026, 12, 5, 13, 0)
     first = await leader.expect("Is dit een goed moment om het opnieuw te vragen?")
+    # It says which child the question was about.
+    assert first.text.startswith("🔔 Stap 1 — met Noor, over Lars\n"), first.text
+    assert "Toen je het over Lars vroeg, ging Noor (nog) niet akkoord." in first.text
     # Not answered. The day after, Lars still has a moment ahead, a week on.
     clock.now = brussels(2026, 12, 6, 10, 0)
     await dispatch_round(bot)
