@@ -153,7 +153,7 @@ async def test_a_refused_step_1_keeps_the_case_open_and_reminds_to_ask_again(
     assert not any("Stap 1 — met Sam" in m.text for m in leader.messages if "🔔" in m.text)
     clock.advance(days=2)
     nudge = await leader.expect("🔔 Stap 1 — met Sam")
-    assert "Toen je het vroeg, was Sam (nog) niet akkoord." in nudge.text
+    assert "Toen je het over Tom vroeg, ging Sam (nog) niet akkoord." in nudge.text
     assert "Doe niets waar Sam niet van weet" in nudge.text
     await leader.press(nudge, "Nu opnieuw vragen")
     step1 = await leader.expect("Stap 1 — met Sam")
