@@ -30,7 +30,7 @@ from bot.storage.models import (
 )
 from bot.storage.reminders import ask_now
 from bot.storage.visibility import end_offer_share
-from flows.follow_up import OPEN_STATUSES, ReminderKind, ReminderStatus
+from flows.follow_up import CHILD_FOLLOW_UP_KINDS, OPEN_STATUSES, ReminderKind, ReminderStatus
 from flows.team import new_year_due
 
 
@@ -43,7 +43,7 @@ def set_responsible(child: Child, leader_id: int) -> None:
     else:
         child.responsibility.leader_id = leader_id
     for reminder in child.reminders:
-        if reminder.is_open and reminder.kind in (ReminderKind.FOLLOW_UP, ReminderKind.REPORT_BACK):
+        if reminder.is_open and reminder.kind in CHILD_FOLLOW_UP_KINDS:
             reminder.leader_id = leader_id
 
 
@@ -149,10 +149,7 @@ async def hand_case_over(session: AsyncSession, case: Case, to_id: int, now: dat
         if holder in (old, to_id):
             child.responsibility = None
             for reminder in child.reminders:
-                if reminder.is_open and reminder.kind in (
-                    ReminderKind.FOLLOW_UP,
-                    ReminderKind.REPORT_BACK,
-                ):
+                if reminder.is_open and reminder.kind in CHILD_FOLLOW_UP_KINDS:
                     reminder.leader_id = to_id
     for reminder in await session.scalars(
         select(Reminder).where(

@@ -21,6 +21,7 @@ from tests.support.bot_api_standin import BotApiStandin, BotMessage, SimUser
 from tests.support.clock import TestClock
 from tests.support.dispatch_rounds import dispatch_round
 from tests.support.running_bot import TEST_DATA_KEY
+from tests.support.waiting import wait_until
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 
@@ -344,3 +345,51 @@ async def test_typed_dates_as_people_type_them(
     ):
         planned = await move_to(typed)
         assert expected in planned.text, (typed, planned.text)
+
+
+async def test_a_follow_up_reminder_left_unanswered_comes_again_and_is_answered_once(
+    api: BotApiStandin, bot: Application, clock: TestClock, database_url: str
+) -> None:
+    leader = api.user(7307, "An", language_code="nl")
+    await saturday_group(leader)
+    plan = await talk_held(leader)
+    await leader.press(plan, "Over 1 week")
+    planned = await leader.expect("herinner ik je eraan om nogmaals")
+    assert "zaterdag 5 december, 13:00" in planned.text, planned.text
+
+    clock.now = brussels(2026, 12, 5, 13, 0)
+    await dispatch_round(bot)
+    [first] = nudges(leader)
+    # Not answered, and no team to pass it on to. The day after, Senne still has a
+    # moment ahead: the next activity.
+    clock.now = brussels(2026, 12, 6, 10, 0)
+    await dispatch_round(bot)
+    moments = await open_moments(database_url, clock.now)
+    assert brussels(2026, 12, 12, 13, 0) in moments["Senne"], moments
+    clock.now = brussels(2026, 12, 12, 13, 0)
+    await dispatch_round(bot)
+    again = nudges(leader)
+    assert len(again) == 2 and again[0] is first
+    assert "Stap 3: spreek nogmaals met Senne" in again[1].text
+
+    # The repeat leads to the same outcome question.
+    await leader.press(again[1], "Noor: ✅ het is gestopt")
+    await leader.press(
+        await leader.expect("in hoeverre is het pesten gestopt?"), "✅ Pesten is gestopt"
+    )
+    await leader.expect("🎉 Goed nieuws")
+    # The first reminder's buttons answer the same talk: written down already.
+    query = await leader.press(first, "Noor: ✅ het is gestopt")
+    await wait_until(
+        lambda: any(
+            c.method == "answerCallbackQuery"
+            and c.params.get("callback_query_id") == query
+            and "Dat opvolggesprek is al genoteerd" in str(c.params.get("text"))
+            for c in api.calls
+        ),
+        "the press refused as already written down",
+    )
+    # And no third reminder of that talk comes.
+    clock.now = brussels(2026, 12, 19, 13, 0)
+    await dispatch_round(bot)
+    assert len(nudges(leader)) == 2
