@@ -147,6 +147,17 @@ def asked_again_moment(sent_at: datetime, now: datetime, rhythm: Rhythm) -> date
     return follow_up_moment(FollowUpChoice.IN_2_DAYS, after, rhythm)
 
 
+def next_acting_moment(now: datetime, rhythm: Rhythm) -> datetime:
+    """When a question a leader can only act on at an activity reaches them.
+
+    With a rhythm: before their next activity (its start minus the lead), so a
+    follow-up taken over or a case kept can be acted on there. Without one: now, out of
+    the quiet hours.
+    """
+    activity = rhythm.next_activity(now)
+    return activity if activity is not None else out_of_quiet_hours(now, rhythm)
+
+
 class Snooze(StrEnum):
     """ "Not talked yet: remind me later": the moments a leader can put a follow-up off to."""
 

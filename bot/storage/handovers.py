@@ -187,7 +187,8 @@ async def ask_new_year(session: AsyncSession, now: datetime) -> int:
     One reminder per open case of every member ("hand it over, close it, or keep
     it?"), once per working year: a case already asked about this year is not asked
     twice (a leader in two teams); a question of an earlier year left unanswered gives
-    way to this year's. Returns how many reminders were planned.
+    way to this year's. It reaches a leader with a rhythm before their next activity.
+    Returns how many reminders were planned.
     """
     planned = 0
     # A team asked this calendar year is not due again before the next one.
@@ -216,7 +217,7 @@ async def ask_new_year(session: AsyncSession, now: datetime) -> int:
                 stale.status = ReminderStatus.CANCELLED
             leader = await session.get(Leader, case.leader_id)
             assert leader is not None
-            ask_now(session, leader, case.id, None, ReminderKind.NEW_YEAR, now)
+            ask_now(session, leader, case.id, None, ReminderKind.NEW_YEAR, now, at_activity=True)
             record(
                 session,
                 case.id,

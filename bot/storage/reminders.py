@@ -42,6 +42,7 @@ from flows.follow_up import (
     ReminderKind,
     ReminderStatus,
     asked_again_moment,
+    next_acting_moment,
 )
 from flows.follow_up_timing import Rhythm, is_late, out_of_quiet_hours, replanned_moment
 
@@ -102,15 +103,22 @@ def ask_now(
     child_id: int | None,
     kind: ReminderKind,
     now: datetime,
+    *,
+    at_activity: bool = False,
 ) -> None:
-    """A question of the team's for ``leader``, due now (out of their quiet hours)."""
+    """A question of the team's for ``leader``, due now (out of their quiet hours).
+
+    ``at_activity``: one they can only act on at an activity, due before their next
+    activity when they have a rhythm (:func:`flows.follow_up.next_acting_moment`).
+    """
+    due = next_acting_moment(now, leader.rhythm) if at_activity else None
     session.add(
         Reminder(
             leader_id=leader.id,
             case_id=case_id,
             child_id=child_id,
             kind=kind,
-            due_at=out_of_quiet_hours(now, leader.rhythm),
+            due_at=due or out_of_quiet_hours(now, leader.rhythm),
             status=ReminderStatus.PENDING,
             attempts=0,
             created_at=now,
