@@ -65,6 +65,14 @@ def item_line(turn: Turn, case: Case, item: NextItem) -> str:
     return line + " — " + moment_note(turn, item.at)
 
 
+def passed_line(turn: Turn, case: Case, what: Next, child_id: int, at: datetime) -> str | None:
+    """A screen's reminder moment that has passed, as the case's list says it ("due since
+    …"); ``None`` while it is still coming (the screen says when it comes)."""
+    if at > turn.now:
+        return None
+    return "🔔 " + item_line(turn, case, NextItem(what, child_id, at))
+
+
 def moment_note(turn: Turn, at: datetime) -> str:
     """A reminder's moment in a list: "reminder on …", or "due since …" once it passed."""
     when = short_moment(at, turn.leader.rhythm.zone)

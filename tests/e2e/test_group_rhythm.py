@@ -9,12 +9,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 from telegram.ext import Application
 
 from bot.storage.encryption import DataCipher, use_cipher
-from bot.storage.models import Child, Reminder
+from bot.storage.models import Child, Leader, Reminder
 from flows.follow_up import OPEN_STATUSES
 from tests.e2e import walk_nl
 from tests.support.bot_api_standin import BotApiStandin, BotMessage, SimUser
@@ -393,3 +393,36 @@ async def test_a_follow_up_reminder_left_unanswered_comes_again_and_is_answered_
     clock.now = brussels(2026, 12, 19, 13, 0)
     await dispatch_round(bot)
     assert len(nudges(leader)) == 2
+
+
+async def test_a_passed_reminder_is_said_due_since_never_as_if_it_were_coming(
+    api: BotApiStandin, bot: Application, clock: TestClock, database_url: str
+) -> None:
+    leader = api.user(7308, "An", language_code="nl")
+    await saturday_group(leader)
+    step1 = await walk_nl.new_case(leader, "Noor", [("Lars", "Pest")])
+    await leader.press(step1, "✋ Nee, (nog) niet")
+    declined = await leader.expect("is (nog) niet akkoord")
+    assert "zaterdag 5 december, 13:00 (over " in declined.text, declined.text
+    overview = await open_case(leader)
+
+    # An blocked the bot for a while: the reminder of Saturday 13:00 could not go out.
+    engine = create_async_engine(database_url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(
+                update(Leader).where(Leader.id == leader.id).values(blocked_at=clock.now)
+            )
+    finally:
+        await engine.dispose()
+    clock.now = brussels(2026, 12, 5, 13, 28)
+    await dispatch_round(bot)
+
+    # Back in the case half an hour later: the moment is due since then, not coming.
+    await leader.press(overview, "▶️ Verder met Lars")
+    again = await leader.expect("is (nog) niet akkoord")
+    assert "geleden" not in again.text and "Ik herinner je eraan op" not in again.text, again.text
+    assert (
+        "🔔 Stap 1: Noor gaat (nog) niet akkoord met een gesprek met Lars — "
+        "aan de beurt sinds za 5 dec, 13:00"
+    ) in again.text, again.text
