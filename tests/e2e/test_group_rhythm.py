@@ -366,6 +366,12 @@ async def test_a_follow_up_reminder_left_unanswered_comes_again_and_is_answered_
     await dispatch_round(bot)
     moments = await open_moments(database_url, clock.now)
     assert brussels(2026, 12, 12, 13, 0) in moments["Senne"], moments
+    await leader.send("/cases")
+    listed = await leader.expect("Mijn pestsituaties")
+    assert (
+        "Stap 3: hoe verliep het opvolggesprek met Senne? — aan de beurt sinds za 5 dec, 13:00, "
+        "herinnering op za 12 dec, 13:00"
+    ) in listed.text, listed.text
     clock.now = brussels(2026, 12, 12, 13, 0)
     await dispatch_round(bot)
     again = nudges(leader)
