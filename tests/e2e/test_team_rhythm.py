@@ -6,12 +6,8 @@ meets on Saturday at 14:00, and reminders come an hour before it.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from telegram.ext import Application
 
-from bot.storage.database import Database
-from bot.team_rounds import TeamRounds
 from tests.e2e import walk_nl
 from tests.e2e.test_group_rhythm import brussels, saturday_group, talk_held
 from tests.e2e.test_team import LINK
@@ -40,16 +36,6 @@ async def join(coordinator: SimUser, team_screen: BotMessage, joining: SimUser) 
     await joining.expect("Je zit nu in ploeg")
 
 
-async def rounds(clock: TestClock, database_url: str, at: datetime) -> None:
-    """The clock at ``at``: the team's round, then the reminders due."""
-    clock.now = at
-    database = Database(database_url)
-    try:
-        await TeamRounds(database, clock).run_once()
-    finally:
-        await database.dispose()
-
-
 def said(leader: SimUser, text: str) -> list[BotMessage]:
     return [m for m in leader.messages if text in m.text]
 
@@ -76,7 +62,7 @@ async def test_an_unanswered_nudge_reaches_the_co_leader_before_their_next_activ
     assert said(an, "Stap 3: spreek nogmaals met Senne")
     # Not answered for 24 hours: the question for Ben is planned now, and waits for the
     # moment Ben can act on it, an hour before Saturday's activity.
-    await rounds(clock, database_url, brussels(2026, 12, 2, 19, 5))
+    clock.now = brussels(2026, 12, 2, 19, 5)
     await eventually_count(database_url, ESCALATIONS, 1)
     await dispatch_round(bot)
     clock.now = brussels(2026, 12, 5, 12, 59)
@@ -103,7 +89,7 @@ async def test_the_working_year_question_comes_before_the_next_activity(
     await walk_nl.new_case(ben, "Noor", [("Senne", "Pest")])
 
     # 1 December, a Tuesday: the question is planned, for Saturday an hour before 14:00.
-    await rounds(clock, database_url, brussels(2026, 12, 1, 9, 0))
+    clock.now = brussels(2026, 12, 1, 9, 0)
     await eventually_count(database_url, NEW_YEAR, 1)
     await dispatch_round(bot)
     clock.now = brussels(2026, 12, 5, 12, 59)
