@@ -56,9 +56,9 @@ from bot.storage import cases, notices, reminders
 from bot.storage.database import Database
 from bot.storage.models import Case, Leader, Reminder
 from bot.turn import Keyboard
-from flows.case import Consent
+from flows.case import Consent, planned_follow_up
 from flows.escalation import ESCALATE_AFTER_ROUNDS
-from flows.follow_up import ReminderKind
+from flows.follow_up import ReminderKind, ReminderStatus
 from flows.language import using_language
 
 log = logging.getLogger(__name__)
@@ -348,6 +348,11 @@ class NudgeDispatcher:
                 if child.reported_back_at is not None:
                     return None
                 return report_back_nudge(case, child, reminder, late, leader.rhythm)
+            if reminder.kind == ReminderKind.FOLLOW_UP_AGAIN:
+                # The same question as the sent reminder, while that one is unanswered.
+                asked = planned_follow_up(child)
+                if asked is None or asked.status != ReminderStatus.SENT:
+                    return None
             return follow_up_nudge(case, child, reminder, late, self.escalate_after)
 
     async def _send(self, bot: Bot, item: _Outgoing) -> bool:

@@ -5,12 +5,13 @@ Runs as a job as often as the nudges are looked for, in one bot process at a tim
 A follow-up nudge of a shared case that was sent and not acted on within the team's
 setting (``teams.escalate_after_hours``, 24 hours unless the coordinator chose
 otherwise) becomes a reminder for each other leader who shares the case, with
-"I'll take it" (see ``bot.storage.escalations.escalate_due``); the nudge dispatcher sends
-those like any other.
+"I'll take it" (see ``bot.storage.escalations.escalate_due``), due before that leader's
+next activity when they have a rhythm; the nudge dispatcher sends those like any other.
 
 On the 1st of the month a team chose as the start of its working year (September
 unless its coordinator picked another), each member is asked about each of their
-open cases: hand it over, close it, or keep it (see ``bot.storage.handovers.ask_new_year``).
+open cases: hand it over, close it, or keep it (see ``bot.storage.handovers.ask_new_year``),
+again before their next activity when they have a rhythm.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
-from flows.follow_up import OPEN_STATUSES, Outcome, ReminderKind
+from flows.follow_up import OPEN_STATUSES, Outcome, ReminderKind, ReminderStatus
 from flows.language import N_
 
 #: How long a nickname may be: a nickname or initials, never a full name.
@@ -182,6 +182,18 @@ def open_reminder(child: ChildRecord, kind: ReminderKind) -> ReminderRecord | No
 def planned_follow_up(child: ChildRecord) -> ReminderRecord | None:
     """The planned follow-up talk with ``child``, if there is one."""
     return open_reminder(child, ReminderKind.FOLLOW_UP)
+
+
+def follow_up_repeat(child: ChildRecord) -> ReminderRecord | None:
+    """The repeat of a follow-up reminder sent and not answered, if one is planned."""
+    return open_reminder(child, ReminderKind.FOLLOW_UP_AGAIN)
+
+
+def end_follow_up_repeat(child: ChildRecord, status: ReminderStatus) -> None:
+    """The follow-up was answered, put off or planned anew: its repeat is no longer asked."""
+    for reminder in child.reminders:
+        if reminder.kind == ReminderKind.FOLLOW_UP_AGAIN and reminder.status in OPEN_STATUSES:
+            reminder.status = status
 
 
 def follow_up_number(child: ChildRecord) -> int:

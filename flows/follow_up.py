@@ -31,6 +31,10 @@ class ReminderKind(StrEnum):
 
     FOLLOW_UP = "follow_up"
     """Talk with a child who bullies again (step 3)."""
+    FOLLOW_UP_AGAIN = "follow_up_again"
+    """The follow-up reminder was sent and not answered: the same question once more, at
+    the next moment (:func:`asked_again_moment`). The sent one stays as it is (the team's
+    escalation waits on it); answering either answers both."""
     REPORT_BACK = "report_back"
     """Report back to the child who is bullied, as promised in step 1."""
     INACTIVE = "inactive"
@@ -79,7 +83,16 @@ OUTCOME_TEXT: dict[Outcome, str] = {
 
 #: Reminders that ask the leader something which, left unanswered, is asked again: a
 #: child waiting for step 1, or the promise to report back, never goes silent.
-ASKED_AGAIN: frozenset[ReminderKind] = frozenset({ReminderKind.STEP1, ReminderKind.REPORT_BACK})
+ASKED_AGAIN: frozenset[ReminderKind] = frozenset(
+    {ReminderKind.STEP1, ReminderKind.REPORT_BACK, ReminderKind.FOLLOW_UP_AGAIN}
+)
+
+#: The reminders about one child's follow-up that go to whoever follows the child up.
+CHILD_FOLLOW_UP_KINDS: tuple[ReminderKind, ...] = (
+    ReminderKind.FOLLOW_UP,
+    ReminderKind.FOLLOW_UP_AGAIN,
+    ReminderKind.REPORT_BACK,
+)
 
 #: The report-back reminder comes this long after the step-2 talk, if not done by then.
 REPORT_BACK_AFTER = timedelta(days=1)
@@ -132,6 +145,17 @@ def asked_again_moment(sent_at: datetime, now: datetime, rhythm: Rhythm) -> date
     if activity is not None:
         return activity
     return follow_up_moment(FollowUpChoice.IN_2_DAYS, after, rhythm)
+
+
+def next_acting_moment(now: datetime, rhythm: Rhythm) -> datetime:
+    """When a question a leader can only act on at an activity reaches them.
+
+    With a rhythm: before their next activity (its start minus the lead), so a
+    follow-up taken over or a case kept can be acted on there. Without one: now, out of
+    the quiet hours.
+    """
+    activity = rhythm.next_activity(now)
+    return activity if activity is not None else out_of_quiet_hours(now, rhythm)
 
 
 class Snooze(StrEnum):

@@ -16,6 +16,7 @@ from bot.storage.models import Case, Child
 from bot.turn import Keyboard, Rows, Turn
 from flows import events, phrasing
 from flows.case import (
+    Next,
     agreements_to_mark,
     follow_up_number,
     open_reminder,
@@ -95,8 +96,10 @@ def plan(turn: Turn, case: Case, child: Child, shown: Shown | None = None) -> No
 def planned(turn: Turn, case: Case, child: Child, shown: Shown | None = None) -> None:
     """The follow-up is planned."""
     when = due_at(child)
+    passed = next_up.passed_line(turn, case, Next.RECORD_FOLLOW_UP, child.id, when)
     parts = [
-        _("🔔 I will remind you to talk with %(child)s again on %(moment)s.")
+        passed
+        or _("🔔 I will remind you to talk with %(child)s again on %(moment)s.")
         % {"child": name(child.nickname), "moment": when_text(turn, when)}
     ]
     if report_back_open(child):
@@ -247,8 +250,10 @@ def snoozed(turn: Turn, case: Case, child: Child, shown: Shown | None = None) ->
     """The reminder is put off."""
     when = due_at(child)
     calendar_file.talk_moved(turn, case, child)
+    passed = next_up.passed_line(turn, case, Next.RECORD_FOLLOW_UP, child.id, when)
     turn.say(
-        _("OK, I will remind you of the talk with %(child)s on %(moment)s.")
+        passed
+        or _("OK, I will remind you of the talk with %(child)s on %(moment)s.")
         % {
             "child": name(child.nickname),
             "moment": when_text(turn, when),
@@ -352,8 +357,10 @@ def report_back_snoozed(turn: Turn, case: Case, child: Child, shown: Shown | Non
     reminder = open_reminder(child, ReminderKind.REPORT_BACK)
     assert reminder is not None
     when = reminder.due_at
+    passed = next_up.passed_line(turn, case, Next.REPORT_BACK, child.id, when)
     turn.say(
-        _("OK, I will remind you to report back to %(victim)s on %(moment)s.")
+        passed
+        or _("OK, I will remind you to report back to %(victim)s on %(moment)s.")
         % {
             "victim": name(case.victim_nickname),
             "moment": when_text(turn, when),

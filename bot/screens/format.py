@@ -54,8 +54,14 @@ def local_moment(when: datetime, zone: ZoneInfo) -> str:
 
 
 def moment(when: datetime, now: datetime, zone: ZoneInfo) -> str:
-    """A moment in the leader's zone and language, with how far off it is."""
+    """A moment in the leader's zone and language, with how far off it is.
+
+    A moment that has passed is never said as if it were coming: no "(… ago)" (the
+    screens say "due since …" instead, see ``bot.screens.next_up.passed_line``).
+    """
     local = local_moment(when, zone)
+    if when <= now:
+        return local
     ahead = format_timedelta(
         when - now, granularity="minute", threshold=1.5, add_direction=True, locale=babel_locale()
     )

@@ -14,7 +14,7 @@ from bot.screens.format import name, short_moment
 from bot.storage.models import Case
 from bot.turn import Rows, Turn
 from flows import events
-from flows.case import Next, NextItem, NextStep, first_due
+from flows.case import Next, NextItem, NextStep, first_due, follow_up_repeat
 from flows.language import N_, _
 
 #: Each next thing, in a line of the case's list.
@@ -62,7 +62,21 @@ def item_line(turn: Turn, case: Case, item: NextItem) -> str:
     line = _(LINE_TEXT[item.what]) % values
     if item.at is None or item.what is Next.FOLLOW_UP:
         return line
-    return line + " — " + moment_note(turn, item.at)
+    line += " — " + moment_note(turn, item.at)
+    child = next((c for c in case.children if c.id == item.child_id), None)
+    repeat = None if child is None else follow_up_repeat(child)
+    if item.what is Next.RECORD_FOLLOW_UP and repeat is not None and repeat.due_at > turn.now:
+        # Its reminder went unanswered: the moment it is asked again.
+        line += ", " + moment_note(turn, repeat.due_at)
+    return line
+
+
+def passed_line(turn: Turn, case: Case, what: Next, child_id: int, at: datetime) -> str | None:
+    """A screen's reminder moment that has passed, as the case's list says it ("due since
+    …"); ``None`` while it is still coming (the screen says when it comes)."""
+    if at > turn.now:
+        return None
+    return "🔔 " + item_line(turn, case, NextItem(what, child_id, at))
 
 
 def moment_note(turn: Turn, at: datetime) -> str:

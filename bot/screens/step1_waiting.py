@@ -8,7 +8,7 @@ from bot.screens.format import detail, moment, name, numbered, quoted, title
 from bot.storage.models import Case, Child
 from bot.turn import Rows, Turn
 from flows import events, phrasing
-from flows.case import Consent, ReminderRecord, open_reminder
+from flows.case import Consent, Next, ReminderRecord, open_reminder
 from flows.follow_up import ReminderKind
 from flows.history import Step1Choice
 from flows.language import _
@@ -21,10 +21,21 @@ def step1_reminder(child: Child) -> ReminderRecord | None:
 
 
 def _when(turn: Turn, child: Child) -> str | None:
+    """When the step-1 reminder comes; ``None`` without one or once it has passed."""
     reminder = step1_reminder(child)
-    if reminder is None:
+    if reminder is None or reminder.due_at <= turn.now:
         return None
     return moment(reminder.due_at, turn.now, turn.leader.rhythm.zone)
+
+
+def _passed(turn: Turn, case: Case, child: Child) -> list[str]:
+    """The step-1 reminder's moment once it has passed: "due since …", as the case says."""
+    reminder = step1_reminder(child)
+    if reminder is None:
+        return []
+    what = Next.ASK_CONSENT if child.consent == Consent.NOT_ASKED else Next.CONSENT_DECLINED
+    line = next_up.passed_line(turn, case, what, child.id, reminder.due_at)
+    return [] if line is None else [line]
 
 
 def nothing_behind_their_back(case: Case, child: Child) -> str:
@@ -58,6 +69,7 @@ def declined(turn: Turn, case: Case, child: Child, shown: Shown | None = None) -
     when = _when(turn, child)
     if when is not None:
         parts.append(_("🔔 I will remind you on %(moment)s.") % {"moment": when})
+    parts += _passed(turn, case, child)
     # The talk with the bullied child may go on about the next child: one tap to it.
     turn.say("\n\n".join(parts), next_up.way_on(turn, case, child.id) + _declined_rows(case, child))
 
@@ -89,6 +101,7 @@ def not_asked_yet(turn: Turn, case: Case, child: Child, shown: Shown | None = No
             "victim": victim,
             "moment": when,
         }
+    text = "\n\n".join([text, *_passed(turn, case, child)])
     turn.say(
         text, [*next_up.way_on(turn, case, child.id), [(_("📂 My cases"), MenuPress(Menu.CASES))]]
     )
@@ -119,6 +132,7 @@ def waiting(turn: Turn, case: Case, child: Child, shown: Shown) -> None:
             _("🔔 I will remind you on %(moment)s to ask %(victim)s again.")
             % {"moment": when, "victim": victim}
         )
+    parts += _passed(turn, case, child)
     turn.say(
         "\n\n".join(parts),
         [

@@ -18,7 +18,7 @@ from bot.storage.models import Case, Reminder, TeamMember
 from bot.storage.notices import tell
 from bot.storage.teams import remove_member, teams_of
 from bot.storage.visibility import sharers
-from flows.follow_up import OPEN_STATUSES, ReminderKind
+from flows.follow_up import CHILD_FOLLOW_UP_KINDS, OPEN_STATUSES
 from flows.team import Membership, TeamRole, may_leave
 
 
@@ -117,7 +117,7 @@ async def before_erasure(session: AsyncSession, leader_id: int, now: datetime) -
         select(Reminder).where(
             Reminder.leader_id == leader_id,
             Reminder.status.in_(OPEN_STATUSES),
-            Reminder.kind.in_((ReminderKind.FOLLOW_UP, ReminderKind.REPORT_BACK)),
+            Reminder.kind.in_(CHILD_FOLLOW_UP_KINDS),
             Reminder.case_id.in_(select(Case.id).where(Case.leader_id != leader_id)),
         )
     )

@@ -34,7 +34,8 @@ async def escalate_due(session: AsyncSession, now: datetime) -> int:
     """Ask the co-leaders about follow-up nudges left unanswered too long; returns how many.
 
     Each unanswered nudge is escalated once: every other leader who shares the case gets
-    a reminder of its own ("will you take it?"), out of their quiet hours.
+    a reminder of its own ("will you take it?"), before their next activity when they
+    have a rhythm, otherwise now (out of their quiet hours).
     """
     shared = exists().where(CaseShare.case_id == Reminder.case_id)
     candidates = await session.scalars(
@@ -60,7 +61,17 @@ async def escalate_due(session: AsyncSession, now: datetime) -> int:
             leader = await session.get(Leader, leader_id)
             if leader is None:
                 continue
-            ask_now(session, leader, case.id, reminder.child_id, ReminderKind.ESCALATION, now)
+            # Not answered for that long is the rule; the question reaches each
+            # co-leader before their next activity, where they can take the talk up.
+            ask_now(
+                session,
+                leader,
+                case.id,
+                reminder.child_id,
+                ReminderKind.ESCALATION,
+                now,
+                at_activity=True,
+            )
         line = record(
             session,
             case.id,

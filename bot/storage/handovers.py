@@ -30,7 +30,7 @@ from bot.storage.models import (
 )
 from bot.storage.reminders import ask_now
 from bot.storage.visibility import end_offer_share
-from flows.follow_up import OPEN_STATUSES, ReminderKind, ReminderStatus
+from flows.follow_up import CHILD_FOLLOW_UP_KINDS, OPEN_STATUSES, ReminderKind, ReminderStatus
 from flows.team import new_year_due
 
 
@@ -43,7 +43,7 @@ def set_responsible(child: Child, leader_id: int) -> None:
     else:
         child.responsibility.leader_id = leader_id
     for reminder in child.reminders:
-        if reminder.is_open and reminder.kind in (ReminderKind.FOLLOW_UP, ReminderKind.REPORT_BACK):
+        if reminder.is_open and reminder.kind in CHILD_FOLLOW_UP_KINDS:
             reminder.leader_id = leader_id
 
 
@@ -149,10 +149,7 @@ async def hand_case_over(session: AsyncSession, case: Case, to_id: int, now: dat
         if holder in (old, to_id):
             child.responsibility = None
             for reminder in child.reminders:
-                if reminder.is_open and reminder.kind in (
-                    ReminderKind.FOLLOW_UP,
-                    ReminderKind.REPORT_BACK,
-                ):
+                if reminder.is_open and reminder.kind in CHILD_FOLLOW_UP_KINDS:
                     reminder.leader_id = to_id
     for reminder in await session.scalars(
         select(Reminder).where(
@@ -190,7 +187,8 @@ async def ask_new_year(session: AsyncSession, now: datetime) -> int:
     One reminder per open case of every member ("hand it over, close it, or keep
     it?"), once per working year: a case already asked about this year is not asked
     twice (a leader in two teams); a question of an earlier year left unanswered gives
-    way to this year's. Returns how many reminders were planned.
+    way to this year's. It reaches a leader with a rhythm before their next activity.
+    Returns how many reminders were planned.
     """
     planned = 0
     # A team asked this calendar year is not due again before the next one.
@@ -219,7 +217,7 @@ async def ask_new_year(session: AsyncSession, now: datetime) -> int:
                 stale.status = ReminderStatus.CANCELLED
             leader = await session.get(Leader, case.leader_id)
             assert leader is not None
-            ask_now(session, leader, case.id, None, ReminderKind.NEW_YEAR, now)
+            ask_now(session, leader, case.id, None, ReminderKind.NEW_YEAR, now, at_activity=True)
             record(
                 session,
                 case.id,

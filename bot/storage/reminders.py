@@ -30,12 +30,20 @@ import logging
 from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from bot.storage.models import Case, Child, Leader, Reminder
 from bot.telegram_faults import backoff
-from flows.follow_up import ASKED_AGAIN, ReminderKind, ReminderStatus, asked_again_moment
+from flows.follow_up import (
+    ASKED_AGAIN,
+    OPEN_STATUSES,
+    ReminderKind,
+    ReminderStatus,
+    asked_again_moment,
+    next_acting_moment,
+)
 from flows.follow_up_timing import Rhythm, is_late, out_of_quiet_hours, replanned_moment
 
 log = logging.getLogger(__name__)
@@ -95,15 +103,22 @@ def ask_now(
     child_id: int | None,
     kind: ReminderKind,
     now: datetime,
+    *,
+    at_activity: bool = False,
 ) -> None:
-    """A question of the team's for ``leader``, due now (out of their quiet hours)."""
+    """A question of the team's for ``leader``, due now (out of their quiet hours).
+
+    ``at_activity``: one they can only act on at an activity, due before their next
+    activity when they have a rhythm (:func:`flows.follow_up.next_acting_moment`).
+    """
+    due = next_acting_moment(now, leader.rhythm) if at_activity else None
     session.add(
         Reminder(
             leader_id=leader.id,
             case_id=case_id,
             child_id=child_id,
             kind=kind,
-            due_at=out_of_quiet_hours(now, leader.rhythm),
+            due_at=due or out_of_quiet_hours(now, leader.rhythm),
             status=ReminderStatus.PENDING,
             attempts=0,
             created_at=now,
@@ -136,6 +151,7 @@ async def claim_due(
     released = await release_stale_claims(session, now)
     if released:
         log.warning("%d reminder(s) claimed by a stopped process are pending again", released)
+    await repeat_unanswered_follow_ups(session, now)
     await ask_again_unanswered(session, now)
     query = (
         select(Reminder, Leader)
@@ -179,6 +195,56 @@ async def ask_again_unanswered(session: AsyncSession, now: datetime) -> int:
         reminder.due_at = asked_again_moment(sent_at, now, leader.rhythm)
         reminder.status = ReminderStatus.PENDING
         reminder.late = False
+    return len(rows)
+
+
+async def repeat_unanswered_follow_ups(session: AsyncSession, now: datetime) -> int:
+    """A follow-up reminder sent and not answered gets a repeat; returns how many.
+
+    The sent one stays as it is: its buttons still answer it, and the team's escalation
+    (``bot.storage.escalations``) waits on it. The repeat asks the same question at the
+    next moment (:func:`flows.follow_up.asked_again_moment`), and again after that while
+    nobody answers, so a leader without a team is never left without a next moment.
+    """
+    repeat = aliased(Reminder)
+    already = (
+        exists()
+        .where(
+            repeat.child_id == Reminder.child_id,
+            repeat.kind == ReminderKind.FOLLOW_UP_AGAIN,
+            repeat.status.in_([status.value for status in OPEN_STATUSES]),
+        )
+        .correlate(Reminder)
+    )
+    rows = (
+        await session.execute(
+            select(Reminder, Leader)
+            .join(Leader, Leader.id == Reminder.leader_id)
+            .where(
+                Reminder.status == ReminderStatus.SENT,
+                Reminder.kind == ReminderKind.FOLLOW_UP,
+                Reminder.child_id.is_not(None),
+                ~already,
+            )
+        )
+    ).all()
+    for reminder, leader in rows:
+        session.add(
+            Reminder(
+                leader_id=reminder.leader_id,
+                case_id=reminder.case_id,
+                child_id=reminder.child_id,
+                kind=ReminderKind.FOLLOW_UP_AGAIN,
+                due_at=asked_again_moment(reminder.sent_at or now, now, leader.rhythm),
+                status=ReminderStatus.PENDING,
+                choice=reminder.choice,
+                attempts=0,
+                created_at=now,
+                late=False,
+            )
+        )
+    if rows:
+        await session.flush()
     return len(rows)
 
 

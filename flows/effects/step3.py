@@ -9,6 +9,7 @@ from flows.case import (
     ChildRecord,
     agreements_to_mark,
     current_round,
+    end_follow_up_repeat,
     planned_follow_up,
 )
 from flows.effects.step2 import plan_after_proposal
@@ -87,6 +88,7 @@ def _schedule(
         # The same choice pressed twice: planned once, said once.
         return show(Screen.ALREADY_PLANNED, child)
     at.records.plan_reminder(case, child, ReminderKind.FOLLOW_UP, when, at.now, choice)
+    end_follow_up_repeat(child, ReminderStatus.CANCELLED)
     at.touch(case)
     planned = Shown(Screen.PLANNED, child)
     after = next_screen(case, at.now)
@@ -103,6 +105,7 @@ def cancel_follow_up(
     planned = planned_follow_up(child)
     assert planned is not None  # the transition is allowed while one is planned
     planned.status = ReminderStatus.CANCELLED
+    end_follow_up_repeat(child, ReminderStatus.CANCELLED)
     return show(Screen.FOLLOW_UP_CANCELLED, child)
 
 
@@ -115,6 +118,7 @@ def _outcome(case: CaseRecord, child: ChildRecord, given: Outcome, at: Moment) -
     planned = planned_follow_up(child)
     assert planned is not None  # the transition is allowed while one is planned
     planned.status = ReminderStatus.ANSWERED
+    end_follow_up_repeat(child, ReminderStatus.ANSWERED)
     at.records.add_round(child, given, planned.choice, at.now)
     at.touch(case)
     history = (HistoryLine(HistoryKind.OUTCOME, child.id, given),)
@@ -132,6 +136,7 @@ def snoozed(case: CaseRecord, child: ChildRecord, event: Snoozed, at: Moment) ->
     planned.due_at = snoozed_until(event.snooze, at.now, at.rhythm)
     planned.status = ReminderStatus.PENDING
     planned.late = False
+    end_follow_up_repeat(child, ReminderStatus.CANCELLED)
     return show(Screen.SNOOZED, child)
 
 

@@ -9,18 +9,19 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 from telegram.ext import Application
 
 from bot.storage.encryption import DataCipher, use_cipher
-from bot.storage.models import Child, Reminder
+from bot.storage.models import Child, Leader, Reminder
 from flows.follow_up import OPEN_STATUSES
 from tests.e2e import walk_nl
 from tests.support.bot_api_standin import BotApiStandin, BotMessage, SimUser
 from tests.support.clock import TestClock
 from tests.support.dispatch_rounds import dispatch_round
 from tests.support.running_bot import TEST_DATA_KEY
+from tests.support.waiting import wait_until
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 
@@ -347,3 +348,90 @@ async def test_typed_dates_as_people_type_them(
     ):
         planned = await move_to(typed)
         assert expected in planned.text, (typed, planned.text)
+
+
+async def test_a_follow_up_reminder_left_unanswered_comes_again_and_is_answered_once(
+    api: BotApiStandin, bot: Application, clock: TestClock, database_url: str
+) -> None:
+    leader = api.user(7307, "An", language_code="nl")
+    await saturday_group(leader)
+    plan = await talk_held(leader)
+    await leader.press(plan, "Over 1 week")
+    planned = await leader.expect("herinner ik je eraan om nogmaals")
+    assert "zaterdag 5 december, 13:00" in planned.text, planned.text
+
+    clock.now = brussels(2026, 12, 5, 13, 0)
+    await dispatch_round(bot)
+    [first] = nudges(leader)
+    # Not answered, and no team to pass it on to. The day after, Senne still has a
+    # moment ahead: the next activity.
+    clock.now = brussels(2026, 12, 6, 10, 0)
+    await dispatch_round(bot)
+    moments = await open_moments(database_url, clock.now)
+    assert brussels(2026, 12, 12, 13, 0) in moments["Senne"], moments
+    await leader.send("/cases")
+    listed = await leader.expect("Mijn pestsituaties")
+    assert (
+        "Stap 3: hoe verliep het opvolggesprek met Senne? — aan de beurt sinds za 5 dec, 13:00, "
+        "herinnering op za 12 dec, 13:00"
+    ) in listed.text, listed.text
+    clock.now = brussels(2026, 12, 12, 13, 0)
+    await dispatch_round(bot)
+    again = nudges(leader)
+    assert len(again) == 2 and again[0] is first
+    assert "Stap 3: spreek nogmaals met Senne" in again[1].text
+
+    # The repeat leads to the same outcome question.
+    await leader.press(again[1], "Noor: ✅ het is gestopt")
+    await leader.press(
+        await leader.expect("in hoeverre is het pesten gestopt?"), "✅ Pesten is gestopt"
+    )
+    await leader.expect("🎉 Goed nieuws")
+    # The first reminder's buttons answer the same talk: written down already.
+    query = await leader.press(first, "Noor: ✅ het is gestopt")
+    await wait_until(
+        lambda: any(
+            c.method == "answerCallbackQuery"
+            and c.params.get("callback_query_id") == query
+            and "Dat opvolggesprek is al genoteerd" in str(c.params.get("text"))
+            for c in api.calls
+        ),
+        "the press refused as already written down",
+    )
+    # And no third reminder of that talk comes.
+    clock.now = brussels(2026, 12, 19, 13, 0)
+    await dispatch_round(bot)
+    assert len(nudges(leader)) == 2
+
+
+async def test_a_passed_reminder_is_said_due_since_never_as_if_it_were_coming(
+    api: BotApiStandin, bot: Application, clock: TestClock, database_url: str
+) -> None:
+    leader = api.user(7308, "An", language_code="nl")
+    await saturday_group(leader)
+    step1 = await walk_nl.new_case(leader, "Noor", [("Lars", "Pest")])
+    await leader.press(step1, "✋ Nee, (nog) niet")
+    declined = await leader.expect("is (nog) niet akkoord")
+    assert "zaterdag 5 december, 13:00 (over " in declined.text, declined.text
+    overview = await open_case(leader)
+
+    # An blocked the bot for a while: the reminder of Saturday 13:00 could not go out.
+    engine = create_async_engine(database_url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(
+                update(Leader).where(Leader.id == leader.id).values(blocked_at=clock.now)
+            )
+    finally:
+        await engine.dispose()
+    clock.now = brussels(2026, 12, 5, 13, 28)
+    await dispatch_round(bot)
+
+    # Back in the case half an hour later: the moment is due since then, not coming.
+    await leader.press(overview, "▶️ Verder met Lars")
+    again = await leader.expect("is (nog) niet akkoord")
+    assert "geleden" not in again.text and "Ik herinner je eraan op" not in again.text, again.text
+    assert (
+        "🔔 Stap 1: Noor gaat (nog) niet akkoord met een gesprek met Lars — "
+        "aan de beurt sinds za 5 dec, 13:00"
+    ) in again.text, again.text

@@ -32,6 +32,7 @@ from flows.case import (
     child_stage,
     clean_text,
     follow_up_number,
+    follow_up_repeat,
     next_step,
     planned_follow_up,
     round_agreements,
@@ -701,17 +702,30 @@ def _dispatch(case: Case, now: datetime) -> None:
     """What the bot's dispatcher does when the clock jumps to ``now``: due reminders go
     out, and those that ask something unanswered get their next moment."""
     for child in case.children:
-        for reminder in child.reminders:
+        for reminder in list(child.reminders):
             if reminder.status == ReminderStatus.PENDING and reminder.due_at <= now:
                 reminder.status = ReminderStatus.SENT
                 if reminder.kind in ASKED_AGAIN:
                     reminder.due_at = asked_again_moment(now, now, RHYTHM)
                     reminder.status = ReminderStatus.PENDING
+        # A follow-up reminder sent and not answered stays sent (the team's escalation
+        # waits on it) and gets a repeat at the next moment (bot.storage.reminders).
+        sent = next(
+            (
+                r
+                for r in child.reminders
+                if r.kind == ReminderKind.FOLLOW_UP and r.status == ReminderStatus.SENT
+            ),
+            None,
+        )
+        if sent is not None and follow_up_repeat(child) is None:
+            again = asked_again_moment(now, now, RHYTHM)
+            child.reminders.append(Reminder(ReminderKind.FOLLOW_UP_AGAIN, again))
 
 
 def _no_waiting_child_without_a_moment_ahead(case: Case, now: datetime) -> None:
-    """A child waiting for step 1 after a "no" always has a reminder ahead, and so has a
-    promise to report back that is still open."""
+    """A child waiting for step 1 after a "no" always has a reminder ahead, and so have a
+    promise to report back that is still open and a planned follow-up."""
     if case.closed_at is not None:
         return
     for child in case.children:
@@ -723,6 +737,14 @@ def _no_waiting_child_without_a_moment_ahead(case: Case, now: datetime) -> None:
         for reminder in child.reminders:
             if reminder.kind in ASKED_AGAIN and reminder.status in OPEN_STATUSES:
                 assert reminder.due_at > now, (reminder, now)
+        # A planned follow-up is ahead, or its reminder went out and its repeat is ahead.
+        planned = planned_follow_up(child)
+        if planned is not None:
+            follow_ups = {ReminderKind.FOLLOW_UP, ReminderKind.FOLLOW_UP_AGAIN}
+            assert follow_ups & ahead, (child.nickname, child.reminders, now)
+        else:
+            # Answered, put off or cancelled: its repeat asks nothing any more.
+            assert follow_up_repeat(child) is None, (child.nickname, child.reminders)
 
 
 def _event_for(case: Case, index: int, child_index: int, data: st.DataObject) -> events.Event:
