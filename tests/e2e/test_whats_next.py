@@ -8,11 +8,14 @@ thing due for another.
 
 from __future__ import annotations
 
+import asyncio
+
 from telegram.ext import Application
 
 from tests.e2e.test_when_it_does_not_fit import gesprek_gevoerd, nieuw_voorstel, nieuwe_situatie
 from tests.support.bot_api_standin import BotApiStandin, BotMessage, SimUser
 from tests.support.clock import TestClock
+from tests.support.database_peek import count
 
 
 async def noor_and_three(leader: SimUser) -> BotMessage:
@@ -73,8 +76,22 @@ def line_of(text: str, child: str) -> str:
     return found[0]
 
 
+async def asked_again_planned(database_url: str) -> None:
+    """Wait until the bot planned the next moment of both reminders it just sent (its
+    round after sending does)."""
+    query = (
+        "SELECT count(*) FROM reminders WHERE status = 'pending'"
+        " AND kind IN ('step1', 'follow_up_again')"
+    )
+    for _ in range(250):
+        if await count(database_url, query) == 2:
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("the reminders sent were not planned again")
+
+
 async def test_every_child_is_listed_with_its_moment_and_a_due_follow_up_opens_from_the_case(
-    api: BotApiStandin, bot: Application, clock: TestClock, leader: SimUser
+    api: BotApiStandin, bot: Application, clock: TestClock, leader: SimUser, database_url: str
 ) -> None:
     step1 = await noor_and_three(leader)
     await leader.press(step1, "Nog niet gevraagd")
@@ -88,27 +105,29 @@ async def test_every_child_is_listed_with_its_moment_and_a_due_follow_up_opens_f
         await leader.press(await open_case(leader), f"Teruggekoppeld naar Noor over {child}")
         await leader.expect_new_message()
 
-    # Eight days on: Lars's reminder to ask and Senne's follow-up have both come.
+    # Eight days on: Lars's reminder to ask and Senne's follow-up have both come. Lars's
+    # reminder, once sent, has its next moment at once; Senne's talk is due.
     clock.advance(days=8)
+    await leader.expect("🔔 Stap 1 — met Noor, over Lars")
     await leader.expect("🔔 Stap 3: spreek nogmaals met Senne")
+    await asked_again_planned(database_url)
     await leader.send("/cases")
     listed = await leader.expect("Mijn pestsituaties")
     lars = line_of(listed.text, "Lars")
     senne = line_of(listed.text, "Senne")
     wouter = line_of(listed.text, "Wouter")
-    assert "Stap 1: vraag Noor of je met Lars mag praten — aan de beurt sinds" in lars
+    assert "Stap 1: vraag Noor of je met Lars mag praten — herinnering op" in lars
     assert "Stap 3: hoe verliep het opvolggesprek met Senne? — aan de beurt sinds" in senne
     assert "Stap 3: opvolggesprek met Wouter op" in wouter
-    # In time order: Lars's moment came first, then Senne's; Wouter's is still to come.
+    # In time order: Senne's talk is due; Lars's next reminder and Wouter's talk are to come.
     order = listed.text.index
-    assert order(lars) < order(senne) < order(wouter)
-    assert "herinnering op" not in lars
+    assert order(senne) < order(lars) < order(wouter)
 
     overview = await open_case(leader)
     assert "Wat volgt, op volgorde van tijd:" in overview.text
     assert line_of(overview.text, "Senne") in overview.text
-    # "Verder" is about Lars's step 1; Senne's due follow-up has a button of its own.
-    await leader.press(overview, "▶️ Senne: het opvolggesprek")
+    # The due follow-up opens from the case with one tap.
+    await leader.press(overview, "▶️ Verder met Senne: het opvolggesprek")
     talk = await leader.expect("Stap 3: spreek nogmaals met Senne")
     assert "Noor: ✅ het is gestopt" in talk.button_texts
     assert "Ik lach Noor niet meer uit" in talk.text
