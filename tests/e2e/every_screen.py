@@ -6,7 +6,7 @@ the top of the screen, the files), is written down as it goes and compared with 
 golden file of that language, ``tests/e2e/golden/every_screen.<language>.txt``. A
 change of wording is a change of that file: run
 
-    .venv/bin/pytest tests/e2e/test_every_screen.py --update-golden
+    .venv/bin/pytest tests/e2e/test_every_screen_*.py --update-golden
 
 and review the diff of ``tests/e2e/golden/`` with the change. A golden file that is
 missing fails the run unless ``--update-golden`` is given.
@@ -19,6 +19,9 @@ and every screen of :class:`flows.replies.Screen` is drawn. The stand-in also re
 malformed HTML, texts over 4096 characters and callback data over 64 bytes, and the
 ``api`` fixture fails the test on any refusal; the nicknames and texts typed are long
 and full of markup, so nothing typed can break a message.
+
+The walk is written here once; ``test_every_screen_<language>.py`` runs it in one
+language each, so that the languages run side by side in the test processes.
 
 Nothing here waits for a moment: each screen is the stand-in's own record of what the
 bot sent, and the test clock is moved by hand (the golden files hold no real date).
@@ -36,7 +39,6 @@ from pathlib import Path
 
 import pytest
 from babel.support import Translations
-from telegram.ext import Application
 
 import flows.language
 from bot.screens import reply, setup
@@ -258,16 +260,15 @@ def golden_problems(language: str, lines: list[str], update: bool) -> Iterator[s
         )
 
 
-@pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
-async def test_every_screen_says_its_texts_and_has_its_buttons_in_every_language(
+async def walk_every_screen(
     api: BotApiStandin,
-    bot: Application,  # type: ignore[type-arg]
     clock: TestClock,
     drawn: set[Screen],
     untranslated: Untranslated,
     language: str,
     request: pytest.FixtureRequest,
 ) -> None:
+    """Every screen in ``language``, compared with its golden file (see the module)."""
     t = Texts(language)
     leader = api.user(5000 + SUPPORTED_LANGUAGES.index(language), "Jo", language_code=language)
     w = Walk(leader, clock, [])
