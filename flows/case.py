@@ -101,6 +101,8 @@ class ReminderRecord(Protocol):
     status: str
     choice: str | None
     late: bool
+    sent_at: datetime | None
+    """When it last went out; still set while it waits to be asked again, unanswered."""
 
 
 class AgreementRecord(Protocol):
@@ -442,14 +444,14 @@ def child_items(case: CaseRecord, child: ChildRecord, now: datetime) -> list[Nex
     if child.consent != Consent.AGREED:
         reminder = open_reminder(child, ReminderKind.STEP1)
         what = Next.ASK_CONSENT if child.consent == Consent.NOT_ASKED else Next.CONSENT_DECLINED
-        return [NextItem(what, child.id, reminder.due_at if reminder else None)]
+        return [NextItem(what, child.id, _moment(reminder, now))]
     if not child.may_tell:
         return [NextItem(Next.RECORD_MAY_TELL, child.id)]
     stage = child_stage(case, child, now)
     items = [NextItem(_CHILD_NEXT[stage], child.id)] if stage in _CHILD_NEXT else []
     if report_back_open(child):
         reminder = open_reminder(child, ReminderKind.REPORT_BACK)
-        items.append(NextItem(Next.REPORT_BACK, child.id, reminder.due_at if reminder else None))
+        items.append(NextItem(Next.REPORT_BACK, child.id, _moment(reminder, now)))
     planned = planned_follow_up(child)
     if planned is not None:
         what = Next.RECORD_FOLLOW_UP if planned.due_at <= now else Next.FOLLOW_UP
@@ -475,9 +477,24 @@ def first_due(case: CaseRecord, now: datetime, besides: int | None = None) -> Ne
 
 def step1_reminder_due(child: ChildRecord, now: datetime) -> bool:
     """Whether step 1 for ``child`` is to be asked (again) now: its reminder's moment has
-    come, or no reminder waits."""
+    come (also when it went out and waits unanswered to be asked again), or none waits."""
     reminder = open_reminder(child, ReminderKind.STEP1)
-    return reminder is None or reminder.due_at <= now
+    return reminder is None or asked_unanswered(reminder, now) or reminder.due_at <= now
+
+
+def asked_unanswered(reminder: ReminderRecord | None, now: datetime) -> bool:
+    """Whether ``reminder`` went out, was not answered, and waits to be asked again."""
+    return reminder is not None and reminder.sent_at is not None and reminder.due_at > now
+
+
+def _moment(reminder: ReminderRecord | None, now: datetime) -> datetime | None:
+    """The moment an item waits for: its reminder's, or, once that reminder went out
+    unanswered, the moment it went out (the item is due since then)."""
+    if reminder is None:
+        return None
+    if asked_unanswered(reminder, now):
+        return reminder.sent_at
+    return reminder.due_at
 
 
 def _due(child: ChildRecord) -> datetime:

@@ -14,7 +14,16 @@ from bot.screens.format import name, short_moment
 from bot.storage.models import Case
 from bot.turn import Rows, Turn
 from flows import events
-from flows.case import Next, NextItem, NextStep, first_due, follow_up_repeat
+from flows.case import (
+    Next,
+    NextItem,
+    NextStep,
+    asked_unanswered,
+    first_due,
+    follow_up_repeat,
+    open_reminder,
+)
+from flows.follow_up import ReminderKind
 from flows.language import N_, _
 
 #: Each next thing, in a line of the case's list.
@@ -64,11 +73,27 @@ def item_line(turn: Turn, case: Case, item: NextItem) -> str:
         return line
     line += " — " + moment_note(turn, item.at)
     child = next((c for c in case.children if c.id == item.child_id), None)
-    repeat = None if child is None else follow_up_repeat(child)
-    if item.what is Next.RECORD_FOLLOW_UP and repeat is not None and repeat.due_at > turn.now:
+    if child is None:
+        return line
+    if item.what is Next.RECORD_FOLLOW_UP:
+        again = follow_up_repeat(child)
+    elif item.what in _ASKED_AGAIN:
+        reminder = open_reminder(child, _ASKED_AGAIN[item.what])
+        again = reminder if asked_unanswered(reminder, turn.now) else None
+    else:
+        again = None
+    if again is not None and again.due_at > turn.now:
         # Its reminder went unanswered: the moment it is asked again.
-        line += ", " + moment_note(turn, repeat.due_at)
+        line += ", " + moment_note(turn, again.due_at)
     return line
+
+
+#: The items whose reminder, sent and not answered, is asked again later.
+_ASKED_AGAIN = {
+    Next.ASK_CONSENT: ReminderKind.STEP1,
+    Next.CONSENT_DECLINED: ReminderKind.STEP1,
+    Next.REPORT_BACK: ReminderKind.REPORT_BACK,
+}
 
 
 def passed_line(turn: Turn, case: Case, what: Next, child_id: int, at: datetime) -> str | None:

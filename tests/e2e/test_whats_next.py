@@ -105,8 +105,8 @@ async def test_every_child_is_listed_with_its_moment_and_a_due_follow_up_opens_f
         await leader.press(await open_case(leader), f"Teruggekoppeld naar Noor over {child}")
         await leader.expect_new_message()
 
-    # Eight days on: Lars's reminder to ask and Senne's follow-up have both come. Lars's
-    # reminder, once sent, has its next moment at once; Senne's talk is due.
+    # Eight days on: Lars's reminder to ask and Senne's follow-up have both come. Once
+    # sent, each has its next moment planned by the bot's next round; both stay due.
     clock.advance(days=8)
     await leader.expect("🔔 Stap 1 — met Noor, over Lars")
     await leader.expect("🔔 Stap 3: spreek nogmaals met Senne")
@@ -116,18 +116,22 @@ async def test_every_child_is_listed_with_its_moment_and_a_due_follow_up_opens_f
     lars = line_of(listed.text, "Lars")
     senne = line_of(listed.text, "Senne")
     wouter = line_of(listed.text, "Wouter")
-    assert "Stap 1: vraag Noor of je met Lars mag praten — herinnering op" in lars
+    # Lars's reminder went out unanswered: due since then, and when it comes again.
+    assert "Stap 1: vraag Noor of je met Lars mag praten — aan de beurt sinds" in lars
+    assert ", herinnering op" in lars
     assert "Stap 3: hoe verliep het opvolggesprek met Senne? — aan de beurt sinds" in senne
     assert "Stap 3: opvolggesprek met Wouter op" in wouter
-    # In time order: Senne's talk is due; Lars's next reminder and Wouter's talk are to come.
+    # In time order: Senne's talk was due first, then Lars's reminder went out; Wouter's
+    # talk is still to come.
     order = listed.text.index
     assert order(senne) < order(lars) < order(wouter)
 
     overview = await open_case(leader)
     assert "Wat volgt, op volgorde van tijd:" in overview.text
     assert line_of(overview.text, "Senne") in overview.text
-    # The due follow-up opens from the case with one tap.
-    await leader.press(overview, "▶️ Verder met Senne: het opvolggesprek")
+    # "Verder" is about Lars's step 1; Senne's due follow-up has a button of its own.
+    assert "▶️ Verder met Lars: vraag het aan Noor" in overview.button_texts
+    await leader.press(overview, "▶️ Senne: het opvolggesprek")
     talk = await leader.expect("Stap 3: spreek nogmaals met Senne")
     assert "Noor: ✅ het is gestopt" in talk.button_texts
     assert "Ik lach Noor niet meer uit" in talk.text

@@ -27,6 +27,7 @@ class Reminder:
     status: str = ReminderStatus.PENDING
     choice: str | None = None
     late: bool = False
+    sent_at: datetime | None = None
 
 
 @dataclass
