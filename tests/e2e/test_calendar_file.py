@@ -10,6 +10,7 @@ from __future__ import annotations
 from icalendar import Calendar
 from telegram.ext import Application
 
+from tests.e2e import walk_nl
 from tests.e2e.test_when_it_does_not_fit import gesprek_gevoerd, nieuwe_situatie
 from tests.support.bot_api_standin import BotApiStandin, BotMessage, SimUser
 
@@ -31,12 +32,6 @@ def read(message: BotMessage) -> tuple[Calendar, dict[str, str]]:
     return calendar, fields
 
 
-async def open_case(leader: SimUser) -> BotMessage:
-    await leader.send("/cases")
-    await leader.press(await leader.expect("Mijn pestsituaties"), "1. Sam")
-    return await leader.expect("Pestsituatie rond Sam")
-
-
 def documents(leader: SimUser) -> list[BotMessage]:
     return [m for m in leader.messages if m.document is not None]
 
@@ -53,7 +48,7 @@ async def test_the_planned_talk_goes_in_the_calendar_and_follows_a_move_and_a_ca
     assert first["SEQUENCE"] == "0"
 
     # Moved to a week later: the same event, a higher sequence, the new moment.
-    await leader.press(await open_case(leader), "Opvolggesprek met Tom verzetten")
+    await leader.press(await walk_nl.open_case(leader, "Sam"), "Opvolggesprek met Tom verzetten")
     await leader.press(await leader.expect("Wanneer wil je nogmaals met Tom"), "Over 1 week")
     _calendar, moved = read(await leader.expect(TAKEN))
     assert moved["UID"] == first["UID"]
@@ -61,7 +56,7 @@ async def test_the_planned_talk_goes_in_the_calendar_and_follows_a_move_and_a_ca
     assert moved["DTSTART"] > first["DTSTART"]
 
     # Cancelled: the same event, cancelled.
-    await leader.press(await open_case(leader), "Opvolggesprek met Tom annuleren")
+    await leader.press(await walk_nl.open_case(leader, "Sam"), "Opvolggesprek met Tom annuleren")
     calendar, cancelled = read(await leader.expect(CANCELLED))
     assert str(calendar["METHOD"]) == "CANCEL"
     assert cancelled["STATUS"] == "CANCELLED"
@@ -70,10 +65,10 @@ async def test_the_planned_talk_goes_in_the_calendar_and_follows_a_move_and_a_ca
     assert len(documents(leader)) == 3
 
     # A new plan whose file the leader did not take: moving it sends no file.
-    await leader.press(await open_case(leader), "Verder")
+    await leader.press(await walk_nl.open_case(leader, "Sam"), "Verder")
     await leader.press(await leader.expect("Wanneer wil je nogmaals met Tom"), "Over 2 dagen")
     await leader.expect("herinner ik je eraan om nogmaals met Tom")
-    await leader.press(await open_case(leader), "Opvolggesprek met Tom verzetten")
+    await leader.press(await walk_nl.open_case(leader, "Sam"), "Opvolggesprek met Tom verzetten")
     await leader.press(await leader.expect("Wanneer wil je nogmaals met Tom"), "Over 1 week")
     await leader.expect("herinner ik je eraan om nogmaals met Tom")
     await leader.send("/cases")

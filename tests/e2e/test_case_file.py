@@ -24,6 +24,7 @@ from pypdf import PdfReader
 from telegram.ext import Application
 
 from tests.e2e import walk_nl
+from tests.e2e.walk_nl import open_case
 from tests.support.bot_api_standin import BotApiStandin, BotMessage, SimUser
 from tests.support.clock import TestClock
 
@@ -91,12 +92,6 @@ def pages(message: BotMessage) -> list[str]:
         size = (round(float(page.mediabox.width)), round(float(page.mediabox.height)))
         assert size == A4, size
     return [" ".join(page.extract_text().split()) for page in reader.pages]
-
-
-async def open_case(leader: SimUser, victim: str) -> BotMessage:
-    await leader.send("/cases")
-    await leader.press(await leader.expect("Mijn pestsituaties"), victim)
-    return await leader.expect(f"Pestsituatie rond {victim}")
 
 
 async def follow_up(

@@ -17,6 +17,7 @@ from bot.storage.encryption import DataCipher, use_cipher
 from bot.storage.models import Child, Leader, Reminder
 from flows.follow_up import OPEN_STATUSES
 from tests.e2e import walk_nl
+from tests.e2e.walk_nl import open_case
 from tests.support.bot_api_standin import BotApiStandin, BotMessage, SimUser
 from tests.support.clock import TestClock
 from tests.support.dispatch_rounds import dispatch_round
@@ -215,12 +216,6 @@ async def test_five_weeks_of_a_saturday_group_every_reminder_before_the_activity
         assert at.weekday() == 5 and time(13, 0) <= at.time() <= time(14, 0), (at, message.text)
     rounds = [m for _, m in reminders if "Stap 3: spreek nogmaals met" in m.text]
     assert len(rounds) == 6  # three rounds each for Senne and Wout
-
-
-async def open_case(leader: SimUser) -> BotMessage:
-    await leader.send("/cases")
-    await leader.press(await leader.expect("Mijn pestsituaties"), ". Noor")
-    return await leader.expect("Pestsituatie rond Noor")
 
 
 async def answer(leader: SimUser, message: BotMessage) -> None:

@@ -8,19 +8,13 @@ from typing import Any
 
 from telegram.ext import Application
 
+from tests.e2e.walk_nl import open_case
 from tests.support.bot_api_standin import BotApiStandin, BotMessage, SimUser
 from tests.support.clock import TestClock
 
 
 def dutch_leader(api: BotApiStandin, user_id: int) -> SimUser:
     return api.user(user_id, "An", language_code="nl")
-
-
-async def open_case(leader: SimUser, victim: str) -> BotMessage:
-    """/cases, then the case of ``victim``; returns its overview."""
-    await leader.send("/cases")
-    await leader.press(await leader.expect("Mijn pestsituaties"), f". {victim}")
-    return await leader.expect(f"Pestsituatie rond {victim}")
 
 
 async def settle_step1_dutch(leader: SimUser, may_tell: str) -> BotMessage:

@@ -12,6 +12,7 @@ import re
 from telegram.ext import Application
 
 from tests.e2e.test_leader_walk import dutch_case, settle_step1_dutch, talk_held_with_jonas
+from tests.e2e.walk_nl import open_case
 from tests.support.bot_api_standin import BotApiStandin, BotMessage, SimUser
 from tests.support.clock import TestClock
 from tests.support.database_peek import eventually_count
@@ -36,13 +37,6 @@ async def dutch_team(api: BotApiStandin, base: int) -> tuple[SimUser, SimUser, S
         await joining.send(f"/start {found.group(2)}")
         await joining.expect("Je zit nu in ploeg Kapoenen")
     return an, ben, cas
-
-
-async def open_case(leader: SimUser, victim: str) -> BotMessage:
-    """/cases, then the case of ``victim``; returns its overview."""
-    await leader.send("/cases")
-    await leader.press(await leader.expect("Mijn pestsituaties"), f". {victim}")
-    return await leader.expect(f"Pestsituatie rond {victim}")
 
 
 async def case_with_step1(leader: SimUser, victim: str = "Lotte", child: str = "Jonas") -> None:

@@ -10,33 +10,12 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
+from tests.e2e import walk_nl
+from tests.e2e.walk_nl import open_case
 from tests.support.bot_api_standin import BotApiStandin, BotMessage, SimUser
 from tests.support.clock import TestClock
 
 DECLINED = "Stap 1 — Noor is (nog) niet akkoord"
-
-
-async def noor_and(leader: SimUser, children: list[tuple[str, str]]) -> BotMessage:
-    """/new with Noor, who is bullied, and ``children`` (name, "Pest" | "Pest mee")."""
-    await leader.send("/new")
-    await leader.expect("Hoe noem je het kind dat gepest wordt?")
-    await leader.send("Noor")
-    for number, (child, role) in enumerate(children):
-        await leader.expect("Typ de bijnaam" if number == 0 else "Hoe noem je het volgende kind")
-        await leader.send(child)
-        await leader.press(await leader.expect(f"Wat doet {child}"), role)
-        listed = await leader.expect("Is er nog een kind")
-        if number < len(children) - 1:
-            await leader.press(listed, "Nog een kind")
-    await leader.press(listed, "naar stap 1")
-    return await leader.expect("Stap 1 — met Noor")
-
-
-async def open_case(leader: SimUser) -> BotMessage:
-    """/cases, then Noor's case; returns its overview."""
-    await leader.send("/cases")
-    await leader.press(await leader.expect("Mijn pestsituaties"), ". Noor")
-    return await leader.expect("Pestsituatie rond Noor")
 
 
 async def talk_and_plan(leader: SimUser, child: str) -> None:
@@ -58,7 +37,9 @@ async def talk_and_plan(leader: SimUser, child: str) -> None:
 async def test_a_no_for_lars_waits_for_its_reminder_while_senne_and_wout_go_on(
     api: BotApiStandin, bot: Application, clock: TestClock, leader: SimUser
 ) -> None:
-    step1 = await noor_and(leader, [("Senne", "Pest"), ("Wout", "Pest mee"), ("Lars", "Pest mee")])
+    step1 = await walk_nl.new_case(
+        leader, "Noor", [("Senne", "Pest"), ("Wout", "Pest mee"), ("Lars", "Pest mee")]
+    )
     for child, after in (("Senne", "Wout"), ("Wout", "Lars")):
         await leader.press(step1, "Ja, akkoord")
         await leader.expect(f"Wat mag je aan {child} vertellen?")
@@ -106,7 +87,7 @@ FACTS = "je Noor uitlachte in de groepsapp"
 
 async def senne_feeling(leader: SimUser) -> BotMessage:
     """Noor and Senne, step 1 settled, the facts typed; returns the feeling screen."""
-    step1 = await noor_and(leader, [("Senne", "Pest")])
+    step1 = await walk_nl.new_case(leader, "Noor", [("Senne", "Pest")])
     await leader.press(step1, "Ja, akkoord")
     await leader.expect("Wat mag je aan Senne vertellen?")
     await leader.send("dat ze uitgelachen wordt")
@@ -176,7 +157,7 @@ async def test_an_agreement_is_deleted_only_once_the_leader_confirms(
 async def test_reporting_back_is_confirmed_before_what_comes_next(
     api: BotApiStandin, bot: Application, leader: SimUser
 ) -> None:
-    step1 = await noor_and(leader, [("Senne", "Pest"), ("Wout", "Pest mee")])
+    step1 = await walk_nl.new_case(leader, "Noor", [("Senne", "Pest"), ("Wout", "Pest mee")])
     for child in ("Senne", "Wout"):
         await leader.press(step1, "Ja, akkoord")
         await leader.expect(f"Wat mag je aan {child} vertellen?")
@@ -228,7 +209,7 @@ async def test_what_may_be_told_is_corrected_after_step_1_and_the_script_shows_i
 async def test_a_child_added_later_and_not_asked_about_yet_waits_for_its_reminder(
     api: BotApiStandin, bot: Application, leader: SimUser
 ) -> None:
-    step1 = await noor_and(leader, [("Senne", "Pest")])
+    step1 = await walk_nl.new_case(leader, "Noor", [("Senne", "Pest")])
     await leader.press(step1, "Ja, akkoord")
     await leader.expect("Wat mag je aan Senne vertellen?")
     await leader.send("dat ze uitgelachen wordt")

@@ -12,7 +12,9 @@ import asyncio
 
 from telegram.ext import Application
 
+from tests.e2e import walk_nl
 from tests.e2e.test_when_it_does_not_fit import gesprek_gevoerd, nieuw_voorstel, nieuwe_situatie
+from tests.e2e.walk_nl import open_case
 from tests.support.bot_api_standin import BotApiStandin, BotMessage, SimUser
 from tests.support.clock import TestClock
 from tests.support.database_peek import count
@@ -20,26 +22,8 @@ from tests.support.database_peek import count
 
 async def noor_and_three(leader: SimUser) -> BotMessage:
     """/new with Noor, bullied by Lars, Senne and Wouter; returns step 1 about Lars."""
-    await leader.send("/new")
-    await leader.expect("Hoe noem je het kind dat gepest wordt?")
-    await leader.send("Noor")
     children = [("Lars", "Pest"), ("Senne", "Pest"), ("Wouter", "Pest mee")]
-    for number, (child, role) in enumerate(children):
-        await leader.expect("Typ de bijnaam" if number == 0 else "Hoe noem je het volgende kind")
-        await leader.send(child)
-        await leader.press(await leader.expect(f"Wat doet {child}"), role)
-        listed = await leader.expect("Is er nog een kind")
-        if number < len(children) - 1:
-            await leader.press(listed, "Nog een kind")
-    await leader.press(listed, "naar stap 1")
-    return await leader.expect("Stap 1 — met Noor")
-
-
-async def open_case(leader: SimUser) -> BotMessage:
-    """/cases, then Noor's case; returns its overview."""
-    await leader.send("/cases")
-    await leader.press(await leader.expect("Mijn pestsituaties"), ". Noor")
-    return await leader.expect("Pestsituatie rond Noor")
+    return await walk_nl.new_case(leader, "Noor", children)
 
 
 async def yes_for_senne_and_wouter(leader: SimUser, step1: BotMessage) -> BotMessage:

@@ -22,6 +22,13 @@ async def new_case(leader: SimUser, victim: str, children: list[tuple[str, str]]
     return await leader.expect("Stap 1")
 
 
+async def open_case(leader: SimUser, victim: str = "Noor") -> BotMessage:
+    """/cases, then the case of ``victim``; returns its overview."""
+    await leader.send("/cases")
+    await leader.press(await leader.expect("Mijn pestsituaties"), f". {victim}")
+    return await leader.expect(f"Pestsituatie rond {victim}")
+
+
 async def settle_step1(leader: SimUser, step1: BotMessage, may_tell: list[str]) -> BotMessage:
     """Consent given and what may be told typed, for each child in turn; returns the
     "step 1 is done" screen."""
