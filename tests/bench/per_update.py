@@ -44,7 +44,8 @@ and their median), are printed as a Markdown table and written as JSON to
 test.
 
 ``BENCH_PROFILE=FILE`` runs Pestgesprek under ``cProfile`` and leaves its statistics in
-``FILE`` (the CPU figures then count the profiler too).
+``FILE`` (the CPU figures then count the profiler too). ``BENCH_PYSPY=FILE`` samples it
+with py-spy instead, every thread, and leaves collapsed stacks in ``FILE``.
 """
 
 from __future__ import annotations
@@ -172,7 +173,9 @@ class Contender:
         """SIGTERM, and SIGKILL when it does not stop."""
         if self.process is None or self.process.returncode is not None:
             return
-        self.process.send_signal(signal.SIGTERM)
+        # py-spy writes what it sampled on SIGINT, and stops the bot.
+        sampled = self.command[0].endswith("py-spy")
+        self.process.send_signal(signal.SIGINT if sampled else signal.SIGTERM)
         try:
             await asyncio.wait_for(self.process.wait(), timeout=20)
         except TimeoutError:
@@ -211,6 +214,12 @@ def pestgesprek(api: BotApiStandin, workdir: Path, database: Path) -> Contender:
     }
     profile = os.environ.get("BENCH_PROFILE")
     command = [sys.executable, *(["-m", "cProfile", "-o", profile] if profile else []), "-m", "bot"]
+    sampled = os.environ.get("BENCH_PYSPY")
+    if sampled:
+        # Every thread (aiosqlite's too), as collapsed stacks.
+        spy = Path(sys.executable).with_name("py-spy")
+        command = [str(spy), "record", "--threads", "--format", "raw", "-r", "250"]
+        command += ["-o", sampled, "--", sys.executable, "-m", "bot"]
     return Contender("pestgesprek", command, env, workdir)
 
 
