@@ -44,8 +44,9 @@ and their median), are printed as a Markdown table and written as JSON to
 test.
 
 ``BENCH_PROFILE=FILE`` runs Pestgesprek under ``cProfile`` and leaves its statistics in
-``FILE`` (the CPU figures then count the profiler too). ``BENCH_PYSPY=FILE`` samples it
-with py-spy instead, every thread, and leaves collapsed stacks in ``FILE``.
+``FILE`` (the CPU figures then count the profiler too). ``BENCH_PYSPY=FILE`` samples
+every start of it with py-spy instead (every thread, aiosqlite's too, which cProfile does
+not see), each start's collapsed stacks in ``FILE.1``, ``FILE.2``, …
 """
 
 from __future__ import annotations
@@ -142,6 +143,8 @@ class Contender:
         self.workdir = workdir
         self.log = workdir / f"{name}.log"
         self.process: asyncio.subprocess.Process | None = None
+        self.sampler: asyncio.subprocess.Process | None = None
+        self.starts = 0
 
     @property
     def pid(self) -> int:
@@ -167,20 +170,33 @@ class Contender:
             if time.perf_counter() - started > 60:
                 raise RuntimeError(f"{self.name} did not poll within 60 s")
             await asyncio.sleep(0.002)
-        return time.perf_counter() - started, cpu_seconds(self.process.pid)
+        cpu = cpu_seconds(self.process.pid)
+        self.starts += 1
+        sampled = os.environ.get("BENCH_PYSPY") if self.name == "pestgesprek" else None
+        if sampled:
+            # It writes its file when the bot stops.
+            spy = Path(sys.executable).with_name("py-spy")
+            self.sampler = await asyncio.create_subprocess_exec(
+                *[str(spy), "record", "--threads", "--format", "raw", "--rate", "250"],
+                *["--pid", str(self.pid), "--output", f"{sampled}.{self.starts}"],
+                stdout=asyncio.subprocess.DEVNULL,
+                stderr=asyncio.subprocess.DEVNULL,
+            )
+        return time.perf_counter() - started, cpu
 
     async def stop(self) -> None:
         """SIGTERM, and SIGKILL when it does not stop."""
         if self.process is None or self.process.returncode is not None:
             return
-        # py-spy writes what it sampled on SIGINT, and stops the bot.
-        sampled = self.command[0].endswith("py-spy")
-        self.process.send_signal(signal.SIGINT if sampled else signal.SIGTERM)
+        self.process.send_signal(signal.SIGTERM)
         try:
             await asyncio.wait_for(self.process.wait(), timeout=20)
         except TimeoutError:
             self.process.kill()
             await self.process.wait()
+        if self.sampler is not None:
+            await self.sampler.wait()
+            self.sampler = None
 
 
 def bare_bot(api: BotApiStandin, workdir: Path) -> Contender:
@@ -214,12 +230,6 @@ def pestgesprek(api: BotApiStandin, workdir: Path, database: Path) -> Contender:
     }
     profile = os.environ.get("BENCH_PROFILE")
     command = [sys.executable, *(["-m", "cProfile", "-o", profile] if profile else []), "-m", "bot"]
-    sampled = os.environ.get("BENCH_PYSPY")
-    if sampled:
-        # Every thread (aiosqlite's too), as collapsed stacks.
-        spy = Path(sys.executable).with_name("py-spy")
-        command = [str(spy), "record", "--threads", "--format", "raw", "-r", "250"]
-        command += ["-o", sampled, "--", sys.executable, "-m", "bot"]
     return Contender("pestgesprek", command, env, workdir)
 
 
