@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import event, inspect, select, text
+from sqlalchemy import event, inspect, make_url, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import (
@@ -20,7 +20,9 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import ConnectionPoolEntry, PoolResetState
 
+from bot.storage import inline_sqlite
 from bot.storage.encryption import DataCipher, DataKeyError
+from bot.storage.inline_sqlite import InlineConnection
 from bot.storage.models import Meta
 
 if TYPE_CHECKING:
@@ -70,11 +72,14 @@ LOCK_WAIT_SECONDS = 5.0
 
 def _sqlite_pragmas(lock_wait: float) -> Any:
     def set_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
+        # How long to wait for a lock held elsewhere: SQLite itself does not wait on the
+        # loop's thread, the connection tries again, yielding (``bot.storage.inline_sqlite``).
+        if isinstance(dbapi_connection, InlineConnection):
+            dbapi_connection.lock_wait = lock_wait
         # Cascading deletes need foreign keys on; WAL keeps committed rows through a SIGKILL.
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={int(lock_wait * 1000)}")
         # secure_delete zeroes what a DELETE frees: an erased token leaves no trace in a page.
         cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
@@ -87,7 +92,7 @@ def _rollback_if_open(
 ) -> None:
     # A connection back in the pool is rolled back only when SQLite says a transaction
     # is still open (a commit that failed): after a commit, the pool's own rollback is
-    # one more trip to aiosqlite's thread on every update, for nothing.
+    # one more call on every update, for nothing.
     if state.terminate_only or not state.asyncio_safe:
         return
     if dbapi_connection.driver_connection.in_transaction:
@@ -95,9 +100,14 @@ def _rollback_if_open(
 
 
 def _sqlite_engine(url: str, lock_wait: float, **engine_options: Any) -> AsyncEngine:
-    """An engine for a SQLite database: its pragmas, and no needless rollbacks."""
+    """An engine for a SQLite database: its pragmas, and no needless rollbacks.
+
+    Whatever driver ``url`` names, SQLite is called on the event loop's thread
+    (``bot.storage.inline_sqlite``), not through a thread per connection.
+    """
+    inline = make_url(url).set(drivername=f"sqlite+{inline_sqlite.DRIVER}")
     engine = create_async_engine(
-        url, hide_parameters=True, pool_reset_on_return=None, **engine_options
+        inline, hide_parameters=True, pool_reset_on_return=None, **engine_options
     )
     event.listen(engine.sync_engine, "connect", _sqlite_pragmas(lock_wait))
     event.listen(engine.sync_engine, "reset", _rollback_if_open)
@@ -141,6 +151,7 @@ class Database:
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
                 sqlite_file = True
         self.url = url
+        self._lock_wait = lock_wait
         # hide_parameters: no bound value (a child's text) ever shows up in an error or log.
         pool = {"pool_size": POOL_SIZE} if url != "sqlite://" and ":memory:" not in url else {}
         options = {**pool, **engine_options}
@@ -204,7 +215,7 @@ class Database:
         """This process's turn to write, for the length of a write transaction.
 
         SQLite takes one writer at a time, and a writer that finds the file locked
-        retries at random for ``busy_timeout``: with many leaders handled at once the
+        retries for the lock wait: with many leaders handled at once the
         unlucky one gave up with "database is locked". Here writers of one process —
         leaders' turns, the intake, and the nudges' writer — wait in line instead, in
         the order they asked. PostgreSQL locks rows: nothing to hold.
@@ -286,18 +297,26 @@ class Database:
 
         The log keeps the pages as they were before a DELETE until the next
         checkpoint; after this, an erased text is in neither file (the pages it was on
-        are zeroed, see ``secure_delete``). A reader still on an older snapshot holds a
-        checkpoint back, so it is tried a few times. PostgreSQL: nothing to do here.
+        are zeroed, see ``secure_delete``). A reader still on an older snapshot, or a
+        writer, holds a checkpoint back; SQLite does not wait for them on the loop's
+        thread, so it is tried again, yielding, for up to the lock wait. PostgreSQL:
+        nothing to do here.
         """
         if self.kind != "sqlite":
             return
-        for attempt in range(5):
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self._lock_wait
+        pause = 0.005
+        while True:
             async with self.engine.connect() as connection:
                 result = await connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
                 busy = result.one()[0]
             if not busy:
                 return
-            await asyncio.sleep(0.05 * (attempt + 1))
+            if loop.time() + pause > deadline:
+                break
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 0.1)
         log.warning("the write-ahead log could not be emptied: readers kept it busy")
 
     async def erased(self, session: AsyncSession) -> None:

@@ -21,7 +21,7 @@ async def test_a_transaction_left_open_is_rolled_back_when_its_connection_return
             assert driver is not None
             # A write SQLAlchemy does not know of (as after a commit that failed):
             # SQLite opens a transaction for it and takes the write lock.
-            await driver.execute("INSERT INTO meta (key, value) VALUES ('left', 'open')")
+            driver.execute("INSERT INTO meta (key, value) VALUES ('left', 'open')")
             assert driver.in_transaction
         # Back in the pool it was rolled back: the row is gone and the lock is free.
         async with database.session() as session, session.begin():
