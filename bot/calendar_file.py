@@ -14,8 +14,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from icalendar import Calendar, Event
-
 from bot.storage.models import Case, Child
 from bot.turn import Turn
 from flows.case import follow_up_number, planned_follow_up
@@ -34,6 +32,9 @@ def talk_file(
     case: Case, child: Child, start: datetime, sequence: int, now: datetime, *, cancel: bool
 ) -> bytes:
     """The calendar file of the talk with ``child`` at ``start`` (or its cancellation)."""
+    # Imported when a leader asks for a file: the start-up does without it.
+    from icalendar import Calendar, Event
+
     calendar = Calendar()
     calendar.add("prodid", "-//Pestgesprek//Pestgesprek//EN")
     calendar.add("version", "2.0")

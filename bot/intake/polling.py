@@ -21,7 +21,7 @@ import logging
 from typing import Any
 
 from telegram import Update
-from telegram.error import InvalidToken, TelegramError, TimedOut
+from telegram.error import Conflict, InvalidToken, TelegramError, TimedOut
 from telegram.ext import Application
 from telegram.request import HTTPXRequest
 
@@ -150,6 +150,7 @@ class PollingIntake:
     async def _poll(self) -> None:
         offset: int | None = None
         backoff = 0.0
+        webhook_deleted = False
         while True:
             if backoff:
                 await asyncio.sleep(backoff)
@@ -163,6 +164,14 @@ class PollingIntake:
                 log.error("Telegram refuses the bot token; polling stops")
                 return
             except TelegramError as error:
+                if not webhook_deleted and _webhook_in_the_way(error):
+                    # The bot ran with a webhook before: Telegram keeps the updates for
+                    # it until it is deleted. Deleted when found, not at every start (and
+                    # once: a webhook set again is another process's, not fought over).
+                    await self._application.bot.delete_webhook(drop_pending_updates=False)
+                    webhook_deleted = True
+                    log.info("the webhook set before is deleted: polling instead")
+                    continue
                 backoff = min(max(backoff * 2, 1.0), MAX_BACKOFF)
                 log.warning("getUpdates failed (%s); again in %g s", type(error).__name__, backoff)
                 continue
@@ -194,6 +203,11 @@ class PollingIntake:
             offset = max([u.update_id for u in updates] + list(unreadable)) + 1
 
 
+def _webhook_in_the_way(error: TelegramError) -> bool:
+    """Whether Telegram refused getUpdates because a webhook is set."""
+    return isinstance(error, Conflict) and "webhook" in error.message.lower()
+
+
 async def run_polling(
     application: Application,  # type: ignore[type-arg]
     database: Database,
@@ -201,8 +215,6 @@ async def run_polling(
 ) -> None:
     """Poll until SIGTERM or SIGINT, then finish the updates in hand and stop cleanly."""
     async with running(application) as stop:
-        # A webhook set before would make Telegram refuse getUpdates.
-        await application.bot.delete_webhook(drop_pending_updates=False)
         intake = PollingIntake(application, database, concurrency=concurrency)
         await intake.start()
         log.info("polling for updates")

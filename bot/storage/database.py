@@ -284,6 +284,16 @@ class Database:
             if cipher.decrypt(row.value) != _KEY_CHECK_TEXT:
                 raise DataKeyError("DATA_KEY does not open the data in this database")
 
+    async def fact(self, key: str) -> str | None:
+        """What the database remembers under ``key`` in its ``meta`` table, if anything."""
+        async with self.session() as session:
+            return await session.scalar(select(Meta.value).where(Meta.key == key))
+
+    async def remember(self, key: str, value: str) -> None:
+        """Remember ``value`` under ``key`` in the ``meta`` table (replacing what was there)."""
+        async with self.writing() as session:
+            await session.merge(Meta(key=key, value=value))
+
     async def has_key_check(self) -> bool:
         """Whether a data key was already recorded (the database holds data)."""
         async with self.engine.connect() as connection:

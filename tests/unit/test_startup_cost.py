@@ -70,3 +70,17 @@ def test_version_and_make_key_load_no_database_layer(command: list[str], tmp_pat
     assert result.stdout.strip()
     assert not {name for name in imported if name.split(".")[0] in {"sqlalchemy", "aiosqlite"}}
     assert "bot.storage.database" not in imported
+
+
+def test_the_bot_starts_without_what_only_a_tap_needs(tmp_path: Path) -> None:
+    """The calendar file's library is loaded when a leader asks for a file, not at start."""
+    result = subprocess.run(
+        [sys.executable, "-c", "import sys, bot.application; print('icalendar' in sys.modules)"],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert result.stdout.strip() == "False"
