@@ -51,7 +51,13 @@ from bot.nudge_results import ResultRecorder, lock_reason
 from bot.screens.fitting import split_for_telegram
 from bot.screens.nudges import follow_up_nudge, inactive_nudge, report_back_nudge
 from bot.screens.step1_waiting import step1_nudge
-from bot.screens.team import escalation_nudge, handover_nudge, new_year_nudge, notice_nudge
+from bot.screens.team import (
+    escalation_nudge,
+    handover_nudge,
+    new_year_nudge,
+    notice_nudge,
+    team_notice_nudge,
+)
 from bot.storage import cases, notices, reminders
 from bot.storage.database import Database
 from bot.storage.models import Case, Leader, Reminder
@@ -276,7 +282,7 @@ class NudgeDispatcher:
         async with self.database.session() as session:
             loaded = await cases.load_many(
                 session,
-                {reminder.case_id for reminder, _ in claimed},
+                {reminder.case_id for reminder, _ in claimed if reminder.case_id is not None},
                 {reminder.child_id for reminder, _ in claimed if reminder.child_id is not None},
             )
             told = await notices.load(session, [reminder for reminder, _ in claimed])
@@ -284,7 +290,7 @@ class NudgeDispatcher:
             for reminder, leader in claimed:
                 try:
                     rendered = self._render(
-                        loaded.get(reminder.case_id),
+                        loaded.get(reminder.case_id) if reminder.case_id is not None else None,
                         reminder,
                         leader,
                         told.get(reminder.id),
@@ -313,6 +319,12 @@ class NudgeDispatcher:
         notice: notices.Notice | None = None,
         asker: notices.Asker | None = None,
     ) -> tuple[str, Keyboard] | None:
+        if reminder.kind == ReminderKind.NOTICE and reminder.case_id is None:
+            # A change of the team itself: no case to load or to name.
+            if notice is None:
+                return None
+            with using_language(leader.language):
+                return team_notice_nudge(notice)
         if case is None or case.closed_at is not None:
             return None
         late = reminder.late

@@ -563,7 +563,76 @@ def notice_nudge(case: Case, child: Child | None, notice: Notice) -> tuple[str, 
     rows: Rows = []
     if notice.sees:
         rows.append([(_("📁 Open the case"), case_button(case.id, events.Open(0)))])
-    return text % values, rows
+    return _begins_a_sentence(text % values, _("a co-leader")), rows
+
+
+def _begins_a_sentence(text: str, nobody: str) -> str:
+    """``text``, with "a co-leader" (a leader whose name is erased) written as a sentence
+    begins when the text, after its sign, starts with it."""
+    sign, space, rest = text.partition(" ")
+    if space and nobody and rest.startswith(nobody):
+        return f"{sign} {nobody[0].upper()}{rest[1:]}"
+    return text
+
+
+def team_notice_nudge(notice: Notice) -> tuple[str, Keyboard]:
+    """A change of the team itself: a member is out of it (``EventKind.OUT_OF_TEAM``).
+
+    The one removed reads who removed them, from which team, and how many of its cases
+    they held and saw there (never which: they no longer see them); a coordinator reads
+    who is out, and who removed them. A leader who erased their data is not named.
+    """
+    line = notice.line
+
+    def who(leader_id: int | None) -> str:
+        found = notice.names.get(leader_id) if leader_id is not None else None
+        return escape(found) if found else _("a co-leader")
+
+    held, _sep, seen = (line.detail or "").partition(":")
+    counts = {
+        "held": int(held) if held.isdigit() else 0,
+        "seen": int(seen) if seen.isdigit() else 0,
+    }
+    values = {
+        "leader": who(line.actor_id),
+        "other": who(line.other_id),
+        "team": name(notice.team or "?"),
+        **{key: str(count) for key, count in counts.items()},
+    }
+    rows: Rows = []
+    if notice.recipient == line.other_id:
+        parts = [
+            _(
+                "🚪 %(leader)s removed you from team %(team)s. You no longer see any case "
+                "of that team."
+            )
+        ]
+        if counts["held"]:
+            parts.append(
+                ngettext(
+                    "The case you were responsible for there went back to the team.",
+                    "The %(held)s cases you were responsible for there went back to the team.",
+                    counts["held"],
+                )
+            )
+        if counts["seen"]:
+            parts.append(
+                ngettext(
+                    "The case shared with you there is no longer visible to you.",
+                    "The %(seen)s cases shared with you there are no longer visible to you.",
+                    counts["seen"],
+                )
+            )
+        text = " ".join(parts)
+    else:
+        text = (
+            _("🚪 %(other)s left team %(team)s.")
+            if line.actor_id == line.other_id
+            else _("🚪 %(leader)s removed %(other)s from team %(team)s.")
+        )
+        if line.team_id is not None and notice.team is not None:
+            rows.append([(_("👥 Open the team"), TeamOpen(line.team_id))])
+    return _begins_a_sentence(text % values, _("a co-leader")), rows
 
 
 def already_taken(turn: Turn, child: Child, first: CaseEvent | None, known: dict[int, str]) -> None:

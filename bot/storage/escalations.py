@@ -49,6 +49,8 @@ async def escalate_due(session: AsyncSession, now: datetime) -> int:
     )
     escalated = 0
     for reminder in candidates.all():
+        if reminder.case_id is None:
+            continue  # a follow-up always has its case
         delay = await escalation_delay(session, reminder.case_id)
         if delay is None or reminder.sent_at is None or reminder.sent_at + delay > now:
             continue

@@ -280,7 +280,7 @@ async def year_answers(session: AsyncSession, team: Team, year: int) -> list[Yea
     rows: list[YearAnswerRow] = []
     seen: set[int] = set()
     for line in asked:
-        if line.case_id in seen:
+        if line.case_id is None or line.case_id in seen:
             continue
         seen.add(line.case_id)
         case = await session.get(Case, line.case_id)

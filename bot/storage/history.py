@@ -7,7 +7,8 @@ each follow-up's outcome, reporting back, closing, and the choices made when the
 protocol does not fit); ``bot.handlers.case_event`` writes them with the leader who
 sent it. Shares, escalations and hand-overs are written where they happen. All go
 through :func:`record`. Lines carry ids and short values, never a text typed about a
-child.
+child. A line without a case belongs to a team's own history (a member out of it): the
+same table, so a notice points at it as at any line (``bot.storage.notices``).
 """
 
 from __future__ import annotations
@@ -51,6 +52,10 @@ class EventKind(StrEnum):
     # a case of another shared with them there is no longer visible to them. The detail
     # is how many such cases they lost sight of at once.
     LEFT_TEAM = "left_team"
+    # A line of the team's own history (no case): ``other`` is out of the team, removed
+    # by ``actor`` or gone of their own accord (``actor`` is ``other``). The detail is
+    # how many of the team's cases they held and how many they saw there ("held:seen").
+    OUT_OF_TEAM = "out_of_team"
     # The new working year's question was asked of ``other`` (the year as detail), and
     # how the case's leader answered it (``keep``, ``hand_over`` or ``close``).
     YEAR_ASKED = "year_asked"
@@ -63,7 +68,7 @@ class EventKind(StrEnum):
 
 def record(
     session: AsyncSession,
-    case_id: int,
+    case_id: int | None,
     kind: EventKind | HistoryKind,
     actor: int | None,
     now: datetime,
@@ -73,7 +78,7 @@ def record(
     child_id: int | None = None,
     detail: str | None = None,
 ) -> CaseEvent:
-    """One line in the case's history."""
+    """One line in the case's history (``case_id`` ``None``: in the team's, ``team_id``)."""
     line = CaseEvent(
         case_id=case_id,
         at=now,

@@ -283,7 +283,10 @@ class Reminder(Base):
     leader_id: Mapped[int] = mapped_column(
         BigInteger, ForeignKey("leaders.id", ondelete="CASCADE"), index=True
     )
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    # Empty only for a notice about a line of a team's own history (``bot.storage.notices``).
+    case_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), index=True
+    )
     child_id: Mapped[int | None] = mapped_column(
         ForeignKey("children.id", ondelete="CASCADE"), index=True
     )
@@ -410,13 +413,17 @@ class CaseEvent(Base):
 
     Its kind is a ``bot.storage.history.EventKind``: what happened in the case (a talk
     held, a share, …) or what the leader chose (an approach, what to do after a "no" in
-    step 1, a next step: ``flows.history``).
+    step 1, a next step: ``flows.history``). A line without a case is one of a team's
+    own history (a member out of the team), so a notice can point at it as at any other.
     """
 
     __tablename__ = "case_events"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    # Empty for a line of a team's own history (``team_id``): a member out of it.
+    case_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), index=True
+    )
     at: Mapped[datetime] = mapped_column(UtcDateTime)
     kind: Mapped[str] = mapped_column(String(24))
     # Who did it, and whom it concerns (shared with, handed to); empty once erased.

@@ -6,7 +6,9 @@ see it is told to each leader it touches. A notice is a reminder of its own kind
 by the same dispatcher, survives a restart and is never sent twice. It names the
 line of the case's history that says what happened (``Reminder.choice``); it is
 drawn in the leader's language when it goes out, and names the case's children only
-if the leader may see the case by then (``bot.storage.visibility.sees``).
+if the leader may see the case by then (``bot.storage.visibility.sees``). A line of a
+team's own history (no case: a member out of the team) is told the same way; its
+notice has no case either.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from flows.follow_up_timing import out_of_quiet_hours
 async def tell(
     session: AsyncSession, leader_ids: Iterable[int | None], line: CaseEvent, now: datetime
 ) -> None:
-    """Tell each of these leaders about ``line`` of a case's history (once each)."""
+    """Tell each of these leaders about ``line`` of a case's (or a team's) history, once each."""
     await session.flush()  # the line's id
     for leader_id in dict.fromkeys(leader_ids):
         if leader_id is None:
@@ -102,7 +104,9 @@ async def load(session: AsyncSession, claimed: Sequence[Reminder]) -> dict[int, 
     for reminder, line_id in wanted.values():
         line = lines.get(line_id)
         if line is not None:
-            seen = await sees(session, reminder.leader_id, reminder.case_id)
+            seen = reminder.case_id is not None and await sees(
+                session, reminder.leader_id, reminder.case_id
+            )
             team = teams.get(line.team_id) if line.team_id is not None else None
             found[reminder.id] = Notice(line, known, seen, reminder.leader_id, team)
     return found
@@ -135,7 +139,7 @@ async def askers(
             )
             if from_id is not None:
                 found[reminder.id] = (from_id, None)
-        elif reminder.kind == ReminderKind.ESCALATION:
+        elif reminder.kind == ReminderKind.ESCALATION and reminder.case_id is not None:
             case = loaded.get(reminder.case_id)
             child = (
                 next((c for c in case.children if c.id == reminder.child_id), None)

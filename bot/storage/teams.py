@@ -3,7 +3,8 @@
 A leader leaving a team, or being removed from it, loses at once every share that
 reached them through it (see ``bot.storage.visibility``); the team's open cases they
 are responsible for go back to whoever handed them over, or to a coordinator
-(``bot.storage.handovers``), so none is orphaned and none stays with them.
+(``bot.storage.handovers``), so none is orphaned and none stays with them. Who is out
+is a line of the team's own history, told to them (if removed) and the coordinators.
 """
 
 from __future__ import annotations
@@ -160,13 +161,21 @@ async def remove_member(
 
     Every open case of the team they are responsible for goes back: to the leader who
     handed it to them in the team, if still in it, or else to ``hand_to`` (a
-    coordinator) or another coordinator; nothing of it stays visible to them, and both
-    sides are told. Shares of their own cases in the team end too, and so do shares
-    naming them; the cases of others they saw through the team are out of their sight,
-    and they (once, with how many) and each of those cases' leaders are told. ``by``:
-    the coordinator who removed them (``None``: they left). The last member out ends
-    the team. Returns how many cases went back.
+    coordinator) or another coordinator; nothing of it stays visible to them. Shares of
+    their own cases in the team end too, and so do shares naming them; the cases of
+    others they saw through the team are out of their sight. ``by``: the coordinator who
+    removed them (``None``: they left).
+
+    Each case's history says so, and whoever a case went back to, and each case's own
+    leader, is told. The team's own history says who is out (a line without a case,
+    ``EventKind.OUT_OF_TEAM``). Someone removed is told that once, by whom, with how many
+    cases they held and saw there, and not once more for each case; someone who left
+    hears about each case (they pressed it themselves, the cases are what is new). The
+    coordinators are told who is out, except the one who removed them and one already
+    told through a case. The last member out ends the team. Returns how many cases went
+    back.
     """
+    removed = by is not None and by != gone.leader_id
     held = await orphaned_cases(session, team, gone.leader_id)
     seen_here = (
         await session.scalars(
@@ -184,13 +193,13 @@ async def remove_member(
             .order_by(Case.id)
         )
     ).all()
-    told = []
+    handed_back = []
     for case in held:
         heir = await _heir(session, team, gone, case, hand_to)
         if heir is None:
             continue
         await hand_case_over(session, case, heir, now)
-        told.append(
+        handed_back.append(
             record(
                 session,
                 case.id,
@@ -212,8 +221,12 @@ async def remove_member(
     team.members.remove(gone)
     await session.flush()
     await _after_leaving(session, gone.leader_id)
-    for line in told:
-        await tell(session, [line.other_id, line.actor_id], line, now)
+    told_of_a_case: set[int | None] = set()
+    for line in handed_back:
+        await tell(
+            session, [line.other_id] if removed else [line.other_id, line.actor_id], line, now
+        )
+        told_of_a_case.add(line.other_id)
     lost = [case_id for case_id in seen_here if not await sees(session, gone.leader_id, case_id)]
     for number, case_id in enumerate(lost):
         out = record(
@@ -227,12 +240,31 @@ async def remove_member(
             detail=str(len(lost)),
         )
         owner = await session.scalar(select(Case.leader_id).where(Case.id == case_id))
-        # The one out of the team hears it once; each case's own leader for their case.
-        await tell(session, [gone.leader_id] if number == 0 else [], out, now)
+        # Who left hears it once, with how many; each case's own leader for their case.
+        await tell(session, [gone.leader_id] if number == 0 and not removed else [], out, now)
         await tell(session, [owner], out, now)
+        told_of_a_case.add(owner)
     if not team.members:
         await session.delete(team)
-    return len(told)
+        return len(handed_back)
+    line = record(
+        session,
+        None,
+        EventKind.OUT_OF_TEAM,
+        by or gone.leader_id,
+        now,
+        other=gone.leader_id,
+        team_id=team.id,
+        detail=f"{len(handed_back)}:{len(lost)}",
+    )
+    coordinators = [
+        m.leader_id
+        for m in team.members
+        if m.role == TeamRole.COORDINATOR and m.leader_id not in told_of_a_case | {by}
+    ]
+    await tell(session, [gone.leader_id] if removed else [], line, now)
+    await tell(session, coordinators, line, now)
+    return len(handed_back)
 
 
 async def _heir(

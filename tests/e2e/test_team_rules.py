@@ -15,7 +15,7 @@ from tests.e2e.test_leader_walk import dutch_case, settle_step1_dutch, talk_held
 from tests.e2e.walk_nl import open_case
 from tests.support.bot_api_standin import BotApiStandin, BotMessage, SimUser
 from tests.support.clock import TestClock
-from tests.support.database_peek import eventually_count
+from tests.support.database_peek import count, eventually_count
 
 LINK = re.compile(r"https://t\.me/(\w+)\?start=([A-Za-z0-9_-]+)")
 
@@ -243,11 +243,10 @@ async def test_a_removed_member_hands_back_the_teams_cases_and_keeps_nothing_of_
     mine = await an.expect("Mijn pestsituaties")
     assert "Lotte" in mine.text and "Noor" in mine.text
 
-    # Ben is told, without the children's names, and keeps nothing of them.
-    told = await ben.expect("Je zit niet meer in ploeg Kapoenen")
-    assert "ging terug naar An" in told.text
+    # Ben is told once, by whom, without the children's names, and keeps nothing of them.
+    told = await ben.expect("An heeft je uit ploeg Kapoenen gehaald")
+    assert "De 2 pestsituaties waarvoor je daar verantwoordelijk was" in told.text
     assert "Lotte" not in told.text and "Jonas" not in told.text
-    await ben.expect("Je zit niet meer in ploeg Kapoenen")
     await ben.send("/cases")
     await ben.expect("Je hebt geen open pestsituaties")
     await ben.press(held, "Delen met medeleiding")
@@ -337,7 +336,7 @@ async def test_the_working_year_question_closes_on_any_answer_and_comes_again_ne
 
 
 async def test_the_last_coordinators_delete_asks_who_takes_over_and_tells_the_team(
-    api: BotApiStandin, bot: Application, clock: TestClock
+    api: BotApiStandin, bot: Application, clock: TestClock, database_url: str
 ) -> None:
     an, ben, cas = await dutch_team(api, 7700)
     await case_with_step1(an)
@@ -367,6 +366,12 @@ async def test_the_last_coordinators_delete_asks_who_takes_over_and_tells_the_te
     assert "Jij bent er nu verantwoordelijk voor" in told_cas.text
     told_ben = await ben.expect("wiste alle gegevens")
     assert "de pestsituatie van Lotte ging naar Cas" in told_ben.text
+    # Cas, the coordinator now, is told someone left and no longer sees Lotte's case (she
+    # does, now): not who, as An's name is erased; and once, not once more for the team.
+    left = await cas.expect("zit niet meer in ploeg Kapoenen")
+    assert left.text.startswith("🚪 Iemand van je medeleiding") and "An" not in left.text
+    await eventually_count(database_url, notices_not_sent(cas.id), 0)
+    assert not [m for m in cas.messages if "verlaten" in m.text]
     await cas.send("/team")
     await cas.press(await cas.expect("Mijn ploegen"), "Kapoenen")
     team = await cas.expect("Ploeg Kapoenen")
@@ -464,8 +469,111 @@ async def test_a_removed_member_who_held_nothing_is_told_what_they_no_longer_see
     await cas.expect("pestsituatie van Noor delen")
 
     await remove_from_team(an, "Ben")
-    told = await ben.expect("An haalde je uit ploeg Kapoenen")
-    assert "de pestsituatie die daar met jou gedeeld was, zie je niet meer" in told.text
+    told = await ben.expect("An heeft je uit ploeg Kapoenen gehaald")
+    assert "De pestsituatie die daar met jou gedeeld was, zie je niet meer." in told.text
     assert "Noor" not in told.text and "Mila" not in told.text
     heard = await cas.expect("Ben zit niet meer in ploeg Kapoenen")
     assert "ziet de pestsituatie van Noor niet meer" in heard.text
+
+
+def notices_about_leaving(leader_id: int) -> str:
+    """How many notices ``leader_id`` got about someone leaving a team or being removed."""
+    return (
+        "SELECT count(*) FROM reminders r JOIN case_events e ON e.id = CAST(r.choice AS INTEGER)"
+        f" WHERE r.kind = 'notice' AND r.leader_id = {leader_id}"
+        " AND e.kind IN ('out_of_team', 'left_team', 'handed_back')"
+    )
+
+
+def notices_not_sent(leader_id: int) -> str:
+    return (
+        "SELECT count(*) FROM reminders WHERE kind = 'notice'"
+        f" AND leader_id = {leader_id} AND status != 'sent'"
+    )
+
+
+async def team_screen(leader: SimUser) -> BotMessage:
+    await leader.send("/team")
+    await leader.press(await leader.expect("Mijn ploegen"), "Kapoenen")
+    return await leader.expect("Ploeg Kapoenen")
+
+
+async def test_a_removed_member_who_held_and_saw_nothing_is_told_by_whom_and_from_which_team(
+    api: BotApiStandin, bot: Application, clock: TestClock, database_url: str
+) -> None:
+    an, ben, cas = await dutch_team(api, 8200)
+
+    await remove_from_team(an, "Ben")
+    told = await ben.expect("An heeft je uit ploeg Kapoenen gehaald")
+    assert "Je ziet geen pestsituaties van die ploeg meer." in told.text
+    assert "verantwoordelijk" not in told.text and "gedeeld" not in told.text
+    # Told once, and nobody else is: An removed him herself, Cas is no coordinator.
+    assert await count(database_url, notices_about_leaving(ben.id)) == 1
+    await eventually_count(database_url, notices_not_sent(ben.id), 0)
+    assert [m for m in ben.messages if "Kapoenen gehaald" in m.text] == [told]
+    assert await count(database_url, notices_about_leaving(an.id)) == 0
+    assert await count(database_url, notices_about_leaving(cas.id)) == 0
+
+    # An and Cas see Ben gone; Ben no longer has the team.
+    assert "Ben" not in (await team_screen(an)).text
+    assert "Ben" not in (await team_screen(cas)).text
+    await ben.send("/team")
+    assert "Kapoenen" not in (await ben.expect("Mijn ploegen")).text
+
+    # Cas leaves of her own accord: An, the coordinator, is told who left; Cas is not.
+    await cas.press(await team_screen(cas), "Deze ploeg verlaten")
+    await cas.press(await cas.expect("Ploeg Kapoenen verlaten?"), "Ja, verlaten")
+    await cas.expect("Je hebt ploeg Kapoenen verlaten")
+    left = await an.expect("Cas heeft ploeg Kapoenen verlaten")
+    assert "👥 Naar de ploeg" in left.button_texts
+    assert await count(database_url, notices_about_leaving(cas.id)) == 0
+    assert not [m for m in ben.messages if "Cas" in m.text]
+
+    # Dirk joins and erases all his data: An is told someone left, and not who.
+    await an.press(await team_screen(an), "Uitnodigingslink")
+    found = LINK.search((await an.expect("Uitnodiging voor ploeg Kapoenen")).text)
+    assert found is not None
+    dirk = api.user(8204, "Dirk", language_code="nl")
+    await dirk.send(f"/start {found.group(2)}")
+    await dirk.expect("Je zit nu in ploeg Kapoenen")
+    await dirk.send("/delete")
+    await dirk.press(await dirk.expect("Alles wissen?"), "Ja, alles wissen")
+    await dirk.expect("Alles is gewist")
+    erased = await an.expect("heeft ploeg Kapoenen verlaten")
+    assert erased.text == "🚪 Iemand van je medeleiding heeft ploeg Kapoenen verlaten."
+
+
+async def test_a_removed_member_who_held_a_case_gets_one_message_not_one_per_case(
+    api: BotApiStandin, bot: Application, clock: TestClock, database_url: str
+) -> None:
+    an, ben, cas = await dutch_team(api, 8300)
+    await case_with_step1(an, "Lotte", "Jonas")
+    await offer_whole_case(an, "Lotte", "Ben")
+    await ben.press(await ben.expect("pestsituatie van Lotte"), "Aanvaarden")
+    await ben.expect("Pestsituatie rond Lotte")
+    await an.expect("Ben aanvaardde")
+    # Cas's case, shared with the whole team: Ben sees it too.
+    await case_with_step1(cas, "Noor", "Mila")
+    await cas.press(await open_case(cas, "Noor"), "Delen met medeleiding")
+    await cas.press(await cas.expect("pestsituatie van Noor delen"), "Hele ploeg Kapoenen")
+    await cas.expect("pestsituatie van Noor delen")
+
+    await remove_from_team(an, "Ben")
+    told = await ben.expect("An heeft je uit ploeg Kapoenen gehaald")
+    assert "De pestsituatie waarvoor je daar verantwoordelijk was, ging terug" in told.text
+    assert "De pestsituatie die daar met jou gedeeld was, zie je niet meer." in told.text
+    for child in ("Lotte", "Jonas", "Noor", "Mila"):
+        assert child not in told.text
+    # One message, not one more per case.
+    assert await count(database_url, notices_about_leaving(ben.id)) == 1
+    await eventually_count(database_url, notices_not_sent(ben.id), 0)
+    assert not [m for m in ben.messages if "Je zit niet meer in ploeg" in m.text]
+    assert not [m for m in ben.messages if "zie je niet meer" in m.text and m != told]
+
+    # Each case's leader hears about their own case, not once more about the team.
+    back = await an.expect("Ben is niet meer in ploeg Kapoenen")
+    assert "Lotte" in back.text and "ging terug naar jou" in back.text
+    heard = await cas.expect("Ben zit niet meer in ploeg Kapoenen")
+    assert "Noor" in heard.text
+    assert await count(database_url, notices_about_leaving(an.id)) == 1
+    assert await count(database_url, notices_about_leaving(cas.id)) == 1

@@ -1006,3 +1006,94 @@ async def test_a_leader_s_meeting_day_becomes_the_group_s_weekly_rhythm(
     finally:
         await operator.dispose()
         await database.dispose()
+
+
+async def test_0021_lets_a_line_and_its_notice_be_the_teams_and_keeps_every_row(
+    database_url: str,
+) -> None:
+    database = Database(database_url)
+    operator = operator_engine(database_url)
+    try:
+        await run_alembic(database.engine, lambda config: command.upgrade(config, PREVIOUS))
+        ids = await insert_0001_rows(database.engine)
+        await run_alembic(database.engine, lambda config: command.upgrade(config, "0020"))
+        async with database.engine.begin() as connection:
+            await connection.execute(
+                text(
+                    "INSERT INTO teams (id, name, created_at, escalate_after_hours,"
+                    " year_start_month, year_asked) VALUES (7, 'Kapoenen', :at, 24, 9, 2026)"
+                ),
+                {"at": CREATED},
+            )
+            await connection.execute(
+                text(
+                    "INSERT INTO case_events (id, case_id, at, kind, actor_id, other_id, team_id,"
+                    " child_id, detail) VALUES (31, :case, :at, 'left_team', :leader, :other, 7,"
+                    " NULL, '1')"
+                ),
+                {"case": ids["case"], "at": SEEN, "leader": LEADER_ID, "other": OTHER_LEADER_ID},
+            )
+            await connection.execute(
+                text(
+                    "INSERT INTO reminders (id, leader_id, case_id, child_id, kind, due_at,"
+                    " status, choice, attempts, created_at, late) VALUES (41, :other, :case,"
+                    " NULL, 'notice', :at, 'pending', '31', 0, :at, false)"
+                ),
+                {"case": ids["case"], "at": SEEN, "other": OTHER_LEADER_ID},
+            )
+        children = "SELECT count(*) FROM children"
+        async with database.engine.connect() as connection:
+            before = await connection.scalar(text(children))
+        await database.migrate()
+        use_cipher(CIPHER)
+        async with database.session() as session, session.begin():
+            # Every line and every reminder from before is still there, with its case.
+            case = await session.get(Case, ids["case"])
+            assert case is not None and case.victim_nickname == VICTIM
+            notice = await session.get(Reminder, 41)
+            assert notice is not None and notice.case_id == ids["case"]
+            line = history.record(
+                session,
+                None,
+                history.EventKind.OUT_OF_TEAM,
+                LEADER_ID,
+                HELD,
+                other=OTHER_LEADER_ID,
+                team_id=7,
+            )
+            await session.flush()
+            session.add(
+                Reminder(
+                    leader_id=OTHER_LEADER_ID,
+                    case_id=None,
+                    kind="notice",
+                    due_at=HELD,
+                    status="pending",
+                    choice=str(line.id),
+                    attempts=0,
+                    created_at=HELD,
+                    late=False,
+                )
+            )
+        async with database.engine.connect() as connection:
+            assert (
+                await connection.scalar(
+                    text("SELECT count(*) FROM case_events WHERE case_id IS NULL AND team_id = 7")
+                )
+                == 1
+            )
+            assert await connection.scalar(text("SELECT count(*) FROM reminders")) == 2
+
+        await run_alembic(operator, lambda config: command.downgrade(config, "0020"))
+        async with operator.connect() as connection:
+            # The team's own line and its notice go; the case's line and notice stay.
+            events = (await connection.execute(text("SELECT id, case_id FROM case_events"))).all()
+            assert [(row.id, row.case_id) for row in events] == [(31, ids["case"])]
+            reminders = (await connection.execute(text("SELECT id FROM reminders"))).all()
+            assert [row.id for row in reminders] == [41]
+            assert await connection.scalar(text(children)) == before
+        await database.migrate()
+        assert await schema_differences(database.engine) == []
+    finally:
+        await operator.dispose()
+        await database.dispose()

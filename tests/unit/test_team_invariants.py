@@ -4,7 +4,7 @@ A case always has exactly one responsible leader, every leader who may see it is
 by an explicit share (or is that leader), and nothing of a team's cases is visible to
 a leader outside the team — whatever members do in whatever order: make cases, share
 and unshare them, offer and hand them over (keeping sight or not), accept or decline,
-be removed, leave and join again.
+be removed, leave and join again. And whoever is removed is told, once.
 """
 
 from __future__ import annotations
@@ -20,14 +20,24 @@ from typing import Any
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
-from sqlalchemy import select
+from sqlalchemy import Integer, cast, select
 from sqlalchemy.orm import selectinload
 
 from bot.storage import cases, handovers, leaders, teams, visibility
 from bot.storage.database import Database
 from bot.storage.encryption import DataCipher, use_cipher
 from bot.storage.history import EventKind, record
-from bot.storage.models import Base, Case, CaseEvent, CaseShare, Handover, Team, TeamMember
+from bot.storage.models import (
+    Base,
+    Case,
+    CaseEvent,
+    CaseShare,
+    Handover,
+    Reminder,
+    Team,
+    TeamMember,
+)
+from flows.follow_up import ReminderKind
 from tests.support.running_bot import TEST_DATA_KEY
 
 START = datetime(2026, 11, 24, 18, 0, tzinfo=UTC)
@@ -37,6 +47,8 @@ COORDINATOR = 1
 leader_ids = st.sampled_from(LEADERS)
 #: Who acts in the team most of the time.
 members_ids = st.sampled_from((1, 2, 3))
+#: The lines that tell someone is out of the team: of the team, or of a case of it.
+LEAVING = (EventKind.OUT_OF_TEAM, EventKind.LEFT_TEAM, EventKind.HANDED_BACK)
 
 
 class TeamWalk(RuleBasedStateMachine):
@@ -49,6 +61,8 @@ class TeamWalk(RuleBasedStateMachine):
         self.folder = tempfile.mkdtemp()
         self.database = Database(f"sqlite+aiosqlite:///{Path(self.folder) / 'walk.sqlite3'}")
         self.now = START
+        #: Who went out of the team in the last step: who, whether removed, and when.
+        self.out: tuple[int, bool, datetime] | None = None
         self.run(self._setup())
 
     def run(self, step: Coroutine[Any, Any, None]) -> None:
@@ -184,8 +198,8 @@ class TeamWalk(RuleBasedStateMachine):
 
         self.run(step())
 
-    @rule(gone=st.sampled_from((2, 3)))
-    def out_of_the_team(self, gone: int) -> None:
+    @rule(gone=st.sampled_from((2, 3)), removed=st.booleans())
+    def out_of_the_team(self, gone: int, removed: bool = True) -> None:
         """A co-leader is removed by the coordinator, or leaves (the coordinator gets
         back what goes to no one else, either way)."""
 
@@ -195,7 +209,15 @@ class TeamWalk(RuleBasedStateMachine):
                 member = next((m for m in team.members if m.leader_id == gone), None)
                 if member is None:
                     return
-                await teams.remove_member(session, team, member, self.now, hand_to=COORDINATOR)
+                await teams.remove_member(
+                    session,
+                    team,
+                    member,
+                    self.now,
+                    hand_to=COORDINATOR,
+                    by=COORDINATOR if removed else None,
+                )
+                self.out = (gone, removed, self.now)
 
         self.run(step())
 
@@ -212,6 +234,40 @@ class TeamWalk(RuleBasedStateMachine):
     @invariant()
     def the_rule_holds(self) -> None:
         self.run(self._check())
+
+    @invariant()
+    def who_is_out_of_the_team_is_told(self) -> None:
+        """Someone removed is told once, by the team's line; someone who left is not told
+        of the team by a notice, and the coordinator hears of it; nobody else does."""
+        if self.out is None:
+            return
+        gone, removed, at = self.out
+        self.out = None
+
+        async def check() -> None:
+            async with self.database.session() as session:
+                told = (
+                    await session.execute(
+                        select(Reminder.leader_id, CaseEvent.kind, CaseEvent.actor_id)
+                        .join(CaseEvent, CaseEvent.id == cast(Reminder.choice, Integer))
+                        .where(
+                            Reminder.kind == ReminderKind.NOTICE,
+                            Reminder.created_at == at,
+                            CaseEvent.kind.in_(LEAVING),
+                        )
+                    )
+                ).all()
+            to_gone = [(kind, actor) for leader_id, kind, actor in told if leader_id == gone]
+            team_lines = {leader_id for leader_id, kind, _ in told if kind == EventKind.OUT_OF_TEAM}
+            if removed:
+                assert to_gone == [(EventKind.OUT_OF_TEAM, COORDINATOR)], to_gone
+                assert team_lines == {gone}, "nobody else hears of the removal from the team"
+            else:
+                assert EventKind.OUT_OF_TEAM not in [kind for kind, _ in to_gone]
+                assert COORDINATOR in {leader_id for leader_id, _, _ in told}
+                assert team_lines <= {COORDINATOR}
+
+        self.run(check())
 
     async def _check(self) -> None:
         async with self.database.session() as session:
