@@ -70,7 +70,7 @@ def note_erasure(session: AsyncSession) -> None:
 LOCK_WAIT_SECONDS = 5.0
 
 
-def _sqlite_pragmas(lock_wait: float) -> Any:
+def _sqlite_pragmas(lock_wait: float, synchronous: str) -> Any:
     def set_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
         # How long to wait for a lock held elsewhere: SQLite itself does not wait on the
         # loop's thread, the connection tries again, yielding (``bot.storage.inline_sqlite``).
@@ -80,6 +80,8 @@ def _sqlite_pragmas(lock_wait: float) -> Any:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
+        # Whether a commit waits for the log to be on disk (see ``_sqlite_engine``).
+        cursor.execute(f"PRAGMA synchronous={synchronous}")
         # secure_delete zeroes what a DELETE frees: an erased token leaves no trace in a page.
         cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
@@ -99,17 +101,26 @@ def _rollback_if_open(
         dbapi_connection.rollback()
 
 
-def _sqlite_engine(url: str, lock_wait: float, **engine_options: Any) -> AsyncEngine:
+def _sqlite_engine(
+    url: str, lock_wait: float, synchronous: str = "NORMAL", **engine_options: Any
+) -> AsyncEngine:
     """An engine for a SQLite database: its pragmas, and no needless rollbacks.
 
     Whatever driver ``url`` names, SQLite is called on the event loop's thread
     (``bot.storage.inline_sqlite``), not through a thread per connection.
+
+    ``synchronous``: ``NORMAL`` (the leaders' turns and the reads) commits to the
+    write-ahead log without waiting for the disk: a killed process loses nothing, a
+    power cut may lose the last turns, whose updates the inbox then still holds, so
+    they are handled again. ``FULL`` (the writer, ``Database.writing``) waits until
+    the log is on disk, and with it every commit before: what Telegram is told was
+    stored, and which nudges went out.
     """
     inline = make_url(url).set(drivername=f"sqlite+{inline_sqlite.DRIVER}")
     engine = create_async_engine(
         inline, hide_parameters=True, pool_reset_on_return=None, **engine_options
     )
-    event.listen(engine.sync_engine, "connect", _sqlite_pragmas(lock_wait))
+    event.listen(engine.sync_engine, "connect", _sqlite_pragmas(lock_wait, synchronous))
     event.listen(engine.sync_engine, "reset", _rollback_if_open)
     return engine
 
@@ -161,8 +172,8 @@ class Database:
             else create_async_engine(url, hide_parameters=True, **options)
         )
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
-        # The nudges' writer is made at its first use: a start-up or a command that
-        # never sends a nudge does without it.
+        # The writer is made at its first use: a start-up or a command that stores no
+        # update and sends no nudge does without it.
         self._writer_url = url if sqlite_file else None
         self._writer_options = {"lock_wait": lock_wait, **engine_options}
         self._writer: AsyncEngine | None = None
@@ -183,10 +194,13 @@ class Database:
 
     @asynccontextmanager
     async def writing(self) -> AsyncIterator[AsyncSession]:
-        """A session in a write transaction for the nudges' claims and results.
+        """A session in a write transaction that is on disk once it is committed.
 
-        On a SQLite file these transactions take turns in this process on one
-        connection, and each takes the write lock when it begins (``BEGIN IMMEDIATE``),
+        For what must outlast a power cut: the intake's updates (before Telegram is
+        told they arrived) and the nudges' claims and results. On a SQLite file these
+        transactions take turns in this process on one connection, whose commits wait
+        for the disk (``synchronous=FULL``, see ``_sqlite_engine``), and each takes the
+        write lock when it begins (``BEGIN IMMEDIATE``),
         waiting up to the lock wait for another process or connection; beyond that
         ``OperationalError`` ("database is locked") is raised before anything changed.
         On PostgreSQL it is an ordinary transaction: rows are locked one by one.
@@ -205,7 +219,9 @@ class Database:
     @staticmethod
     def _make_writer(url: str, lock_wait: float, **engine_options: Any) -> AsyncEngine:
         """One connection whose every transaction takes SQLite's write lock at its start."""
-        writer = _sqlite_engine(url, lock_wait, pool_size=1, max_overflow=0, **engine_options)
+        writer = _sqlite_engine(
+            url, lock_wait, "FULL", pool_size=1, max_overflow=0, **engine_options
+        )
         event.listen(writer.sync_engine, "connect", _manual_begin)
         event.listen(writer.sync_engine, "begin", _begin_immediate)
         return writer

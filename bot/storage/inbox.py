@@ -71,7 +71,8 @@ async def store(
         .on_conflict_do_nothing(index_elements=["update_id"])
         .returning(InboxUpdate.update_id)
     )
-    async with database.write_turn(), database.session() as session, session.begin():
+    # On disk before Telegram is told: through the durable writer.
+    async with database.writing() as session:
         stored = await session.scalars(statement, rows)
         return set(stored.all())
 
