@@ -18,8 +18,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, or_, select, text, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from telegram import Update
 
@@ -65,7 +63,7 @@ async def store(
         }
         for item in updates
     ]
-    insert = postgresql_insert if database.kind == "postgresql" else sqlite_insert
+    insert = _insert_of(database)
     statement = (
         insert(InboxUpdate)
         .on_conflict_do_nothing(index_elements=["update_id"])
@@ -75,6 +73,18 @@ async def store(
     async with database.writing() as session:
         stored = await session.scalars(statement, rows)
         return set(stored.all())
+
+
+def _insert_of(database: Database) -> Any:
+    """The database's own INSERT (with ``ON CONFLICT``); each dialect is imported when
+    its database is used: a bot on SQLite does without PostgreSQL's at start-up."""
+    if database.kind == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        return postgresql_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert
 
 
 def sender_in(raw: Mapping[str, Any]) -> int:
@@ -109,7 +119,7 @@ async def quarantine(
         "error": f"{type(error).__name__}: {error}",
         "received_at": datetime.now(UTC),
     }
-    insert = postgresql_insert if database.kind == "postgresql" else sqlite_insert
+    insert = _insert_of(database)
     async with database.write_turn(), database.session() as session, session.begin():
         await session.execute(
             insert(QuarantinedUpdate).on_conflict_do_nothing(index_elements=["update_id"]), [row]
