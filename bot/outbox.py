@@ -33,9 +33,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import groupby
+from typing import cast
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Delete, delete, select
+from sqlalchemy import Table, bindparam, delete, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot, InlineKeyboardMarkup
@@ -66,18 +67,16 @@ async def hold(
     if erased and await session.scalar(select(Leader.id).where(Leader.id == leader_id)) is None:
         return []
     rows = [
-        UndeliveredReply(
-            leader_id=leader_id,
-            chat_id=chat_id,
-            created_at=now,
-            text=text,
-            keyboard=delivery.Screen(text, markup).keyboard_json(),
-        )
+        {
+            "leader_id": leader_id,
+            "chat_id": chat_id,
+            "created_at": now,
+            "text": text,
+            "keyboard": delivery.Screen(text, markup).keyboard_json(),
+        }
         for text, markup in screens
     ]
-    session.add_all(rows)
-    await session.flush()
-    return [row.id for row in rows]
+    return list((await session.scalars(_HOLD, rows)).all())
 
 
 #: How long the rows of screens sent wait for a turn to delete them with its own.
@@ -107,12 +106,16 @@ class _Sent:
 _sent: WeakKeyDictionary[Database, _Sent] = WeakKeyDictionary()
 
 
-def _delete(ids: Sequence[int]) -> Delete:
-    return (
-        delete(UndeliveredReply)
-        .where(UndeliveredReply.id.in_(ids))
-        .execution_options(synchronize_session=False)
-    )
+_KEPT = cast(Table, UndeliveredReply.__table__)
+#: Built once, on the table: every turn on SQLite runs it, and the ORM's bulk-delete
+#: machinery (and building the statement) cost more than running it.
+_FORGET = delete(_KEPT).where(_KEPT.c.id.in_(bindparam("ids", expanding=True)))
+#: The rows of a turn's screens, their ids back in the order given.
+_HOLD = insert(_KEPT).returning(_KEPT.c.id, sort_by_parameter_order=True)
+
+
+async def _delete(session: AsyncSession, ids: Sequence[int]) -> None:
+    await session.execute(_FORGET, {"ids": list(ids)})
 
 
 async def sent(database: Database, ids: Sequence[int]) -> None:
@@ -125,7 +128,7 @@ async def sent(database: Database, ids: Sequence[int]) -> None:
         return
     if database.kind == "postgresql":
         async with database.session() as session, session.begin():
-            await session.execute(_delete(ids))
+            await _delete(session, ids)
         return
     waiting = _sent.setdefault(database, _Sent())
     waiting.ids.extend(ids)
@@ -157,7 +160,7 @@ async def forget_now(database: Database) -> None:
     committed = False
     try:
         async with database.write_turn(), database.session() as session, session.begin():
-            await session.execute(_delete(ids))
+            await _delete(session, ids)
         committed = True
     finally:
         waiting.done(ids, committed)
@@ -182,7 +185,7 @@ async def forget_sent(session: AsyncSession, database: Database) -> list[int]:
     if waiting is None or not waiting.ids:
         return []
     ids = waiting.take()
-    await session.execute(_delete(ids))
+    await _delete(session, ids)
     return ids
 
 

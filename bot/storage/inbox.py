@@ -15,9 +15,9 @@ import logging
 from collections.abc import Mapping, Sequence
 from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, or_, select, text, update
+from sqlalchemy import Table, bindparam, delete, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from telegram import Update
 
@@ -164,18 +164,23 @@ def expect_turn(update_id: int) -> _Marks:
     return marks
 
 
+_INBOX = cast(Table, InboxUpdate.__table__)
+#: Built once, on the table, not the mapped class: every turn runs it, and the ORM's
+#: bulk-update machinery (and building the statement) cost more than running it.
+_MARK_DONE = (
+    update(_INBOX)
+    .where(_INBOX.c.update_id == bindparam("marked"), _INBOX.c.done_at.is_(None))
+    .values(done_at=bindparam("done_at"), payload=None)
+)
+
+
 async def mark_done(session: AsyncSession, update_id: int) -> None:
     """Mark update ``update_id`` handled, in ``session``'s transaction (the turn's own).
 
     The payload is cleared at once. An update that did not come through the inbox
     (the console) has no row, and that is fine.
     """
-    await session.execute(
-        update(InboxUpdate)
-        .where(InboxUpdate.update_id == update_id, InboxUpdate.done_at.is_(None))
-        .values(done_at=datetime.now(UTC), payload=None)
-        .execution_options(synchronize_session=False)
-    )
+    await session.execute(_MARK_DONE, {"marked": update_id, "done_at": datetime.now(UTC)})
 
 
 def turn_committed(update_id: int) -> None:
