@@ -47,7 +47,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, text
+from sqlalchemy import and_, func, insert, or_, select, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.storage.database import Database
@@ -317,6 +317,28 @@ class Peek:
             )
             return {status: count for status, count in rows}
 
+    async def due_or_sending(self) -> int:
+        """How many reminders are due now and not sent, or being sent.
+
+        A follow-up reminder sent and not answered is planned again for later (the
+        leader's next activity): pending, but not due, so not part of the burst.
+        """
+        async with self.engine.connect() as connection:
+            found = await connection.scalar(
+                select(func.count())
+                .select_from(Reminder)
+                .where(
+                    or_(
+                        Reminder.status == ReminderStatus.SENDING.value,
+                        and_(
+                            Reminder.status == ReminderStatus.PENDING.value,
+                            Reminder.due_at <= datetime.now(UTC),
+                        ),
+                    )
+                )
+            )
+            return int(found or 0)
+
     async def claimed_ids(self) -> list[int]:
         """The reminders in ``sending``: claimed by a process, not yet recorded as sent."""
         async with self.engine.connect() as connection:
@@ -582,12 +604,11 @@ class Run:
         return all_delivered, loop.time() - start
 
     async def _settled(self, tracker: DeliveryTracker, elapsed: float) -> bool:
-        """Nothing pending or being sent, and no message for a few seconds."""
+        """Nothing due or being sent, and no message for a few seconds."""
         if tracker.last_at is not None and elapsed - tracker.last_at < QUIET_SECONDS:
             return False
         assert self.peek is not None
-        statuses = await self.peek.status_counts()
-        return not statuses.get(ReminderStatus.PENDING) and not statuses.get(ReminderStatus.SENDING)
+        return await self.peek.due_or_sending() == 0
 
     async def _progress(self, api: BotApiStandin, tracker: DeliveryTracker, elapsed: float) -> None:
         assert self.peek is not None
