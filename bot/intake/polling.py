@@ -147,6 +147,16 @@ class PollingIntake:
             self._task = None
         await self.dispatcher.stop()
 
+    async def _delete_webhook(self) -> bool:
+        """Delete the webhook set before; whether that worked (if not, polling backs off)."""
+        try:
+            await self._application.bot.delete_webhook(drop_pending_updates=False)
+        except TelegramError as error:
+            log.warning("the webhook set before could not be deleted (%s)", type(error).__name__)
+            return False
+        log.info("the webhook set before is deleted: polling instead")
+        return True
+
     async def _poll(self) -> None:
         offset: int | None = None
         backoff = 0.0
@@ -168,10 +178,9 @@ class PollingIntake:
                     # The bot ran with a webhook before: Telegram keeps the updates for
                     # it until it is deleted. Deleted when found, not at every start (and
                     # once: a webhook set again is another process's, not fought over).
-                    await self._application.bot.delete_webhook(drop_pending_updates=False)
-                    webhook_deleted = True
-                    log.info("the webhook set before is deleted: polling instead")
-                    continue
+                    webhook_deleted = await self._delete_webhook()
+                    if webhook_deleted:
+                        continue
                 backoff = min(max(backoff * 2, 1.0), MAX_BACKOFF)
                 log.warning("getUpdates failed (%s); again in %g s", type(error).__name__, backoff)
                 continue

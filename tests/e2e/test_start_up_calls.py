@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from bot import application as application_module
-from tests.support.bot_api_standin import BotApiStandin
+from tests.support.bot_api_standin import FAULTS, BotApiStandin
 from tests.support.clock import TestClock
 from tests.support.running_bot import running_bot
 from tests.support.waiting import wait_until
@@ -63,6 +63,24 @@ async def test_a_webhook_set_before_is_deleted_and_the_leader_is_answered_by_pol
     # Telegram refused the first getUpdates while the webhook was set; nothing else.
     assert [method for method, _ in api.refusals] == ["getUpdates"]
     assert "webhook is active" in api.refusals[0][1]
+    api.refusals.clear()
+
+
+async def test_a_webhook_that_cannot_be_deleted_at_once_is_deleted_at_the_next_try(
+    api: BotApiStandin, database_url: str, clock: TestClock
+) -> None:
+    async with running_bot(api, database_url, clock, polling=False) as earlier:
+        await earlier.bot.set_webhook("http://127.0.0.1:9/telegram-hook")
+    api.inject("deleteWebhook", FAULTS["500"])
+
+    async with running_bot(api, database_url, clock):
+        await wait_until(lambda: api.webhook_url is None, "the old webhook to be deleted", 15)
+        leader = api.user(4104, "Lien", language_code="nl")
+        await leader.send("/start")
+        await leader.expect("Wat wil je doen?")
+    assert calls_of(api, "deleteWebhook") == 2
+    # Refused while the webhook stood: before the failed deletion and after it.
+    assert [method for method, _ in api.refusals] == ["getUpdates", "getUpdates"]
     api.refusals.clear()
 
 
