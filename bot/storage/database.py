@@ -306,9 +306,20 @@ class Database:
             return await session.scalar(select(Meta.value).where(Meta.key == key))
 
     async def remember(self, key: str, value: str) -> None:
-        """Remember ``value`` under ``key`` in the ``meta`` table (replacing what was there)."""
+        """Remember ``value`` under ``key`` in the ``meta`` table (replacing what was there).
+
+        One statement: two processes starting at once on PostgreSQL both write it, and
+        neither fails for the other's row.
+        """
+        if self.kind == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+        statement = insert(Meta).values(key=key, value=value)
         async with self.writing() as session:
-            await session.merge(Meta(key=key, value=value))
+            await session.execute(
+                statement.on_conflict_do_update(index_elements=[Meta.key], set_={"value": value})
+            )
 
     async def has_key_check(self) -> bool:
         """Whether a data key was already recorded (the database holds data)."""

@@ -20,6 +20,7 @@ def calls_of(api: BotApiStandin, method: str) -> int:
     return sum(1 for call in api.calls if call.method == method)
 
 
+@pytest.mark.both_databases
 async def test_the_menus_are_sent_once_and_again_only_when_they_change(
     api: BotApiStandin, database_url: str, clock: TestClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
