@@ -66,8 +66,9 @@ _migrated: Path | None = None
 async def _start_migrated(database_url: str) -> None:
     """A new SQLite file starts as a copy of one migrated in this process.
 
-    Running every migration costs each test that starts a bot 0.1–0.2 s of CPU, some
-    80 s over the suite; a copy of the result costs a millisecond. The migrations
+    Running every migration costs each test that starts a bot 0.1–0.2 s of CPU (a
+    tenth of ``test_team_rules.py`` and ``test_leader_walk.py``); a copy of the result
+    costs a millisecond. The migrations
     themselves are tested in ``tests/unit/test_migrations.py``, and a start on an empty
     database in ``tests/unit/test_startup_cost.py``; the bot's own ``migrate`` still
     runs after the copy (one query: the schema is there). A file that exists is left
