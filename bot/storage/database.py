@@ -300,6 +300,20 @@ class Database:
             if cipher.decrypt(row.value) != _KEY_CHECK_TEXT:
                 raise DataKeyError("DATA_KEY does not open the data in this database")
 
+    def insert(self, table: Any) -> Any:
+        """This database's own INSERT into ``table``, which knows ``ON CONFLICT``.
+
+        Each dialect is imported when its database is used: a bot on SQLite does without
+        PostgreSQL's at start-up.
+        """
+        if self.kind == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+            return postgresql_insert(table)
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return sqlite_insert(table)
+
     async def fact(self, key: str) -> str | None:
         """What the database remembers under ``key`` in its ``meta`` table, if anything."""
         async with self.session() as session:
@@ -311,11 +325,7 @@ class Database:
         One statement: two processes starting at once on PostgreSQL both write it, and
         neither fails for the other's row.
         """
-        if self.kind == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
-        statement = insert(Meta).values(key=key, value=value)
+        statement = self.insert(Meta).values(key=key, value=value)
         async with self.writing() as session:
             await session.execute(
                 statement.on_conflict_do_update(index_elements=[Meta.key], set_={"value": value})

@@ -63,9 +63,8 @@ async def store(
         }
         for item in updates
     ]
-    insert = _insert_of(database)
     statement = (
-        insert(InboxUpdate)
+        database.insert(InboxUpdate)
         .on_conflict_do_nothing(index_elements=["update_id"])
         .returning(InboxUpdate.update_id)
     )
@@ -73,18 +72,6 @@ async def store(
     async with database.writing() as session:
         stored = await session.scalars(statement, rows)
         return set(stored.all())
-
-
-def _insert_of(database: Database) -> Any:
-    """The database's own INSERT (with ``ON CONFLICT``); each dialect is imported when
-    its database is used: a bot on SQLite does without PostgreSQL's at start-up."""
-    if database.kind == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-
-        return postgresql_insert
-    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-    return sqlite_insert
 
 
 def sender_in(raw: Mapping[str, Any]) -> int:
@@ -119,11 +106,11 @@ async def quarantine(
         "error": f"{type(error).__name__}: {error}",
         "received_at": datetime.now(UTC),
     }
-    insert = _insert_of(database)
+    statement = database.insert(QuarantinedUpdate).on_conflict_do_nothing(
+        index_elements=["update_id"]
+    )
     async with database.write_turn(), database.session() as session, session.begin():
-        await session.execute(
-            insert(QuarantinedUpdate).on_conflict_do_nothing(index_elements=["update_id"]), [row]
-        )
+        await session.execute(statement, [row])
         await mark_done(session, update_id)
 
 
