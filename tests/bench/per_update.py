@@ -153,7 +153,7 @@ class Contender:
 
     async def start(self, api: BotApiStandin) -> tuple[float, float]:
         """Start the process; returns the seconds until its first getUpdates, and its CPU time."""
-        polls = sum(1 for call in api.calls if call.method == "getUpdates")
+        polls = api.count_calls("getUpdates")
         started = time.perf_counter()
         with self.log.open("ab") as log:
             self.process = await asyncio.create_subprocess_exec(
@@ -164,7 +164,7 @@ class Contender:
                 stderr=log,
                 stdin=asyncio.subprocess.DEVNULL,
             )
-        while sum(1 for call in api.calls if call.method == "getUpdates") == polls:
+        while api.count_calls("getUpdates") == polls:
             if self.process.returncode is not None:
                 raise RuntimeError(f"{self.name} stopped:\n{self.log.read_text()[-3000:]}")
             if time.perf_counter() - started > 60:

@@ -16,7 +16,7 @@ from tests.support.waiting import wait_until
 
 
 def edits(api: BotApiStandin) -> int:
-    return sum(1 for call in api.calls if call.method == "editMessageText")
+    return api.count_calls("editMessageText")
 
 
 async def presses_answered(leader: SimUser, count: int) -> None:

@@ -74,7 +74,7 @@ async def test_sigterm_finishes_the_update_in_hand_keeps_the_reminders_and_exits
         # Telegram is slow to take the button's answer: the press is in hand at SIGTERM.
         # The case is only shown after that answer, so it shows only if the bot goes on.
         api.fail_next("answerCallbackQuery", delay=2)
-        answered_before = sum(1 for call in api.calls if call.method == "answerCallbackQuery")
+        answered_before = api.count_calls("answerCallbackQuery")
         await leader.press(listed, "1. Sam")
         await wait_until(
             lambda: (

@@ -16,23 +16,19 @@ from tests.support.running_bot import running_bot
 from tests.support.waiting import wait_until
 
 
-def calls_of(api: BotApiStandin, method: str) -> int:
-    return sum(1 for call in api.calls if call.method == method)
-
-
 @pytest.mark.both_databases
 async def test_the_menus_are_sent_once_and_again_only_when_they_change(
     api: BotApiStandin, database_url: str, clock: TestClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     async with running_bot(api, database_url, clock):
         pass
-    assert calls_of(api, "setMyCommands") == 5  # the default menu and four languages
+    assert api.count_calls("setMyCommands") == 5  # the default menu and four languages
     assert [name for name, _ in api.commands(language_code="nl") or []][-1] == "help"
 
     # The same version starts again: Telegram has these menus already.
     async with running_bot(api, database_url, clock):
         pass
-    assert calls_of(api, "setMyCommands") == 5
+    assert api.count_calls("setMyCommands") == 5
 
     # A version without the last command: every menu is sent again, without it.
     shorter = application_module.COMMANDS[:-1]
@@ -41,7 +37,7 @@ async def test_the_menus_are_sent_once_and_again_only_when_they_change(
         leader = api.user(4101, "Lien", language_code="nl")
         await leader.send("/start")
         await leader.expect("Wat wil je doen?")
-    assert calls_of(api, "setMyCommands") == 10
+    assert api.count_calls("setMyCommands") == 10
     for code in ("", "nl", "en", "fr", "de"):
         names = [name for name, _ in api.commands(language_code=code) or []]
         assert names == [c.name for c in shorter], code
@@ -60,7 +56,7 @@ async def test_a_webhook_set_before_is_deleted_and_the_leader_is_answered_by_pol
         leader = api.user(4102, "Lien", language_code="nl")
         await leader.send("/start")
         await leader.expect("Wat wil je doen?")
-    assert calls_of(api, "deleteWebhook") == 1
+    assert api.count_calls("deleteWebhook") == 1
     # Telegram refused the first getUpdates while the webhook was set; nothing else.
     assert [method for method, _ in api.refusals] == ["getUpdates"]
     assert "webhook is active" in api.refusals[0][1]
@@ -79,7 +75,7 @@ async def test_a_webhook_that_cannot_be_deleted_at_once_is_deleted_at_the_next_t
         leader = api.user(4104, "Lien", language_code="nl")
         await leader.send("/start")
         await leader.expect("Wat wil je doen?")
-    assert calls_of(api, "deleteWebhook") == 2
+    assert api.count_calls("deleteWebhook") == 2
     # Refused while the webhook stood: before the failed deletion and after it.
     assert [method for method, _ in api.refusals] == ["getUpdates", "getUpdates"]
     api.refusals.clear()
@@ -92,5 +88,5 @@ async def test_a_start_without_a_webhook_deletes_none(
         leader = api.user(4103, "Lien", language_code="nl")
         await leader.send("/start")
         await leader.expect("Wat wil je doen?")
-    assert calls_of(api, "deleteWebhook") == 0
-    assert calls_of(api, "getUpdates") >= 1
+    assert api.count_calls("deleteWebhook") == 0
+    assert api.count_calls("getUpdates") >= 1

@@ -993,6 +993,10 @@ class BotApiStandin:
     def webhook_url(self) -> str | None:
         return self._webhook.url if self._webhook else None
 
+    def count_calls(self, method: str) -> int:
+        """How many calls of ``method`` the bot has made so far."""
+        return sum(1 for call in self.calls if call.method == method)
+
     def commands(
         self, scope: dict[str, Any] | None = None, language_code: str = ""
     ) -> list[tuple[str, str]] | None:

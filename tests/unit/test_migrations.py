@@ -22,7 +22,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import DateTime, bindparam, func, inspect, select, text
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from bot.storage import history
 from bot.storage.database import KEY_CHECK, Database, alembic_config
@@ -302,6 +302,27 @@ async def insert_0001_rows(engine: AsyncEngine) -> dict[str, int]:
     }
 
 
+async def release_rows_then(engine: AsyncEngine, revision: str | None = None) -> dict[str, int]:
+    """The previous release's schema and its rows (:func:`insert_0001_rows`), then
+    upgraded to ``revision`` if one is given; the rows' ids."""
+    await run_alembic(engine, lambda config: command.upgrade(config, PREVIOUS))
+    ids = await insert_0001_rows(engine)
+    if revision is not None:
+        await run_alembic(engine, lambda config: command.upgrade(config, revision))
+    return ids
+
+
+async def insert_team(connection: AsyncConnection) -> None:
+    """Team 7, "Kapoenen", in plain SQL (the schema must have teams)."""
+    await connection.execute(
+        text(
+            "INSERT INTO teams (id, name, created_at, escalate_after_hours,"
+            " year_start_month, year_asked) VALUES (7, 'Kapoenen', :at, 24, 9, 2026)"
+        ),
+        {"at": CREATED},
+    )
+
+
 async def assert_0001_rows_read_through_the_models(
     database: Database, ids: dict[str, int], agreements: list[str] = AGREEMENTS
 ) -> None:
@@ -465,8 +486,7 @@ async def test_downgrade_to_the_previous_revision_and_up_again(database_url: str
     database = Database(database_url)
     operator = operator_engine(database_url)
     try:
-        await run_alembic(database.engine, lambda config: command.upgrade(config, PREVIOUS))
-        ids = await insert_0001_rows(database.engine)
+        ids = await release_rows_then(database.engine)
         await database.migrate()
         await write_step_3(database, ids)
 
@@ -532,8 +552,7 @@ async def test_rows_survive_the_inbox_revision_and_its_downgrade(database_url: s
     database = Database(database_url)
     operator = operator_engine(database_url)
     try:
-        await run_alembic(database.engine, lambda config: command.upgrade(config, PREVIOUS))
-        ids = await insert_0001_rows(database.engine)
+        ids = await release_rows_then(database.engine)
         await database.migrate()
         await write_step_3(database, ids)
         assert await current_revision(database.engine) == head_revision()
@@ -627,9 +646,7 @@ async def test_the_choices_join_the_case_events_and_go_back_on_downgrade(
     database = Database(database_url)
     operator = operator_engine(database_url)
     try:
-        await run_alembic(database.engine, lambda config: command.upgrade(config, PREVIOUS))
-        ids = await insert_0001_rows(database.engine)
-        await run_alembic(database.engine, lambda config: command.upgrade(config, "0010"))
+        ids = await release_rows_then(database.engine, "0010")
         await insert_0010_history(database.engine, ids)
         choices = [(kind, ids.get(child or ""), detail) for kind, child, detail, _ in CHOICES_0010]
         assert await choices_in_case_history(database.engine) == choices
@@ -705,8 +722,7 @@ async def test_the_unread_columns_go_and_come_back_filled_on_downgrade(
     database = Database(database_url)
     operator = operator_engine(database_url)
     try:
-        await run_alembic(database.engine, lambda config: command.upgrade(config, PREVIOUS))
-        ids = await insert_0001_rows(database.engine)
+        ids = await release_rows_then(database.engine)
         await database.migrate()
         await write_step_3(database, ids)
         await share_and_hand_over(database, ids)
@@ -745,8 +761,7 @@ async def test_every_agreement_stands_after_0014_and_what_ended_goes_on_downgrad
     database = Database(database_url)
     operator = operator_engine(database_url)
     try:
-        await run_alembic(database.engine, lambda config: command.upgrade(config, PREVIOUS))
-        ids = await insert_0001_rows(database.engine)
+        ids = await release_rows_then(database.engine)
         await database.migrate()
         assert await schema_differences(database.engine) == []
         await write_step_3(database, ids)
@@ -784,8 +799,7 @@ async def test_a_childs_note_comes_with_0015_and_goes_on_downgrade(database_url:
     database = Database(database_url)
     operator = operator_engine(database_url)
     try:
-        await run_alembic(database.engine, lambda config: command.upgrade(config, PREVIOUS))
-        ids = await insert_0001_rows(database.engine)
+        ids = await release_rows_then(database.engine)
         await database.migrate()
         use_cipher(CIPHER)
         async with database.session() as session, session.begin():
@@ -814,17 +828,9 @@ async def test_offers_made_before_keep_the_one_who_offers_seeing_the_case(
     database = Database(database_url)
     operator = operator_engine(database_url)
     try:
-        await run_alembic(database.engine, lambda config: command.upgrade(config, PREVIOUS))
-        ids = await insert_0001_rows(database.engine)
-        await run_alembic(database.engine, lambda config: command.upgrade(config, "0015"))
+        ids = await release_rows_then(database.engine, "0015")
         async with database.engine.begin() as connection:
-            await connection.execute(
-                text(
-                    "INSERT INTO teams (id, name, created_at, escalate_after_hours,"
-                    " year_start_month, year_asked) VALUES (7, 'Kapoenen', :at, 24, 9, 2026)"
-                ),
-                {"at": CREATED},
-            )
+            await insert_team(connection)
             await connection.execute(
                 text(
                     "INSERT INTO handovers (case_id, team_id, from_id, to_id)"
@@ -855,17 +861,9 @@ async def test_leaders_in_a_team_keep_the_name_the_team_knows_them_by(
     database = Database(database_url)
     operator = operator_engine(database_url)
     try:
-        await run_alembic(database.engine, lambda config: command.upgrade(config, PREVIOUS))
-        await insert_0001_rows(database.engine)
-        await run_alembic(database.engine, lambda config: command.upgrade(config, "0016"))
+        await release_rows_then(database.engine, "0016")
         async with database.engine.begin() as connection:
-            await connection.execute(
-                text(
-                    "INSERT INTO teams (id, name, created_at, escalate_after_hours,"
-                    " year_start_month, year_asked) VALUES (7, 'Kapoenen', :at, 24, 9, 2026)"
-                ),
-                {"at": CREATED},
-            )
+            await insert_team(connection)
             await connection.execute(
                 text(
                     "INSERT INTO team_members (team_id, leader_id, role, display_name, joined_at)"
@@ -897,8 +895,7 @@ async def test_0018_keeps_every_answer_and_agreement_and_lets_witnessed_wait(
     database = Database(database_url)
     operator = operator_engine(database_url)
     try:
-        await run_alembic(database.engine, lambda config: command.upgrade(config, PREVIOUS))
-        ids = await insert_0001_rows(database.engine)
+        ids = await release_rows_then(database.engine)
         await database.migrate()
         use_cipher(CIPHER)
         async with database.session() as session, session.begin():
@@ -937,8 +934,7 @@ async def test_the_calendar_columns_come_with_0019_and_go_on_downgrade(database_
     database = Database(database_url)
     operator = operator_engine(database_url)
     try:
-        await run_alembic(database.engine, lambda config: command.upgrade(config, PREVIOUS))
-        ids = await insert_0001_rows(database.engine)
+        ids = await release_rows_then(database.engine)
         await database.migrate()
         use_cipher(CIPHER)
         async with database.session() as session, session.begin():
@@ -972,9 +968,7 @@ async def test_a_leader_s_meeting_day_becomes_the_group_s_weekly_rhythm(
     database = Database(database_url)
     operator = operator_engine(database_url)
     try:
-        await run_alembic(database.engine, lambda config: command.upgrade(config, PREVIOUS))
-        await insert_0001_rows(database.engine)
-        await run_alembic(database.engine, lambda config: command.upgrade(config, "0019"))
+        await release_rows_then(database.engine, "0019")
         async with database.engine.begin() as connection:
             await connection.execute(
                 text(
@@ -1014,17 +1008,9 @@ async def test_0021_lets_a_line_and_its_notice_be_the_teams_and_keeps_every_row(
     database = Database(database_url)
     operator = operator_engine(database_url)
     try:
-        await run_alembic(database.engine, lambda config: command.upgrade(config, PREVIOUS))
-        ids = await insert_0001_rows(database.engine)
-        await run_alembic(database.engine, lambda config: command.upgrade(config, "0020"))
+        ids = await release_rows_then(database.engine, "0020")
         async with database.engine.begin() as connection:
-            await connection.execute(
-                text(
-                    "INSERT INTO teams (id, name, created_at, escalate_after_hours,"
-                    " year_start_month, year_asked) VALUES (7, 'Kapoenen', :at, 24, 9, 2026)"
-                ),
-                {"at": CREATED},
-            )
+            await insert_team(connection)
             await connection.execute(
                 text(
                     "INSERT INTO case_events (id, case_id, at, kind, actor_id, other_id, team_id,"
