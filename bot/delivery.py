@@ -1,7 +1,9 @@
 """Getting a reply to the leader whatever Telegram does, after the handler's commit.
 
 A turn's reply has up to three parts: the answer to a button press (the spinner), a
-file, and one or more screens. Telegram may refuse or drop each of them:
+file, and one or more screens. The press's answer goes out alongside the rest (see
+``bot.turn``), so a new screen is there one round trip to Telegram sooner. Telegram may
+refuse or drop each of them:
 
 * the press's answer fails (a press answered late is "query is too old") → logged,
   and the screens still follow: the answer is only the spinner;

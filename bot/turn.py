@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.ext import ContextTypes
 
 from bot import delivery, outbox
@@ -157,8 +157,20 @@ class Turn:
         for the leader's next update.
         """
         query = self.update.callback_query
-        if query is not None:
-            await delivery.answer_press(query, self._toast)
+        # The press's answer and its screen go out together: the screen comes a round
+        # trip to Telegram sooner than after the answer (the answer never raises).
+        answering = (
+            asyncio.create_task(delivery.answer_press(query, self._toast))
+            if query is not None
+            else None
+        )
+        try:
+            await self._show(query)
+        finally:
+            if answering is not None:
+                await answering
+
+    async def _show(self, query: CallbackQuery | None) -> None:
         chat = self.update.effective_chat
         if chat is None:
             return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import timedelta
 
@@ -53,12 +54,34 @@ async def test_a_press_answered_too_late_still_shows_its_screen(
     leader = english(api, 9101)
     await at_seen_question(leader)
     asked = await leader.expect("Did you see")
+    await leader.presses_answered()
     answers = len(leader.callback_answers)
     api.inject("answerCallbackQuery", FAULTS["query too old"])
     await leader.press(asked, "I saw it")
     await leader.expect("Complete the sentence")
-    assert api.injected == [("answerCallbackQuery", "query too old")]
+    await wait_until(
+        lambda: api.injected == [("answerCallbackQuery", "query too old")], "the answer refused"
+    )
     assert len(leader.callback_answers) == answers, "Telegram refused that answer"
+
+
+async def test_a_press_shows_its_screen_without_waiting_for_its_answer(
+    api: BotApiStandin, quick: Application
+) -> None:
+    """The answer and the new screen go out together: one round trip to Telegram, not two."""
+    leader = english(api, 9105)
+    await at_seen_question(leader)
+    asked = await leader.expect("Did you see")
+    await leader.presses_answered()
+    answers = len(leader.callback_answers)
+    answering = asyncio.Event()
+    api.inject("answerCallbackQuery", Fault("slow answer", stall=answering))
+    pressed = await leader.press(asked, "I saw it")
+    # The answer is still on its way, and the screen is there.
+    await leader.expect("Complete the sentence")
+    assert len(leader.callback_answers) == answers
+    answering.set()
+    await leader.answer_to(pressed)
 
 
 @pytest.mark.parametrize("fault", ["message to edit not found", "message can't be edited"])

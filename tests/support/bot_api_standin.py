@@ -473,6 +473,7 @@ class SimUser:
             private_chat["username"] = username
         self.chat = ChatLog(api, private_chat)
         self.callback_answers: list[CallbackAnswer] = []
+        self._pressed: list[str] = []
         self._answer_cursor = 0
         self._answers_changed = _Signal()
 
@@ -547,8 +548,10 @@ class SimUser:
         button = matches[0]
         if "callback_data" not in button:
             raise AssertionError(f"button {button['text']!r} is not a callback button: {button}")
-        return self._api._callback_query(
-            self, current.chat_id, current.message_id, button["callback_data"]
+        return self._query(
+            self._api._callback_query(
+                self, current.chat_id, current.message_id, button["callback_data"]
+            )
         )
 
     async def press_data(self, message_id: int, data: str, *, chat_id: int | None = None) -> str:
@@ -557,7 +560,11 @@ class SimUser:
         ``message_id`` may be unknown or deleted; the update then carries an inaccessible
         message, as Telegram does for old messages. Returns the query id.
         """
-        return self._api._callback_query(self, chat_id or self.id, message_id, data)
+        return self._query(self._api._callback_query(self, chat_id or self.id, message_id, data))
+
+    def _query(self, query_id: str) -> str:
+        self._pressed.append(query_id)
+        return query_id
 
     def block(self) -> None:
         """Block the bot: it gets 403 for messages to this user and a my_chat_member update."""
@@ -624,6 +631,15 @@ class SimUser:
                     f"refusals: {self._api.refusals!r}"
                 )
             await self._answers_changed.wait(remaining)
+
+    async def presses_answered(self, timeout: float = 5.0) -> None:  # noqa: ASYNC109
+        """Wait until the bot has answered every press of this user so far.
+
+        A press's answer goes out alongside its screen, so it may still be on its way
+        when the screen is there: a fault meant for the next press's answer waits for it.
+        """
+        for query_id in self._pressed:
+            await self.answer_to(query_id, timeout)
 
     def _message(self, message_id: int) -> BotMessage:
         found = self.chat.bot_messages.get(message_id)
