@@ -31,7 +31,9 @@ Then **tap to screen**: the stand-in holds back every reply (every call but getU
 ``--latency-ms`` (60), as a Telegram some way off does; ``--tap-users`` (15) users at once
 each run the mix, one update at a time, ``--tap-updates`` (9) updates each; the time
 from the user's tap (or text) until its screen (and, for a press, the press's answer)
-arrived, p50 and p99 over all of them.
+arrived, p50 and p99 over all of them. Then one user alone presses the first button of a
+new checklist, 9 times: the median time until both the new screen and the press's
+answer are there says how many round trips to Telegram a press costs.
 
 Before either, every user sends ``/start`` once (so both bots know them). The process's
 CPU time (user + system, from ``/proc``) over each round, divided by the updates, is the
@@ -89,6 +91,8 @@ FIRST_USER_ID = 6_000_001
 STORED_FIRST_ID = 7_000_001
 #: How long one answer may take before the run is called off.
 ANSWER_TIMEOUT = 120.0
+#: Presses one user makes alone, Telegram held back, to count a press's round trips.
+PRESSES_ALONE = 9
 #: Idle time before the resident memory is read.
 IDLE_SECONDS = 2.0
 SEED_CHUNK = 5_000
@@ -109,6 +113,7 @@ class Figures:
     start_updates_per_second: float
     tap_p50_ms: float
     tap_p99_ms: float
+    press_p50_ms: float
 
     @property
     def rss_idle_mib(self) -> float:
@@ -350,6 +355,16 @@ async def taps(user: SimUser, count: int, seconds: list[float]) -> None:
         seconds.append(time.perf_counter() - started)
 
 
+async def presses_alone(user: SimUser, count: int, seconds: list[float]) -> None:
+    """A press on a new checklist, ``count`` times; each press's seconds until its new
+    screen and its answer are both there (the round trips a press costs)."""
+    for _ in range(count):
+        checklist = await command(user, "/criteria")
+        started = time.perf_counter()
+        await press_first(user, checklist)
+        seconds.append(time.perf_counter() - started)
+
+
 def percentile(values: list[float], fraction: float) -> float:
     """The nearest-rank percentile of ``values``."""
     ordered = sorted(values)
@@ -399,6 +414,8 @@ async def one_run(name: str, args: argparse.Namespace, template: Path, folder: P
             await asyncio.gather(
                 *(taps(u, args.tap_updates, tapped) for u in users[: args.tap_users])
             )
+            pressed: list[float] = []
+            await presses_alone(users[0], PRESSES_ALONE, pressed)
             api.latency = 0.0
             for _ in range(args.startups - 1):
                 await contender.stop()
@@ -418,6 +435,7 @@ async def one_run(name: str, args: argparse.Namespace, template: Path, folder: P
         start_rate,
         percentile(tapped, 0.5) * 1000,
         percentile(tapped, 0.99) * 1000,
+        statistics.median(pressed) * 1000,
     )
 
 
@@ -433,6 +451,7 @@ ROWS = [
     ("RSS idle", "rss_idle_mib", "{:.0f} MiB", "lower"),
     ("tap to screen, replies held back, p50", "tap_p50_ms", "{:.1f} ms", "lower"),
     ("tap to screen, replies held back, p99", "tap_p99_ms", "{:.1f} ms", "lower"),
+    ("a press alone, held back, median", "press_p50_ms", "{:.1f} ms", "lower"),
 ]
 
 
