@@ -201,6 +201,17 @@ def handlers() -> list[BaseHandler[Update, Context, None]]:
     ]
 
 
+#: Connections to Telegram at most. On every request httpcore asks each idle connection
+#: of its pool whether Telegram closed it (two system calls each), so connections beyond
+#: what the replies in flight need cost CPU on every request: python-telegram-bot's 256
+#: let a busy bot keep some forty, and those questions took a fifth of its CPU. Sixteen
+#: carry fifteen leaders tapping at once, Telegram 60 ms away, no slower
+#: (docs/benchmarks.md).
+TELEGRAM_CONNECTIONS = 16
+#: How long a request waits for one of them when all are busy (Telegram slow to answer)
+#: before it counts as timed out and is tried again (bot.telegram_faults).
+CONNECTION_WAIT = 10.0
+
 #: Where the database remembers which "/" menus this bot was last given (``meta``).
 MENUS_KEY = "command_menus"
 
@@ -289,7 +300,13 @@ def build_application(
         # One TLS context for both connections to Telegram: making one reads the
         # certificate authorities' bundle, a thirtieth of the start-up each time.
         tls = {"verify": httpx.create_ssl_context()}
-        builder = builder.request(HTTPXRequest(httpx_kwargs=tls))
+        builder = builder.request(
+            HTTPXRequest(
+                connection_pool_size=TELEGRAM_CONNECTIONS,
+                pool_timeout=CONNECTION_WAIT,
+                httpx_kwargs=tls,
+            )
+        )
         # Updates are stored in the inbox as Telegram sent them (see bot.intake.polling).
         updates_request = UpdatesRequest(httpx_kwargs=tls)
         builder = builder.get_updates_request(updates_request)

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from telegram.ext import Application
 
+from bot.application import TELEGRAM_CONNECTIONS
 from bot.telegram_faults import RetryPolicy
 from bot.turn import SERVICES_KEY
 from tests.e2e import walk
@@ -82,6 +83,22 @@ async def test_a_press_shows_its_screen_without_waiting_for_its_answer(
     assert len(leader.callback_answers) == answers
     answering.set()
     await leader.answer_to(pressed)
+
+
+async def test_more_leaders_at_once_than_connections_wait_for_one_when_telegram_is_slow(
+    api: BotApiStandin, quick: Application, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Every connection busy for longer than httpx's own second: a reply waits its turn,
+    it does not fail, nor is it sent twice."""
+    leaders = [english(api, 9300 + n) for n in range(2 * TELEGRAM_CONNECTIONS)]
+    api.latency = 2.0
+    for leader in leaders:
+        await leader.send("/start")
+    for leader in leaders:
+        await leader.expect("What do you want to do?", timeout=15)
+    api.latency = 0.0
+    assert api.count_calls("sendMessage") == len(leaders)
+    assert not [r.getMessage() for r in caplog.records if "trying again" in r.getMessage()]
 
 
 @pytest.mark.parametrize("fault", ["message to edit not found", "message can't be edited"])
