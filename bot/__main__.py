@@ -102,6 +102,8 @@ def run(settings: Settings) -> None:
     # collector's passes over the growing heap cost a sixth of the start-up: off until
     # the bot is built, which then goes out of its sight (below).
     gc.disable()
+    import sniffio
+
     from bot.application import build_application
     from bot.intake.polling import run_polling
     from bot.storage.database import Database
@@ -109,6 +111,10 @@ def run(settings: Settings) -> None:
 
     use_cipher(DataCipher(settings.data_keys))
     database = Database(settings.database_url)
+    # asyncio, unlike trio, does not declare itself to sniffio: httpcore and anyio would
+    # find it by looking up the running task, several times per request to Telegram.
+    # Declared once here, in the context every task of the bot's loop is copied from.
+    sniffio.current_async_library_cvar.set("asyncio")
     # One event loop for the checks and the bot, with the bot's own engine: the checks'
     # connection serves the first update (a second engine of their own cost a
     # connection, a thread and 2 MiB), and no connection crosses from one loop to another.
