@@ -203,10 +203,10 @@ def handlers() -> list[BaseHandler[Update, Context, None]]:
 
 #: Connections to Telegram at most. On every request httpcore asks each idle connection
 #: of its pool whether Telegram closed it (two system calls each), so connections beyond
-#: what the replies in flight need cost CPU on every request: python-telegram-bot's 256
-#: let a busy bot keep some forty, and those questions took a fifth of its CPU. Sixteen
-#: carry fifteen leaders tapping at once, Telegram 60 ms away, no slower
-#: (docs/benchmarks.md).
+#: what the replies in flight need cost CPU on every request: with python-telegram-bot's
+#: 256 a busy bot kept as many as its busiest moment had opened, and in some runs those
+#: questions took a fifth of its CPU. Sixteen carry fifteen leaders tapping at once,
+#: Telegram 60 ms away, no slower (docs/benchmarks.md).
 TELEGRAM_CONNECTIONS = 16
 #: How long a request waits for one of them when all are busy (Telegram slow to answer)
 #: before it counts as timed out and is tried again (bot.telegram_faults).
