@@ -51,13 +51,13 @@ from bot.nudge_results import ResultRecorder, lock_reason
 from bot.screens.fitting import split_for_telegram
 from bot.screens.nudges import follow_up_nudge, inactive_nudge, report_back_nudge
 from bot.screens.step1_waiting import step1_nudge
-from bot.screens.team import (
+from bot.screens.team_notices import (
     escalation_nudge,
     handover_nudge,
-    new_year_nudge,
     notice_nudge,
     team_notice_nudge,
 )
+from bot.screens.team_overview import new_year_nudge
 from bot.storage import cases, notices, reminders
 from bot.storage.database import Database
 from bot.storage.models import Case, Leader, Reminder

@@ -15,8 +15,7 @@ import logging
 
 from bot.callback_data import CasePress
 from bot.handlers.case_event import act
-from bot.screens import menu, setup
-from bot.screens import team as team_screens
+from bot.screens import menu, setup, team_notices
 from bot.storage import cases, escalations, history, leaders
 from bot.turn import Turn, leader_turn
 from flows.case import NICKNAME_MAX, clean_text
@@ -56,7 +55,7 @@ async def pressed(turn: Turn) -> None:
         first = await escalations.answered_by(turn.session, child, event.follow_up, turn.leader.id)
         if first is not None:
             known = await history.names(turn.session, {first.actor_id or 0})
-            team_screens.answered_first(turn, case, child, first, known)
+            team_notices.answered_first(turn, case, child, first, known)
             return
     await act(turn, case, event)
 

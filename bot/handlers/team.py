@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from bot.screens import menu
+from bot.screens import menu, team_overview
 from bot.screens import team as screens
 from bot.storage import handovers, history, leaders, teams, visibility
 from bot.storage.models import Team, TeamMember
@@ -189,7 +189,7 @@ async def pressed(turn: Turn) -> None:
                 screens.team_screen(turn, *found)
         case TeamYearMonths(team_id=team_id):
             if found := await _as_coordinator(turn, team_id):
-                screens.year_months(turn, found[0])
+                team_overview.year_months(turn, found[0])
         case TeamYearStart(team_id=team_id, month=month):
             if (found := await _as_coordinator(turn, team_id)) and 1 <= month <= 12:
                 team = found[0]
@@ -207,7 +207,7 @@ async def pressed(turn: Turn) -> None:
                 for row in answers:
                     if await visibility.sees(turn.session, turn.leader.id, row.case.id):
                         visible.add(row.case.id)
-                screens.team_overview(turn, team, listed, visible, total, answers)
+                team_overview.team_overview(turn, team, listed, visible, total, answers)
         case TeamEscalation(team_id=team_id, hours=hours):
             if (found := await _as_coordinator(turn, team_id)) and hours in ESCALATION_HOURS:
                 found[0].escalate_after_hours = hours

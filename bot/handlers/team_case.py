@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 
 from bot.screens import cases as case_screens
-from bot.screens import menu
+from bot.screens import handover, menu, team_notices
 from bot.screens import team as screens
 from bot.storage import cases, escalations, handovers, history, notices, teams, visibility
 from bot.storage.history import EventKind
@@ -118,7 +118,7 @@ async def _take_over(turn: Turn, case_id: int, child_id: int) -> None:
     if not escalations.take_over(child, turn.leader.id):
         first = await escalations.who_answered_first(turn.session, child, turn.leader.id)
         known = await history.names(turn.session, {first.actor_id or 0} if first else set())
-        screens.already_taken(turn, child, first, known)
+        team_notices.already_taken(turn, child, first, known)
         return
     took = history.record(
         turn.session, case.id, EventKind.TOOK_OVER, turn.leader.id, turn.now, child_id=child.id
@@ -128,7 +128,7 @@ async def _take_over(turn: Turn, case_id: int, child_id: int) -> None:
     log.info("follow-up taken over: leader=%s case=%s", turn.leader.id, case.id)
     reminder = open_reminder(child, ReminderKind.FOLLOW_UP)
     assert reminder is not None
-    screens.taken(turn, case, child, reminder)
+    team_notices.taken(turn, case, child, reminder)
 
 
 def _handable(turn: Turn, case: Case) -> list[Child]:
@@ -145,7 +145,7 @@ async def _handover_what(turn: Turn, case_id: int) -> None:
     if case is None:
         return
     whole = case.leader_id == turn.leader.id
-    screens.handover_what(turn, case, _handable(turn, case), whole)
+    handover.handover_what(turn, case, _handable(turn, case), whole)
 
 
 def _what(turn: Turn, case: Case, child_id: int) -> tuple[bool, Child | None]:
@@ -165,7 +165,7 @@ async def _handover_whom(turn: Turn, case_id: int, child_id: int) -> None:
         menu.not_found(turn)
         return
     memberships = await teams.teams_of(turn.session, turn.leader.id)
-    screens.handover_whom(turn, case, child, memberships)
+    handover.handover_whom(turn, case, child, memberships)
 
 
 async def _handover_to(turn: Turn, press: HandoverTo | HandoverConfirm) -> None:
@@ -186,7 +186,7 @@ async def _handover_to(turn: Turn, press: HandoverTo | HandoverConfirm) -> None:
     if to is None:
         return
     if child is None and isinstance(press, HandoverTo):
-        screens.handover_confirm(turn, case, team, to)
+        handover.handover_confirm(turn, case, team, to)
         return
     keeps = press.keep if isinstance(press, HandoverConfirm) else True
     if not await visibility.sees(turn.session, to.leader_id, case.id):
@@ -198,7 +198,7 @@ async def _handover_to(turn: Turn, press: HandoverTo | HandoverConfirm) -> None:
         turn.session, case, child, team.id, turn.leader.id, to.leader_id, turn.now, keeps
     )
     log.info("hand-over offered: leader=%s case=%s", turn.leader.id, case.id)
-    screens.handover_offered(turn, case, to, None if child is not None else keeps)
+    handover.handover_offered(turn, case, to, None if child is not None else keeps)
 
 
 async def _handover_answer(turn: Turn, press: HandoverAnswer) -> None:
@@ -209,7 +209,7 @@ async def _handover_answer(turn: Turn, press: HandoverAnswer) -> None:
     child_id = None if child is None else child.id
     offer = await handovers.open_handover(turn.session, case.id, child_id, turn.leader.id)
     if offer is None or (press.child_id != WHOLE_CASE and child is None):
-        screens.handover_gone(turn)
+        handover.handover_gone(turn)
         return
     # Still theirs to give (they may have left the team since), and the taker in it, now.
     holder = case.leader_id if child is None else child.responsible_id
@@ -217,7 +217,7 @@ async def _handover_answer(turn: Turn, press: HandoverAnswer) -> None:
     await turn.session.delete(offer)
     await handovers.close_handover_reminders(turn.session, case.id, child_id, turn.leader.id)
     if holder != offer.from_id or not in_team:
-        screens.handover_gone(turn)
+        handover.handover_gone(turn)
         return
     kind = EventKind.HANDOVER_ACCEPTED if press.accept else EventKind.HANDOVER_DECLINED
     answered = history.record(
@@ -242,7 +242,7 @@ async def _handover_answer(turn: Turn, press: HandoverAnswer) -> None:
         await visibility.end_offer_share(
             turn.session, case, offer.team_id, turn.leader.id, turn.leader.id, turn.now
         )
-        screens.handover_declined(turn)
+        handover.handover_declined(turn)
         return
     if child is None:
         await handovers.hand_case_over(turn.session, case, turn.leader.id, turn.now)
@@ -272,7 +272,7 @@ async def _year_answer(turn: Turn, case_id: int, choice: int) -> None:
     )
     log.info("working year answered: leader=%s case=%s choice=%s", turn.leader.id, case.id, choice)
     if choice == YEAR_HAND_OVER:
-        screens.handover_what(turn, case, _handable(turn, case), True)
+        handover.handover_what(turn, case, _handable(turn, case), True)
     elif choice == YEAR_CLOSE:
         case_screens.confirm_close(turn, case)
     else:
