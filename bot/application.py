@@ -107,6 +107,7 @@ from bot.settings import Settings
 from bot.storage.database import Database
 from bot.team_callbacks import CASE_TEAM_BUTTONS, HISTORY_BUTTONS, TEAM_BUTTONS
 from bot.team_rounds import TeamRounds
+from bot.telegram_connections import TelegramTransport
 from bot.turn import SERVICES_KEY, Context, Services, TurnCallback
 from flows.language import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES, _, using_language
 
@@ -202,11 +203,11 @@ def handlers() -> list[BaseHandler[Update, Context, None]]:
 
 
 #: Connections to Telegram at most. On every request httpcore asks each idle connection
-#: of its pool whether Telegram closed it (two system calls each), so connections beyond
-#: what the replies in flight need cost CPU on every request: with python-telegram-bot's
-#: 256 a busy bot kept as many as its busiest moment had opened, and in some runs those
-#: questions took a fifth of its CPU. Sixteen carry fifteen leaders tapping at once,
-#: Telegram 60 ms away, no slower (docs/benchmarks.md).
+#: of its pool whether Telegram closed it, so connections beyond what the replies in
+#: flight need cost CPU on every request: with python-telegram-bot's 256 a busy bot kept
+#: as many as its busiest moment had opened, and in some runs those questions took a
+#: fifth of its CPU (each is cheaper now, see bot.telegram_connections). Sixteen carry
+#: fifteen leaders tapping at once, Telegram 60 ms away, no slower (docs/benchmarks.md).
 TELEGRAM_CONNECTIONS = 16
 #: How long a request waits for one of them when all are busy (Telegram slow to answer)
 #: before it counts as timed out and is tried again (bot.telegram_faults).
@@ -299,12 +300,15 @@ def build_application(
     else:
         # One TLS context for both connections to Telegram: making one reads the
         # certificate authorities' bundle, a thirtieth of the start-up each time.
-        tls = {"verify": httpx.create_ssl_context()}
+        context = httpx.create_ssl_context()
+        tls = {"verify": context}
+        # Replies and nudges go over a pool whose look at an idle connection is cheap.
+        transport = TelegramTransport(context, TELEGRAM_CONNECTIONS)
         builder = builder.request(
             HTTPXRequest(
                 connection_pool_size=TELEGRAM_CONNECTIONS,
                 pool_timeout=CONNECTION_WAIT,
-                httpx_kwargs=tls,
+                httpx_kwargs={**tls, "transport": transport},
             )
         )
         # Updates are stored in the inbox as Telegram sent them (see bot.intake.polling).

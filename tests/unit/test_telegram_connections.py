@@ -1,0 +1,128 @@
+"""The pool of connections to Telegram: an idle connection is used again while it is open,
+and one Telegram closed is not (the next request goes over a new one and arrives)."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import ipaddress
+import ssl
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+from bot.telegram_connections import TelegramTransport
+
+ANSWER = (
+    b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\n\r\n{"ok":true}'
+)
+
+
+class Server:
+    """Answers each request on 127.0.0.1; with ``close_after`` it closes the connection
+    once it has answered (as Telegram does to a connection left idle)."""
+
+    def __init__(self, close_after: bool) -> None:
+        self.close_after = close_after
+        self.connections = 0
+        self.answered = 0
+        #: One item for each connection the server has closed.
+        self.closed: asyncio.Queue[None] = asyncio.Queue()
+
+    async def serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.connections += 1
+        try:
+            while await reader.readuntil(b"\r\n\r\n"):
+                writer.write(ANSWER)
+                await writer.drain()
+                self.answered += 1
+                if self.close_after:
+                    break
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        finally:
+            # Dropped, not shut down: TLS's goodbye would wait for a client that is idle.
+            writer.transport.abort()
+            await writer.wait_closed()
+            self.closed.put_nowait(None)
+
+
+def self_signed(directory: Path) -> tuple[ssl.SSLContext, ssl.SSLContext]:
+    """A server context with a certificate for 127.0.0.1, and a client context trusting it."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=1))
+        .not_valid_after(now + datetime.timedelta(hours=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = directory / "cert.pem", directory / "key.pem"
+    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server.load_cert_chain(cert_file, key_file)
+    client = ssl.create_default_context(cafile=str(cert_file))
+    return server, client
+
+
+@asynccontextmanager
+async def serving(server: Server, tls: ssl.SSLContext | None) -> AsyncIterator[str]:
+    listening = await asyncio.start_server(server.serve, "127.0.0.1", 0, ssl=tls)
+    port = listening.sockets[0].getsockname()[1]
+    try:
+        yield f"{'https' if tls else 'http'}://127.0.0.1:{port}/bot/getMe"
+    finally:
+        listening.close()
+        await listening.wait_closed()
+
+
+@pytest.mark.parametrize("tls", [False, True], ids=["plain", "tls"])
+async def test_an_open_idle_connection_is_used_again(tmp_path: Path, tls: bool) -> None:
+    server = Server(close_after=False)
+    server_tls, client_tls = self_signed(tmp_path)
+    async with (
+        serving(server, server_tls if tls else None) as url,
+        httpx.AsyncClient(transport=TelegramTransport(client_tls, 4)) as client,
+    ):
+        for _ in range(3):
+            assert (await client.post(url)).json() == {"ok": True}
+    assert server.connections == 1
+
+
+@pytest.mark.parametrize("tls", [False, True], ids=["plain", "tls"])
+async def test_a_connection_telegram_closed_is_not_used_again(tmp_path: Path, tls: bool) -> None:
+    server = Server(close_after=True)
+    server_tls, client_tls = self_signed(tmp_path)
+    async with (
+        serving(server, server_tls if tls else None) as url,
+        httpx.AsyncClient(transport=TelegramTransport(client_tls, 4)) as client,
+    ):
+        for _ in range(3):
+            assert (await client.post(url)).json() == {"ok": True}
+            await server.closed.get()  # Telegram closed it: the next request needs another
+    assert server.connections == 3
+    assert server.answered == 3
