@@ -7,10 +7,10 @@ address included (a ``getpeername``), and so cost more than the ``poll`` that an
 it: with sixteen connections, a tenth of a busy bot's CPU went to asking.
 
 :class:`TelegramTransport` is httpx's own transport with httpcore's own pool and
-network backend, the stream of each connection wrapped so that the socket is looked up,
-and registered with a ``poll`` of its own, once, when it is made; the answer is that
-``poll``, as httpcore's. Everything else
-(reads, writes, TLS, time-outs) is anyio's as before.
+network backend, the stream of each connection wrapped so that its socket is looked up,
+and registered with a ``poll`` of its own, once, when the connection is made; the
+answer is that ``poll``, as httpcore's. Everything else (reads, writes, TLS, time-outs)
+is anyio's as before.
 """
 
 from __future__ import annotations
