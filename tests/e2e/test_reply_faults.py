@@ -13,7 +13,7 @@ from bot.application import TELEGRAM_CONNECTIONS
 from bot.telegram_faults import RetryPolicy
 from bot.turn import SERVICES_KEY
 from tests.e2e import walk
-from tests.support.bot_api_standin import FAULTS, BotApiStandin, Fault, SimUser
+from tests.support.bot_api_standin import FAULTS, BotApiStandin, BotMessage, Fault, SimUser
 from tests.support.clock import TestClock
 from tests.support.database_peek import eventually_count
 from tests.support.running_bot import running_bot
@@ -43,19 +43,22 @@ def english(api: BotApiStandin, user_id: int) -> SimUser:
     return api.user(user_id, "Jo", language_code="en")
 
 
-async def at_seen_question(leader: SimUser) -> None:
+async def at_seen_question(leader: SimUser) -> BotMessage:
+    """The "Did you see it?" question, once every press before it is answered (a fault
+    meant for the next press's answer would otherwise meet one still on its way)."""
     step1 = await walk.new_case(leader, "Sam", [("Tom", "Bullies")])
     done = await walk.settle_step1(leader, step1, "it hurts")
     await leader.press(done, "Prepare")
+    asked = await leader.expect("Did you see")
+    await leader.presses_answered()
+    return asked
 
 
 async def test_a_press_answered_too_late_still_shows_its_screen(
     api: BotApiStandin, quick: Application
 ) -> None:
     leader = english(api, 9101)
-    await at_seen_question(leader)
-    asked = await leader.expect("Did you see")
-    await leader.presses_answered()
+    asked = await at_seen_question(leader)
     answers = len(leader.callback_answers)
     api.inject("answerCallbackQuery", FAULTS["query too old"])
     await leader.press(asked, "I saw it")
@@ -71,9 +74,7 @@ async def test_a_press_shows_its_screen_without_waiting_for_its_answer(
 ) -> None:
     """The answer and the new screen go out together: one round trip to Telegram, not two."""
     leader = english(api, 9105)
-    await at_seen_question(leader)
-    asked = await leader.expect("Did you see")
-    await leader.presses_answered()
+    asked = await at_seen_question(leader)
     answers = len(leader.callback_answers)
     answering = asyncio.Event()
     api.inject("answerCallbackQuery", Fault("slow answer", stall=answering))
