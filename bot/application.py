@@ -302,7 +302,7 @@ def build_application(
         # certificate authorities' bundle, a thirtieth of the start-up each time.
         context = httpx.create_ssl_context()
         tls = {"verify": context}
-        # Replies and nudges go over a pool whose look at an idle connection is cheap.
+        # Replies and nudges, and the updates, go over asyncio's own connections.
         transport = TelegramTransport(context, TELEGRAM_CONNECTIONS)
         builder = builder.request(
             HTTPXRequest(
@@ -312,7 +312,9 @@ def build_application(
             )
         )
         # Updates are stored in the inbox as Telegram sent them (see bot.intake.polling).
-        updates_request = UpdatesRequest(httpx_kwargs=tls)
+        updates_request = UpdatesRequest(
+            httpx_kwargs={**tls, "transport": TelegramTransport(context, 1)}
+        )
         builder = builder.get_updates_request(updates_request)
     application = builder.build()
     if updates_request is not None:
