@@ -85,7 +85,11 @@ def _pack(prefix: str, values: list[object]) -> str:
 
 @dataclass(frozen=True)
 class Callback:
-    """Base of every callback value; subclasses set ``prefix`` and declare typed fields."""
+    """Base of every callback value; subclasses set ``prefix`` and declare typed fields.
+
+    A subclass with fields is a frozen dataclass itself; one without needs no decorator
+    (see :class:`flows.events.Event`).
+    """
 
     prefix: ClassVar[str] = ""
     registry: ClassVar[dict[str, type[Callback]]] = {}
@@ -216,14 +220,12 @@ class CheckStartCase(Callback):
     mask: int
 
 
-@dataclass(frozen=True)
 class KeepFirstPart(Callback):
     """Take the first part of a text that was typed too long (it is kept until then)."""
 
     prefix: ClassVar[str] = "kf"
 
 
-@dataclass(frozen=True)
 class TakeRest(Callback):
     """Take the rest of a text typed too long as the next answer (it is kept until then)."""
 
@@ -261,7 +263,6 @@ class MeetingDayChosen(Callback):
     child_id: int = 0
 
 
-@dataclass(frozen=True)
 class NoMeeting(Callback):
     """/settings: the group has no weekly meeting."""
 
@@ -279,7 +280,6 @@ class MeetingHourChosen(Callback):
     child_id: int = 0
 
 
-@dataclass(frozen=True)
 class AskMoreDays(Callback):
     """/settings: on which other day does the group also meet?"""
 
@@ -294,7 +294,6 @@ class MeetingDayAdded(Callback):
     weekday: int
 
 
-@dataclass(frozen=True)
 class AskMeetingEnd(Callback):
     """/settings: at what time does the activity end?"""
 
@@ -309,7 +308,6 @@ class MeetingEndChosen(Callback):
     hour: int
 
 
-@dataclass(frozen=True)
 class AskLead(Callback):
     """/settings: how long before the activity should reminders come?"""
 
@@ -324,21 +322,18 @@ class LeadChosen(Callback):
     minutes: int
 
 
-@dataclass(frozen=True)
 class AskCamp(Callback):
     """/settings: the dates of a camp (typed), or no camp."""
 
     prefix: ClassVar[str] = "sk"
 
 
-@dataclass(frozen=True)
 class NoCamp(Callback):
     """/settings: forget the camp's dates."""
 
     prefix: ClassVar[str] = "sk0"
 
 
-@dataclass(frozen=True)
 class AskQuietHours(Callback):
     """/settings: when should no reminder come?"""
 
@@ -354,7 +349,6 @@ class QuietHoursChosen(Callback):
     end: int
 
 
-@dataclass(frozen=True)
 class AskTimeZone(Callback):
     """/settings: which time zone?"""
 

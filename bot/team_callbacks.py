@@ -15,14 +15,12 @@ from bot.callback_data import Callback
 WHOLE_TEAM = 0
 
 
-@dataclass(frozen=True)
 class TeamsPress(Callback):
     """The leader's teams (as /team)."""
 
     prefix: ClassVar[str] = "t"
 
 
-@dataclass(frozen=True)
 class TeamNew(Callback):
     """Start a new team: its name comes next."""
 

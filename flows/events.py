@@ -25,6 +25,10 @@ class Event:
     An event a button carries declares its short code on the class
     (``class Witnessed(Event, code="w")``): the button's data is that code, the case's
     id and the event's fields (``bot/callback_data.py``). A typed answer has no code.
+
+    An event with fields of its own is a frozen dataclass too; one without is a plain
+    subclass, which has its base's ``__init__``, equality and ``repr`` already
+    (decorating it again made each of their methods anew, a fiftieth of the start-up).
     """
 
     child_id: int
@@ -67,32 +71,26 @@ class FollowUpAnswer(Event):
     follow_up: int
 
 
-@dataclass(frozen=True)
 class Open(Event, code="o"):
     """Open the case: it at a glance."""
 
 
-@dataclass(frozen=True)
 class Continue(Event, code="n"):
     """Straight to the next thing to do."""
 
 
-@dataclass(frozen=True)
 class ContinueWith(Event, code="nw"):
     """Straight to what is next for one child: what is due for them opens with one tap."""
 
 
-@dataclass(frozen=True)
 class AddChild(Event, code="a"):
     """Another child who bullies or joins in (before step 1 is asked)."""
 
 
-@dataclass(frozen=True)
 class ChildNamed(Typed):
     """The nickname of a child who bullies or joins in, typed."""
 
 
-@dataclass(frozen=True)
 class NicknameCorrected(Typed):
     """A nickname typed again while the role question was open: the name corrected."""
 
@@ -104,7 +102,6 @@ class RoleChosen(Event, code="r"):
     role: Role
 
 
-@dataclass(frozen=True)
 class SetupDone(Event, code="sd"):
     """Everyone is in: on to step 1."""
 
@@ -116,22 +113,18 @@ class ConsentAnswered(Event, code="cs"):
     agreed: bool
 
 
-@dataclass(frozen=True)
 class NotAskedYet(Event, code="na"):
     """Step 1: the leader has not asked yet."""
 
 
-@dataclass(frozen=True)
 class AskAgain(Event, code="ag"):
     """Step 1 after a "no": the question once more."""
 
 
-@dataclass(frozen=True)
 class EditMayTell(Event, code="mt"):
     """Type what may be told (again)."""
 
 
-@dataclass(frozen=True)
 class MayTellTyped(Typed):
     """What the child who is bullied allows the leader to tell, typed."""
 
@@ -143,17 +136,14 @@ class Witnessed(Event, code="w"):
     seen: bool
 
 
-@dataclass(frozen=True)
 class EditFacts(Event, code="fx"):
     """Step 2: the facts once more, from "seen or heard"."""
 
 
-@dataclass(frozen=True)
 class FactsTyped(Typed):
     """Step 2: the facts for "… has happened", typed."""
 
 
-@dataclass(frozen=True)
 class AskFeeling(Event, code="fa"):
     """Step 2: the feeling question (again)."""
 
@@ -165,27 +155,22 @@ class FeelingChosen(Event, code="f"):
     feeling: Feeling
 
 
-@dataclass(frozen=True)
 class FeelingTyped(Typed):
     """Step 2: a feeling in the leader's own word."""
 
 
-@dataclass(frozen=True)
 class TalkHeld(Event, code="h"):
     """Step 2: the talk took place; the agreements come next."""
 
 
-@dataclass(frozen=True)
 class ShowScript(Event, code="sc"):
     """Step 2: back to the script from the agreements, before the talk is recorded."""
 
 
-@dataclass(frozen=True)
 class AgreementTyped(Typed):
     """One agreement of step 2's proposal or of a new proposal in step 3."""
 
 
-@dataclass(frozen=True)
 class AgreementsDone(Event, code="ad"):
     """Every agreement of the proposal is in."""
 
@@ -198,22 +183,18 @@ class AgreementStands(Event, code="as"):
     stands: bool
 
 
-@dataclass(frozen=True)
 class StandingMarked(Event, code="asd"):
     """Step 3: every earlier agreement is marked; on to planning the next follow-up."""
 
 
-@dataclass(frozen=True)
 class ReportedBack(Event, code="rb"):
     """The promise of step 1 is kept: the leader reported back on this talk."""
 
 
-@dataclass(frozen=True)
 class ReportBackLater(Event, code="rl"):
     """Remind me tomorrow of reporting back."""
 
 
-@dataclass(frozen=True)
 class AskPlan(Event, code="pa"):
     """Step 3: when to follow up (again, or moved)."""
 
@@ -225,12 +206,10 @@ class PlanChosen(Event, code="p"):
     choice: FollowUpChoice
 
 
-@dataclass(frozen=True)
 class DateTyped(Typed):
     """Step 3: the date of the next follow-up, typed."""
 
 
-@dataclass(frozen=True)
 class CancelFollowUp(Event, code="pc"):
     """Step 3: no reminder for this child's follow-up."""
 
@@ -242,7 +221,6 @@ class OutcomeGiven(FollowUpAnswer, code="oc"):
     outcome: Outcome
 
 
-@dataclass(frozen=True)
 class AskSnooze(FollowUpAnswer, code="sa"):
     """Step 3: not talked yet; when to remind again?"""
 
@@ -254,38 +232,31 @@ class Snoozed(FollowUpAnswer, code="sz"):
     snooze: Snooze
 
 
-@dataclass(frozen=True)
 class KeepOpen(Event, code="ko"):
     """An inactive case stays open."""
 
 
-@dataclass(frozen=True)
 class Close(Event, code="x"):
     """Close the case: asks first."""
 
 
-@dataclass(frozen=True)
 class CloseConfirmed(Event, code="xx"):
     """Close the case, confirmed."""
 
 
-@dataclass(frozen=True)
 class Correct(Event, code="cr"):
     """What can be corrected in the case: names, roles, what may be told, facts, feelings,
     agreements."""
 
 
-@dataclass(frozen=True)
 class RenameVictim(Event, code="rv"):
     """Type the nickname of the child who is bullied again."""
 
 
-@dataclass(frozen=True)
 class VictimRenamed(Typed):
     """The nickname of the child who is bullied, typed again."""
 
 
-@dataclass(frozen=True)
 class AskRole(Event, code="ar"):
     """Bullies or joins in, asked again (a name typed then corrects the nickname)."""
 
@@ -324,12 +295,10 @@ class AgreementDeleted(Event, code="dax"):
     agreement_id: int
 
 
-@dataclass(frozen=True)
 class RemoveChild(Event, code="rm"):
     """A child added by mistake: asks first."""
 
 
-@dataclass(frozen=True)
 class ChildRemoved(Event, code="rmx"):
     """A child added by mistake, removed, confirmed."""
 
@@ -358,12 +327,10 @@ class Step1Chosen(Event, code="s1"):
     choice: Step1Choice
 
 
-@dataclass(frozen=True)
 class FactsKept(Event, code="fk"):
     """Step 2: keep the facts as typed, whatever the hint said."""
 
 
-@dataclass(frozen=True)
 class ShowApproaches(Event, code="ap"):
     """The other approaches, and which fits better."""
 
@@ -397,7 +364,6 @@ class OutcomeWithView(FollowUpAnswer, code="ov"):
     view: VictimView
 
 
-@dataclass(frozen=True)
 class ShowNextSteps(Event, code="es"):
     """Step 3: it does not stop; what can be done next."""
 
