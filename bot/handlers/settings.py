@@ -29,8 +29,9 @@ from bot.screens import settings as screens
 from bot.storage import cases, leaders, reminders
 from bot.turn import Turn, leader_turn
 from flows import events
-from flows.follow_up_timing import Rhythm, parse_day
+from flows.follow_up_timing import Rhythm
 from flows.replies import Awaiting
+from flows.typed_day import parse_day
 
 
 @leader_turn

@@ -25,17 +25,11 @@ from flows.case import (
 )
 from flows.escalation import escalation_due
 from flows.follow_up import SNOOZE_TEXT, ReminderKind, ReminderStatus, snooze_choices
-from flows.follow_up_timing import (
-    FOLLOW_UP_CHOICES,
-    IN_TWO_WEEKS_WORDS,
-    TODAY_WORD,
-    TOMORROW_WORD,
-    FollowUpChoice,
-    follow_up_moment,
-)
+from flows.follow_up_timing import FOLLOW_UP_CHOICES, FollowUpChoice, follow_up_moment
 from flows.language import N_, _, babel_locale
 from flows.protocol import everyone_stopped
 from flows.replies import AFTER_OUTCOME, Shown
+from flows.typed_day import IN_TWO_WEEKS_WORDS, TODAY_WORD, TOMORROW_WORD
 
 CHOICE_TEXT: dict[FollowUpChoice, str] = {
     FollowUpChoice.IN_1_DAY: N_("In 1 day"),

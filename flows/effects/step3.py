@@ -36,15 +36,14 @@ from flows.follow_up import (
 )
 from flows.follow_up_timing import (
     FOLLOW_UP_CHOICES,
-    LATEST_DATE_AHEAD,
     NEXT_ACTIVITY_ANSWERS,
     FollowUpChoice,
     follow_up_moment,
-    read_day,
 )
 from flows.history import HistoryKind, HistoryLine, NextStepChoice
 from flows.moment import Moment
 from flows.replies import AFTER_OUTCOME, Reply, Screen, Shown, next_screen, show
+from flows.typed_day import LATEST_DATE_AHEAD, read_day
 
 
 def plan_chosen(case: CaseRecord, child: ChildRecord, event: PlanChosen, at: Moment) -> Reply:

@@ -10,24 +10,20 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import given
 from hypothesis import strategies as st
 
 from flows.follow_up_timing import (
     FOLLOW_UP_CHOICES,
     FollowUpChoice,
     Rhythm,
-    TypedDay,
     follow_up_moment,
     is_late,
     next_interval_after_stopped,
     out_of_quiet_hours,
-    parse_day,
-    read_day,
     replanned_moment,
     snooze_moment,
 )
-from flows.language import using_language
 
 BRUSSELS = "Europe/Brussels"
 NEW_YORK = "America/New_York"
@@ -387,67 +383,6 @@ def test_on_date_in_the_past_is_refused(now: datetime, on_date: date) -> None:
 )
 def test_on_date_today_after_its_hour_is_later_today(now: datetime, expected: datetime) -> None:
     assert follow_up_moment(C.ON_DATE, now, DEFAULT, on_date=date(2026, 5, 12)) == expected
-
-
-TUESDAY = date(2026, 11, 24)
-
-
-@pytest.mark.parametrize(
-    ("typed", "expected"),
-    [
-        ("vandaag", TypedDay(TUESDAY)),
-        ("Morgen", TypedDay(date(2026, 11, 25))),
-        ("overmorgen", TypedDay(date(2026, 11, 26))),
-        ("zaterdag", TypedDay(date(2026, 11, 28))),
-        ("zaterdag over 2 weken", TypedDay(date(2026, 12, 12))),
-        ("24-11", TypedDay(TUESDAY)),  # today is today, not next year
-        ("5/12", TypedDay(date(2026, 12, 5))),
-        ("5 dec", TypedDay(date(2026, 12, 5))),
-        ("5 december 2027", TypedDay(date(2027, 12, 5))),
-        ("1-11", TypedDay(date(2027, 11, 1), passed=True)),  # passed: asked, not silent
-        ("12 januari", TypedDay(date(2027, 1, 12))),
-        ("31-02", None),
-        ("5 decembre", None),
-    ],
-)
-def test_a_typed_day_in_dutch(typed: str, expected: TypedDay | None) -> None:
-    with using_language("nl"):
-        assert read_day(typed, TUESDAY) == expected
-
-
-@pytest.mark.parametrize(
-    ("language", "typed", "expected"),
-    [
-        ("en", "today", TUESDAY),
-        ("en", "the day after tomorrow", date(2026, 11, 26)),
-        ("en", "saturday in 2 weeks", date(2026, 12, 12)),
-        ("en", "5 Dec", date(2026, 12, 5)),
-        ("fr", "aujourd'hui", TUESDAY),
-        ("fr", "après-demain", date(2026, 11, 26)),
-        ("fr", "samedi dans 2 semaines", date(2026, 12, 12)),
-        ("fr", "5 déc.", date(2026, 12, 5)),
-        ("de", "heute", TUESDAY),
-        ("de", "übermorgen", date(2026, 11, 26)),
-        ("de", "Samstag in 2 Wochen", date(2026, 12, 12)),
-        ("de", "5. Dezember", date(2026, 12, 5)),
-    ],
-)
-def test_a_typed_day_in_each_language(language: str, typed: str, expected: date) -> None:
-    with using_language(language):
-        assert parse_day(typed, TUESDAY) == expected
-
-
-@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 12, 1)), st.dates())
-def test_a_typed_day_month_is_never_a_year_later_without_saying_so(
-    today: date, wanted: date
-) -> None:
-    assume(not (wanted.month == 2 and wanted.day == 29))
-    typed = read_day(f"{wanted.day}-{wanted.month}", today)
-    assert typed is not None
-    assert (typed.day.month, typed.day.day) == (wanted.month, wanted.day)
-    assert today <= typed.day < today + timedelta(days=366)
-    this_year = date(today.year, wanted.month, wanted.day)
-    assert typed.passed == (this_year < today and today - this_year <= timedelta(days=90))
 
 
 def test_on_date_without_a_date_is_refused() -> None:

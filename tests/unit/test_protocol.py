@@ -51,10 +51,11 @@ from flows.follow_up import (
     Snooze,
     asked_again_moment,
 )
-from flows.follow_up_timing import FollowUpChoice, Rhythm, parse_day
+from flows.follow_up_timing import FollowUpChoice, Rhythm
 from flows.history import CHOICE_KINDS, HistoryKind, NextStepChoice, Step1Choice
 from flows.moment import Moment
 from flows.replies import Awaiting, Screen
+from flows.typed_day import parse_day
 from tests.support.plain_case import Agreement, Case, Child, History, Records, Reminder, Round
 
 NOW = datetime(2026, 11, 24, 18, 0, tzinfo=UTC)
