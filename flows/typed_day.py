@@ -7,6 +7,7 @@ here): for a follow-up talk on a date (step 3) and for the days of a camp.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -43,26 +44,26 @@ class TypedDay:
     passed: bool = False
 
 
-def _day_words() -> dict[str, int]:
-    """Weekday names (0 = Monday) as a leader may type them, in their language and English."""
+def _typed_names(names_of: Callable[..., Mapping[int, str]]) -> dict[str, int]:
+    """Names from Babel (``get_day_names``, ``get_month_names``) as a leader may type
+    them, by their number: wide and abbreviated, in their language and English."""
     words: dict[str, int] = {}
     for locale in {babel_locale(), Locale.parse("en")}:
         for width in ("wide", "abbreviated"):
             for context in ("format", "stand-alone"):
-                names = get_day_names(width, context, locale=locale)
-                words.update({str(n).casefold().rstrip("."): d for d, n in names.items()})
+                names = names_of(width, context, locale=locale)
+                words.update({str(n).casefold().rstrip("."): k for k, n in names.items()})
     return words
+
+
+def _day_words() -> dict[str, int]:
+    """Weekday names (0 = Monday) as a leader may type them."""
+    return _typed_names(get_day_names)
 
 
 def _month_words() -> dict[str, int]:
-    """Month names (1 = January) as a leader may type them, in their language and English."""
-    words: dict[str, int] = {}
-    for locale in {babel_locale(), Locale.parse("en")}:
-        for width in ("wide", "abbreviated"):
-            for context in ("format", "stand-alone"):
-                names = get_month_names(width, context, locale=locale)
-                words.update({str(n).casefold().rstrip("."): m for m, n in names.items()})
-    return words
+    """Month names (1 = January) as a leader may type them."""
+    return _typed_names(get_month_names)
 
 
 def read_day(text: str, today: date) -> TypedDay | None:
