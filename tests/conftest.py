@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from telegram.ext import Application
 
-from tests.support.bot_api_standin import BotApiStandin, SimUser
+from tests.support.bot_api_standin import BotApiStandin
 from tests.support.clock import TestClock
 from tests.support.postgres import create_database, drop_database, postgres_server
 from tests.support.running_bot import running_bot
+from tests.support.standin_users import SimUser
 
 #: Outcomes that hide what does not work: any of them fails the run.
 HIDING = ("skipped", "xfailed", "xpassed")

@@ -39,9 +39,10 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from tests.support.bot_api_standin import BotApiStandin, SimUser
+from tests.support.bot_api_standin import BotApiStandin
 from tests.support.bot_process import BotProcess
 from tests.support.postgres import create_database, drop_database, postgres_server
+from tests.support.standin_users import SimUser
 
 RESULTS = Path(__file__).resolve().parent / "results"
 FIRST_LEADER_ID = 7_000_001

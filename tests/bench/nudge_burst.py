@@ -56,10 +56,11 @@ from bot.storage.models import Agreement, Case, Child, Leader, Reminder
 from bot.storage.reminders import CLAIM_LEASE
 from flows.case import Consent, Role
 from flows.follow_up import ReminderKind, ReminderStatus
-from tests.support.bot_api_standin import BotApiStandin, SimUser
+from tests.support.bot_api_standin import BotApiStandin
 from tests.support.bot_process import BotProcess
 from tests.support.postgres import create_database, drop_database, postgres_server
 from tests.support.running_bot import TEST_DATA_KEY
+from tests.support.standin_users import SimUser
 
 #: Telegram's limit for a bot: messages a second over all chats.
 TELEGRAM_MESSAGES_PER_SECOND = 30

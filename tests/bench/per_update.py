@@ -78,8 +78,10 @@ from bot.storage.database import Database
 from bot.storage.encryption import DataCipher, use_cipher
 from bot.storage.models import Case, Leader
 from flows.replies import Awaiting
-from tests.support.bot_api_standin import TOKEN, BotApiStandin, BotMessage, SimUser
+from tests.support.bot_api_standin import BotApiStandin
 from tests.support.running_bot import TEST_DATA_KEY
+from tests.support.standin_records import TOKEN, BotMessage
+from tests.support.standin_users import SimUser
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS_DIR = Path(__file__).resolve().parent / "results"

@@ -62,8 +62,10 @@ from flows.follow_up_timing import FollowUpChoice
 from flows.language import SUPPORTED_LANGUAGES, _, native_name, using_language
 from flows.replies import Screen, Shown
 from tests.e2e.test_team_history import parse as parse_history
-from tests.support.bot_api_standin import BotApiStandin, BotMessage, SimUser
+from tests.support.bot_api_standin import BotApiStandin
 from tests.support.clock import TestClock
+from tests.support.standin_records import BotMessage
+from tests.support.standin_users import SimUser
 from tests.support.telegram_html import html_to_text
 
 GOLDEN = Path(__file__).parent / "golden"

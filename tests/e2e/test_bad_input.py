@@ -6,7 +6,8 @@ import pytest
 from telegram.ext import Application
 
 from tests.e2e import walk
-from tests.support.bot_api_standin import BotApiStandin, SimUser
+from tests.support.bot_api_standin import BotApiStandin
+from tests.support.standin_users import SimUser
 
 
 async def english_leader(api: BotApiStandin, user_id: int = 2001) -> SimUser:

@@ -12,7 +12,9 @@ from telegram.ext import Application
 
 from tests.e2e import walk_nl
 from tests.e2e.test_when_it_does_not_fit import gesprek_gevoerd, nieuwe_situatie
-from tests.support.bot_api_standin import BotApiStandin, BotMessage, SimUser
+from tests.support.bot_api_standin import BotApiStandin
+from tests.support.standin_records import BotMessage
+from tests.support.standin_users import SimUser
 
 TAKEN = "Open dit bestand om het gesprek in je agenda te zetten."
 CANCELLED = "Het gesprek gaat niet door."

@@ -25,8 +25,10 @@ from telegram.ext import Application
 
 from tests.e2e import walk_nl
 from tests.e2e.walk_nl import open_case
-from tests.support.bot_api_standin import BotApiStandin, BotMessage, SimUser
+from tests.support.bot_api_standin import BotApiStandin
 from tests.support.clock import TestClock
+from tests.support.standin_records import BotMessage
+from tests.support.standin_users import SimUser
 
 MAY_TELL = "dat ze in de groepsapp uitgelachen wordt"
 FACTS = "het uitlachen van Noor in de groepsapp"

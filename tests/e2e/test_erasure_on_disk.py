@@ -17,10 +17,11 @@ from bot.storage.database import KEY_CHECK
 from bot.storage.key_rotation import encrypted_columns
 from tests.e2e import walk
 from tests.e2e.test_privacy import full_case
-from tests.support.bot_api_standin import BotApiStandin, SimUser
+from tests.support.bot_api_standin import BotApiStandin
 from tests.support.bot_process import BotProcess
 from tests.support.clock import TestClock
 from tests.support.running_bot import TEST_DATA_KEY, running_bot
+from tests.support.standin_users import SimUser
 from tests.support.waiting import wait_until
 
 TOKEN = re.compile(rb"gAAAAA[A-Za-z0-9_\-]+=*")

@@ -8,10 +8,12 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from telegram.ext import Application
 
 from tests.e2e import walk
-from tests.support.bot_api_standin import BotApiStandin, BotMessage, SimUser
+from tests.support.bot_api_standin import BotApiStandin
 from tests.support.clock import TestClock
 from tests.support.dispatch_rounds import dispatch_round
 from tests.support.running_bot import running_bot
+from tests.support.standin_records import BotMessage
+from tests.support.standin_users import SimUser
 from tests.support.waiting import wait_until
 
 

@@ -25,8 +25,9 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from tests.e2e.test_webhook import free_port
-from tests.support.bot_api_standin import BotApiStandin, SimUser
+from tests.support.bot_api_standin import BotApiStandin
 from tests.support.bot_process import BotProcess
+from tests.support.standin_users import SimUser
 from tests.support.waiting import wait_until
 
 NOTICE = "Ik kan je bericht nu niet bewaren; ik neem het mee zodra het weer lukt."

@@ -18,10 +18,12 @@ from bot.storage.models import Child, Leader, Reminder
 from flows.follow_up import OPEN_STATUSES
 from tests.e2e import walk_nl
 from tests.e2e.walk_nl import open_case
-from tests.support.bot_api_standin import BotApiStandin, BotMessage, SimUser
+from tests.support.bot_api_standin import BotApiStandin
 from tests.support.clock import TestClock
 from tests.support.dispatch_rounds import dispatch_round
 from tests.support.running_bot import TEST_DATA_KEY
+from tests.support.standin_records import BotMessage
+from tests.support.standin_users import SimUser
 from tests.support.waiting import wait_until
 
 BRUSSELS = ZoneInfo("Europe/Brussels")

@@ -26,11 +26,13 @@ from bot.storage import inbox
 from bot.turn import SERVICES_KEY
 from tests.e2e import walk
 from tests.e2e.test_webhook import free_port
-from tests.support.bot_api_standin import BotApiStandin, SimUser, WebhookDelivery
+from tests.support.bot_api_standin import BotApiStandin
 from tests.support.bot_process import BotProcess
 from tests.support.clock import TestClock
 from tests.support.database_peek import all_stored_text, count, eventually_count
 from tests.support.running_bot import running_bot
+from tests.support.standin_records import WebhookDelivery
+from tests.support.standin_users import SimUser
 from tests.support.waiting import wait_until
 
 # The durable inbox: its insert and its per-sender claims are SQL of each database's own.

@@ -15,9 +15,10 @@ import pytest
 
 from bot import __version__
 from tests.e2e import walk
-from tests.support.bot_api_standin import TOKEN, BotApiStandin
+from tests.support.bot_api_standin import BotApiStandin
 from tests.support.bot_process import ROOT, BotProcess
 from tests.support.running_bot import TEST_DATA_KEY
+from tests.support.standin_records import TOKEN
 
 # The database driver's own log lines differ: asyncpg's and aiosqlite's.
 pytestmark = pytest.mark.both_databases

@@ -9,8 +9,10 @@ from typing import Any
 from telegram.ext import Application
 
 from tests.e2e.walk_nl import open_case
-from tests.support.bot_api_standin import BotApiStandin, BotMessage, SimUser
+from tests.support.bot_api_standin import BotApiStandin
 from tests.support.clock import TestClock
+from tests.support.standin_records import BotMessage
+from tests.support.standin_users import SimUser
 
 
 def dutch_leader(api: BotApiStandin, user_id: int) -> SimUser:

@@ -10,8 +10,9 @@ from __future__ import annotations
 from telegram.ext import Application
 
 from tests.e2e import walk
-from tests.support.bot_api_standin import BotApiStandin, SimUser
+from tests.support.bot_api_standin import BotApiStandin
 from tests.support.running_bot import all_handled
+from tests.support.standin_users import SimUser
 from tests.support.waiting import wait_until
 
 

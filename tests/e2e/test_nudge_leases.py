@@ -20,9 +20,11 @@ from bot.storage import reminders
 from bot.storage.database import Database
 from bot.storage.reminders import CLAIM_LEASE, LEASE_RENEWAL, SEND_WITHIN
 from tests.e2e.test_follow_up import held_talk, nudges
-from tests.support.bot_api_standin import TOKEN, BotApiStandin, SimUser
+from tests.support.bot_api_standin import BotApiStandin
 from tests.support.clock import TestClock
 from tests.support.running_bot import running_bot
+from tests.support.standin_records import TOKEN
+from tests.support.standin_users import SimUser
 from tests.support.waiting import wait_until
 
 # Nudge claims and their leases: SELECT … FOR UPDATE SKIP LOCKED on PostgreSQL.

@@ -17,9 +17,11 @@ from telegram.ext import ExtBot
 from bot.rate_limits import TelegramLimits, counted
 from tests.e2e import walk
 from tests.e2e.test_follow_up import nudges
-from tests.support.bot_api_standin import TOKEN, BotApiStandin, SimUser
+from tests.support.bot_api_standin import BotApiStandin
 from tests.support.clock import TestClock
 from tests.support.running_bot import running_bot
+from tests.support.standin_records import TOKEN
+from tests.support.standin_users import SimUser
 from tests.support.waiting import wait_until
 
 

@@ -18,9 +18,10 @@ from bot.nudges import NudgeDispatcher
 from bot.storage.database import Database
 from bot.storage.reminders import CLAIM_LEASE
 from tests.e2e.test_follow_up import held_talk, nudges
-from tests.support.bot_api_standin import TOKEN, BotApiStandin
+from tests.support.bot_api_standin import BotApiStandin
 from tests.support.clock import TestClock
 from tests.support.running_bot import running_bot
+from tests.support.standin_records import TOKEN
 from tests.support.waiting import wait_until
 
 LEADERS = 3

@@ -18,9 +18,11 @@ import pytest
 from telegram.ext import Application
 
 from tests.e2e.test_webhook import free_port
-from tests.support.bot_api_standin import BotApiStandin, Fault, SimUser
+from tests.support.bot_api_standin import BotApiStandin
 from tests.support.bot_process import BotProcess
 from tests.support.database_peek import all_stored_text, count, eventually_count
+from tests.support.standin_records import Fault
+from tests.support.standin_users import SimUser
 from tests.support.waiting import wait_until
 
 #: What the leader typed in the unreadable update: it may show up in no log line.

@@ -9,7 +9,9 @@ from telegram.ext import Application
 from flows.language import _, using_language
 from flows.practice_lines import OPTIONS
 from tests.e2e import walk_nl
-from tests.support.bot_api_standin import BotApiStandin, BotMessage, SimUser
+from tests.support.bot_api_standin import BotApiStandin
+from tests.support.standin_records import BotMessage
+from tests.support.standin_users import SimUser
 
 MAY_TELL = "dat ze zich niet meer welkom voelt in de groep"
 FACTS = "je Noor gisteren in de groepschat uitlachte"

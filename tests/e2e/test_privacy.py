@@ -14,12 +14,13 @@ from cryptography.fernet import Fernet
 from telegram.ext import Application
 
 from tests.e2e import walk
-from tests.support.bot_api_standin import BotApiStandin, SimUser
+from tests.support.bot_api_standin import BotApiStandin
 from tests.support.bot_process import ROOT, BotProcess
 from tests.support.clock import TestClock
 from tests.support.database_peek import all_stored_text, count, eventually_count, sqlite_files
 from tests.support.dispatch_rounds import dispatch_round, retention_round
 from tests.support.running_bot import TEST_DATA_KEY, running_bot
+from tests.support.standin_users import SimUser
 
 # Encryption at rest, erasure, retention (an advisory lock on PostgreSQL) and key rotation:
 # what each database keeps.

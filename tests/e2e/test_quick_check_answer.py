@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from tests.support.bot_api_standin import BotApiStandin, BotMessage, SimUser
+from tests.support.bot_api_standin import BotApiStandin
+from tests.support.standin_records import BotMessage
+from tests.support.standin_users import SimUser
 
 
 async def answer_for(leader: SimUser, ticks: list[str]) -> BotMessage:

@@ -7,10 +7,12 @@ from telegram.ext import Application
 
 from tests.e2e.test_follow_up import held_talk, nudges
 from tests.e2e.test_reply_faults import quick_retries
-from tests.support.bot_api_standin import FAULTS, BotApiStandin, SimUser
+from tests.support.bot_api_standin import BotApiStandin
 from tests.support.clock import TestClock
 from tests.support.database_peek import eventually_count
 from tests.support.dispatch_rounds import dispatch_round
+from tests.support.standin_records import FAULTS
+from tests.support.standin_users import SimUser
 
 
 async def nudged(api: BotApiStandin, clock: TestClock, user_id: int) -> SimUser:

@@ -16,10 +16,12 @@ import pytest
 
 from tests.e2e.test_two_processes import healthy
 from tests.e2e.test_webhook import free_port
-from tests.support.bot_api_standin import BotApiStandin, Fault, SimUser
+from tests.support.bot_api_standin import BotApiStandin
 from tests.support.bot_process import BotProcess
 from tests.support.database_peek import count, eventually_count
 from tests.support.round_robin import RoundRobin
+from tests.support.standin_records import Fault
+from tests.support.standin_users import SimUser
 from tests.support.waiting import wait_until
 
 EMPTY_LIST = "You have no open cases. Start one with /new."

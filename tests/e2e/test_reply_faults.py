@@ -13,10 +13,12 @@ from bot.application import TELEGRAM_CONNECTIONS
 from bot.telegram_faults import RetryPolicy
 from bot.turn import SERVICES_KEY
 from tests.e2e import walk
-from tests.support.bot_api_standin import FAULTS, BotApiStandin, BotMessage, Fault, SimUser
+from tests.support.bot_api_standin import BotApiStandin
 from tests.support.clock import TestClock
 from tests.support.database_peek import eventually_count
 from tests.support.running_bot import running_bot
+from tests.support.standin_records import FAULTS, BotMessage, Fault
+from tests.support.standin_users import SimUser
 from tests.support.waiting import wait_until
 
 #: Retries as in production, with waits short enough for a test.

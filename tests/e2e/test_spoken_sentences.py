@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from tests.support.bot_api_standin import BotApiStandin, BotMessage, SimUser
+from tests.support.bot_api_standin import BotApiStandin
 from tests.support.clock import TestClock
+from tests.support.standin_records import BotMessage
+from tests.support.standin_users import SimUser
 
 MAY_TELL = "dat ze in de groepsapp uitgelachen wordt en dat hij haar 'de kaars' noemt"
 

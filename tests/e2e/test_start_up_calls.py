@@ -10,9 +10,10 @@ from __future__ import annotations
 import pytest
 
 from bot import application as application_module
-from tests.support.bot_api_standin import FAULTS, BotApiStandin
+from tests.support.bot_api_standin import BotApiStandin
 from tests.support.clock import TestClock
 from tests.support.running_bot import running_bot
+from tests.support.standin_records import FAULTS
 from tests.support.waiting import wait_until
 
 

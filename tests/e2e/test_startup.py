@@ -9,8 +9,8 @@ import sys
 from importlib.metadata import version
 from pathlib import Path
 
-from tests.support.bot_api_standin import TOKEN
 from tests.support.running_bot import TEST_DATA_KEY
+from tests.support.standin_records import TOKEN
 
 ROOT = Path(__file__).resolve().parents[2]
 

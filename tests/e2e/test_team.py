@@ -13,8 +13,10 @@ import re
 from telegram.ext import Application
 
 from tests.e2e import walk
-from tests.support.bot_api_standin import BOT_USERNAME, BotApiStandin, BotMessage, SimUser
+from tests.support.bot_api_standin import BotApiStandin
 from tests.support.clock import TestClock
+from tests.support.standin_records import BOT_USERNAME, BotMessage
+from tests.support.standin_users import SimUser
 
 LINK = re.compile(r"https://t\.me/(\w+)\?start=([A-Za-z0-9_-]+)")
 #: A message id the bot never sent: every replayed press is answered with a new message.

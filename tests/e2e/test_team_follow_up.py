@@ -15,9 +15,11 @@ from bot.storage.database import Database
 from bot.team_rounds import TeamRounds
 from tests.e2e import walk
 from tests.e2e.test_team import invitation_token, make_team, open_case
-from tests.support.bot_api_standin import BotApiStandin, BotMessage, SimUser
+from tests.support.bot_api_standin import BotApiStandin
 from tests.support.clock import TestClock
 from tests.support.database_peek import count, eventually_count
+from tests.support.standin_records import BotMessage
+from tests.support.standin_users import SimUser
 
 # The team rounds take an advisory lock on PostgreSQL before escalating a nudge.
 pytestmark = pytest.mark.both_databases

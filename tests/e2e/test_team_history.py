@@ -18,8 +18,10 @@ from telegram.ext import Application
 from tests.e2e import walk
 from tests.e2e.test_team import open_case
 from tests.e2e.test_team_follow_up import share_with, team_of_three
-from tests.support.bot_api_standin import BotApiStandin, BotMessage, SimUser
+from tests.support.bot_api_standin import BotApiStandin
 from tests.support.clock import TestClock
+from tests.support.standin_records import BotMessage
+from tests.support.standin_users import SimUser
 
 
 class Timeline(HTMLParser):

@@ -11,10 +11,12 @@ from telegram.ext import Application
 from tests.e2e import walk_nl
 from tests.e2e.test_group_rhythm import brussels, saturday_group, talk_held
 from tests.e2e.test_team import LINK
-from tests.support.bot_api_standin import BotApiStandin, BotMessage, SimUser
+from tests.support.bot_api_standin import BotApiStandin
 from tests.support.clock import TestClock
 from tests.support.database_peek import eventually_count
 from tests.support.dispatch_rounds import dispatch_round
+from tests.support.standin_records import BotMessage
+from tests.support.standin_users import SimUser
 
 ESCALATIONS = "SELECT count(*) FROM reminders WHERE kind = 'escalation'"
 NEW_YEAR = "SELECT count(*) FROM reminders WHERE kind = 'new_year'"

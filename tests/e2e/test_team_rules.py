@@ -13,9 +13,11 @@ from telegram.ext import Application
 
 from tests.e2e.test_leader_walk import dutch_case, settle_step1_dutch, talk_held_with_jonas
 from tests.e2e.walk_nl import open_case
-from tests.support.bot_api_standin import BotApiStandin, BotMessage, SimUser
+from tests.support.bot_api_standin import BotApiStandin
 from tests.support.clock import TestClock
 from tests.support.database_peek import count, eventually_count
+from tests.support.standin_records import BotMessage
+from tests.support.standin_users import SimUser
 
 LINK = re.compile(r"https://t\.me/(\w+)\?start=([A-Za-z0-9_-]+)")
 

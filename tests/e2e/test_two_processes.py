@@ -28,12 +28,13 @@ from bot.storage.database import Database
 from tests.e2e.test_follow_up import held_talk
 from tests.e2e.test_webhook import free_port
 from tests.e2e.walk import new_case, reach_facts
-from tests.support.bot_api_standin import TOKEN, BotApiStandin
+from tests.support.bot_api_standin import BotApiStandin
 from tests.support.bot_process import BotProcess
 from tests.support.clock import TestClock
 from tests.support.database_peek import count, eventually_count
 from tests.support.round_robin import RoundRobin
 from tests.support.running_bot import running_bot, settings_for_standin
+from tests.support.standin_records import TOKEN
 from tests.support.waiting import wait_until
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 from telegram.ext import Application
 
 from tests.e2e import walk
-from tests.support.bot_api_standin import BotApiStandin, SimUser
+from tests.support.bot_api_standin import BotApiStandin
+from tests.support.standin_users import SimUser
 
 
 async def test_a_leader_walks_the_whole_protocol_in_dutch(

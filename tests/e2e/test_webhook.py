@@ -9,9 +9,10 @@ import httpx
 import pytest
 
 from tests.e2e.test_startup import run_bot
-from tests.support.bot_api_standin import TOKEN, BotApiStandin
+from tests.support.bot_api_standin import BotApiStandin
 from tests.support.bot_process import BotProcess
 from tests.support.running_bot import TEST_DATA_KEY
+from tests.support.standin_records import TOKEN
 from tests.support.waiting import wait_until
 
 

@@ -15,9 +15,11 @@ from telegram.ext import Application
 from tests.e2e import walk_nl
 from tests.e2e.test_when_it_does_not_fit import gesprek_gevoerd, nieuw_voorstel, nieuwe_situatie
 from tests.e2e.walk_nl import open_case
-from tests.support.bot_api_standin import BotApiStandin, BotMessage, SimUser
+from tests.support.bot_api_standin import BotApiStandin
 from tests.support.clock import TestClock
 from tests.support.database_peek import count
+from tests.support.standin_records import BotMessage
+from tests.support.standin_users import SimUser
 
 
 async def noor_and_three(leader: SimUser) -> BotMessage:

@@ -12,9 +12,11 @@ import json
 
 from telegram.ext import Application
 
-from tests.support.bot_api_standin import BotApiStandin, BotMessage, SimUser
+from tests.support.bot_api_standin import BotApiStandin
 from tests.support.clock import TestClock
 from tests.support.database_peek import count
+from tests.support.standin_records import BotMessage
+from tests.support.standin_users import SimUser
 
 
 async def nieuwe_situatie(leader: SimUser) -> BotMessage:

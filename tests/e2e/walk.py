@@ -6,7 +6,8 @@ to the bot as an English-speaking leader so the tests read like the code's texts
 
 from __future__ import annotations
 
-from tests.support.bot_api_standin import BotMessage, SimUser
+from tests.support.standin_records import BotMessage
+from tests.support.standin_users import SimUser
 
 
 async def new_case(leader: SimUser, victim: str, children: list[tuple[str, str]]) -> BotMessage:

@@ -19,6 +19,10 @@ waits for it::
 
 Where Telegram's exact behaviour is unknown or impractical, the stand-in is stricter than
 Telegram rather than more lenient (see ``telegram_html`` for the HTML rules).
+
+This module is the server and its methods. What it records and refuses with is in
+``standin_records``, the simulated users and their chats in ``standin_users``, and
+what Telegram refuses in a message the bot sends in ``standin_checks``.
 """
 
 from __future__ import annotations
@@ -34,60 +38,56 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Literal, NamedTuple
+from typing import Any
 from urllib.parse import urlsplit
 
 import aiohttp
 from aiohttp import web
 
+from tests.support.standin_checks import (
+    check_inline_button,
+    check_markup_limits,
+    check_parse_mode,
+    explicit_entities,
+    inline_keyboard_of,
+    trimmed,
+)
+from tests.support.standin_records import (
+    BOT_FIRST_NAME,
+    BOT_ID,
+    BOT_USERNAME,
+    QUERY_TOO_OLD,
+    ApiCall,
+    ApiError,
+    BotMessage,
+    CallbackAnswer,
+    Document,
+    Fault,
+    WebhookDelivery,
+)
+from tests.support.standin_users import ChatLog, Signal, SimUser, command_entities
 from tests.support.telegram_html import (
-    MessageEntity,
     ParsedText,
     TelegramHtmlError,
     parse_html,
     utf16_length,
 )
 
-__all__ = [
-    "BOT_ID",
-    "BOT_USERNAME",
-    "FAULTS",
-    "TOKEN",
-    "ApiCall",
-    "BotApiStandin",
-    "BotMessage",
-    "CallbackAnswer",
-    "ChatEvent",
-    "ChatLog",
-    "Document",
-    "Fault",
-    "SimUser",
-    "WebhookDelivery",
-]
+__all__ = ["BotApiStandin"]
 
 _LOGGER = logging.getLogger(__name__)
 
-BOT_ID = 7000001
-BOT_USERNAME = "pestgesprek_bot"
-BOT_FIRST_NAME = "Pestgesprek"
-TOKEN = f"{BOT_ID}:AAStandinTokenForEndToEndTests_0123456789"
-"""A token the stand-in accepts (any ``^\\d+:[A-Za-z0-9_-]{30,}$`` is accepted)."""
 
 _VALID_TOKEN = re.compile(r"^\d+:[A-Za-z0-9_-]{30,}$")
 _TOKEN_SHAPE = re.compile(r"^\d+:.+$")
 
 MAX_TEXT_LENGTH = 4096
 MAX_CAPTION_LENGTH = 1024
-MAX_CALLBACK_DATA_BYTES = 64
-MAX_INLINE_BUTTONS = 100
 MAX_CALLBACK_ANSWER_LENGTH = 200
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 _COMMAND_RE = re.compile(r"^[a-z0-9_]{1,32}$")
 _SECRET_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
-_BOT_COMMAND_IN_TEXT = re.compile(
-    r"(?<!\S)/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?(?![A-Za-z0-9_@/])"
-)
 _DEFAULT_EXCLUDED_UPDATES = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
 # fmt: off
 _CHAT_ACTIONS = frozenset({
@@ -102,18 +102,6 @@ _SCOPE_TYPES = frozenset({
     "chat_administrators", "chat_member"
 })
 # fmt: on
-_BUTTON_ACTIONS = (
-    "url",
-    "callback_data",
-    "web_app",
-    "login_url",
-    "switch_inline_query",
-    "switch_inline_query_current_chat",
-    "switch_inline_query_chosen_chat",
-    "copy_text",
-    "callback_game",
-    "pay",
-)
 _LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 _ERROR_NAMES = {
     400: "Bad Request",
@@ -137,161 +125,9 @@ _NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup "
     "are exactly the same as a current content and reply markup of the message"
 )
-_QUERY_TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"
 
 
 # -- public records -------------------------------------------------------------------------
-
-
-class ApiError(Exception):
-    """A refusal, answered as ``{"ok": false, "error_code": status, "description": ...}``."""
-
-    def __init__(
-        self, status: int, description: str, parameters: dict[str, Any] | None = None
-    ) -> None:
-        super().__init__(description)
-        self.status = status
-        self.description = description
-        self.parameters = parameters
-
-
-@dataclass(frozen=True)
-class Document:
-    """A file the bot uploaded with sendDocument."""
-
-    filename: str
-    data: bytes
-    mime_type: str | None
-    file_id: str
-
-
-@dataclass
-class BotMessage:
-    """A message the bot sent, kept up to date by later edits and deletion.
-
-    ``html`` is the text (or caption) exactly as the bot sent it, ``text`` what the user
-    sees. ``reply_markup`` is the current inline keyboard as JSON (``None`` without one).
-    """
-
-    message_id: int
-    chat_id: int
-    html: str
-    text: str
-    date: int
-    parse_mode: str | None = None
-    entities: tuple[MessageEntity, ...] = ()
-    reply_markup: dict[str, Any] | None = None
-    document: Document | None = None
-    reply_to_message_id: int | None = None
-    edited: int = 0
-    edit_date: int | None = None
-    deleted: bool = False
-    history: list[str] = field(default_factory=list)
-    """The visible texts before each edit, oldest first."""
-
-    @property
-    def buttons(self) -> list[list[tuple[str, str | None]]]:
-        """Rows of ``(text, callback_data or url)`` of the current inline keyboard."""
-        rows = (self.reply_markup or {}).get("inline_keyboard", [])
-        return [
-            [(button["text"], button.get("callback_data", button.get("url"))) for button in row]
-            for row in rows
-        ]
-
-    @property
-    def button_texts(self) -> list[str]:
-        """The visible texts of all current buttons, row by row."""
-        return [text for row in self.buttons for text, _ in row]
-
-
-class ChatEvent(NamedTuple):
-    """One thing that happened in a chat, with the text visible at that moment."""
-
-    kind: Literal["message", "edit", "delete"]
-    message: BotMessage
-    text: str
-
-
-class CallbackAnswer(NamedTuple):
-    """The bot's answerCallbackQuery for a press of this user."""
-
-    query_id: str
-    text: str | None
-    show_alert: bool
-
-
-class ApiCall(NamedTuple):
-    """A method call the bot made (refused or not), with its parameters as received."""
-
-    method: str
-    params: dict[str, Any]
-
-
-class WebhookDelivery(NamedTuple):
-    """One attempt to POST an update to the webhook."""
-
-    update_id: int
-    url: str
-    status: int | None
-    """The HTTP status of the answer, or ``None`` when the connection failed."""
-    attempt: int
-    error: str | None
-
-
-@dataclass(frozen=True)
-class Fault:
-    """What Telegram may do to one call instead of answering it: see ``BotApiStandin.inject``.
-
-    ``status`` is the HTTP status of the refusal (with ``description`` as Telegram words
-    it), ``delay`` answers that many seconds late (without a status the call is then
-    carried out normally, as Telegram does when the client gave up waiting), and
-    ``disconnect`` drops the connection without an answer (a network error),
-    ``hold`` carries the call out but answers only once the event is set, and
-    ``cut_short`` carries it out but sends only the first half of the answer (a proxy
-    that gave up half-way: no JSON), and ``stall`` takes the call in but carries it out
-    only once the event is set; a call whose client is gone by then (its process was
-    killed) is never carried out, as if it had never been sent, and is recorded in
-    ``abandoned``.
-    """
-
-    name: str
-    status: int | None = None
-    description: str | None = None
-    retry_after: int = 1
-    delay: float | None = None
-    disconnect: bool = False
-    hold: asyncio.Event | None = field(default=None, compare=False)
-    cut_short: bool = False
-    stall: asyncio.Event | None = field(default=None, compare=False)
-
-    @staticmethod
-    def too_many_requests(retry_after: int = 1) -> Fault:
-        """429 with ``parameters.retry_after``, as flood control answers."""
-        return Fault(
-            "429", 429, f"Too Many Requests: retry after {retry_after}", retry_after=retry_after
-        )
-
-    @staticmethod
-    def time_out(seconds: float = 6.0) -> Fault:
-        """An answer later than the client waits (5 s for python-telegram-bot); still done."""
-        return Fault("time-out", delay=seconds)
-
-
-#: The refusals and failures Telegram is known to answer with, by name.
-FAULTS: dict[str, Fault] = {
-    fault.name: fault
-    for fault in (
-        Fault("query too old", 400, _QUERY_TOO_OLD),
-        Fault("message to edit not found", 400, "Bad Request: message to edit not found"),
-        Fault("message can't be edited", 400, "Bad Request: message can't be edited"),
-        Fault("chat not found", 400, "Bad Request: chat not found"),
-        Fault("blocked", 403, "Forbidden: bot was blocked by the user"),
-        Fault.too_many_requests(1),
-        Fault("500", 500, "Internal Server Error"),
-        Fault("502", 502, "Bad Gateway"),
-        Fault("disconnect", disconnect=True),
-    )
-}
 
 
 @dataclass
@@ -338,341 +174,6 @@ class _RateLimit:
 
 
 # -- chats and users ------------------------------------------------------------------------
-
-
-class _Signal:
-    """Wakes everybody waiting for 'something changed' (single event loop only)."""
-
-    def __init__(self) -> None:
-        self._event = asyncio.Event()
-
-    def notify(self) -> None:
-        event, self._event = self._event, asyncio.Event()
-        event.set()
-
-    def event(self) -> asyncio.Event:
-        """The event the next ``notify`` sets (take it before checking the condition)."""
-        return self._event
-
-    async def wait(self, seconds: float) -> None:
-        """Return at the next ``notify`` or after ``seconds``."""
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._event.wait(), seconds)
-
-
-class ChatLog:
-    """What the bot did in one chat, in order, and helpers to wait for it."""
-
-    def __init__(self, api: BotApiStandin, chat: dict[str, Any]) -> None:
-        self._api = api
-        self.chat = chat
-        self.events: list[ChatEvent] = []
-        self.bot_messages: dict[int, BotMessage] = {}
-        self.user_messages: dict[int, dict[str, Any]] = {}
-        self._cursor = 0
-        self._changed = _Signal()
-        self._message_ids = itertools.count(1)
-
-    @property
-    def chat_id(self) -> int:
-        return int(self.chat["id"])
-
-    @property
-    def is_private(self) -> bool:
-        return bool(self.chat["type"] == "private")
-
-    @property
-    def messages(self) -> list[BotMessage]:
-        """All messages the bot sent here (deleted ones too, flagged), in order."""
-        return sorted(self.bot_messages.values(), key=lambda message: message.message_id)
-
-    @property
-    def last_message(self) -> BotMessage | None:
-        """The newest message of the bot here that has not been deleted."""
-        alive = [message for message in self.messages if not message.deleted]
-        return alive[-1] if alive else None
-
-    def next_message_id(self) -> int:
-        return next(self._message_ids)
-
-    def record(self, kind: Literal["message", "edit", "delete"], message: BotMessage) -> None:
-        self.events.append(ChatEvent(kind, message, message.text))
-        self._changed.notify()
-
-    async def expect(self, substring: str, timeout: float = 5.0) -> BotMessage:  # noqa: ASYNC109
-        """Consume events until a new message or edit whose visible text contains ``substring``."""
-        return await self._consume(
-            lambda event: event.kind != "delete" and substring in event.text,
-            f"a message containing {substring!r}",
-            timeout,
-        )
-
-    async def expect_new_message(self, timeout: float = 5.0) -> BotMessage:  # noqa: ASYNC109
-        """Consume events until the next new message (edits and deletions are skipped)."""
-        return await self._consume(lambda event: event.kind == "message", "a new message", timeout)
-
-    async def _consume(
-        self, wanted: Callable[[ChatEvent], bool], what: str, within: float
-    ) -> BotMessage:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + within
-        seen: list[ChatEvent] = []
-        while True:
-            while self._cursor < len(self.events):
-                event = self.events[self._cursor]
-                self._cursor += 1
-                seen.append(event)
-                if wanted(event):
-                    return event.message
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                raise AssertionError(self._timeout_report(what, within, seen))
-            await self._changed.wait(remaining)
-
-    def _timeout_report(self, what: str, timeout: float, seen: list[ChatEvent]) -> str:
-        name = self.chat.get("first_name") or self.chat.get("title") or ""
-        lines = [f"Waited {timeout:g} s in chat {self.chat_id} ({name}) for {what}."]
-        if seen:
-            lines.append(f"What came instead ({len(seen)}):")
-            lines += [f"  {e.kind} #{e.message.message_id}: {e.text!r}" for e in seen]
-        else:
-            lines.append("Nothing came in this chat while waiting.")
-        if self._api.refusals:
-            lines.append(f"Refusals so far: {self._api.refusals!r}")
-        return "\n".join(lines)
-
-
-class SimUser:
-    """A simulated Telegram user talking to the bot (private chat id = user id)."""
-
-    def __init__(
-        self,
-        api: BotApiStandin,
-        user_id: int,
-        first_name: str,
-        *,
-        last_name: str | None,
-        username: str | None,
-        language_code: str | None,
-    ) -> None:
-        self._api = api
-        self.id = user_id
-        self.first_name = first_name
-        self.last_name = last_name
-        self.username = username
-        self.language_code = language_code
-        self.blocked = False
-        self.seen = False
-        """The bot has received something from this user (so getChat works)."""
-        self.started = False
-        """The user has written to the bot privately (so the bot may message them)."""
-        private_chat = {"id": user_id, "type": "private", "first_name": first_name}
-        if last_name:
-            private_chat["last_name"] = last_name
-        if username:
-            private_chat["username"] = username
-        self.chat = ChatLog(api, private_chat)
-        self.callback_answers: list[CallbackAnswer] = []
-        self._pressed: list[str] = []
-        self._answer_cursor = 0
-        self._answers_changed = _Signal()
-
-    def __repr__(self) -> str:
-        return f"SimUser({self.id}, {self.first_name!r})"
-
-    @property
-    def chat_id(self) -> int:
-        """The private chat's id, which is the user's id."""
-        return self.id
-
-    def to_json(self) -> dict[str, Any]:
-        """The user as Telegram describes them in ``from``."""
-        data: dict[str, Any] = {"id": self.id, "is_bot": False, "first_name": self.first_name}
-        if self.last_name:
-            data["last_name"] = self.last_name
-        if self.username:
-            data["username"] = self.username
-        if self.language_code:
-            data["language_code"] = self.language_code
-        return data
-
-    # what the user does
-
-    async def send(self, text: str) -> int:
-        """Write ``text`` to the bot privately; returns the new message's id.
-
-        A blocked user is unblocked first, as the Telegram app does when they write again.
-        """
-        if self.blocked:
-            self.unblock()
-        self.seen = self.started = True
-        return self._api._user_message(self, self.chat, text)
-
-    async def send_in_group(self, chat_id: int, text: str, title: str = "Groep") -> int | None:
-        """Write ``text`` in group ``chat_id`` (negative); returns the message id if delivered.
-
-        The bot runs in privacy mode (``can_read_all_group_messages`` is false), so, as in
-        Telegram, it only receives commands that are not addressed to another bot and
-        messages that mention it; other messages return ``None``.
-        """
-        if chat_id >= 0:
-            raise ValueError("group chat ids are negative")
-        group = self._api._group(chat_id, title)
-        self.seen = True
-        if not _delivered_in_privacy_mode(text):
-            group.next_message_id()
-            return None
-        return self._api._user_message(self, group, text)
-
-    async def press(self, message: BotMessage | int, button_text: str) -> str:
-        """Press the button labelled ``button_text`` on the message's current keyboard.
-
-        The label matches exactly, or else as a unique substring. Returns the query id.
-        """
-        found = message if isinstance(message, BotMessage) else self._message(message)
-        current = self._api._chat_log(found.chat_id).bot_messages.get(found.message_id)
-        if current is None or current.deleted:
-            raise AssertionError(f"message #{found.message_id} is gone: {found.text!r}")
-        buttons = [
-            b for row in (current.reply_markup or {}).get("inline_keyboard", []) for b in row
-        ]
-        matches = [b for b in buttons if b["text"] == button_text] or [
-            b for b in buttons if button_text in b["text"]
-        ]
-        if len(matches) != 1:
-            problem = "no button" if not matches else f"{len(matches)} buttons"
-            raise AssertionError(
-                f"{problem} labelled {button_text!r} on message #{current.message_id} "
-                f"({current.text!r}); its buttons: {current.button_texts!r}"
-            )
-        button = matches[0]
-        if "callback_data" not in button:
-            raise AssertionError(f"button {button['text']!r} is not a callback button: {button}")
-        return self._query(
-            self._api._callback_query(
-                self, current.chat_id, current.message_id, button["callback_data"]
-            )
-        )
-
-    async def press_data(self, message_id: int, data: str, *, chat_id: int | None = None) -> str:
-        """Send a callback query with arbitrary ``data`` (a forged or replayed press).
-
-        ``message_id`` may be unknown or deleted; the update then carries an inaccessible
-        message, as Telegram does for old messages. Returns the query id.
-        """
-        return self._query(self._api._callback_query(self, chat_id or self.id, message_id, data))
-
-    def _query(self, query_id: str) -> str:
-        self._pressed.append(query_id)
-        return query_id
-
-    def block(self) -> None:
-        """Block the bot: it gets 403 for messages to this user and a my_chat_member update."""
-        if not self.blocked:
-            self.blocked = True
-            if self.started:
-                self._api._membership_update(self, old="member", new="kicked")
-
-    def unblock(self) -> None:
-        """Unblock the bot again (the bot gets a my_chat_member update)."""
-        if self.blocked:
-            self.blocked = False
-            if self.started:
-                self._api._membership_update(self, old="kicked", new="member")
-
-    # what the user sees
-
-    @property
-    def messages(self) -> list[BotMessage]:
-        """All messages the bot sent this user, in order."""
-        return self.chat.messages
-
-    @property
-    def last_message(self) -> BotMessage | None:
-        """The newest (not deleted) message from the bot in the private chat."""
-        return self.chat.last_message
-
-    async def expect(self, substring: str, timeout: float = 5.0) -> BotMessage:  # noqa: ASYNC109
-        """Wait for a new message or edit in the private chat whose text contains ``substring``."""
-        return await self.chat.expect(substring, timeout)
-
-    async def expect_new_message(self, timeout: float = 5.0) -> BotMessage:  # noqa: ASYNC109
-        """Wait for the next new message in the private chat."""
-        return await self.chat.expect_new_message(timeout)
-
-    async def expect_callback_answer(self, timeout: float = 5.0) -> CallbackAnswer:  # noqa: ASYNC109
-        """Wait for the bot's next answerCallbackQuery to one of this user's presses."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while self._answer_cursor >= len(self.callback_answers):
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                raise AssertionError(
-                    f"Waited {timeout:g} s for the bot to answer a button press of {self!r}; "
-                    f"answers so far: {self.callback_answers!r}; refusals: {self._api.refusals!r}"
-                )
-            await self._answers_changed.wait(remaining)
-        answer = self.callback_answers[self._answer_cursor]
-        self._answer_cursor += 1
-        return answer
-
-    async def answer_to(self, query_id: str, timeout: float = 5.0) -> CallbackAnswer:  # noqa: ASYNC109
-        """Wait for the bot's answerCallbackQuery to the press ``query_id``."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while True:
-            for answer in self.callback_answers:
-                if answer.query_id == query_id:
-                    return answer
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                raise AssertionError(
-                    f"Waited {timeout:g} s for the bot to answer press {query_id} of {self!r}; "
-                    f"refusals: {self._api.refusals!r}"
-                )
-            await self._answers_changed.wait(remaining)
-
-    async def presses_answered(self, timeout: float = 5.0) -> None:  # noqa: ASYNC109
-        """Wait until the bot has answered every press of this user so far.
-
-        A press's answer goes out alongside its screen, so it may still be on its way
-        when the screen is there: a fault meant for the next press's answer waits for it.
-        """
-        for query_id in self._pressed:
-            await self.answer_to(query_id, timeout)
-
-    def _message(self, message_id: int) -> BotMessage:
-        found = self.chat.bot_messages.get(message_id)
-        if found is None:
-            raise AssertionError(f"the bot sent no message #{message_id} to {self!r}")
-        return found
-
-    def _answered(self, answer: CallbackAnswer) -> None:
-        self.callback_answers.append(answer)
-        self._answers_changed.notify()
-
-
-def _delivered_in_privacy_mode(text: str) -> bool:
-    """Whether a bot in privacy mode receives this group message."""
-    if f"@{BOT_USERNAME}".lower() in text.lower():
-        return True
-    match = _BOT_COMMAND_IN_TEXT.match(text)
-    if not match:
-        return False
-    _, _, addressee = match.group(0).partition("@")
-    return not addressee or addressee.lower() == BOT_USERNAME
-
-
-def _command_entities(text: str) -> list[dict[str, Any]]:
-    """bot_command entities for every ``/command`` in ``text``, as Telegram marks them."""
-    return [
-        {
-            "type": "bot_command",
-            "offset": utf16_length(text[: match.start()]),
-            "length": utf16_length(match.group(0)),
-        }
-        for match in _BOT_COMMAND_IN_TEXT.finditer(text)
-    ]
 
 
 # -- request parameters ---------------------------------------------------------------------
@@ -808,7 +309,7 @@ class BotApiStandin:
         self._groups: dict[int, ChatLog] = {}
         self._pending: list[dict[str, Any]] = []
         self._update_ids = itertools.count(700_000_001)
-        self._updates_changed = _Signal()
+        self._updates_changed = Signal()
         self._allowed_updates: list[str] = []
         self._active_poll: _Poll | None = None
         self._webhook: _Webhook | None = None
@@ -1249,7 +750,7 @@ class BotApiStandin:
             "date": int(time.time()),
             "text": text,
         }
-        entities = _command_entities(text)
+        entities = command_entities(text)
         if entities:
             message["entities"] = entities
         chat.user_messages[message_id] = message
@@ -1488,12 +989,12 @@ class BotApiStandin:
         if not text:
             raise ApiError(400, "Bad Request: message text is empty")
         parse_mode = params.text("parse_mode")
-        _check_parse_mode(parse_mode)
+        check_parse_mode(parse_mode)
         markup = _parse_reply_markup(params)
         chat = self._resolve_chat(params)
         formatted = self._format(text, parse_mode, params, caption=False)
         reply_to = self._reply_target(chat, params)
-        _check_markup_limits(markup)
+        check_markup_limits(markup)
         self._check_reachable(chat)
         message = BotMessage(
             message_id=chat.next_message_id(),
@@ -1503,7 +1004,7 @@ class BotApiStandin:
             date=int(time.time()),
             parse_mode=parse_mode,
             entities=formatted.entities,
-            reply_markup=_inline_only(markup),
+            reply_markup=inline_keyboard_of(markup),
             reply_to_message_id=reply_to,
         )
         chat.bot_messages[message.message_id] = message
@@ -1515,7 +1016,7 @@ class BotApiStandin:
             raise ApiError(400, "Bad Request: chat_id is empty")
         caption = params.text("caption") or ""
         parse_mode = params.text("parse_mode")
-        _check_parse_mode(parse_mode)
+        check_parse_mode(parse_mode)
         markup = _parse_reply_markup(params)
         chat = self._resolve_chat(params)
         document = self._document_from(params)
@@ -1523,7 +1024,7 @@ class BotApiStandin:
             self._format(caption, parse_mode, params, caption=True) if caption else ParsedText("")
         )
         reply_to = self._reply_target(chat, params)
-        _check_markup_limits(markup)
+        check_markup_limits(markup)
         self._check_reachable(chat)
         self._files[document.file_id] = document
         message = BotMessage(
@@ -1534,7 +1035,7 @@ class BotApiStandin:
             date=int(time.time()),
             parse_mode=parse_mode,
             entities=formatted.entities,
-            reply_markup=_inline_only(markup),
+            reply_markup=inline_keyboard_of(markup),
             document=document,
             reply_to_message_id=reply_to,
         )
@@ -1572,14 +1073,14 @@ class BotApiStandin:
         if not text:
             raise ApiError(400, "Bad Request: message text is empty")
         parse_mode = params.text("parse_mode")
-        _check_parse_mode(parse_mode)
+        check_parse_mode(parse_mode)
         markup = _parse_reply_markup(params, inline_only=True)
         formatted = self._format(text, parse_mode, params, caption=False)
         message = self._message_to_edit(chat, params)
-        _check_markup_limits(markup)
+        check_markup_limits(markup)
         if message.document is not None:
             raise ApiError(400, "Bad Request: there is no text in the message to edit")
-        new_markup = _inline_only(markup)
+        new_markup = inline_keyboard_of(markup)
         if (formatted.text, formatted.entities, new_markup) == (
             message.text,
             message.entities,
@@ -1621,7 +1122,7 @@ class BotApiStandin:
         query_id = params.text("callback_query_id") or ""
         query = self._queries.get(query_id)
         if query is None or query.answered:
-            raise ApiError(400, _QUERY_TOO_OLD)
+            raise ApiError(400, QUERY_TOO_OLD)
         text = params.text("text")
         if text is not None and len(text) > MAX_CALLBACK_ANSWER_LENGTH:
             raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
@@ -1640,8 +1141,8 @@ class BotApiStandin:
                 raise ApiError(400, error.description) from None
         else:
             key = "caption_entities" if caption else "entities"
-            parsed = ParsedText(text, _explicit_entities(text, params.json(key, "entities")))
-        stripped = _strip(parsed)
+            parsed = ParsedText(text, explicit_entities(text, params.json(key, "entities")))
+        stripped = trimmed(parsed)
         if not caption and not stripped.text:
             raise ApiError(400, "Bad Request: text must be non-empty")
         limit = MAX_CAPTION_LENGTH if caption else MAX_TEXT_LENGTH
@@ -1823,92 +1324,8 @@ async def _post_update(
         return None, f"Connection failed: {error!r}"
 
 
-def _check_parse_mode(parse_mode: str | None) -> None:
-    if not parse_mode:
-        return
-    if parse_mode.lower() in ("markdown", "markdownv2"):
-        raise ApiError(
-            400, f"Bad Request: the stand-in does not implement parse_mode {parse_mode}; use HTML"
-        )
-    if parse_mode.lower() != "html":
-        raise ApiError(400, "Bad Request: unsupported parse_mode")
-
-
 # fmt: off
-_ENTITY_TYPES = frozenset({
-    "mention", "hashtag", "cashtag", "bot_command", "url", "email", "phone_number", "bold",
-    "italic", "underline", "strikethrough", "spoiler", "blockquote", "expandable_blockquote",
-    "code", "pre", "text_link", "text_mention", "custom_emoji"
-})
 # fmt: on
-
-
-def _explicit_entities(text: str, raw: Any) -> tuple[MessageEntity, ...]:
-    """Check an ``entities`` parameter like the Bot API does."""
-    if raw is None:
-        return ()
-    if not isinstance(raw, list):
-        raise ApiError(400, "Bad Request: can't parse entities JSON object")
-    length = utf16_length(text)
-    entities = []
-    for item in raw:
-        if not isinstance(item, dict) or item.get("type") not in _ENTITY_TYPES:
-            raise ApiError(
-                400, "Bad Request: can't parse MessageEntity: Unsupported type specified"
-            )
-        offset, size = int(item.get("offset", 0)), int(item.get("length", 0))
-        if offset < 0:
-            raise ApiError(400, f"Bad Request: receive an entity with incorrect offset {offset}")
-        if offset > length:
-            raise ApiError(
-                400,
-                f"Bad Request: entity begins after the end of the text at UTF-16 offset {offset}",
-            )
-        if offset + size > length:
-            raise ApiError(
-                400,
-                f"Bad Request: entity beginning at UTF-16 offset {offset} ends after the end of "
-                f"the text at UTF-16 offset {offset + size}",
-            )
-        if item["type"] == "text_link" and "url" not in item:
-            raise ApiError(400, "Bad Request: can't parse MessageEntity: Can't find field \"url\"")
-        entities.append(
-            MessageEntity(
-                item["type"],
-                offset,
-                size,
-                url=item.get("url"),
-                language=item.get("language"),
-                custom_emoji_id=item.get("custom_emoji_id"),
-            )
-        )
-    return tuple(sorted(entities, key=lambda e: (e.offset, -e.length)))
-
-
-def _strip(parsed: ParsedText) -> ParsedText:
-    """Trim surrounding whitespace as Telegram does, moving the entities along."""
-    text = parsed.text
-    stripped = text.strip()
-    if stripped == text:
-        return parsed
-    shift = utf16_length(text[: len(text) - len(text.lstrip())])
-    end = utf16_length(stripped)
-    entities = []
-    for entity in parsed.entities:
-        start = max(entity.offset - shift, 0)
-        stop = min(entity.offset + entity.length - shift, end)
-        if stop > start:
-            entities.append(
-                MessageEntity(
-                    entity.type,
-                    start,
-                    stop - start,
-                    entity.url,
-                    entity.language,
-                    entity.custom_emoji_id,
-                )
-            )
-    return ParsedText(stripped, tuple(entities))
 
 
 def _parse_reply_markup(params: _Params, *, inline_only: bool = False) -> dict[str, Any] | None:
@@ -1929,89 +1346,8 @@ def _parse_reply_markup(params: _Params, *, inline_only: bool = False) -> dict[s
         raise ApiError(400, 'Bad Request: field "inline_keyboard" must be of type Array')
     for row in rows:
         for button in row:
-            _check_inline_button(button)
+            check_inline_button(button)
     return {"inline_keyboard": rows}
-
-
-def _check_inline_button(button: Any) -> None:
-    prefix = "Bad Request: can't parse inline keyboard button: "
-    if not isinstance(button, dict):
-        raise ApiError(400, prefix + "Object expected")
-    if "text" not in button:
-        raise ApiError(400, prefix + 'Can\'t find field "text"')
-    if not isinstance(button["text"], str):
-        raise ApiError(400, prefix + 'Field "text" must be of type String')
-    data = button.get("callback_data")
-    if data is not None and not isinstance(data, str):
-        raise ApiError(400, prefix + 'Field "callback_data" must be of type String')
-    actions = [key for key in _BUTTON_ACTIONS if button.get(key) not in (None, "")]
-    actions += [
-        key
-        for key in ("switch_inline_query", "switch_inline_query_current_chat")
-        if button.get(key) == ""
-    ]
-    if not actions:
-        raise ApiError(400, prefix + "Text buttons are unallowed in the inline keyboard")
-    url = button.get("url")
-    if isinstance(url, str) and url:
-        problem = _url_problem(url)
-        if problem:
-            raise ApiError(
-                400, f"Bad Request: inline keyboard button URL '{url}' is invalid: {problem}"
-            )
-    web_app = button.get("web_app")
-    if isinstance(web_app, dict):
-        app_url = str(web_app.get("url", ""))
-        if not app_url.lower().startswith("https://"):
-            raise ApiError(
-                400,
-                f"Bad Request: inline keyboard button Web App URL '{app_url}' is invalid: "
-                "Only HTTPS links are allowed",
-            )
-
-
-def _url_problem(url: str) -> str | None:
-    """Why Telegram refuses a button URL, or ``None``."""
-    lowered = url.lower()
-    scheme, separator, rest = lowered.partition("://")
-    if not separator:
-        scheme, rest = "http", lowered
-    if scheme not in ("http", "https", "tg", "ton"):
-        return "Unsupported URL protocol"
-    if scheme in ("tg", "ton"):
-        return None
-    host = re.split(r"[/?#]", rest, maxsplit=1)[0].rsplit("@", 1)[-1].split(":", 1)[0]
-    if not host:
-        return "URL host is empty"
-    if "." not in host.strip(".") and host != "localhost":
-        return "Wrong HTTP URL"
-    return None
-
-
-def _check_markup_limits(markup: dict[str, Any] | None) -> None:
-    """The server-side checks of an inline keyboard (after the chat is known)."""
-    if markup is None or "inline_keyboard" not in markup:
-        return
-    buttons = [button for row in markup["inline_keyboard"] for button in row]
-    if len(buttons) > MAX_INLINE_BUTTONS:
-        raise ApiError(400, "Bad Request: reply markup is too long")
-    for button in buttons:
-        if not button["text"].strip():
-            raise ApiError(400, "Bad Request: BUTTON_TEXT_INVALID")
-        data = button.get("callback_data")
-        if isinstance(data, str) and len(data.encode("utf-8")) > MAX_CALLBACK_DATA_BYTES:
-            raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
-        if "callback_game" in button or "pay" in button:
-            raise ApiError(400, "Bad Request: BUTTON_TYPE_INVALID")
-
-
-def _inline_only(markup: dict[str, Any] | None) -> dict[str, Any] | None:
-    """Telegram shows (and returns) only inline keyboards as part of a message."""
-    if markup is None or "inline_keyboard" not in markup:
-        return None
-    if not markup["inline_keyboard"]:
-        return None
-    return markup
 
 
 def _scope_key(

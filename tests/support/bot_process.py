@@ -8,8 +8,9 @@ import signal
 import sys
 from pathlib import Path
 
-from tests.support.bot_api_standin import TOKEN, BotApiStandin
+from tests.support.bot_api_standin import BotApiStandin
 from tests.support.running_bot import TEST_DATA_KEY
+from tests.support.standin_records import TOKEN
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -36,8 +36,10 @@ from bot.handlers.typed import ANSWERS
 from flows.case import split_long
 from flows.language import SUPPORTED_LANGUAGES, translations, using_language
 from flows.phrasing import feeling_words
-from tests.support.bot_api_standin import BOT_USERNAME, FAULTS, BotApiStandin, BotMessage, SimUser
+from tests.support.bot_api_standin import BotApiStandin
 from tests.support.database_peek import count
+from tests.support.standin_records import BOT_USERNAME, FAULTS, BotMessage
+from tests.support.standin_users import SimUser
 from tests.support.waiting import wait_until
 
 #: The commands of the bot's "/" menu, and some it does not know.

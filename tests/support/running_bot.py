@@ -23,8 +23,9 @@ from bot.intake.polling import PollingIntake
 from bot.settings import Settings, load_settings
 from bot.storage.database import Database
 from bot.storage.encryption import DataCipher, use_cipher
-from tests.support.bot_api_standin import TOKEN, BotApiStandin
+from tests.support.bot_api_standin import BotApiStandin
 from tests.support.dispatch_rounds import count_rounds
+from tests.support.standin_records import TOKEN
 
 #: A fixed data key for the tests (a real one, made with `python -m bot make-key`).
 TEST_DATA_KEY = "m5S0yuYlk9Lk1dFVv8MBpUuOzcfMF6nTvo8fq6uHSyY="

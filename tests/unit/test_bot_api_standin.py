@@ -23,7 +23,8 @@ from telegram import (
 )
 from telegram.error import BadRequest, Conflict, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from tests.support.bot_api_standin import BOT_ID, FAULTS, TOKEN, BotApiStandin, BotMessage
+from tests.support.bot_api_standin import BotApiStandin
+from tests.support.standin_records import BOT_ID, FAULTS, TOKEN, BotMessage
 from tests.support.telegram_html import TelegramHtmlError, html_to_text, parse_html
 from tests.support.waiting import wait_until
 
