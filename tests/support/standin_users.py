@@ -286,35 +286,38 @@ class SimUser:
 
     async def expect_callback_answer(self, timeout: float = 5.0) -> CallbackAnswer:  # noqa: ASYNC109
         """Wait for the bot's next answerCallbackQuery to one of this user's presses."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while self._answer_cursor >= len(self.callback_answers):
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                raise AssertionError(
-                    f"Waited {timeout:g} s for the bot to answer a button press of {self!r}; "
-                    f"answers so far: {self.callback_answers!r}; refusals: {self._api.refusals!r}"
-                )
-            await self._answers_changed.wait(remaining)
-        answer = self.callback_answers[self._answer_cursor]
-        self._answer_cursor += 1
-        return answer
+
+        def next_answer() -> CallbackAnswer | None:
+            if self._answer_cursor >= len(self.callback_answers):
+                return None
+            self._answer_cursor += 1
+            return self.callback_answers[self._answer_cursor - 1]
+
+        return await self._answer(next_answer, "answer a button press", timeout)
 
     async def answer_to(self, query_id: str, timeout: float = 5.0) -> CallbackAnswer:  # noqa: ASYNC109
         """Wait for the bot's answerCallbackQuery to the press ``query_id``."""
+
+        def its_answer() -> CallbackAnswer | None:
+            return next((a for a in self.callback_answers if a.query_id == query_id), None)
+
+        return await self._answer(its_answer, f"answer press {query_id}", timeout)
+
+    async def _answer(
+        self, found: Callable[[], CallbackAnswer | None], what: str, within: float
+    ) -> CallbackAnswer:
+        """The answer ``found`` returns, as soon as there is one, or an error after ``within``."""
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while True:
-            for answer in self.callback_answers:
-                if answer.query_id == query_id:
-                    return answer
+        deadline = loop.time() + within
+        while (answer := found()) is None:
             remaining = deadline - loop.time()
             if remaining <= 0:
                 raise AssertionError(
-                    f"Waited {timeout:g} s for the bot to answer press {query_id} of {self!r}; "
-                    f"refusals: {self._api.refusals!r}"
+                    f"Waited {within:g} s for the bot to {what} of {self!r}; "
+                    f"answers so far: {self.callback_answers!r}; refusals: {self._api.refusals!r}"
                 )
             await self._answers_changed.wait(remaining)
+        return answer
 
     async def presses_answered(self, timeout: float = 5.0) -> None:  # noqa: ASYNC109
         """Wait until the bot has answered every press of this user so far.

@@ -508,6 +508,27 @@ async def test_an_abandoned_long_poll_is_no_conflict(api: BotApiStandin) -> None
     assert api.refusals == []
 
 
+async def test_a_users_press_answers_are_waited_for_in_order_or_by_press(
+    bot: Bot, api: BotApiStandin
+) -> None:
+    lien = await started_user(api, bot)
+    await bot.send_message(LIEN, "Kies", reply_markup=keyboard("Ja", "Nee"))
+    message = await lien.expect("Kies")
+    first = await lien.press(message, "Ja")
+    second = await lien.press(message, "Nee")
+    with pytest.raises(AssertionError, match=rf"0\.1 s for the bot to answer press {second}"):
+        await lien.answer_to(second, timeout=0.1)
+    await bot.answer_callback_query(second, text="Nee dus")
+    await bot.answer_callback_query(first, text="Ja dus")
+    assert (await lien.answer_to(first)).text == "Ja dus"
+    # In the order the bot answered, each once.
+    assert (await lien.expect_callback_answer()).query_id == second
+    assert (await lien.expect_callback_answer()).query_id == first
+    with pytest.raises(AssertionError, match=r"0\.1 s for the bot to answer a button press"):
+        await lien.expect_callback_answer(timeout=0.1)
+    await lien.presses_answered()
+
+
 async def test_press_yields_a_callback_query_with_the_message(bot: Bot, api: BotApiStandin) -> None:
     lien = await started_user(api, bot)
     await bot.send_message(
