@@ -41,7 +41,6 @@ class _Connection(asyncio.Protocol):
         self.ended = False
         self.error: BaseException | None = None
         self.writable = True
-        self.reading = True
         self._waiter: asyncio.Future[None] | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -50,9 +49,8 @@ class _Connection(asyncio.Protocol):
 
     def data_received(self, data: bytes) -> None:
         self.received += data
-        if len(self.received) > _READ_AHEAD and self.reading and self.transport is not None:
-            self.transport.pause_reading()
-            self.reading = False
+        if len(self.received) > _READ_AHEAD and self.transport is not None:
+            self.transport.pause_reading()  # nothing when paused already
         self._wake()
 
     def eof_received(self) -> bool:
@@ -77,9 +75,8 @@ class _Connection(asyncio.Protocol):
         """Up to ``max_bytes`` of what arrived, reading from the socket again below the limit."""
         data = bytes(self.received[:max_bytes])
         del self.received[:max_bytes]
-        if not self.reading and len(self.received) <= _READ_AHEAD and self.transport is not None:
-            self.transport.resume_reading()
-            self.reading = True
+        if len(self.received) <= _READ_AHEAD and self.transport is not None:
+            self.transport.resume_reading()  # nothing when reading, or closed
         return data
 
     def waiter(self) -> asyncio.Future[None]:
